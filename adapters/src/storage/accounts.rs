@@ -1,0 +1,108 @@
+//! Accounts and verified domains.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use cam_domain::account::model::{Account, EmailDomain, NewAccount};
+use cam_domain::account::ports::{AccountRepository, DomainRepository};
+use cam_domain::{AccountId, StorageError};
+use chrono::Utc;
+use sea_orm::sea_query::{LockType, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set};
+
+use super::entities::{account, verified_domain};
+use super::{convert, db, Conn, SeaOrmRepository};
+
+#[async_trait]
+impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    async fn insert_account(&self, new: NewAccount) -> Result<Account, StorageError> {
+        let row = account::ActiveModel {
+            kind: Set(new.kind.as_str().to_string()),
+            name: Set(new.name),
+            tier: Set(new.tier.map(|t| t.as_str().to_string())),
+            data_center: Set(new.data_center),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await
+        .map_err(db)?;
+        convert::account(row)
+    }
+
+    async fn find_account(&self, id: AccountId) -> Result<Option<Account>, StorageError> {
+        account::Entity::find_by_id(id.get()).one(&self.conn).await.map_err(db)?.map(convert::account).transpose()
+    }
+
+    async fn find_accounts(&self, ids: &[AccountId]) -> Result<HashMap<AccountId, Account>, StorageError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = account::Entity::find()
+            .filter(account::Column::Id.is_in(ids.iter().map(|i| i.get())))
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        rows.into_iter().map(|r| convert::account(r).map(|a| (a.id, a))).collect()
+    }
+
+    async fn lock_account(&self, id: AccountId) -> Result<(), StorageError> {
+        // SQLite serialises writers from the start of the transaction (see
+        // `begin`); PostgreSQL locks the account row until commit.
+        if self.conn.get_database_backend() == DatabaseBackend::Postgres {
+            let mut q = Query::select();
+            q.column(account::Column::Id)
+                .from(account::Entity)
+                .and_where(account::Column::Id.eq(id.get()))
+                .lock(LockType::Update);
+            self.conn.execute(self.conn.get_database_backend().build(&q)).await.map_err(db)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<C: Conn> DomainRepository for SeaOrmRepository<C> {
+    async fn insert_domain(&self, partner: AccountId, domain: &EmailDomain) -> Result<(), StorageError> {
+        verified_domain::ActiveModel {
+            partner_id: Set(partner.get()),
+            domain: Set(domain.as_str().to_string()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn domain_owner(&self, domain: &EmailDomain) -> Result<Option<AccountId>, StorageError> {
+        Ok(verified_domain::Entity::find()
+            .filter(verified_domain::Column::Domain.eq(domain.as_str()))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(|r| AccountId::new(r.partner_id)))
+    }
+
+    async fn domains_of(&self, partners: &[AccountId]) -> Result<HashMap<AccountId, Vec<String>>, StorageError> {
+        if partners.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = verified_domain::Entity::find()
+            .filter(verified_domain::Column::PartnerId.is_in(partners.iter().map(|p| p.get())))
+            .order_by_asc(verified_domain::Column::Domain)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        let mut out: HashMap<AccountId, Vec<String>> = HashMap::new();
+        for r in rows {
+            out.entry(AccountId::new(r.partner_id)).or_default().push(r.domain);
+        }
+        Ok(out)
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_query_trait<Q: QueryTrait>() {}

@@ -1,0 +1,100 @@
+//! Assets. Nothing here deletes one (R25).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use cam_domain::asset::model::{Asset, AssetKind};
+use cam_domain::asset::ports::AssetRepository;
+use cam_domain::{AccountId, AssetId, Page, PageRequest, StorageError, UserId};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::entities::asset;
+use super::{convert, db, Conn, SeaOrmRepository};
+
+#[async_trait]
+impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
+    async fn insert_asset(
+        &self,
+        client: AccountId,
+        owner: UserId,
+        kind: AssetKind,
+        name: &str,
+    ) -> Result<Asset, StorageError> {
+        let row = asset::ActiveModel {
+            client_id: Set(client.get()),
+            owner_id: Set(Some(owner.get())),
+            kind: Set(kind.as_str().to_string()),
+            name: Set(name.to_string()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await
+        .map_err(db)?;
+        convert::asset(row)
+    }
+
+    async fn find_assets(&self, ids: &[AssetId]) -> Result<HashMap<AssetId, Asset>, StorageError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = asset::Entity::find()
+            .filter(asset::Column::Id.is_in(ids.iter().map(|i| i.get())))
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        rows.into_iter().map(|r| convert::asset(r).map(|a| (a.id, a))).collect()
+    }
+
+    async fn assets_owned(
+        &self,
+        client: AccountId,
+        owner: UserId,
+        page: PageRequest,
+    ) -> Result<Page<Asset>, StorageError> {
+        let select = asset::Entity::find()
+            .filter(asset::Column::ClientId.eq(client.get()))
+            .filter(asset::Column::OwnerId.eq(owner.get()));
+        let total = select.clone().count(&self.conn).await.map_err(db)?;
+        let mut q = select.order_by_asc(asset::Column::Id);
+        if let Some(after) = page.after {
+            q = q.filter(asset::Column::Id.gt(after));
+        }
+        let mut rows = q.limit(page.first as u64 + 1).all(&self.conn).await.map_err(db)?;
+        let has_next = rows.len() > page.first as usize;
+        rows.truncate(page.first as usize);
+        Ok(Page { items: convert::all(rows, convert::asset)?, has_next, has_previous: page.after.is_some(), total })
+    }
+
+    async fn assets_owned_by(&self, pairs: &[(AccountId, UserId)]) -> Result<Vec<Asset>, StorageError> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut any = Condition::any();
+        for (client, owner) in pairs {
+            any = any.add(
+                Condition::all()
+                    .add(asset::Column::ClientId.eq(client.get()))
+                    .add(asset::Column::OwnerId.eq(owner.get())),
+            );
+        }
+        let rows =
+            asset::Entity::find().filter(any).order_by_asc(asset::Column::Id).all(&self.conn).await.map_err(db)?;
+        convert::all(rows, convert::asset)
+    }
+
+    async fn reassign_assets(&self, client: AccountId, from: UserId, to: Option<UserId>) -> Result<u64, StorageError> {
+        let res = asset::Entity::update_many()
+            .col_expr(asset::Column::OwnerId, Expr::value(to.map(|u| u.get())))
+            .filter(asset::Column::ClientId.eq(client.get()))
+            .filter(asset::Column::OwnerId.eq(from.get()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(res.rows_affected)
+    }
+}

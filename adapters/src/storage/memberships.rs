@@ -1,0 +1,261 @@
+//! Memberships: workers of partner accounts and members of client accounts.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use cam_domain::membership::model::{
+    MemberFilter, MemberStatus, Membership, NewMembership, Role, WorkerFilter, WorkerKind,
+};
+use cam_domain::membership::ports::MembershipRepository;
+use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set,
+};
+
+use super::entities::{membership, user};
+use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
+
+fn filter_condition(f: &MemberFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(roles) = &f.roles {
+        c = c.add(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())));
+    }
+    if let Some(statuses) = &f.statuses {
+        c = c.add(membership::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    }
+    if f.partner_users_only {
+        c = c.add(membership::Column::PartnerId.is_not_null());
+    }
+    if let Some(p) = f.partner_id {
+        c = c.add(membership::Column::PartnerId.eq(p.get()));
+    }
+    c
+}
+
+impl<C: Conn> SeaOrmRepository<C> {
+    /// Runs a keyset page over an id-ordered select: one query for the page
+    /// (one row more than asked, to know if there is a next page) and one
+    /// for the total.
+    async fn page_of(
+        &self,
+        select: Select<membership::Entity>,
+        page: PageRequest,
+    ) -> Result<Page<Membership>, StorageError> {
+        let total = select.clone().count(&self.conn).await.map_err(db)?;
+        let mut q = select.order_by_asc(membership::Column::Id);
+        if let Some(after) = page.after {
+            q = q.filter(membership::Column::Id.gt(after));
+        }
+        let mut rows = q.limit(page.first as u64 + 1).all(&self.conn).await.map_err(db)?;
+        let has_next = rows.len() > page.first as usize;
+        rows.truncate(page.first as usize);
+        Ok(Page {
+            items: convert::all(rows, convert::membership)?,
+            has_next,
+            has_previous: page.after.is_some(),
+            total,
+        })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct AccountCount {
+    account_id: i64,
+    n: i64,
+}
+
+#[async_trait]
+impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
+    async fn insert_membership(&self, new: NewMembership) -> Result<Membership, StorageError> {
+        let now = Utc::now();
+        let row = membership::ActiveModel {
+            account_id: Set(new.account_id.get()),
+            user_id: Set(new.user_id.get()),
+            role: Set(new.role.as_str().to_string()),
+            seat: Set(new.seat.as_str().to_string()),
+            status: Set(MemberStatus::Active.as_str().to_string()),
+            permissions: Set(new.permissions.to_storage()),
+            permission_set_id: Set(new.permission_set_id.map(|p| p.get())),
+            partner_id: Set(new.partner_id.map(|p| p.get())),
+            managed_credit: Set(new.managed_credit),
+            worker_kind: Set(new.worker_kind.map(|k| k.as_str().to_string())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await
+        .map_err(db)?;
+        convert::membership(row)
+    }
+
+    async fn update_membership(&self, m: &Membership) -> Result<(), StorageError> {
+        membership::ActiveModel {
+            id: Set(m.id.get()),
+            role: Set(m.role.as_str().to_string()),
+            seat: Set(m.seat.as_str().to_string()),
+            status: Set(m.status.as_str().to_string()),
+            permissions: Set(m.permissions.to_storage()),
+            permission_set_id: Set(m.permission_set_id.map(|p| p.get())),
+            partner_id: Set(m.partner_id.map(|p| p.get())),
+            managed_credit: Set(m.managed_credit),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn delete_membership(&self, id: MembershipId) -> Result<(), StorageError> {
+        membership::Entity::delete_by_id(id.get()).exec(&self.conn).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn find_membership(&self, id: MembershipId) -> Result<Option<Membership>, StorageError> {
+        membership::Entity::find_by_id(id.get()).one(&self.conn).await.map_err(db)?.map(convert::membership).transpose()
+    }
+
+    async fn find_memberships(&self, ids: &[MembershipId]) -> Result<HashMap<MembershipId, Membership>, StorageError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = membership::Entity::find()
+            .filter(membership::Column::Id.is_in(ids.iter().map(|i| i.get())))
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        rows.into_iter().map(|r| convert::membership(r).map(|m| (m.id, m))).collect()
+    }
+
+    async fn membership_of(&self, account: AccountId, user: UserId) -> Result<Option<Membership>, StorageError> {
+        membership::Entity::find()
+            .filter(membership::Column::AccountId.eq(account.get()))
+            .filter(membership::Column::UserId.eq(user.get()))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(convert::membership)
+            .transpose()
+    }
+
+    async fn memberships_of_user(&self, user: UserId) -> Result<Vec<Membership>, StorageError> {
+        let rows = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user.get()))
+            .order_by_asc(membership::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        convert::all(rows, convert::membership)
+    }
+
+    async fn memberships_of_users_in(
+        &self,
+        accounts: &[AccountId],
+        users: &[UserId],
+    ) -> Result<Vec<Membership>, StorageError> {
+        if accounts.is_empty() || users.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = membership::Entity::find()
+            .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
+            .filter(membership::Column::UserId.is_in(users.iter().map(|u| u.get())))
+            .order_by_asc(membership::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        convert::all(rows, convert::membership)
+    }
+
+    async fn list_members(
+        &self,
+        account: AccountId,
+        filter: &MemberFilter,
+        page: PageRequest,
+    ) -> Result<Page<Membership>, StorageError> {
+        let select = membership::Entity::find()
+            .filter(membership::Column::AccountId.eq(account.get()))
+            .filter(filter_condition(filter));
+        self.page_of(select, page).await
+    }
+
+    async fn members_of_accounts(
+        &self,
+        accounts: &[AccountId],
+        filter: &MemberFilter,
+    ) -> Result<Vec<Membership>, StorageError> {
+        if accounts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = membership::Entity::find()
+            .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
+            .filter(filter_condition(filter))
+            .order_by_asc(membership::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        convert::all(rows, convert::membership)
+    }
+
+    async fn count_active_super_admins(&self, account: AccountId) -> Result<u64, StorageError> {
+        Ok(self.count_active_super_admins_in(&[account]).await?.get(&account).copied().unwrap_or(0))
+    }
+
+    async fn count_active_super_admins_in(
+        &self,
+        accounts: &[AccountId],
+    ) -> Result<HashMap<AccountId, u64>, StorageError> {
+        if accounts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = membership::Entity::find()
+            .select_only()
+            .column(membership::Column::AccountId)
+            .column_as(membership::Column::Id.count(), "n")
+            .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
+            .filter(membership::Column::Role.eq(Role::SuperAdmin.as_str()))
+            .filter(membership::Column::Status.eq(MemberStatus::Active.as_str()))
+            .group_by(membership::Column::AccountId)
+            .into_model::<AccountCount>()
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(rows.into_iter().map(|r| (AccountId::new(r.account_id), r.n.max(0) as u64)).collect())
+    }
+
+    async fn list_workers(
+        &self,
+        partner: AccountId,
+        kind: WorkerKind,
+        filter: &WorkerFilter,
+        page: PageRequest,
+    ) -> Result<Page<Membership>, StorageError> {
+        let mut select = membership::Entity::find()
+            .filter(membership::Column::AccountId.eq(partner.get()))
+            .filter(membership::Column::WorkerKind.eq(kind.as_str()));
+        if let Some(statuses) = &filter.statuses {
+            select = select.filter(membership::Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+        }
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = like_pattern(search);
+            let mut users = Query::select();
+            users.column(user::Column::Id).from(user::Entity).cond_where(
+                Condition::any()
+                    .add(
+                        Expr::expr(Func::lower(Expr::col(user::Column::Name)))
+                            .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                    )
+                    .add(
+                        Expr::col(user::Column::EmailKey)
+                            .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                    ),
+            );
+            select = select.filter(membership::Column::UserId.in_subquery(users));
+        }
+        self.page_of(select, page).await
+    }
+}

@@ -1,0 +1,99 @@
+//! Permission sets.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use cam_domain::permission::model::{PermissionSet, Permissions};
+use cam_domain::permission::ports::PermissionSetRepository;
+use cam_domain::{AccountId, PermissionSetId, StorageError};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::entities::{membership, permission_set};
+use super::{convert, db, Conn, SeaOrmRepository};
+
+#[async_trait]
+impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
+    async fn insert_set(
+        &self,
+        partner: AccountId,
+        name: &str,
+        permissions: Permissions,
+        built_in: bool,
+    ) -> Result<PermissionSet, StorageError> {
+        let now = Utc::now();
+        let row = permission_set::ActiveModel {
+            partner_id: Set(partner.get()),
+            name: Set(name.to_string()),
+            name_key: Set(name.to_lowercase()),
+            permissions: Set(permissions.to_storage()),
+            built_in: Set(built_in),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(convert::permission_set(row))
+    }
+
+    async fn update_set(&self, set: &PermissionSet) -> Result<(), StorageError> {
+        permission_set::ActiveModel {
+            id: Set(set.id.get()),
+            name: Set(set.name.clone()),
+            name_key: Set(set.name.to_lowercase()),
+            permissions: Set(set.permissions.to_storage()),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .update(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn delete_set(&self, id: PermissionSetId) -> Result<(), StorageError> {
+        // R19: clear the reference explicitly (not only by the foreign key),
+        // so that SQLite databases without foreign keys behave the same.
+        membership::Entity::update_many()
+            .col_expr(membership::Column::PermissionSetId, Expr::value(Option::<i64>::None))
+            .filter(membership::Column::PermissionSetId.eq(id.get()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        permission_set::Entity::delete_by_id(id.get()).exec(&self.conn).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn find_set(&self, id: PermissionSetId) -> Result<Option<PermissionSet>, StorageError> {
+        Ok(permission_set::Entity::find_by_id(id.get()).one(&self.conn).await.map_err(db)?.map(convert::permission_set))
+    }
+
+    async fn find_sets(
+        &self,
+        ids: &[PermissionSetId],
+    ) -> Result<HashMap<PermissionSetId, PermissionSet>, StorageError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = permission_set::Entity::find()
+            .filter(permission_set::Column::Id.is_in(ids.iter().map(|i| i.get())))
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(rows.into_iter().map(|r| (PermissionSetId::new(r.id), convert::permission_set(r))).collect())
+    }
+
+    async fn sets_of(&self, partner: AccountId) -> Result<Vec<PermissionSet>, StorageError> {
+        let rows = permission_set::Entity::find()
+            .filter(permission_set::Column::PartnerId.eq(partner.get()))
+            .order_by_desc(permission_set::Column::BuiltIn)
+            .order_by_asc(permission_set::Column::NameKey)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(rows.into_iter().map(convert::permission_set).collect())
+    }
+}

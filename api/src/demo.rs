@@ -1,0 +1,88 @@
+//! `serve --demo`: a small data set for exploring in the playground, made
+//! through the operator's use cases (so it has its audit trail).
+
+use cam_domain::account::model::{AccountKind, PartnerTier};
+use cam_domain::account::service::CreateAccount;
+use cam_domain::identity::IdentityProvider;
+use cam_domain::membership::model::{Role, Seat, WorkerKind};
+use cam_domain::membership::service::AddMember;
+use cam_domain::permission::{Permission, Permissions};
+use cam_domain::{Cam, Principal};
+
+/// The demo's people: (email, name).
+pub const PEOPLE: &[(&str, &str)] = &[
+    ("ana@northwind-agency.example", "Ana Agency-Owner"),
+    ("ben@northwind-agency.example", "Ben Access-Manager"),
+    ("carla@northwind-agency.example", "Carla Consultant"),
+    ("dev@freelance-studio.example", "Dev Contractor"),
+    ("olivia@acme-corp.example", "Olivia Acme-Owner"),
+    ("george@globex.example", "George Globex-Owner"),
+];
+
+/// Loads the demo data. Errors: anything a use case refuses (the database
+/// was not empty after all).
+pub async fn load(cam: &Cam) -> anyhow::Result<()> {
+    let op = Principal::Operator;
+    let partner = cam
+        .create_account(
+            &op,
+            CreateAccount {
+                kind: AccountKind::Partner,
+                name: "Northwind Agency".into(),
+                tier: Some(PartnerTier::SolutionsPartner),
+                data_center: None,
+            },
+        )
+        .await?;
+    cam.add_verified_domain(&op, partner.id, "northwind-agency.example").await?;
+    let acme = cam
+        .create_account(
+            &op,
+            CreateAccount { kind: AccountKind::Client, name: "Acme Corporation".into(), tier: None, data_center: None },
+        )
+        .await?;
+    let globex = cam
+        .create_account(
+            &op,
+            CreateAccount {
+                kind: AccountKind::Client,
+                name: "Globex".into(),
+                tier: None,
+                data_center: Some("eu1".into()),
+            },
+        )
+        .await?;
+    let mut users = Vec::new();
+    for (email, name) in PEOPLE {
+        users.push(cam.create_user(&op, email, name).await?);
+    }
+    let member = |account, user: usize, role, kind, permissions| AddMember {
+        account_id: account,
+        user_id: users[user].id,
+        role,
+        seat: Some(Seat::Core),
+        permissions,
+        worker_kind: kind,
+    };
+    let cam_perms: Permissions =
+        [Permission::PartnerEmployeeManagementView, Permission::PartnerEmployeeManagementEdit].into_iter().collect();
+    cam.add_member(&op, member(partner.id, 0, Role::SuperAdmin, Some(WorkerKind::Employee), None)).await?;
+    cam.add_member(&op, member(partner.id, 1, Role::Standard, Some(WorkerKind::Employee), Some(cam_perms))).await?;
+    cam.add_member(&op, member(partner.id, 2, Role::Standard, Some(WorkerKind::Employee), None)).await?;
+    cam.add_member(&op, member(partner.id, 3, Role::Standard, Some(WorkerKind::Contractor), None)).await?;
+    cam.add_member(&op, member(acme.id, 4, Role::SuperAdmin, None, None)).await?;
+    cam.add_member(&op, member(globex.id, 5, Role::SuperAdmin, None, None)).await?;
+    Ok(())
+}
+
+/// Prints a token per demo person, with what they can do.
+pub fn print_tokens(identity: &dyn IdentityProvider) {
+    println!("Demo tokens (valid 30 days; paste as `Authorization: Bearer <token>`):");
+    for (email, name) in PEOPLE {
+        if let Ok(e) = cam_domain::user::model::Email::parse(email) {
+            if let Ok(t) = identity.issue(&e, 30 * 24 * 3600) {
+                println!("  {name:<22} {email:<34} {t}");
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Access links (R8–R11).
+mod mutation;
+mod query;
+
+pub use mutation::AccessLinkMutation;
+pub use query::AccessLinkQuery;
+
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+
+use super::enums::{PartnerTier, UserErrorCode};
+use super::error::{internal, storage};
+use super::ids::{encode, Kind};
+use super::loaders::{load, PairKey};
+use super::membership::Worker;
+use super::relationship::PartnerClient;
+
+pub struct AccessLink(pub cam_domain::access_link::model::AccessLink);
+
+#[Object]
+impl AccessLink {
+    pub async fn id(&self) -> ID {
+        encode(Kind::AccessLink, self.0.id.get())
+    }
+    async fn worker(&self, ctx: &Context<'_>) -> Result<Worker> {
+        let w = load(ctx, self.0.worker_id).await?.ok_or_else(|| internal(ctx, &"link without its worker"))?;
+        Ok(Worker(w))
+    }
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    async fn expires_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.expires_at
+    }
+    async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.revoked_at
+    }
+    async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<PartnerClient>> {
+        let approvals = storage(ctx, super::cam(ctx)?.store.approvals_of(self.0.id).await)?;
+        let mut out = Vec::new();
+        for a in approvals {
+            if let Some(rel) = load(ctx, PairKey(self.0.partner_id, a.client_id)).await? {
+                out.push(PartnerClient::new(rel));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a client sees when opening an access link (R9).
+#[derive(SimpleObject)]
+pub struct AccessLinkPreview {
+    pub partner_name: String,
+    pub partner_tier: PartnerTier,
+    pub worker_name: String,
+    pub worker_email: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Null when the link can be approved; otherwise LINK_EXPIRED or LINK_REVOKED.
+    pub problem: Option<UserErrorCode>,
+}

@@ -1,0 +1,45 @@
+//! `viewer`, `partnerAccount`, `clientAccount`, `now`.
+
+use async_graphql::{Context, Object, Result, ID};
+use cam_domain::account::model::AccountKind;
+use cam_domain::Principal;
+
+use super::types::{ClientAccount, PartnerAccount, Viewer};
+use crate::graphql::error::query;
+use crate::graphql::ids::{decode, Kind};
+use crate::graphql::{cam, principal};
+
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// Null when not signed in.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<Viewer>> {
+        let Some(p @ Principal::User(u)) = ctx.data_opt::<Principal>() else { return Ok(None) };
+        let accounts = query(ctx, cam(ctx)?.viewer_accounts(p).await)?;
+        let (partners, clients): (Vec<_>, Vec<_>) = accounts.into_iter().map(|(a, _)| a).partition(|a| a.is_partner());
+        Ok(Some(Viewer { user: u.clone(), partners, clients }))
+    }
+
+    async fn partner_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PartnerAccount>> {
+        let p = principal(ctx)?;
+        let Some(raw) = decode(Kind::PartnerAccount, &id) else { return Ok(None) };
+        let found =
+            query(ctx, cam(ctx)?.visible_account(p, cam_domain::AccountId::new(raw), AccountKind::Partner).await)?;
+        Ok(found.map(PartnerAccount))
+    }
+
+    async fn client_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ClientAccount>> {
+        let p = principal(ctx)?;
+        let Some(raw) = decode(Kind::ClientAccount, &id) else { return Ok(None) };
+        let found =
+            query(ctx, cam(ctx)?.visible_account(p, cam_domain::AccountId::new(raw), AccountKind::Client).await)?;
+        Ok(found.map(ClientAccount))
+    }
+
+    /// The server's current time (the test clock's, in test-clock mode).
+    async fn now(&self, ctx: &Context<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
+        Ok(cam(ctx)?.now())
+    }
+}

@@ -1,0 +1,228 @@
+//! Account object types.
+
+use async_graphql::{Context, InputObject, Object, Result, ID};
+use cam_domain::account::model::Account;
+use cam_domain::audit::model::AuditScope;
+use cam_domain::membership::model::{
+    MemberFilter as DomainMemberFilter, WorkerFilter as DomainWorkerFilter, WorkerKind as DomainWorkerKind,
+};
+use cam_domain::relationship::model::ClientFilter as DomainClientFilter;
+use cam_domain::user::model::User as DomainUser;
+
+use crate::graphql::audit::AuditEvent;
+use crate::graphql::connection::{connection, page_request, Conn};
+use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
+use crate::graphql::error::query;
+use crate::graphql::ids::{encode, Kind};
+use crate::graphql::loaders::{load, DomainsOf, SuperAdminCount};
+use crate::graphql::membership::{Membership, Worker};
+use crate::graphql::permission::PermissionSet;
+use crate::graphql::relationship::PartnerClient;
+use crate::graphql::user::User;
+use crate::graphql::{cam, principal};
+
+pub struct Viewer {
+    pub user: DomainUser,
+    pub partners: Vec<Account>,
+    pub clients: Vec<Account>,
+}
+
+#[Object]
+impl Viewer {
+    async fn user(&self) -> User {
+        User(self.user.clone())
+    }
+    async fn partner_accounts(&self) -> Vec<PartnerAccount> {
+        self.partners.iter().cloned().map(PartnerAccount).collect()
+    }
+    async fn client_accounts(&self) -> Vec<ClientAccount> {
+        self.clients.iter().cloned().map(ClientAccount).collect()
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct ClientFilter {
+    /// Keep clients whose access types intersect these.
+    pub access_types: Option<Vec<AccessType>>,
+    pub relationship_status: Option<Vec<RelationshipStatus>>,
+    /// Case-insensitive substring of the display name.
+    pub search: Option<String>,
+}
+
+#[derive(InputObject, Default)]
+pub struct WorkerFilter {
+    pub search: Option<String>,
+    pub status: Option<Vec<MemberStatus>>,
+}
+
+impl From<WorkerFilter> for DomainWorkerFilter {
+    fn from(f: WorkerFilter) -> Self {
+        Self { search: f.search, statuses: f.status.map(|s| s.into_iter().map(Into::into).collect()) }
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct MemberFilter {
+    pub roles: Option<Vec<Role>>,
+    pub status: Option<Vec<MemberStatus>>,
+    /// Only members that represent a partner.
+    pub partner_users_only: Option<bool>,
+}
+
+/// A search string longer than this is refused.
+const MAX_SEARCH: usize = 200;
+
+fn check_search(s: &Option<String>) -> Result<()> {
+    match s {
+        Some(s) if s.chars().count() > MAX_SEARCH => {
+            Err(crate::graphql::error::invalid_input(format!("search may be at most {MAX_SEARCH} characters")))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub struct PartnerAccount(pub Account);
+
+impl PartnerAccount {
+    async fn workers(
+        &self,
+        ctx: &Context<'_>,
+        kind: DomainWorkerKind,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<WorkerFilter>,
+    ) -> Result<Conn<Worker>> {
+        let page = page_request(first, after)?;
+        let filter = filter.unwrap_or_default();
+        check_search(&filter.search)?;
+        let p = principal(ctx)?;
+        let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page).await)?;
+        Ok(connection(rows, |m| m.id.get(), Worker))
+    }
+}
+
+#[Object]
+impl PartnerAccount {
+    pub async fn id(&self) -> ID {
+        encode(Kind::PartnerAccount, self.0.id.get())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn tier(&self) -> PartnerTier {
+        self.0.tier.unwrap_or(cam_domain::account::model::PartnerTier::AppPartner).into()
+    }
+    async fn verified_domains(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(load(ctx, DomainsOf(self.0.id)).await?.unwrap_or_default())
+    }
+    /// True when the viewer may use the Client Access Manager here (R1).
+    async fn can_manage_access(&self, ctx: &Context<'_>) -> Result<bool> {
+        let p = principal(ctx)?;
+        query(ctx, cam(ctx)?.can_manage_access(p, self.0.id).await)
+    }
+    /// Clients tab.
+    async fn clients(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<ClientFilter>,
+    ) -> Result<Conn<PartnerClient>> {
+        let page = page_request(first, after)?;
+        let f = filter.unwrap_or_default();
+        check_search(&f.search)?;
+        let f = DomainClientFilter {
+            access_types: f.access_types.map(|v| v.into_iter().map(Into::into).collect()),
+            statuses: f.relationship_status.map(|v| v.into_iter().map(Into::into).collect()),
+            search: f.search,
+        };
+        let p = principal(ctx)?;
+        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.0.id, &f, page).await)?;
+        Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
+    }
+    /// Employees tab.
+    async fn employees(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<WorkerFilter>,
+    ) -> Result<Conn<Worker>> {
+        self.workers(ctx, DomainWorkerKind::Employee, first, after, filter).await
+    }
+    /// Contractors tab.
+    async fn contractors(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<WorkerFilter>,
+    ) -> Result<Conn<Worker>> {
+        self.workers(ctx, DomainWorkerKind::Contractor, first, after, filter).await
+    }
+    async fn permission_sets(&self, ctx: &Context<'_>) -> Result<Vec<PermissionSet>> {
+        let p = principal(ctx)?;
+        Ok(query(ctx, cam(ctx)?.permission_sets(p, self.0.id).await)?.into_iter().map(PermissionSet).collect())
+    }
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<AuditEvent>> {
+        let page = page_request(first, after)?;
+        let p = principal(ctx)?;
+        let rows = query(ctx, cam(ctx)?.audit_log(p, AuditScope::Partner(self.0.id), page).await)?;
+        Ok(connection(rows, |e| e.id.get(), AuditEvent))
+    }
+}
+
+pub struct ClientAccount(pub Account);
+
+#[Object]
+impl ClientAccount {
+    pub async fn id(&self) -> ID {
+        encode(Kind::ClientAccount, self.0.id.get())
+    }
+    /// Official name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn data_center(&self) -> &str {
+        &self.0.data_center
+    }
+    async fn super_admin_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        let n = load(ctx, SuperAdminCount(self.0.id)).await?.unwrap_or(0);
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
+    }
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<MemberFilter>,
+    ) -> Result<Conn<Membership>> {
+        let page = page_request(first, after)?;
+        let f = filter.unwrap_or_default();
+        let f = DomainMemberFilter {
+            roles: f.roles.map(|v| v.into_iter().map(Into::into).collect()),
+            statuses: f.status.map(|v| v.into_iter().map(Into::into).collect()),
+            partner_users_only: f.partner_users_only.unwrap_or(false),
+            partner_id: None,
+        };
+        let p = principal(ctx)?;
+        let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page).await)?;
+        Ok(connection(rows, |m| m.id.get(), Membership))
+    }
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<AuditEvent>> {
+        let page = page_request(first, after)?;
+        let p = principal(ctx)?;
+        let rows = query(ctx, cam(ctx)?.audit_log(p, AuditScope::Client(self.0.id), page).await)?;
+        Ok(connection(rows, |e| e.id.get(), AuditEvent))
+    }
+}

@@ -1,0 +1,33 @@
+//! Relay connections from domain pages: keyset cursors, `totalCount`,
+//! `first` at most 100.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{OutputType, SimpleObject};
+use cam_domain::{Page, PageRequest};
+
+use super::error::invalid_input;
+use super::ids::{cursor, parse_cursor};
+
+#[derive(SimpleObject)]
+pub struct Total {
+    pub total_count: i32,
+}
+
+pub type Conn<T> = Connection<String, T, Total>;
+
+/// Reads `first` and `after`. Errors: `INVALID_INPUT` for more than 100, a
+/// negative `first` or a foreign cursor.
+pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
+    let after = parse_cursor(after.as_deref())?;
+    PageRequest::new(first, after).map_err(invalid_input)
+}
+
+pub fn connection<D, T: OutputType>(page: Page<D>, key: impl Fn(&D) -> i64, wrap: impl Fn(D) -> T) -> Conn<T> {
+    let mut c = Connection::with_additional_fields(
+        page.has_previous,
+        page.has_next,
+        Total { total_count: i32::try_from(page.total).unwrap_or(i32::MAX) },
+    );
+    c.edges.extend(page.items.into_iter().map(|d| Edge::new(cursor(key(&d)), wrap(d))));
+    c
+}

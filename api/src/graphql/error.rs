@@ -1,0 +1,87 @@
+//! The one place where errors become `extensions.code`.
+//!
+//! Domain refusals become the payload's `userErrors`; `Forbidden` becomes a
+//! top-level `FORBIDDEN`; storage failures are logged with their whole chain
+//! and answered as `INTERNAL` with a request id, never with database text.
+
+use async_graphql::{Context, ErrorExtensions, SimpleObject};
+use cam_domain::{Code, Error, Refusal};
+
+use super::enums::UserErrorCode;
+
+pub fn coded(code: &str, message: impl Into<String>) -> async_graphql::Error {
+    let code = code.to_string();
+    async_graphql::Error::new(message.into()).extend_with(|_, e| e.set("code", code.clone()))
+}
+
+pub fn unauthenticated() -> async_graphql::Error {
+    coded("UNAUTHENTICATED", "sign in: send Authorization: Bearer <token>")
+}
+
+pub fn forbidden(message: impl Into<String>) -> async_graphql::Error {
+    coded("FORBIDDEN", message)
+}
+
+pub fn invalid_input(message: impl Into<String>) -> async_graphql::Error {
+    coded("INVALID_INPUT", message)
+}
+
+pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
+    coded("NOT_FOUND", message)
+}
+
+/// A failure of ours: logged with a request id that the client also gets.
+pub fn internal(ctx: &Context<'_>, e: &dyn std::fmt::Display) -> async_graphql::Error {
+    let request_id = ctx.data_opt::<super::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    tracing::error!(request_id = %request_id, error = %e, "internal error");
+    async_graphql::Error::new("internal error").extend_with(|_, x| {
+        x.set("code", "INTERNAL");
+        x.set("requestId", request_id.clone());
+    })
+}
+
+/// Maps a use-case error that is not a refusal.
+pub fn top_level(ctx: &Context<'_>, e: Error) -> async_graphql::Error {
+    match e {
+        Error::Forbidden(why) => forbidden(why),
+        Error::Storage(s) => internal(ctx, &s),
+        Error::Refused(rs) => {
+            let first = rs.first().cloned().unwrap_or_else(|| Refusal::new(Code::InvalidInput, "refused"));
+            coded(&UserErrorCode::from(first.code).as_str(), first.message)
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UserError {
+    pub code: UserErrorCode,
+    /// Path to the input field at fault, e.g. ["input", "workerIds", "2"].
+    pub field: Option<Vec<String>>,
+    pub message: String,
+}
+
+impl From<Refusal> for UserError {
+    fn from(r: Refusal) -> Self {
+        Self { code: r.code.into(), field: r.field, message: r.message }
+    }
+}
+
+/// Splits a use-case result: success, refusals for `userErrors`, or a
+/// top-level error.
+pub fn split<T>(ctx: &Context<'_>, r: Result<T, Error>) -> async_graphql::Result<Result<T, Vec<UserError>>> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(Error::Refused(rs)) => Ok(Err(rs.into_iter().map(UserError::from).collect())),
+        Err(e) => Err(top_level(ctx, e)),
+    }
+}
+
+/// For queries: a use-case error as a top-level error.
+pub fn query<T>(ctx: &Context<'_>, r: Result<T, Error>) -> async_graphql::Result<T> {
+    r.map_err(|e| top_level(ctx, e))
+}
+
+/// A storage error as a top-level error.
+pub fn storage<T>(ctx: &Context<'_>, r: Result<T, cam_domain::StorageError>) -> async_graphql::Result<T> {
+    r.map_err(|e| internal(ctx, &e))
+}

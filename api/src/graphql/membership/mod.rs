@@ -1,0 +1,4 @@
+//! Memberships and workers.
+mod types;
+
+pub use types::{Membership, Worker};

@@ -1,0 +1,140 @@
+//! `Worker` (a membership of a partner account) and `Membership` (of a
+//! client account).
+
+use async_graphql::{Context, Object, Result, ID};
+use cam_domain::account::model::Account;
+use cam_domain::membership::model::Membership as DomainMembership;
+use cam_domain::{PageRequest, UserId};
+
+use crate::graphql::access_link::AccessLink;
+use crate::graphql::account::{ClientAccount, PartnerAccount};
+use crate::graphql::asset::Asset;
+use crate::graphql::connection::{connection, page_request, Conn};
+use crate::graphql::enums::{permissions_out, MemberStatus, Permission, Role, Seat, WorkerKind};
+use crate::graphql::error::internal;
+use crate::graphql::ids::{encode, Kind};
+use crate::graphql::loaders::{load, ClientMembershipsOf, CurrentLink, OwnedAssets, VerifiedKey};
+use crate::graphql::permission::PermissionSet;
+use crate::graphql::user::User;
+
+async fn user_of(ctx: &Context<'_>, id: UserId) -> Result<cam_domain::user::model::User> {
+    load(ctx, id).await?.ok_or_else(|| internal(ctx, &"membership without its user"))
+}
+
+async fn account_of(ctx: &Context<'_>, id: cam_domain::AccountId) -> Result<Account> {
+    load(ctx, id).await?.ok_or_else(|| internal(ctx, &"membership without its account"))
+}
+
+pub struct Worker(pub DomainMembership);
+
+impl Worker {
+    async fn verified(&self, ctx: &Context<'_>) -> Result<bool> {
+        let user = user_of(ctx, self.0.user_id).await?;
+        Ok(load(ctx, VerifiedKey(self.0.account_id, user.email)).await?.unwrap_or(false))
+    }
+}
+
+#[Object]
+impl Worker {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Worker, self.0.id.get())
+    }
+    async fn partner(&self, ctx: &Context<'_>) -> Result<PartnerAccount> {
+        Ok(PartnerAccount(account_of(ctx, self.0.account_id).await?))
+    }
+    async fn user(&self, ctx: &Context<'_>) -> Result<User> {
+        Ok(User(user_of(ctx, self.0.user_id).await?))
+    }
+    async fn kind(&self) -> WorkerKind {
+        self.0.worker_kind.unwrap_or(cam_domain::membership::model::WorkerKind::Employee).into()
+    }
+    /// Role in the partner account.
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    async fn status(&self) -> MemberStatus {
+        self.0.status.into()
+    }
+    async fn permissions(&self) -> Vec<Permission> {
+        permissions_out(self.0.permissions)
+    }
+    /// The check mark (R4).
+    async fn email_domain_verified(&self, ctx: &Context<'_>) -> Result<bool> {
+        self.verified(ctx).await
+    }
+    /// R5: active, in a partner tier that allows partner admins, verified.
+    async fn partner_seat_eligible(&self, ctx: &Context<'_>) -> Result<bool> {
+        if !self.0.is_active() || !account_of(ctx, self.0.account_id).await?.allows_partner_admins() {
+            return Ok(false);
+        }
+        self.verified(ctx).await
+    }
+    /// Client accounts of this partner where the worker is a member.
+    async fn client_memberships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Membership>> {
+        let page: PageRequest = page_request(first, after)?;
+        let key = ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id };
+        let rows = load(ctx, key).await?.unwrap_or_default();
+        Ok(connection(page.slice(rows, |m| m.id.get()), |m| m.id.get(), Membership))
+    }
+    /// The worker's current access link, without its token.
+    async fn access_link(&self, ctx: &Context<'_>) -> Result<Option<AccessLink>> {
+        Ok(load(ctx, CurrentLink(self.0.id)).await?.map(AccessLink))
+    }
+}
+
+pub struct Membership(pub DomainMembership);
+
+#[Object]
+impl Membership {
+    pub async fn id(&self) -> ID {
+        encode(Kind::Membership, self.0.id.get())
+    }
+    async fn user(&self, ctx: &Context<'_>) -> Result<User> {
+        Ok(User(user_of(ctx, self.0.user_id).await?))
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<ClientAccount> {
+        Ok(ClientAccount(account_of(ctx, self.0.account_id).await?))
+    }
+    async fn role(&self) -> Role {
+        self.0.role.into()
+    }
+    async fn seat(&self) -> Seat {
+        self.0.seat.into()
+    }
+    async fn status(&self) -> MemberStatus {
+        self.0.status.into()
+    }
+    async fn permissions(&self) -> Vec<Permission> {
+        permissions_out(self.0.permissions)
+    }
+    /// The set last applied, if any (R18, R19).
+    async fn permission_set(&self, ctx: &Context<'_>) -> Result<Option<PermissionSet>> {
+        match self.0.permission_set_id {
+            Some(id) => Ok(load(ctx, id).await?.map(PermissionSet)),
+            None => Ok(None),
+        }
+    }
+    /// The partner this member represents, if any.
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<PartnerAccount>> {
+        match self.0.partner_id {
+            Some(id) => Ok(load(ctx, id).await?.map(PartnerAccount)),
+            None => Ok(None),
+        }
+    }
+    async fn managed_credit(&self) -> bool {
+        self.0.managed_credit
+    }
+    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.created_at
+    }
+    async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {
+        let page = page_request(first, after)?;
+        let rows = load(ctx, OwnedAssets(self.0.account_id, self.0.user_id)).await?.unwrap_or_default();
+        Ok(connection(page.slice(rows, |a| a.id.get()), |a| a.id.get(), Asset))
+    }
+}

@@ -1,0 +1,250 @@
+//! Operator (platform) mutations: the operator token only.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::account::service::CreateAccount;
+use cam_domain::membership::service::AddMember;
+use cam_domain::{AccountId, UserId};
+
+use super::account::{ClientAccount, PartnerAccount};
+use super::asset::Asset;
+use super::enums::{permissions_in, AccountKind, AssetKind, PartnerTier, Permission, Role, Seat, WorkerKind};
+use super::error::{split, UserError};
+use super::ids::{decode, decode_any, Kind};
+use super::membership::{Membership, Worker};
+use super::relationship::PartnerClient;
+use super::user::User;
+use super::{cam, principal};
+
+#[derive(InputObject)]
+pub struct CreateAccountInput {
+    pub kind: AccountKind,
+    pub name: String,
+    pub tier: Option<PartnerTier>,
+    pub data_center: Option<String>,
+}
+#[derive(SimpleObject, Default)]
+pub struct CreateAccountPayload {
+    pub partner_account: Option<PartnerAccount>,
+    pub client_account: Option<ClientAccount>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    pub name: String,
+}
+#[derive(SimpleObject, Default)]
+pub struct CreateUserPayload {
+    pub user: Option<User>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct AddMemberInput {
+    pub account_id: ID,
+    pub user_id: ID,
+    pub role: Role,
+    pub seat: Option<Seat>,
+    pub permissions: Option<Vec<Permission>>,
+    /// Partner accounts only.
+    pub worker_kind: Option<WorkerKind>,
+}
+/// membership is set for a client account, worker for a partner account.
+#[derive(SimpleObject, Default)]
+pub struct AddMemberPayload {
+    pub membership: Option<Membership>,
+    pub worker: Option<Worker>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct AddVerifiedDomainInput {
+    pub partner_account_id: ID,
+    pub domain: String,
+}
+#[derive(SimpleObject, Default)]
+pub struct AddVerifiedDomainPayload {
+    pub partner_account: Option<PartnerAccount>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct SetCrmCompanyNameInput {
+    pub partner_account_id: ID,
+    pub client_account_id: ID,
+    pub name: String,
+}
+#[derive(SimpleObject, Default)]
+pub struct SetCrmCompanyNamePayload {
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct CreateAssetInput {
+    pub client_account_id: ID,
+    pub owner_user_id: ID,
+    pub kind: AssetKind,
+    pub name: String,
+}
+#[derive(SimpleObject, Default)]
+pub struct CreateAssetPayload {
+    pub asset: Option<Asset>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct RecordPartnerActivityInput {
+    pub partner_account_id: ID,
+    pub client_account_id: ID,
+}
+#[derive(SimpleObject, Default)]
+pub struct RecordPartnerActivityPayload {
+    pub partner_client: Option<PartnerClient>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct SetTestClockInput {
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+#[derive(SimpleObject, Default)]
+pub struct SetTestClockPayload {
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn partner_id(id: &ID) -> AccountId {
+    AccountId::new(decode(Kind::PartnerAccount, id).unwrap_or(0))
+}
+fn client_id(id: &ID) -> AccountId {
+    AccountId::new(decode(Kind::ClientAccount, id).unwrap_or(0))
+}
+
+#[derive(Default)]
+pub struct OperatorMutation;
+
+#[Object]
+impl OperatorMutation {
+    async fn create_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> Result<CreateAccountPayload> {
+        let p = principal(ctx)?;
+        let r = cam(ctx)?
+            .create_account(
+                p,
+                CreateAccount {
+                    kind: input.kind.into(),
+                    name: input.name,
+                    tier: input.tier.map(Into::into),
+                    data_center: input.data_center,
+                },
+            )
+            .await;
+        Ok(match split(ctx, r)? {
+            Ok(a) if a.is_partner() => {
+                CreateAccountPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() }
+            }
+            Ok(a) => CreateAccountPayload { client_account: Some(ClientAccount(a)), ..Default::default() },
+            Err(user_errors) => CreateAccountPayload { user_errors, ..Default::default() },
+        })
+    }
+
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<CreateUserPayload> {
+        let p = principal(ctx)?;
+        Ok(match split(ctx, cam(ctx)?.create_user(p, &input.email, &input.name).await)? {
+            Ok(u) => CreateUserPayload { user: Some(User(u)), user_errors: vec![] },
+            Err(user_errors) => CreateUserPayload { user: None, user_errors },
+        })
+    }
+
+    async fn add_member(&self, ctx: &Context<'_>, input: AddMemberInput) -> Result<AddMemberPayload> {
+        let p = principal(ctx)?;
+        let account = match decode_any(&input.account_id) {
+            Some((Kind::PartnerAccount | Kind::ClientAccount, raw)) => raw,
+            _ => 0,
+        };
+        let r = cam(ctx)?
+            .add_member(
+                p,
+                AddMember {
+                    account_id: AccountId::new(account),
+                    user_id: UserId::new(decode(Kind::User, &input.user_id).unwrap_or(0)),
+                    role: input.role.into(),
+                    seat: input.seat.map(Into::into),
+                    permissions: input.permissions.as_deref().map(permissions_in),
+                    worker_kind: input.worker_kind.map(Into::into),
+                },
+            )
+            .await;
+        Ok(match split(ctx, r)? {
+            Ok((a, m)) if a.is_partner() => AddMemberPayload { worker: Some(Worker(m)), ..Default::default() },
+            Ok((_, m)) => AddMemberPayload { membership: Some(Membership(m)), ..Default::default() },
+            Err(user_errors) => AddMemberPayload { user_errors, ..Default::default() },
+        })
+    }
+
+    async fn add_verified_domain(
+        &self,
+        ctx: &Context<'_>,
+        input: AddVerifiedDomainInput,
+    ) -> Result<AddVerifiedDomainPayload> {
+        let p = principal(ctx)?;
+        let r = cam(ctx)?.add_verified_domain(p, partner_id(&input.partner_account_id), &input.domain).await;
+        Ok(match split(ctx, r)? {
+            Ok(a) => AddVerifiedDomainPayload { partner_account: Some(PartnerAccount(a)), user_errors: vec![] },
+            Err(user_errors) => AddVerifiedDomainPayload { partner_account: None, user_errors },
+        })
+    }
+
+    async fn set_crm_company_name(
+        &self,
+        ctx: &Context<'_>,
+        input: SetCrmCompanyNameInput,
+    ) -> Result<SetCrmCompanyNamePayload> {
+        let p = principal(ctx)?;
+        let r = cam(ctx)?
+            .set_crm_company_name(
+                p,
+                partner_id(&input.partner_account_id),
+                client_id(&input.client_account_id),
+                &input.name,
+            )
+            .await;
+        Ok(SetCrmCompanyNamePayload { user_errors: split(ctx, r)?.err().unwrap_or_default() })
+    }
+
+    async fn create_asset(&self, ctx: &Context<'_>, input: CreateAssetInput) -> Result<CreateAssetPayload> {
+        let p = principal(ctx)?;
+        let owner = UserId::new(decode(Kind::User, &input.owner_user_id).unwrap_or(0));
+        let r =
+            cam(ctx)?.create_asset(p, client_id(&input.client_account_id), owner, input.kind.into(), &input.name).await;
+        Ok(match split(ctx, r)? {
+            Ok(a) => CreateAssetPayload { asset: Some(Asset(a)), user_errors: vec![] },
+            Err(user_errors) => CreateAssetPayload { asset: None, user_errors },
+        })
+    }
+
+    async fn record_partner_activity(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordPartnerActivityInput,
+    ) -> Result<RecordPartnerActivityPayload> {
+        let p = principal(ctx)?;
+        let r = cam(ctx)?
+            .record_partner_activity(p, partner_id(&input.partner_account_id), client_id(&input.client_account_id))
+            .await;
+        Ok(match split(ctx, r)? {
+            Ok(rel) => {
+                RecordPartnerActivityPayload { partner_client: Some(PartnerClient::new(rel)), user_errors: vec![] }
+            }
+            Err(user_errors) => RecordPartnerActivityPayload { partner_client: None, user_errors },
+        })
+    }
+
+    async fn set_test_clock(&self, ctx: &Context<'_>, input: SetTestClockInput) -> Result<SetTestClockPayload> {
+        let p = principal(ctx)?;
+        Ok(match split(ctx, cam(ctx)?.set_test_clock(p, input.now))? {
+            Ok(now) => SetTestClockPayload { now: Some(now), user_errors: vec![] },
+            Err(user_errors) => SetTestClockPayload { now: None, user_errors },
+        })
+    }
+}

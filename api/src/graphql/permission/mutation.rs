@@ -1,0 +1,97 @@
+//! `createPermissionSet`, `updatePermissionSet`, `deletePermissionSet`.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::{AccountId, PermissionSetId};
+
+use super::PermissionSet;
+use crate::graphql::enums::{permissions_in, Permission};
+use crate::graphql::error::{split, UserError};
+use crate::graphql::ids::{decode, encode, Kind};
+use crate::graphql::{cam, principal};
+
+#[derive(InputObject)]
+pub struct CreatePermissionSetInput {
+    pub partner_account_id: ID,
+    pub name: String,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePermissionSetInput {
+    pub permission_set_id: ID,
+    pub name: Option<String>,
+    pub permissions: Option<Vec<Permission>>,
+}
+
+#[derive(InputObject)]
+pub struct DeletePermissionSetInput {
+    pub permission_set_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct PermissionSetPayload {
+    pub permission_set: Option<PermissionSet>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletePermissionSetPayload {
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn set_payload(r: Result<cam_domain::permission::PermissionSet, Vec<UserError>>) -> PermissionSetPayload {
+    match r {
+        Ok(s) => PermissionSetPayload { permission_set: Some(PermissionSet(s)), user_errors: vec![] },
+        Err(user_errors) => PermissionSetPayload { permission_set: None, user_errors },
+    }
+}
+
+fn set_id(id: &ID) -> PermissionSetId {
+    PermissionSetId::new(decode(Kind::PermissionSet, id).unwrap_or(0))
+}
+
+#[derive(Default)]
+pub struct PermissionMutation;
+
+#[Object]
+impl PermissionMutation {
+    async fn create_permission_set(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePermissionSetInput,
+    ) -> Result<PermissionSetPayload> {
+        let p = principal(ctx)?;
+        let partner = AccountId::new(decode(Kind::PartnerAccount, &input.partner_account_id).unwrap_or(0));
+        let r = cam(ctx)?.create_permission_set(p, partner, &input.name, permissions_in(&input.permissions)).await;
+        Ok(set_payload(split(ctx, r)?))
+    }
+
+    async fn update_permission_set(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePermissionSetInput,
+    ) -> Result<PermissionSetPayload> {
+        let p = principal(ctx)?;
+        let perms = input.permissions.as_deref().map(permissions_in);
+        let r =
+            cam(ctx)?.update_permission_set(p, set_id(&input.permission_set_id), input.name.as_deref(), perms).await;
+        Ok(set_payload(split(ctx, r)?))
+    }
+
+    async fn delete_permission_set(
+        &self,
+        ctx: &Context<'_>,
+        input: DeletePermissionSetInput,
+    ) -> Result<DeletePermissionSetPayload> {
+        let p = principal(ctx)?;
+        let r = cam(ctx)?.delete_permission_set(p, set_id(&input.permission_set_id)).await;
+        Ok(match split(ctx, r)? {
+            Ok(id) => DeletePermissionSetPayload {
+                deleted_id: Some(encode(Kind::PermissionSet, id.get())),
+                user_errors: vec![],
+            },
+            Err(user_errors) => DeletePermissionSetPayload { deleted_id: None, user_errors },
+        })
+    }
+}

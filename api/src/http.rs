@@ -1,0 +1,229 @@
+//! HTTP: the router, GraphQL over HTTP with its defences, the offline
+//! playground, health and metrics.
+//!
+//! Defences: a 1 MiB body limit; POST bodies only as `application/json` (no
+//! form or text/plain request can act: CSRF); no batched (array) requests;
+//! mutations never over GET (405); a request with an invalid or expired
+//! token is refused whole (401, `UNAUTHENTICATED`); a panic becomes a 500
+//! without detail.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use cam_domain::identity::{Identity, TokenError};
+use cam_domain::user::ports::UserRepository;
+use cam_domain::Principal;
+use serde_json::{json, Value};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::graphql::loaders::loaders;
+use crate::graphql::RequestId;
+use crate::wiring::App;
+
+pub const BODY_LIMIT: usize = 1024 * 1024;
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/playground/{file}", get(playground_asset))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+        }))
+        .with_state(app)
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({"errors": [{"message": message, "extensions": {"code": code}}]});
+    let mut r = (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    r
+}
+
+/// Who is calling: nobody, the operator or a user. Errors: a 401 response.
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let unauth = |why: &str| error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", why);
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| unauth("the Authorization header must be: Bearer <token>"))?;
+    match app.identity.authenticate(token) {
+        Ok(Identity::Operator) => Ok(Some(Principal::Operator)),
+        Ok(Identity::User(email)) => match app.store.find_user_by_email(&email).await {
+            Ok(Some(user)) => Ok(Some(Principal::User(user))),
+            Ok(None) => Err(unauth("the token names no known user")),
+            Err(e) => {
+                tracing::error!(error = %e, "could not look up the token's user");
+                Err(error_response(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "internal error"))
+            }
+        },
+        Err(TokenError::Expired) => Err(unauth("the token has expired")),
+        Err(_) => Err(unauth("the token is not valid")),
+    }
+}
+
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
+}
+
+async fn execute(app: &App, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+    let principal = match authenticate(app, headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let op = request.operation_name.clone().unwrap_or_default();
+    let mut request = request.data(RequestId(request_id.clone())).data(loaders(&app.cam));
+    if let Some(p) = principal {
+        request = request.data(p);
+    }
+    let started = Instant::now();
+    let response = app.schema.execute(request).await;
+    app.metrics.record(&op, started.elapsed(), response.errors.is_empty());
+    let request_error = response.data == async_graphql::Value::Null && !response.errors.is_empty();
+    let body = match serde_json::to_vec(&response) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(request_id = %request_id, error = %e, "could not serialise a response");
+            return error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
+        }
+    };
+    let (content_type, status) = if wants_graphql_response(headers) {
+        (GRAPHQL_RESPONSE, if request_error { StatusCode::BAD_REQUEST } else { StatusCode::OK })
+    } else {
+        ("application/json", StatusCode::OK)
+    };
+    let mut r = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        r.headers_mut().insert("x-request-id", v);
+    }
+    r
+}
+
+async fn graphql_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "POST bodies must be application/json",
+        );
+    }
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body is not valid JSON"),
+    };
+    if value.is_array() {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "batched requests are not supported; send one operation",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(_) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the body must be {\"query\", \"variables\", \"operationName\"}",
+            )
+        }
+    };
+    execute(&app, &headers, request).await
+}
+
+/// Whether the document's chosen operation is a mutation (or subscription).
+fn is_mutation(query: &str, operation: Option<&str>) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
+    let ty = match (&doc.operations, operation) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|o| o.node.ty),
+        (DocumentOperations::Multiple(ops), None) => ops.values().next().map(|o| o.node.ty),
+    };
+    matches!(ty, Some(OperationType::Mutation | OperationType::Subscription))
+}
+
+async fn graphql_get(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(query) = params.get("query") else {
+        return (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            Html(PLAYGROUND_HTML),
+        )
+            .into_response();
+    };
+    let operation = params.get("operationName").filter(|o| !o.is_empty());
+    if is_mutation(query, operation.map(String::as_str)) {
+        let mut r =
+            error_response(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations are only accepted over POST");
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return r;
+    }
+    let mut request = async_graphql::Request::new(query.clone());
+    if let Some(op) = operation {
+        request = request.operation_name(op.clone());
+    }
+    if let Some(vars) = params.get("variables").filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<Value>(vars) {
+            Ok(v) => request = request.variables(async_graphql::Variables::from_json(v)),
+            Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "variables must be a JSON object"),
+        }
+    }
+    execute(&app, &headers, request).await
+}
+
+async fn healthz(State(app): State<App>) -> Response {
+    use cam_domain::store::Store;
+    if app.store.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+async fn metrics(State(app): State<App>) -> Response {
+    let (size, idle) = app.store.pool_stats();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render(size, idle)).into_response()
+}
+
+const PLAYGROUND_HTML: &str = include_str!("../assets/playground/index.html");
+
+async fn playground_asset(Path(file): Path<String>) -> Response {
+    let (bytes, content_type): (&'static [u8], &str) = match file.as_str() {
+        "graphiql.min.js" => (include_bytes!("../assets/playground/graphiql.min.js"), "text/javascript"),
+        "graphiql.min.css" => (include_bytes!("../assets/playground/graphiql.min.css"), "text/css"),
+        "react.production.min.js" => {
+            (include_bytes!("../assets/playground/react.production.min.js"), "text/javascript")
+        }
+        "react-dom.production.min.js" => {
+            (include_bytes!("../assets/playground/react-dom.production.min.js"), "text/javascript")
+        }
+        "init.js" => (include_bytes!("../assets/playground/init.js"), "text/javascript"),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
+}

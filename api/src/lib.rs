@@ -1,0 +1,7 @@
+//! The `cam` server: GraphQL schema, HTTP, configuration and wiring.
+pub mod config;
+pub mod demo;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod wiring;

@@ -1,0 +1,59 @@
+//! Wiring: concrete adapters into the domain's ports. The only place that
+//! sees both.
+
+use std::sync::Arc;
+
+use cam_adapters::clock::{SystemClock, TestClock};
+use cam_adapters::identity::{DbDomainVerifier, JwtIdentity, Sha256LinkTokens};
+use cam_adapters::storage::SeaOrmStore;
+use cam_domain::identity::IdentityProvider;
+use cam_domain::{Cam, CamConfig, Clock};
+
+use crate::graphql::{build_schema, CamSchema};
+use crate::metrics::Metrics;
+
+/// Everything a request needs.
+#[derive(Clone)]
+pub struct App {
+    pub schema: CamSchema,
+    pub cam: Cam,
+    pub identity: Arc<dyn IdentityProvider>,
+    pub store: Arc<SeaOrmStore>,
+    pub metrics: Arc<Metrics>,
+}
+
+pub struct Settings {
+    pub jwt_secret: Option<String>,
+    pub operator_token: Option<String>,
+    pub public_url: String,
+    pub link_ttl_days: i64,
+    pub test_clock: bool,
+}
+
+pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn Clock>>) -> App {
+    let clock: Arc<dyn Clock> = clock.unwrap_or_else(|| {
+        if settings.test_clock {
+            Arc::new(TestClock::new(chrono::Utc::now()))
+        } else {
+            Arc::new(SystemClock)
+        }
+    });
+    let cam = Cam {
+        store: store.clone(),
+        clock,
+        verifier: Arc::new(DbDomainVerifier::new(store.clone())),
+        tokens: Arc::new(Sha256LinkTokens),
+        config: CamConfig {
+            link_ttl_days: settings.link_ttl_days,
+            public_url: settings.public_url.trim_end_matches('/').to_string(),
+            test_clock: settings.test_clock,
+        },
+    };
+    App {
+        schema: build_schema(cam.clone()),
+        cam,
+        identity: Arc::new(JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref())),
+        store,
+        metrics: Arc::new(Metrics::default()),
+    }
+}

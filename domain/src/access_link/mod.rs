@@ -1,0 +1,5 @@
+//! The access link (R8–R11): personal to one worker, shown once, approved by
+//! client accounts.
+pub mod model;
+pub mod ports;
+pub mod service;

@@ -1,0 +1,110 @@
+//! Accounts and email domains.
+
+use chrono::{DateTime, Utc};
+
+use crate::common::ids::AccountId;
+
+crate::string_enum! {
+    pub enum AccountKind {
+        Partner = "PARTNER",
+        Client = "CLIENT",
+    }
+}
+
+crate::string_enum! {
+    pub enum PartnerTier {
+        SolutionsPartner = "SOLUTIONS_PARTNER",
+        Provider = "PROVIDER",
+        AppPartner = "APP_PARTNER",
+    }
+}
+
+impl PartnerTier {
+    /// R2: only these tiers can have partner admins, links and partner seats.
+    pub fn allows_partner_admins(self) -> bool {
+        matches!(self, PartnerTier::SolutionsPartner | PartnerTier::Provider)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub kind: AccountKind,
+    pub name: String,
+    /// Set for partner accounts only.
+    pub tier: Option<PartnerTier>,
+    pub data_center: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Account {
+    pub fn is_partner(&self) -> bool {
+        self.kind == AccountKind::Partner
+    }
+    pub fn is_client(&self) -> bool {
+        self.kind == AccountKind::Client
+    }
+    pub fn allows_partner_admins(&self) -> bool {
+        self.tier.is_some_and(PartnerTier::allows_partner_admins)
+    }
+}
+
+pub struct NewAccount {
+    pub kind: AccountKind,
+    pub name: String,
+    pub tier: Option<PartnerTier>,
+    pub data_center: String,
+}
+
+/// A DNS email domain, lower-cased: `agency.com`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EmailDomain(String);
+
+impl EmailDomain {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+        if d.is_empty() || d.len() > 253 {
+            return Err("a domain has 1 to 253 characters".into());
+        }
+        let labels: Vec<&str> = d.split('.').collect();
+        if labels.len() < 2 {
+            return Err("a domain has at least two labels, like agency.com".into());
+        }
+        for l in &labels {
+            let ok = !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-');
+            if !ok {
+                return Err(format!("'{raw}' is not a valid domain"));
+            }
+        }
+        Ok(Self(d))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_lower_cased_and_validated() {
+        assert_eq!(EmailDomain::parse(" Agency.COM ").map(|d| d.0), Ok("agency.com".into()));
+        assert!(EmailDomain::parse("localhost").is_err());
+        assert!(EmailDomain::parse("bad_domain.com").is_err());
+        assert!(EmailDomain::parse("a..com").is_err());
+        assert!(EmailDomain::parse("@agency.com").is_err());
+    }
+
+    #[test]
+    fn only_solutions_partners_and_providers_may_have_partner_admins() {
+        // R2
+        assert!(PartnerTier::SolutionsPartner.allows_partner_admins());
+        assert!(PartnerTier::Provider.allows_partner_admins());
+        assert!(!PartnerTier::AppPartner.allows_partner_admins());
+    }
+}

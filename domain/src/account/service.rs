@@ -1,0 +1,209 @@
+//! Operator use cases on accounts and domains, and account visibility (R33).
+
+use serde_json::json;
+
+use super::model::{Account, AccountKind, EmailDomain, NewAccount, PartnerTier};
+use crate::app::{is_cam_user, Cam};
+use crate::common::error::{Code, Error, Refusal, Result, StorageError};
+use crate::common::ids::AccountId;
+use crate::common::principal::Principal;
+use crate::membership::model::Membership;
+use crate::permission::model::{Permissions, BUILT_IN_SET_NAME};
+use crate::user::model::parse_person_name;
+
+pub struct CreateAccount {
+    pub kind: AccountKind,
+    pub name: String,
+    pub tier: Option<PartnerTier>,
+    pub data_center: Option<String>,
+}
+
+impl Cam {
+    /// Operator: creates a partner (with its built-in Partner Admin set, R17,
+    /// R20) or a client account.
+    #[tracing::instrument(skip(self, p, input), err(level = "debug"))]
+    pub async fn create_account(&self, p: &Principal, input: CreateAccount) -> Result<Account> {
+        self.operator(p)?;
+        let mut bad = Vec::new();
+        let name =
+            parse_person_name(&input.name).map_err(|e| bad.push(Refusal::new(Code::InvalidInput, e).at(&["name"])));
+        match (input.kind, input.tier) {
+            (AccountKind::Partner, None) => {
+                bad.push(Refusal::new(Code::InvalidInput, "a partner account needs a tier").at(&["tier"]))
+            }
+            (AccountKind::Client, Some(_)) => {
+                bad.push(Refusal::new(Code::InvalidInput, "a client account has no tier").at(&["tier"]))
+            }
+            _ => {}
+        }
+        let data_center = input.data_center.unwrap_or_else(|| "na1".to_string()).trim().to_lowercase();
+        if data_center.is_empty()
+            || data_center.len() > 32
+            || !data_center.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            bad.push(
+                Refusal::new(Code::InvalidInput, "a data center is 1 to 32 letters, digits or dashes")
+                    .at(&["dataCenter"]),
+            );
+        }
+        let (Ok(name), true) = (name, bad.is_empty()) else {
+            return Err(Error::Refused(bad));
+        };
+        let tx = self.store.begin().await?;
+        let account = tx.insert_account(NewAccount { kind: input.kind, name, tier: input.tier, data_center }).await?;
+        if account.is_partner() {
+            tx.insert_set(account.id, BUILT_IN_SET_NAME, Permissions::partner_admin_set(), true).await?;
+        }
+        let mut ev = self.event(None, "account.created");
+        ev.account_id = Some(account.id);
+        ev.partner_id = account.is_partner().then_some(account.id);
+        ev.after = Some(
+            json!({"kind": account.kind.as_str(), "name": account.name, "tier": account.tier.map(|t| t.as_str())}),
+        );
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
+    /// Operator: verifies an email domain for a partner (R3).
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn add_verified_domain(&self, p: &Principal, partner: AccountId, raw: &str) -> Result<Account> {
+        self.operator(p)?;
+        let domain = EmailDomain::parse(raw).map_err(|e| Error::refused_at(Code::InvalidDomain, &["domain"], e))?;
+        if self.verifier.is_public_mail_domain(&domain) {
+            return Err(Error::refused_at(
+                Code::InvalidDomain,
+                &["domain"],
+                format!("{} is a public mail domain and can never be a partner domain", domain.as_str()),
+            ));
+        }
+        let tx = self.store.begin().await?;
+        let account = tx
+            .find_account(partner)
+            .await?
+            .filter(Account::is_partner)
+            .ok_or_else(|| Error::not_found(&["partnerAccountId"], "partner account"))?;
+        match tx.domain_owner(&domain).await? {
+            Some(owner) if owner == partner => {
+                return Err(Error::refused_at(
+                    Code::AlreadyExists,
+                    &["domain"],
+                    "the partner has verified this domain already",
+                ))
+            }
+            Some(_) => {
+                return Err(Error::refused_at(
+                    Code::DomainTaken,
+                    &["domain"],
+                    "another partner has verified this domain",
+                ))
+            }
+            None => {}
+        }
+        match tx.insert_domain(partner, &domain).await {
+            Err(StorageError::Conflict(_)) => {
+                return Err(Error::refused_at(
+                    Code::DomainTaken,
+                    &["domain"],
+                    "another partner has verified this domain",
+                ))
+            }
+            r => r?,
+        }
+        let mut ev = self.event(None, "partner.domain_verified");
+        ev.account_id = Some(partner);
+        ev.partner_id = Some(partner);
+        ev.after = Some(json!({"domain": domain.as_str()}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(account)
+    }
+
+    /// Operator: the company's name in the partner's CRM, shown as the
+    /// relationship's display name.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn set_crm_company_name(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+        name: &str,
+    ) -> Result<()> {
+        self.operator(p)?;
+        let name = parse_person_name(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
+        let tx = self.store.begin().await?;
+        let Some(rel) = tx.find_relationship(partner, client).await? else {
+            return Err(Error::not_found(&["clientAccountId"], "managed relationship"));
+        };
+        tx.set_crm_name(partner, client, &name).await?;
+        let mut ev = self.event(None, "relationship.crm_name_set");
+        ev.account_id = Some(client);
+        ev.partner_id = Some(partner);
+        ev.before = Some(json!({"crmName": rel.crm_name}));
+        ev.after = Some(json!({"crmName": name}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// R35: sets the test clock, when the server runs with one.
+    pub fn set_test_clock(
+        &self,
+        p: &Principal,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<chrono::DateTime<chrono::Utc>> {
+        self.operator(p)?;
+        if !self.config.test_clock || !self.clock.set(now) {
+            return Err(Error::refused(Code::TestClockDisabled, "the server does not run with a test clock"));
+        }
+        Ok(self.now())
+    }
+
+    /// R33: an account the principal may see (the operator sees all; a user
+    /// sees accounts where they are an active member).
+    pub async fn visible_account(&self, p: &Principal, id: AccountId, kind: AccountKind) -> Result<Option<Account>> {
+        let Some(account) = self.store.find_account(id).await?.filter(|a| a.kind == kind) else {
+            return Ok(None);
+        };
+        match p {
+            Principal::Operator => Ok(Some(account)),
+            Principal::User(u) => Ok(self.active_membership(self.store.as_ref(), id, u.id).await?.map(|_| account)),
+        }
+    }
+
+    /// R1 as a question: may the principal use the Client Access Manager here?
+    pub async fn can_manage_access(&self, p: &Principal, partner: AccountId) -> Result<bool> {
+        match p {
+            Principal::Operator => Ok(false),
+            Principal::User(u) => {
+                Ok(self.active_membership(self.store.as_ref(), partner, u.id).await?.as_ref().is_some_and(is_cam_user))
+            }
+        }
+    }
+
+    /// Passes when the principal may read the partner's CAM data (R1): the
+    /// operator, or a CAM user. Otherwise `FORBIDDEN`.
+    pub async fn require_cam_reader(&self, p: &Principal, partner: AccountId) -> Result<Option<Membership>> {
+        match p {
+            Principal::Operator => Ok(None),
+            Principal::User(u) => self
+                .cam_access(self.store.as_ref(), u, partner, &["partnerAccountId"])
+                .await
+                .map(|(_, m)| Some(m))
+                .map_err(|e| match e {
+                    Error::Refused(_) => Error::forbidden("not a member of this partner account"),
+                    other => other,
+                }),
+        }
+    }
+
+    /// The viewer's active memberships with their accounts.
+    pub async fn viewer_accounts(&self, p: &Principal) -> Result<Vec<(Account, Membership)>> {
+        let Some(u) = p.user() else { return Ok(Vec::new()) };
+        let ms: Vec<Membership> =
+            self.store.memberships_of_user(u.id).await?.into_iter().filter(Membership::is_active).collect();
+        let ids: Vec<AccountId> = ms.iter().map(|m| m.account_id).collect();
+        let accounts = self.store.find_accounts(&ids).await?;
+        Ok(ms.into_iter().filter_map(|m| accounts.get(&m.account_id).cloned().map(|a| (a, m))).collect())
+    }
+}

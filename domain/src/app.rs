@@ -1,0 +1,137 @@
+//! `Cam`: the ports the use cases need, and the checks they share
+//! (who is acting, what they may see, R1 and R33).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use crate::access_link::ports::LinkTokens;
+use crate::account::model::Account;
+use crate::audit::model::NewAuditEvent;
+use crate::common::error::{Error, Result};
+use crate::common::ids::{AccountId, UserId};
+use crate::common::principal::Principal;
+use crate::common::time::Clock;
+use crate::identity::DomainVerifier;
+use crate::membership::model::Membership;
+use crate::permission::model::Permission;
+use crate::store::{Repository, Store};
+use crate::user::model::{Email, User};
+
+#[derive(Debug, Clone)]
+pub struct CamConfig {
+    /// R8: how long an access link lives.
+    pub link_ttl_days: i64,
+    /// Base of access-link URLs, without a trailing slash.
+    pub public_url: String,
+    /// R35: whether the operator may set the clock.
+    pub test_clock: bool,
+}
+
+/// The application: one method per thing a user can do, spread over the
+/// areas' `service.rs` files.
+#[derive(Clone)]
+pub struct Cam {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub verifier: Arc<dyn DomainVerifier>,
+    pub tokens: Arc<dyn LinkTokens>,
+    pub config: CamConfig,
+}
+
+/// R1: may this partner-account member use the Client Access Manager?
+pub fn is_cam_user(member: &Membership) -> bool {
+    let p = member.effective_permissions();
+    member.is_active_super_admin()
+        || (p.contains(Permission::PartnerEmployeeManagementView)
+            && p.contains(Permission::PartnerEmployeeManagementEdit))
+}
+
+/// The audit snapshot of a membership (R32).
+pub fn snapshot(m: &Membership) -> Value {
+    json!({
+        "role": m.role.as_str(),
+        "seat": m.seat.as_str(),
+        "status": m.status.as_str(),
+        "permissions": m.permissions.iter().map(Permission::as_str).collect::<Vec<_>>(),
+        "partnerId": m.partner_id.map(|p| p.get()),
+        "permissionSetId": m.permission_set_id.map(|p| p.get()),
+    })
+}
+
+impl Cam {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The signed-in user; the operator is refused (`FORBIDDEN`).
+    pub(crate) fn user<'a>(&self, p: &'a Principal) -> Result<&'a User> {
+        p.user().ok_or_else(|| Error::forbidden("this needs a signed-in user, not the operator token"))
+    }
+
+    pub(crate) fn operator(&self, p: &Principal) -> Result<()> {
+        if p.is_operator() {
+            Ok(())
+        } else {
+            Err(Error::forbidden("only the operator may do this"))
+        }
+    }
+
+    /// The user's active membership in an account, if any.
+    pub(crate) async fn active_membership(
+        &self,
+        repo: &dyn Repository,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Option<Membership>> {
+        Ok(repo.membership_of(account, user).await?.filter(Membership::is_active))
+    }
+
+    /// A partner account the user is an active member of and may use the
+    /// Client Access Manager in (R1). Unknown or invisible: `NOT_FOUND` at
+    /// `path` (R33); visible but not allowed: `FORBIDDEN`.
+    pub(crate) async fn cam_access(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        partner: AccountId,
+        path: &[&str],
+    ) -> Result<(Account, Membership)> {
+        let account = repo.find_account(partner).await?.filter(Account::is_partner);
+        let member = match account {
+            Some(_) => self.active_membership(repo, partner, user.id).await?,
+            None => None,
+        };
+        match (account, member) {
+            (Some(a), Some(m)) if is_cam_user(&m) => Ok((a, m)),
+            (Some(_), Some(_)) => Err(Error::forbidden(
+                "the Client Access Manager needs a super admin or both partner employee management permissions (R1)",
+            )),
+            _ => Err(Error::not_found(path, "partner account")),
+        }
+    }
+
+    /// Whether a partner user is eligible for the partner seat (R5): an
+    /// active worker of an allowed-tier partner with a verified email domain.
+    pub(crate) async fn seat_eligible(&self, partner: &Account, worker: &Membership, email: &Email) -> Result<bool> {
+        if !worker.is_active() || !partner.allows_partner_admins() || worker.account_id != partner.id {
+            return Ok(false);
+        }
+        let verified = self.verifier.verified_emails(partner.id, std::slice::from_ref(email)).await?;
+        Ok(verified.contains(&email.key()))
+    }
+
+    pub(crate) fn event(&self, actor: Option<&User>, action: &'static str) -> NewAuditEvent {
+        NewAuditEvent {
+            at: self.now(),
+            actor_id: actor.map(|u| u.id),
+            action,
+            account_id: None,
+            partner_id: None,
+            subject_id: None,
+            before: None,
+            after: None,
+        }
+    }
+}

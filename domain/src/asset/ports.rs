@@ -1,0 +1,36 @@
+//! Storage of assets.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+
+use super::model::{Asset, AssetKind};
+use crate::common::error::StorageError;
+use crate::common::ids::{AccountId, AssetId, UserId};
+use crate::common::page::{Page, PageRequest};
+
+#[async_trait]
+pub trait AssetRepository: Send + Sync {
+    /// Errors: `Other`.
+    async fn insert_asset(
+        &self,
+        client: AccountId,
+        owner: UserId,
+        kind: AssetKind,
+        name: &str,
+    ) -> Result<Asset, StorageError>;
+    /// Errors: `Other`.
+    async fn find_assets(&self, ids: &[AssetId]) -> Result<HashMap<AssetId, Asset>, StorageError>;
+    /// A page of what a user owns in a client. Errors: `Other`.
+    async fn assets_owned(
+        &self,
+        client: AccountId,
+        owner: UserId,
+        page: PageRequest,
+    ) -> Result<Page<Asset>, StorageError>;
+    /// Everything these users own in these clients. Errors: `Other`.
+    async fn assets_owned_by(&self, pairs: &[(AccountId, UserId)]) -> Result<Vec<Asset>, StorageError>;
+    /// Gives a user's assets in a client to another user, or to nobody;
+    /// returns how many moved. Never deletes (R25). Errors: `Other`.
+    async fn reassign_assets(&self, client: AccountId, from: UserId, to: Option<UserId>) -> Result<u64, StorageError>;
+}

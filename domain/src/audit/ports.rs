@@ -1,0 +1,15 @@
+//! Storage of audit events.
+
+use async_trait::async_trait;
+
+use super::model::{AuditEvent, AuditScope, NewAuditEvent};
+use crate::common::error::StorageError;
+use crate::common::page::{Page, PageRequest};
+
+#[async_trait]
+pub trait AuditRepository: Send + Sync {
+    /// Errors: `Other`.
+    async fn record(&self, event: NewAuditEvent) -> Result<(), StorageError>;
+    /// Newest first; cursors are the event ids. Errors: `Other`.
+    async fn list_audit(&self, scope: AuditScope, page: PageRequest) -> Result<Page<AuditEvent>, StorageError>;
+}

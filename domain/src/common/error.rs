@@ -1,0 +1,90 @@
+//! Errors of the use cases. Three outcomes reach a client differently:
+//! `Forbidden` (signed in but not allowed, a top-level error), `Refused` (bad
+//! input or a business rule said no: the payload's `userErrors`, nothing
+//! changed, R34) and `Storage` (our fault: logged, answered as `INTERNAL`).
+
+/// Stable codes of refusals; the API's `UserErrorCode` mirrors them one to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    InvalidInput,
+    NotFound,
+    AlreadyExists,
+    AlreadyMember,
+    NotAMember,
+    PartnerTierNotAllowed,
+    InvalidDomain,
+    DomainTaken,
+    NotEligibleForPartnerSeat,
+    LinkExpired,
+    LinkRevoked,
+    AlreadyApproved,
+    AlreadySuperAdmin,
+    NotSuperAdmin,
+    LastSuperAdmin,
+    CannotRemoveSuperAdmin,
+    BuiltIn,
+    NotDeactivated,
+    TestClockDisabled,
+}
+
+/// One reason a request was refused, with the input field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: Code,
+    pub field: Option<Vec<String>>,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self { code, field: None, message: message.into() }
+    }
+
+    /// The refusal concerns `input.<path…>`.
+    pub fn at(mut self, path: &[&str]) -> Self {
+        let mut field = vec!["input".to_string()];
+        field.extend(path.iter().map(|p| p.to_string()));
+        self.field = Some(field);
+        self
+    }
+}
+
+/// A failure of the storage adapter. Its text is for logs, never for clients.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A uniqueness constraint was violated; the string names it.
+    #[error("unique constraint violated: {0}")]
+    Conflict(String),
+    #[error("storage failure: {0}")]
+    Other(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Signed in, but this principal may not do this (top-level `FORBIDDEN`).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request was refused; nothing changed.
+    #[error("refused: {0:?}")]
+    Refused(Vec<Refusal>),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl Error {
+    pub fn refused(code: Code, message: impl Into<String>) -> Self {
+        Self::Refused(vec![Refusal::new(code, message)])
+    }
+    pub fn refused_at(code: Code, path: &[&str], message: impl Into<String>) -> Self {
+        Self::Refused(vec![Refusal::new(code, message).at(path)])
+    }
+    pub fn forbidden(why: impl Into<String>) -> Self {
+        Self::Forbidden(why.into())
+    }
+    /// R33: what the caller cannot see is reported as not found.
+    pub fn not_found(path: &[&str], what: &str) -> Self {
+        Self::refused_at(Code::NotFound, path, format!("{what} not found"))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

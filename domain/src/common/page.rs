@@ -1,0 +1,58 @@
+//! Keyset paging: rows come in ascending id order, and a cursor is the last id
+//! seen, so pages stay correct while rows are added.
+
+pub const DEFAULT_PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageRequest {
+    pub first: u32,
+    /// Only rows with an id greater than this.
+    pub after: Option<i64>,
+}
+
+impl PageRequest {
+    /// `first` defaults to 50 and may not exceed 100 nor be negative.
+    pub fn new(first: Option<i32>, after: Option<i64>) -> Result<Self, String> {
+        let first = match first {
+            None => DEFAULT_PAGE,
+            Some(n) if n < 0 => return Err("first must not be negative".into()),
+            Some(n) if n as u32 > MAX_PAGE => return Err(format!("first may be at most {MAX_PAGE}")),
+            Some(n) => n as u32,
+        };
+        Ok(Self { first, after })
+    }
+
+    pub fn all() -> Self {
+        Self { first: u32::MAX, after: None }
+    }
+
+    /// Cuts an id-ordered list (already filtered) into this page.
+    pub fn slice<T>(&self, rows: Vec<T>, id: impl Fn(&T) -> i64) -> Page<T> {
+        let total = rows.len() as u64;
+        let mut items: Vec<T> = rows.into_iter().filter(|r| self.after.is_none_or(|a| id(r) > a)).collect();
+        let has_next = items.len() as u64 > self.first as u64;
+        items.truncate(self.first as usize);
+        Page { items, has_next, has_previous: self.after.is_some(), total }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub has_previous: bool,
+    /// Rows matching the filter, on every page.
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+            total: self.total,
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Identity ports.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+
+use crate::account::model::EmailDomain;
+use crate::common::error::StorageError;
+use crate::common::ids::AccountId;
+use crate::membership::model::Role;
+use crate::user::model::Email;
+
+/// Whom a valid bearer token names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Operator,
+    User(Email),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    #[error("the token is malformed, wrongly signed or of another algorithm")]
+    Invalid,
+    #[error("the token has expired")]
+    Expired,
+    #[error("tokens cannot be issued: no signing secret is configured")]
+    NoSecret,
+}
+
+pub trait IdentityProvider: Send + Sync {
+    /// Authenticates a bearer token. Errors: `Invalid`, `Expired`.
+    fn authenticate(&self, bearer: &str) -> Result<Identity, TokenError>;
+    /// Issues a user token valid for `ttl_seconds`. Errors: `NoSecret`.
+    fn issue(&self, email: &Email, ttl_seconds: i64) -> Result<String, TokenError>;
+}
+
+#[async_trait]
+pub trait DomainVerifier: Send + Sync {
+    /// R3: a shared public mail domain can never be a partner domain.
+    fn is_public_mail_domain(&self, domain: &EmailDomain) -> bool;
+    /// R4: which of these emails have a domain the partner verified (exact,
+    /// case-insensitive match). Returns their lower-cased keys.
+    /// Errors: `StorageError` from a database-backed verifier.
+    async fn verified_emails(&self, partner: AccountId, emails: &[Email]) -> Result<HashSet<String>, StorageError>;
+}
+
+/// R21: who may be provisioned through SCIM.
+pub trait ScimPolicy: Send + Sync {
+    /// Whether a member with this role, representing a partner or not, may be
+    /// provisioned or changed through SCIM.
+    fn is_scim_provisionable(&self, role: Role, represents_partner: bool) -> bool;
+}

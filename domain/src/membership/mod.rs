@@ -1,0 +1,7 @@
+//! Memberships: a user in an account with a role, seat, status and
+//! permissions. A membership of a partner account is a *worker*; one of a
+//! client account may represent a partner (a *partner user*).
+pub mod access;
+pub mod model;
+pub mod ports;
+pub mod service;

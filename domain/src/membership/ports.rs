@@ -1,0 +1,65 @@
+//! Storage of memberships (workers and client members).
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+
+use super::model::{MemberFilter, Membership, NewMembership, WorkerFilter, WorkerKind};
+use crate::common::error::StorageError;
+use crate::common::ids::{AccountId, MembershipId, UserId};
+use crate::common::page::{Page, PageRequest};
+
+#[async_trait]
+pub trait MembershipRepository: Send + Sync {
+    /// Errors: `Conflict` when the user is already a member of the account.
+    async fn insert_membership(&self, new: NewMembership) -> Result<Membership, StorageError>;
+    /// Writes role, seat, status, permissions, set, partner and credit.
+    /// Errors: `Other`.
+    async fn update_membership(&self, m: &Membership) -> Result<(), StorageError>;
+    /// Errors: `Other`.
+    async fn delete_membership(&self, id: MembershipId) -> Result<(), StorageError>;
+    /// Errors: `Other`.
+    async fn find_membership(&self, id: MembershipId) -> Result<Option<Membership>, StorageError>;
+    /// Errors: `Other`.
+    async fn find_memberships(&self, ids: &[MembershipId]) -> Result<HashMap<MembershipId, Membership>, StorageError>;
+    /// The membership of `user` in `account`. Errors: `Other`.
+    async fn membership_of(&self, account: AccountId, user: UserId) -> Result<Option<Membership>, StorageError>;
+    /// Every membership of a user, in id order. Errors: `Other`.
+    async fn memberships_of_user(&self, user: UserId) -> Result<Vec<Membership>, StorageError>;
+    /// Memberships of these users in these accounts. Errors: `Other`.
+    async fn memberships_of_users_in(
+        &self,
+        accounts: &[AccountId],
+        users: &[UserId],
+    ) -> Result<Vec<Membership>, StorageError>;
+    /// A page of an account's members. Errors: `Other`.
+    async fn list_members(
+        &self,
+        account: AccountId,
+        filter: &MemberFilter,
+        page: PageRequest,
+    ) -> Result<Page<Membership>, StorageError>;
+    /// Every member of these accounts matching the filter, in id order, for
+    /// batch loading. Errors: `Other`.
+    async fn members_of_accounts(
+        &self,
+        accounts: &[AccountId],
+        filter: &MemberFilter,
+    ) -> Result<Vec<Membership>, StorageError>;
+    /// Active super admins of an account. Errors: `Other`.
+    async fn count_active_super_admins(&self, account: AccountId) -> Result<u64, StorageError>;
+    /// Batch form of `count_active_super_admins`. Errors: `Other`.
+    async fn count_active_super_admins_in(
+        &self,
+        accounts: &[AccountId],
+    ) -> Result<HashMap<AccountId, u64>, StorageError>;
+    /// A page of a partner's workers of one kind; the search looks at name
+    /// and email. Errors: `Other`.
+    async fn list_workers(
+        &self,
+        partner: AccountId,
+        kind: WorkerKind,
+        filter: &WorkerFilter,
+        page: PageRequest,
+    ) -> Result<Page<Membership>, StorageError>;
+}

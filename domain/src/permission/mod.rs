@@ -1,0 +1,8 @@
+//! Permissions, permission sets and the grant ceiling (R15–R20).
+pub mod ceiling;
+pub mod model;
+pub mod ports;
+pub mod service;
+
+pub use ceiling::{apply_ceiling, CeilingOutcome};
+pub use model::{Permission, PermissionSet, PermissionSetName, Permissions};

@@ -1,0 +1,144 @@
+//! Permission-set use cases (R17–R19): CAM users keep the partner's
+//! templates; the built-in Partner Admin set is read-only.
+
+use serde_json::json;
+
+use super::model::{PermissionSet, PermissionSetName, Permissions};
+use crate::app::Cam;
+use crate::common::error::{Code, Error, Result, StorageError};
+use crate::common::ids::{AccountId, PermissionSetId};
+use crate::common::principal::Principal;
+use crate::permission::model::Permission;
+
+fn set_json(s: &PermissionSet) -> serde_json::Value {
+    json!({"id": s.id.get(), "name": s.name, "permissions": s.permissions.iter().map(Permission::as_str).collect::<Vec<_>>()})
+}
+
+fn name_taken() -> Error {
+    Error::refused_at(Code::AlreadyExists, &["name"], "the partner has a permission set of this name (R17)")
+}
+
+impl Cam {
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn create_permission_set(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        name: &str,
+        permissions: Permissions,
+    ) -> Result<PermissionSet> {
+        let user = self.user(p)?;
+        let name = PermissionSetName::new(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
+        let tx = self.store.begin().await?;
+        self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
+        if tx.sets_of(partner).await?.iter().any(|s| s.name.to_lowercase() == name.key()) {
+            return Err(name_taken());
+        }
+        let set = match tx.insert_set(partner, name.as_str(), permissions, false).await {
+            Err(StorageError::Conflict(_)) => return Err(name_taken()),
+            r => r?,
+        };
+        let mut ev = self.event(Some(user), "permission_set.created");
+        ev.account_id = Some(partner);
+        ev.partner_id = Some(partner);
+        ev.after = Some(set_json(&set));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(set)
+    }
+
+    /// R17, R18: renames or changes a set; members it was applied to keep
+    /// their permissions.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn update_permission_set(
+        &self,
+        p: &Principal,
+        id: PermissionSetId,
+        name: Option<&str>,
+        permissions: Option<Permissions>,
+    ) -> Result<PermissionSet> {
+        let user = self.user(p)?;
+        let name = name
+            .map(PermissionSetName::new)
+            .transpose()
+            .map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
+        let tx = self.store.begin().await?;
+        let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
+        self.cam_access(tx.as_ref(), user, set.partner_id, &["permissionSetId"]).await?;
+        if set.built_in {
+            return Err(Error::refused_at(
+                Code::BuiltIn,
+                &["permissionSetId"],
+                "the built-in Partner Admin set cannot be changed (R17)",
+            ));
+        }
+        if let Some(n) = &name {
+            let clash =
+                tx.sets_of(set.partner_id).await?.into_iter().any(|s| s.id != id && s.name.to_lowercase() == n.key());
+            if clash {
+                return Err(name_taken());
+            }
+        }
+        let updated = PermissionSet {
+            name: name.map(|n| n.as_str().to_string()).unwrap_or_else(|| set.name.clone()),
+            permissions: permissions.unwrap_or(set.permissions),
+            ..set.clone()
+        };
+        match tx.update_set(&updated).await {
+            Err(StorageError::Conflict(_)) => return Err(name_taken()),
+            r => r?,
+        }
+        let mut ev = self.event(Some(user), "permission_set.updated");
+        ev.account_id = Some(set.partner_id);
+        ev.partner_id = Some(set.partner_id);
+        ev.before = Some(set_json(&set));
+        ev.after = Some(set_json(&updated));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// R17, R19: deletes a set; members keep their permissions and lose only
+    /// the reference.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn delete_permission_set(&self, p: &Principal, id: PermissionSetId) -> Result<PermissionSetId> {
+        let user = self.user(p)?;
+        let tx = self.store.begin().await?;
+        let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
+        self.cam_access(tx.as_ref(), user, set.partner_id, &["permissionSetId"]).await?;
+        if set.built_in {
+            return Err(Error::refused_at(
+                Code::BuiltIn,
+                &["permissionSetId"],
+                "the built-in Partner Admin set cannot be deleted (R17)",
+            ));
+        }
+        tx.delete_set(id).await?;
+        let mut ev = self.event(Some(user), "permission_set.deleted");
+        ev.account_id = Some(set.partner_id);
+        ev.partner_id = Some(set.partner_id);
+        ev.before = Some(set_json(&set));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The partner's sets, for members of the partner account.
+    pub async fn permission_sets(&self, p: &Principal, partner: AccountId) -> Result<Vec<PermissionSet>> {
+        if let Principal::User(u) = p {
+            if self.active_membership(self.store.as_ref(), partner, u.id).await?.is_none() {
+                return Ok(Vec::new());
+            }
+        }
+        Ok(self.store.sets_of(partner).await?)
+    }
+}
+
+impl Cam {
+    /// R33: a set is visible to the operator and active members of its partner.
+    pub async fn visible_permission_set(&self, p: &Principal, id: PermissionSetId) -> Result<Option<PermissionSet>> {
+        let Some(set) = self.store.find_set(id).await? else { return Ok(None) };
+        let Principal::User(u) = p else { return Ok(Some(set)) };
+        Ok(self.active_membership(self.store.as_ref(), set.partner_id, u.id).await?.map(|_| set))
+    }
+}

@@ -1,0 +1,48 @@
+//! Storage of managed relationships.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::model::{PartnerUserStats, Relationship};
+use crate::common::error::StorageError;
+use crate::common::ids::{AccountId, RelationshipId};
+
+#[async_trait]
+pub trait RelationshipRepository: Send + Sync {
+    /// Creates the relationship or, if it exists, records the activity
+    /// (R27). Errors: `Other`.
+    async fn upsert_relationship(
+        &self,
+        partner: AccountId,
+        client: AccountId,
+        at: DateTime<Utc>,
+        restart: bool,
+    ) -> Result<Relationship, StorageError>;
+    /// Errors: `Other`.
+    async fn set_crm_name(&self, partner: AccountId, client: AccountId, name: &str) -> Result<(), StorageError>;
+    /// Errors: `Other`.
+    async fn find_relationship(
+        &self,
+        partner: AccountId,
+        client: AccountId,
+    ) -> Result<Option<Relationship>, StorageError>;
+    /// Errors: `Other`.
+    async fn find_relationships(
+        &self,
+        ids: &[RelationshipId],
+    ) -> Result<HashMap<RelationshipId, Relationship>, StorageError>;
+    /// Errors: `Other`.
+    async fn find_relationships_by_pair(
+        &self,
+        pairs: &[(AccountId, AccountId)],
+    ) -> Result<HashMap<(AccountId, AccountId), Relationship>, StorageError>;
+    /// Every relationship of a partner, in id order. Errors: `Other`.
+    async fn relationships_of_partner(&self, partner: AccountId) -> Result<Vec<Relationship>, StorageError>;
+    /// The partner's active users per client, by role. Errors: `Other`.
+    async fn partner_user_stats(
+        &self,
+        pairs: &[(AccountId, AccountId)],
+    ) -> Result<HashMap<(AccountId, AccountId), PartnerUserStats>, StorageError>;
+}

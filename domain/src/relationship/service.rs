@@ -1,0 +1,129 @@
+//! Managed relationships: qualifying activity (R27) and the operator's
+//! activity report.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::model::{PartnerUserStats, Relationship, RelationshipStatus};
+use crate::app::{is_cam_user, Cam};
+use crate::common::error::{Error, Result};
+use crate::common::ids::{AccountId, RelationshipId};
+use crate::common::principal::Principal;
+use crate::store::Repository;
+
+impl Cam {
+    /// R27: qualifying activity creates the relationship, or resets its clock;
+    /// an `ENDED` one starts anew.
+    pub(crate) async fn record_activity(
+        &self,
+        repo: &dyn Repository,
+        partner: AccountId,
+        client: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<Relationship> {
+        let restart = match repo.find_relationship(partner, client).await? {
+            Some(r) => {
+                let stats = repo.partner_user_stats(&[(partner, client)]).await?;
+                let stats = stats.get(&(partner, client)).copied().unwrap_or_default();
+                r.status(&stats, now) == RelationshipStatus::Ended
+            }
+            None => false,
+        };
+        Ok(repo.upsert_relationship(partner, client, now, restart).await?)
+    }
+
+    /// Operator: the platform reports the partner's activity in a client
+    /// (R27).
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn record_partner_activity(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+    ) -> Result<Relationship> {
+        self.operator(p)?;
+        let tx = self.store.begin().await?;
+        let Some(before) = tx.find_relationship(partner, client).await? else {
+            return Err(Error::not_found(&["clientAccountId"], "managed relationship"));
+        };
+        let now = self.now();
+        let rel = self.record_activity(tx.as_ref(), partner, client, now).await?;
+        let mut ev = self.event(None, "relationship.activity_recorded");
+        ev.account_id = Some(client);
+        ev.partner_id = Some(partner);
+        ev.before = Some(json!({"lastQualifyingActivityAt": before.last_activity_at}));
+        ev.after = Some(json!({"lastQualifyingActivityAt": rel.last_activity_at}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(rel)
+    }
+
+    /// A relationship is visible to CAM users of its partner.
+    pub async fn visible_relationship(&self, p: &Principal, id: RelationshipId) -> Result<Option<Relationship>> {
+        let found = self.store.find_relationships(&[id]).await?;
+        let Some(rel) = found.get(&id).cloned() else { return Ok(None) };
+        let Principal::User(u) = p else { return Ok(Some(rel)) };
+        let me = self.active_membership(self.store.as_ref(), rel.partner_id, u.id).await?;
+        Ok(me.as_ref().is_some_and(is_cam_user).then_some(rel))
+    }
+
+    /// Stats of one relationship, for payloads.
+    pub async fn relationship_stats(&self, rel: &Relationship) -> Result<PartnerUserStats> {
+        let key = (rel.partner_id, rel.client_id);
+        Ok(self.store.partner_user_stats(&[key]).await?.get(&key).copied().unwrap_or_default())
+    }
+}
+
+/// A row of the Clients tab.
+#[derive(Debug, Clone)]
+pub struct ClientRow {
+    pub relationship: Relationship,
+    pub stats: PartnerUserStats,
+    pub client: crate::account::model::Account,
+}
+
+impl ClientRow {
+    /// The CRM's company name, else the client's official name.
+    pub fn display_name(&self) -> &str {
+        self.relationship.crm_name.as_deref().unwrap_or(&self.client.name)
+    }
+}
+
+impl Cam {
+    /// The Clients tab (R1): the partner's relationships, filtered by access
+    /// type, status and a case-insensitive search on the display name, in a
+    /// stable order (oldest relationship first).
+    pub async fn partner_clients(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        filter: &super::model::ClientFilter,
+        page: crate::PageRequest,
+    ) -> Result<crate::Page<ClientRow>> {
+        self.require_cam_reader(p, partner).await?;
+        let rels = self.store.relationships_of_partner(partner).await?;
+        let pairs: Vec<_> = rels.iter().map(|r| (r.partner_id, r.client_id)).collect();
+        let clients: Vec<AccountId> = rels.iter().map(|r| r.client_id).collect();
+        let (stats, accounts) =
+            (self.store.partner_user_stats(&pairs).await?, self.store.find_accounts(&clients).await?);
+        let now = self.now();
+        let needle = filter.search.as_deref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+        let rows: Vec<ClientRow> = rels
+            .into_iter()
+            .filter_map(|r| {
+                let client = accounts.get(&r.client_id)?.clone();
+                let stats = stats.get(&(r.partner_id, r.client_id)).copied().unwrap_or_default();
+                Some(ClientRow { relationship: r, stats, client })
+            })
+            .filter(|row| {
+                filter.statuses.as_ref().is_none_or(|s| s.contains(&row.relationship.status(&row.stats, now)))
+                    && filter
+                        .access_types
+                        .as_ref()
+                        .is_none_or(|want| row.stats.access_types().iter().any(|t| want.contains(t)))
+                    && needle.as_ref().is_none_or(|n| row.display_name().to_lowercase().contains(n.as_str()))
+            })
+            .collect();
+        Ok(page.slice(rows, |r| r.relationship.id.get()))
+    }
+}

@@ -1,0 +1,59 @@
+//! The storage port as a whole: every repository, readable outside a
+//! transaction and writable inside one (`UnitOfWork`).
+
+use async_trait::async_trait;
+
+use crate::access_link::ports::AccessLinkRepository;
+use crate::account::ports::{AccountRepository, DomainRepository};
+use crate::asset::ports::AssetRepository;
+use crate::audit::ports::AuditRepository;
+use crate::common::error::StorageError;
+use crate::membership::ports::MembershipRepository;
+use crate::notify::ports::OutboxRepository;
+use crate::permission::ports::PermissionSetRepository;
+use crate::relationship::ports::RelationshipRepository;
+use crate::user::ports::UserRepository;
+
+/// All repositories together.
+pub trait Repository:
+    AccountRepository
+    + DomainRepository
+    + UserRepository
+    + MembershipRepository
+    + PermissionSetRepository
+    + AccessLinkRepository
+    + RelationshipRepository
+    + AssetRepository
+    + AuditRepository
+    + OutboxRepository
+{
+}
+
+impl<T> Repository for T where
+    T: AccountRepository
+        + DomainRepository
+        + UserRepository
+        + MembershipRepository
+        + PermissionSetRepository
+        + AccessLinkRepository
+        + RelationshipRepository
+        + AssetRepository
+        + AuditRepository
+        + OutboxRepository
+{
+}
+
+/// One transaction. Dropped without `commit`, it rolls back.
+#[async_trait]
+pub trait UnitOfWork: Repository {
+    /// Errors: `Other` (the transaction is rolled back).
+    async fn commit(self: Box<Self>) -> Result<(), StorageError>;
+}
+
+#[async_trait]
+pub trait Store: Repository {
+    /// Starts a write transaction. Errors: `Other`.
+    async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StorageError>;
+    /// Whether the database answers (for `/healthz`).
+    async fn ping(&self) -> bool;
+}

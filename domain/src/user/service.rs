@@ -1,0 +1,60 @@
+//! Operator use case: creating users.
+
+use serde_json::json;
+
+use super::model::{parse_person_name, Email, User};
+use crate::app::Cam;
+use crate::common::error::{Code, Error, Refusal, Result, StorageError};
+use crate::common::principal::Principal;
+
+impl Cam {
+    /// Operator: creates a user; emails are unique case-insensitively.
+    #[tracing::instrument(skip(self, p, email, name), err(level = "debug"))]
+    pub async fn create_user(&self, p: &Principal, email: &str, name: &str) -> Result<User> {
+        self.operator(p)?;
+        let email = Email::parse(email).map_err(|e| Refusal::new(Code::InvalidInput, e).at(&["email"]));
+        let name = parse_person_name(name).map_err(|e| Refusal::new(Code::InvalidInput, e).at(&["name"]));
+        let (email, name) = match (email, name) {
+            (Ok(e), Ok(n)) => (e, n),
+            (e, n) => return Err(Error::Refused([e.err(), n.err()].into_iter().flatten().collect())),
+        };
+        let tx = self.store.begin().await?;
+        if tx.find_user_by_email(&email).await?.is_some() {
+            return Err(Error::refused_at(Code::AlreadyExists, &["email"], "a user with this email exists"));
+        }
+        let user = match tx.insert_user(&email, &name).await {
+            Err(StorageError::Conflict(_)) => {
+                return Err(Error::refused_at(Code::AlreadyExists, &["email"], "a user with this email exists"))
+            }
+            r => r?,
+        };
+        let mut ev = self.event(None, "user.created");
+        ev.subject_id = Some(user.id);
+        ev.after = Some(json!({"email": user.email.as_str(), "name": user.name}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+}
+
+impl Cam {
+    /// R33: a user is visible to themselves, to the operator, and to active
+    /// members of an account where the user is a member.
+    pub async fn visible_user(&self, p: &Principal, id: crate::UserId) -> Result<Option<User>> {
+        let Some(user) = self.store.find_user(id).await? else { return Ok(None) };
+        let Principal::User(me) = p else { return Ok(Some(user)) };
+        if me.id == id {
+            return Ok(Some(user));
+        }
+        let mine: Vec<_> = self
+            .store
+            .memberships_of_user(me.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.is_active())
+            .map(|m| m.account_id)
+            .collect();
+        let shared = self.store.memberships_of_users_in(&mine, &[id]).await?;
+        Ok((!shared.is_empty()).then_some(user))
+    }
+}
