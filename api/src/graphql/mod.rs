@@ -28,10 +28,21 @@ pub const MAX_RECURSIVE_DEPTH: usize = 32;
 pub const MAX_DIRECTIVES: usize = 20;
 
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, account::AccountQuery, access_link::AccessLinkQuery, notify::NotifyQuery);
+pub struct Query(
+    node::NodeQuery,
+    account::AccountQuery,
+    access_link::AccessLinkQuery,
+    membership::MembershipQuery,
+    notify::NotifyQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(access_link::AccessLinkMutation, permission::PermissionMutation, operator::OperatorMutation);
+pub struct Mutation(
+    access_link::AccessLinkMutation,
+    membership::MembershipMutation,
+    permission::PermissionMutation,
+    operator::OperatorMutation,
+);
 
 pub type CamSchema = Schema<Query, Mutation, EmptySubscription>;
 

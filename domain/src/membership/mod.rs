@@ -2,6 +2,10 @@
 //! permissions. A membership of a partner account is a *worker*; one of a
 //! client account may represent a partner (a *partner user*).
 pub mod access;
+pub mod client_users;
+pub mod migration;
 pub mod model;
+pub mod offboarding;
+pub mod partner_users;
 pub mod ports;
 pub mod service;

@@ -65,13 +65,32 @@ impl Membership {
         self.is_active() && self.role == Role::SuperAdmin
     }
     /// What the member may do: a super admin holds every permission; a
-    /// deactivated member holds nothing (R23).
+    /// deactivated member holds nothing (R23); a partner admin is never a
+    /// full administrator, whatever they were granted (R21).
     pub fn effective_permissions(&self) -> Permissions {
         match (self.status, self.role) {
             (MemberStatus::Deactivated, _) => Permissions::empty(),
             (MemberStatus::Active, Role::SuperAdmin) => Permissions::all(),
-            (MemberStatus::Active, _) => self.permissions,
+            (MemberStatus::Active, Role::PartnerAdmin) => {
+                self.permissions.minus(Permissions::never_for_partner_admins())
+            }
+            (MemberStatus::Active, Role::Standard) => self.permissions,
         }
+    }
+
+    /// What this member may grant or take away (R15, R20): a super admin
+    /// anything; anyone else only what they hold, never the seven
+    /// super-admin-only permissions.
+    pub fn grantable(&self) -> Permissions {
+        if self.is_active_super_admin() {
+            Permissions::all()
+        } else {
+            self.effective_permissions().minus(Permissions::super_admin_only())
+        }
+    }
+
+    pub fn is_active_partner_admin_of(&self, partner: crate::common::ids::AccountId) -> bool {
+        self.is_active() && self.role == Role::PartnerAdmin && self.partner_id == Some(partner)
     }
 }
 
@@ -112,4 +131,60 @@ pub struct WorkerFilter {
     /// Case-insensitive substring of name or email.
     pub search: Option<String>,
     pub statuses: Option<Vec<MemberStatus>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permission::model::Permission;
+
+    fn member(role: Role, status: MemberStatus, permissions: Permissions) -> Membership {
+        Membership {
+            id: MembershipId::new(1),
+            account_id: AccountId::new(1),
+            user_id: UserId::new(1),
+            role,
+            seat: Seat::Partner,
+            status,
+            permissions,
+            permission_set_id: None,
+            partner_id: Some(AccountId::new(2)),
+            managed_credit: true,
+            worker_kind: None,
+            created_at: chrono::DateTime::<chrono::Utc>::default(),
+        }
+    }
+
+    #[test]
+    fn a_partner_admin_is_never_a_full_administrator() {
+        // R21
+        let pa = member(Role::PartnerAdmin, MemberStatus::Active, Permissions::all());
+        let p = pa.effective_permissions();
+        for never in [
+            Permission::ScimProvisioning,
+            Permission::DataCenterMigration,
+            Permission::SuperAdminManage,
+            Permission::PaymentToolsAccess,
+        ] {
+            assert!(!p.contains(never), "{never:?}");
+        }
+        assert!(p.contains(Permission::BillingView));
+    }
+
+    #[test]
+    fn a_deactivated_member_holds_nothing_and_grants_nothing() {
+        // R23
+        let m = member(Role::PartnerAdmin, MemberStatus::Deactivated, Permissions::all());
+        assert!(m.effective_permissions().is_empty());
+        assert!(m.grantable().is_empty());
+    }
+
+    #[test]
+    fn only_a_super_admin_grants_the_super_admin_only_permissions() {
+        // R20
+        let pa = member(Role::PartnerAdmin, MemberStatus::Active, Permissions::all());
+        assert!(pa.grantable().intersect(Permissions::super_admin_only()).is_empty());
+        let sa = member(Role::SuperAdmin, MemberStatus::Active, Permissions::empty());
+        assert_eq!(sa.grantable(), Permissions::all());
+    }
 }

@@ -1,8 +1,6 @@
 //! Use cases on memberships: the operator's `add_member`, and what partner
 //! admins and client admins do to members.
 
-use serde_json::json;
-
 use super::model::{Membership, NewMembership, Role, Seat, WorkerKind};
 use crate::account::model::Account;
 use crate::app::{snapshot, Cam};
@@ -138,12 +136,6 @@ impl Cam {
         ev.before = before.map(snapshot);
         ev.after = Some(snapshot(after));
         ev
-    }
-
-    /// A JSON list of ids, for audit records of bulk changes.
-    #[allow(dead_code)]
-    pub(crate) fn ids_json(ids: &[i64]) -> serde_json::Value {
-        json!(ids)
     }
 }
 

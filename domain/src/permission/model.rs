@@ -85,6 +85,17 @@ impl Permissions {
     pub fn partner_admin_set() -> Self {
         Self::all().minus(Self::super_admin_only())
     }
+    /// R21: what a partner admin can never do, whatever they were granted.
+    pub fn never_for_partner_admins() -> Self {
+        [
+            Permission::ScimProvisioning,
+            Permission::DataCenterMigration,
+            Permission::SuperAdminManage,
+            Permission::PaymentToolsAccess,
+        ]
+        .into_iter()
+        .collect()
+    }
     pub fn billing() -> Self {
         [Permission::BillingView, Permission::BillingEdit].into_iter().collect()
     }

@@ -1,0 +1,232 @@
+//! What a client's own admins do (R22): add users by email with a seat and
+//! permissions, change seats. The partner seat keeps its rules (R5–R7).
+
+use std::collections::HashSet;
+
+use super::model::{Membership, NewMembership, Role, Seat};
+use crate::account::model::Account;
+use crate::app::Cam;
+use crate::common::error::{Code, Error, Refusal, Result, StorageError};
+use crate::common::ids::{AccountId, MembershipId};
+use crate::common::principal::Principal;
+use crate::notify::model::NewEmail;
+use crate::permission::{apply_ceiling, Permission, Permissions};
+use crate::store::Repository;
+use crate::user::model::{Email, User};
+
+use super::partner_users::MAX_BATCH;
+
+/// R22: may add users (super admin or `USERS_ADD_EDIT`).
+fn may_add_users(m: &Membership) -> bool {
+    m.is_active_super_admin() || m.effective_permissions().contains(Permission::UsersAddEdit)
+}
+
+/// R22: may pick permissions for partner-seat users and change seats
+/// (super admin, or both `USERS_ADD_EDIT` and `BILLING_EDIT`).
+fn may_manage_seats(m: &Membership) -> bool {
+    let p = m.effective_permissions();
+    m.is_active_super_admin() || (p.contains(Permission::UsersAddEdit) && p.contains(Permission::BillingEdit))
+}
+
+impl Cam {
+    /// The caller's active membership in a client account. Invisible:
+    /// `NOT_FOUND` at `path`.
+    async fn member_of_client(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        client: AccountId,
+        path: &[&str],
+    ) -> Result<(Account, Membership)> {
+        let account = repo.find_account(client).await?.filter(Account::is_client);
+        let me = match &account {
+            Some(a) => self.active_membership(repo, a.id, user.id).await?,
+            None => None,
+        };
+        match (account, me) {
+            (Some(a), Some(m)) => Ok((a, m)),
+            _ => Err(Error::not_found(path, "client account")),
+        }
+    }
+
+    /// R22, R7: adds users to a client account by email; unknown emails
+    /// become users; everyone added gets an email. All or nothing.
+    #[tracing::instrument(skip(self, p, emails), err(level = "debug"))]
+    pub async fn add_client_users(
+        &self,
+        p: &Principal,
+        client: AccountId,
+        emails: &[String],
+        seat: Seat,
+        permissions: Permissions,
+    ) -> Result<Vec<Membership>> {
+        let user = self.user(p)?;
+        if emails.is_empty() || emails.len() > MAX_BATCH {
+            return Err(Error::refused_at(Code::InvalidInput, &["emails"], format!("give 1 to {MAX_BATCH} addresses")));
+        }
+        let mut refusals = Vec::new();
+        let mut parsed: Vec<(usize, Email)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, raw) in emails.iter().enumerate() {
+            match Email::parse(raw) {
+                Ok(e) if !seen.insert(e.key()) => {
+                    refusals.push(Refusal::new(Code::InvalidInput, "named twice").at(&["emails", &i.to_string()]))
+                }
+                Ok(e) => parsed.push((i, e)),
+                Err(why) => refusals.push(Refusal::new(Code::InvalidInput, why).at(&["emails", &i.to_string()])),
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let tx = self.store.begin().await?;
+        tx.lock_account(client).await?;
+        let (account, me) = self.member_of_client(tx.as_ref(), user, client, &["clientAccountId"]).await?;
+        if !may_add_users(&me) {
+            return Err(Error::forbidden("adding users needs a super admin or USERS_ADD_EDIT (R22)"));
+        }
+        if seat == Seat::Partner && !permissions.is_empty() && !may_manage_seats(&me) {
+            return Err(Error::forbidden(
+                "choosing permissions for a partner-seat user needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)",
+            ));
+        }
+        let keys: Vec<Email> = parsed.iter().map(|(_, e)| e.clone()).collect();
+        let known = tx.find_users_by_emails(&keys).await?;
+        let known_ids: Vec<_> = known.values().map(|u| u.id).collect();
+        let members = tx.memberships_of_users_in(&[client], &known_ids).await?;
+        let mut partner_of = Vec::new();
+        for (i, e) in &parsed {
+            let at = ["emails".to_string(), i.to_string()];
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            let existing = known.get(&e.key());
+            if existing.is_some_and(|u| members.iter().any(|m| m.user_id == u.id)) {
+                refusals.push(Refusal::new(Code::AlreadyMember, "already a member of this client account").at(&at));
+                continue;
+            }
+            if seat == Seat::Partner {
+                // R5, R7: every one of them must be eligible.
+                let eligible = match existing {
+                    Some(u) => self.eligible_partner_of(tx.as_ref(), u).await?,
+                    None => None,
+                };
+                match eligible {
+                    Some(p) => partner_of.push(Some(p.id)),
+                    None => refusals.push(
+                        Refusal::new(Code::NotEligibleForPartnerSeat, "not eligible for the partner seat (R5)").at(&at),
+                    ),
+                }
+            } else {
+                partner_of.push(None);
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let granted = apply_ceiling(Permissions::empty(), permissions, me.grantable()).permissions;
+        let now = self.now();
+        let mut added = Vec::new();
+        for ((_, email), partner) in parsed.iter().zip(partner_of) {
+            let u = match known.get(&email.key()) {
+                Some(u) => u.clone(),
+                None => {
+                    let name = email.as_str().split('@').next().unwrap_or("user").to_string();
+                    let u = match tx.insert_user(email, &name).await {
+                        Err(StorageError::Conflict(_)) => {
+                            return Err(Error::refused_at(
+                                Code::AlreadyExists,
+                                &["emails"],
+                                "a user was created meanwhile; try again",
+                            ))
+                        }
+                        r => r?,
+                    };
+                    let mut ev = self.event(Some(user), "user.created");
+                    ev.subject_id = Some(u.id);
+                    ev.account_id = Some(client);
+                    tx.record(ev).await?;
+                    u
+                }
+            };
+            let m = tx
+                .insert_membership(NewMembership {
+                    account_id: client,
+                    user_id: u.id,
+                    role: Role::Standard,
+                    seat,
+                    permissions: granted,
+                    permission_set_id: None,
+                    partner_id: partner,
+                    managed_credit: partner.is_some(),
+                    worker_kind: None,
+                })
+                .await?;
+            tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
+            tx.enqueue(
+                NewEmail {
+                    to: u.email.as_str().to_string(),
+                    subject: format!("You were added to {}", account.name),
+                    body: format!("Hello {},\n\n{} added you to {}.\n", u.name, user.name, account.name),
+                },
+                now,
+            )
+            .await?;
+            if let Some(partner) = partner {
+                self.record_activity(tx.as_ref(), partner, client, now).await?;
+            }
+            added.push(m);
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// R22, R5, R6: changes a member's seat.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn change_seat(&self, p: &Principal, membership: MembershipId, seat: Seat) -> Result<Membership> {
+        let user = self.user(p)?;
+        let tx = self.store.begin().await?;
+        let target = tx
+            .find_membership(membership)
+            .await?
+            .filter(|m| m.worker_kind.is_none())
+            .ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
+        tx.lock_account(target.account_id).await?;
+        let (_, me) = self.member_of_client(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
+        if !may_manage_seats(&me) {
+            return Err(Error::forbidden(
+                "changing a seat needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)",
+            ));
+        }
+        if target.role == Role::PartnerAdmin && seat != Seat::Partner {
+            return Err(Error::refused_at(
+                Code::InvalidInput,
+                &["seat"],
+                "a partner admin must hold the partner seat (R6)",
+            ));
+        }
+        let mut partner_id = target.partner_id;
+        if seat == Seat::Partner && target.seat != Seat::Partner {
+            let u =
+                tx.find_user(target.user_id).await?.ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
+            let Some(eligible) = self.eligible_partner_of(tx.as_ref(), &u).await? else {
+                return Err(Error::refused_at(
+                    Code::NotEligibleForPartnerSeat,
+                    &["seat"],
+                    "not eligible for the partner seat (R5)",
+                ));
+            };
+            if target.partner_id.is_some_and(|p| p != eligible.id) {
+                return Err(Error::refused_at(
+                    Code::NotEligibleForPartnerSeat,
+                    &["seat"],
+                    "not eligible for the partner seat (R5)",
+                ));
+            }
+            partner_id = Some(eligible.id);
+        }
+        let after = Membership { seat, partner_id, ..target.clone() };
+        tx.update_membership(&after).await?;
+        tx.record(self.membership_event(Some(user), "membership.seat_changed", Some(&target), &after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}

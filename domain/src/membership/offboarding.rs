@@ -1,0 +1,391 @@
+//! Offboarding (R23–R28): deactivate and reactivate partner users, review
+//! their assets, remove them. Super admins are never removed, and a client
+//! always keeps an active one (R26, R31).
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::json;
+
+use super::model::{MemberStatus, Membership, Role};
+use super::partner_users::check_batch;
+use crate::account::model::Account;
+use crate::app::{is_cam_user, Cam};
+use crate::asset::model::Asset;
+use crate::common::error::{Code, Error, Refusal, Result};
+use crate::common::ids::{AccountId, MembershipId, UserId};
+use crate::common::principal::Principal;
+use crate::relationship::model::Relationship;
+use crate::store::Repository;
+use crate::user::model::User;
+
+pub struct RemovalPreviewItem {
+    pub relationship: Relationship,
+    pub membership: Membership,
+    pub assets: Vec<Asset>,
+}
+
+pub struct Removed {
+    pub memberships: u64,
+    pub reassigned: u64,
+    pub unassigned: u64,
+}
+
+pub struct DeactivatedWorker {
+    pub worker: Membership,
+    pub memberships: Vec<Membership>,
+}
+
+impl Cam {
+    /// Locks client accounts in id order (no deadlocks between requests).
+    async fn lock_all(&self, repo: &dyn Repository, accounts: impl IntoIterator<Item = AccountId>) -> Result<()> {
+        let sorted: BTreeSet<AccountId> = accounts.into_iter().collect();
+        for a in sorted {
+            repo.lock_account(a).await?;
+        }
+        Ok(())
+    }
+
+    /// R26, R31: refuses when deactivating these super admins would leave a
+    /// client without an active one. Call with the accounts locked.
+    async fn keep_a_super_admin(&self, repo: &dyn Repository, leaving: &[&Membership], path: &[&str]) -> Result<()> {
+        let mut per_account: HashMap<AccountId, u64> = HashMap::new();
+        for m in leaving.iter().filter(|m| m.is_active_super_admin()) {
+            *per_account.entry(m.account_id).or_default() += 1;
+        }
+        for (account, n) in per_account {
+            if repo.count_active_super_admins(account).await? <= n {
+                return Err(Error::refused_at(
+                    Code::LastSuperAdmin,
+                    path,
+                    "a client account always keeps at least one active super admin (R31)",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// R23, R24, R26: deactivates partner users; a CAM user of their partner
+    /// may, or a super admin of the client. All or nothing.
+    #[tracing::instrument(skip(self, p, ids), err(level = "debug"))]
+    pub async fn deactivate_memberships(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
+        let user = self.user(p)?;
+        check_batch(ids, "membershipIds")?;
+        let tx = self.store.begin().await?;
+        let found = tx.find_memberships(ids).await?;
+        self.lock_all(tx.as_ref(), found.values().map(|m| m.account_id)).await?;
+        let found = tx.find_memberships(ids).await?;
+        let mut refusals = Vec::new();
+        let mut targets = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let at = ["membershipIds".to_string(), i.to_string()];
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            let Some(m) = found.get(id).filter(|m| m.worker_kind.is_none()) else {
+                refusals.push(Refusal::new(Code::NotFound, "membership not found").at(&at));
+                continue;
+            };
+            let in_client = self.active_membership(tx.as_ref(), m.account_id, user.id).await?;
+            let in_partner = match m.partner_id {
+                Some(partner) => self.active_membership(tx.as_ref(), partner, user.id).await?,
+                None => None,
+            };
+            let allowed = in_partner.as_ref().is_some_and(is_cam_user)
+                || in_client.as_ref().is_some_and(Membership::is_active_super_admin);
+            if !allowed {
+                if in_client.is_none() && in_partner.is_none() {
+                    refusals.push(Refusal::new(Code::NotFound, "membership not found").at(&at));
+                    continue;
+                }
+                return Err(Error::forbidden(
+                    "deactivating needs a CAM user of the member's partner or a client super admin (R24)",
+                ));
+            }
+            targets.push(m.clone());
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let leaving: Vec<&Membership> = targets.iter().filter(|m| m.is_active()).collect();
+        self.keep_a_super_admin(tx.as_ref(), &leaving, &["membershipIds"]).await?;
+        let mut out = Vec::new();
+        for m in targets {
+            if m.is_active() {
+                let after = Membership { status: MemberStatus::Deactivated, ..m.clone() };
+                tx.update_membership(&after).await?;
+                tx.record(self.membership_event(Some(user), "membership.deactivated", Some(&m), &after)).await?;
+                out.push(after);
+            } else {
+                out.push(m);
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// R23, R12: only an active partner admin of the client, for their own
+    /// partner's users, reactivates. Counts as qualifying activity (R27).
+    #[tracing::instrument(skip(self, p, ids), err(level = "debug"))]
+    pub async fn reactivate_memberships(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
+        let user = self.user(p)?;
+        check_batch(ids, "membershipIds")?;
+        let tx = self.store.begin().await?;
+        let found = tx.find_memberships(ids).await?;
+        self.lock_all(tx.as_ref(), found.values().map(|m| m.account_id)).await?;
+        let mut refusals = Vec::new();
+        let mut targets = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let at = ["membershipIds".to_string(), i.to_string()];
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            let Some(m) = found.get(id).filter(|m| m.worker_kind.is_none()) else {
+                refusals.push(Refusal::new(Code::NotFound, "membership not found").at(&at));
+                continue;
+            };
+            let (_, me) = match self.partner_admin_in(tx.as_ref(), user, m.account_id, &at).await {
+                Ok(x) => x,
+                Err(Error::Refused(mut r)) => {
+                    refusals.append(&mut r);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if m.partner_id.is_none() || m.partner_id != me.partner_id {
+                return Err(Error::forbidden("a partner admin reactivates only their own partner's users (R12, R23)"));
+            }
+            if m.is_active() {
+                refusals.push(Refusal::new(Code::NotDeactivated, "the member is active").at(&at));
+                continue;
+            }
+            targets.push(m.clone());
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let now = self.now();
+        let mut out = Vec::new();
+        for m in targets {
+            let after = Membership { status: MemberStatus::Active, ..m.clone() };
+            tx.update_membership(&after).await?;
+            tx.record(self.membership_event(Some(user), "membership.reactivated", Some(&m), &after)).await?;
+            if let Some(partner) = after.partner_id {
+                self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
+            }
+            out.push(after);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// The worker and the partner it belongs to, for a CAM user (R1, R24).
+    async fn cam_worker(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        worker: MembershipId,
+    ) -> Result<(Account, Membership)> {
+        let w = repo
+            .find_membership(worker)
+            .await?
+            .filter(|w| w.worker_kind.is_some())
+            .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
+        let (partner, _) = self.cam_access(repo, user, w.account_id, &["workerId"]).await?;
+        Ok((partner, w))
+    }
+
+    /// The worker's memberships that represent the partner, optionally in
+    /// some clients only. Errors: a named client where the worker is not a
+    /// partner user (`NOT_FOUND` at `clientAccountIds.i`).
+    async fn partner_memberships(
+        &self,
+        repo: &dyn Repository,
+        partner: AccountId,
+        user: UserId,
+        clients: Option<&[AccountId]>,
+    ) -> Result<Vec<Membership>> {
+        let all: Vec<Membership> = repo
+            .memberships_of_user(user)
+            .await?
+            .into_iter()
+            .filter(|m| m.partner_id == Some(partner) && m.worker_kind.is_none())
+            .collect();
+        let Some(clients) = clients else { return Ok(all) };
+        check_batch(clients, "clientAccountIds")?;
+        let mut refusals = Vec::new();
+        let mut out = Vec::new();
+        for (i, c) in clients.iter().enumerate() {
+            match all.iter().find(|m| m.account_id == *c) {
+                Some(m) => out.push(m.clone()),
+                None => refusals.push(
+                    Refusal::new(Code::NotFound, "the worker is not a partner user of this client")
+                        .at(&["clientAccountIds", &i.to_string()]),
+                ),
+            }
+        }
+        if refusals.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::Refused(refusals))
+        }
+    }
+
+    /// R24: deactivates a worker in the partner account and in every client
+    /// account where they represent the partner.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn deactivate_worker(&self, p: &Principal, worker: MembershipId) -> Result<DeactivatedWorker> {
+        let user = self.user(p)?;
+        let tx = self.store.begin().await?;
+        let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
+        let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
+        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id)).await?;
+        let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
+        let leaving: Vec<&Membership> = targets.iter().filter(|m| m.is_active()).collect();
+        self.keep_a_super_admin(tx.as_ref(), &leaving, &["workerId"]).await?;
+        let mut out = Vec::new();
+        for m in targets.into_iter().filter(Membership::is_active) {
+            let after = Membership { status: MemberStatus::Deactivated, ..m.clone() };
+            tx.update_membership(&after).await?;
+            tx.record(self.membership_event(Some(user), "membership.deactivated", Some(&m), &after)).await?;
+            out.push(after);
+        }
+        let worker_after = Membership { status: MemberStatus::Deactivated, ..w.clone() };
+        if w.is_active() {
+            tx.update_membership(&worker_after).await?;
+            tx.record(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after)).await?;
+        }
+        tx.commit().await?;
+        Ok(DeactivatedWorker { worker: worker_after, memberships: out })
+    }
+
+    /// R25: for each client, the worker's membership and what they own there.
+    pub async fn removal_preview(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: Option<&[AccountId]>,
+    ) -> Result<Vec<RemovalPreviewItem>> {
+        let user = self.user(p)?;
+        let repo = self.store.as_ref();
+        let (partner, w) = self.cam_worker(repo, user, worker).await?;
+        let targets = self.partner_memberships(repo, partner.id, w.user_id, clients).await?;
+        let pairs: Vec<_> = targets.iter().map(|m| (m.account_id, m.user_id)).collect();
+        let assets = repo.assets_owned_by(&pairs).await?;
+        let rel_keys: Vec<_> = targets.iter().map(|m| (partner.id, m.account_id)).collect();
+        let rels = repo.find_relationships_by_pair(&rel_keys).await?;
+        Ok(targets
+            .into_iter()
+            .filter_map(|m| {
+                let relationship = rels.get(&(partner.id, m.account_id))?.clone();
+                let assets = assets.iter().filter(|a| a.client_id == m.account_id).cloned().collect();
+                Some(RemovalPreviewItem { relationship, membership: m, assets })
+            })
+            .collect())
+    }
+
+    /// Removes memberships, giving each one's assets to a chosen member of
+    /// that client or to nobody (R25). Never a super admin (R26).
+    async fn remove_memberships(
+        &self,
+        repo: &dyn Repository,
+        actor: &User,
+        targets: &[Membership],
+        reassign: &HashMap<AccountId, UserId>,
+    ) -> Result<Removed> {
+        if targets.iter().any(|m| m.role == Role::SuperAdmin) {
+            return Err(Error::refused(
+                Code::CannotRemoveSuperAdmin,
+                "a super admin can never be removed from a client account (R26)",
+            ));
+        }
+        let mut removed = Removed { memberships: 0, reassigned: 0, unassigned: 0 };
+        for m in targets {
+            let to = reassign.get(&m.account_id).copied();
+            let moved = repo.reassign_assets(m.account_id, m.user_id, to).await?;
+            if to.is_some() {
+                removed.reassigned += moved;
+            } else {
+                removed.unassigned += moved;
+            }
+            repo.delete_membership(m.id).await?;
+            let mut ev = self.membership_event(Some(actor), "membership.removed", Some(m), m);
+            ev.after = Some(json!({"removed": true, "assetsTo": to.map(|u| u.get()), "assets": moved}));
+            repo.record(ev).await?;
+            removed.memberships += 1;
+        }
+        Ok(removed)
+    }
+
+    /// R24, R25: removes a worker from one, several or all of the partner's
+    /// clients; all or nothing.
+    #[tracing::instrument(skip(self, p, clients, reassign), err(level = "debug"))]
+    pub async fn remove_worker_from_clients(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: Option<&[AccountId]>,
+        reassign: &[(AccountId, UserId)],
+    ) -> Result<Removed> {
+        let user = self.user(p)?;
+        let tx = self.store.begin().await?;
+        let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
+        let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, clients).await?;
+        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id)).await?;
+        let mut refusals = Vec::new();
+        let mut map = HashMap::new();
+        for (i, (client, to)) in reassign.iter().enumerate() {
+            let at = ["reassignTo".to_string(), i.to_string()];
+            if !targets.iter().any(|m| m.account_id == *client) {
+                refusals.push(
+                    Refusal::new(Code::InvalidInput, "the worker is not being removed from this client").at(&[
+                        &at[0],
+                        &at[1],
+                        "clientAccountId",
+                    ]),
+                );
+                continue;
+            }
+            let receiver = tx.membership_of(*client, *to).await?;
+            if *to == w.user_id || !receiver.as_ref().is_some_and(Membership::is_active) {
+                refusals.push(
+                    Refusal::new(Code::NotAMember, "assets go to an active member of that client who stays")
+                        .at(&[&at[0], &at[1], "userId"]),
+                );
+                continue;
+            }
+            if map.insert(*client, *to).is_some() {
+                refusals.push(Refusal::new(Code::InvalidInput, "one receiver per client").at(&[
+                    &at[0],
+                    &at[1],
+                    "clientAccountId",
+                ]));
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &map).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// R28: a CAM user removes every one of the partner's users from a
+    /// client, even when all of them are deactivated.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn remove_all_partner_users(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+    ) -> Result<(Removed, Option<Relationship>)> {
+        let user = self.user(p)?;
+        let tx = self.store.begin().await?;
+        self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
+        let Some(rel) = tx.find_relationship(partner, client).await? else {
+            return Err(Error::not_found(&["clientAccountId"], "client of this partner"));
+        };
+        tx.lock_account(client).await?;
+        let filter =
+            super::model::MemberFilter { partner_id: Some(partner), partner_users_only: true, ..Default::default() };
+        let targets = tx.members_of_accounts(&[client], &filter).await?;
+        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &HashMap::new()).await?;
+        tx.commit().await?;
+        Ok((removed, Some(rel)))
+    }
+}

@@ -1,0 +1,276 @@
+//! What a partner admin does in a client account (R12–R16): add workers
+//! with a permission set, link existing members, change permissions.
+
+use std::collections::HashSet;
+
+use super::model::{MemberStatus, Membership, NewMembership, Role, Seat};
+use crate::account::model::Account;
+use crate::app::Cam;
+use crate::common::error::{Code, Error, Refusal, Result};
+use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
+use crate::common::principal::Principal;
+use crate::notify::model::NewEmail;
+use crate::permission::{apply_ceiling, Permissions};
+use crate::store::Repository;
+use crate::user::model::User;
+
+/// Most workers or clients one request may name.
+pub const MAX_BATCH: usize = 100;
+
+pub struct AddedWorkers {
+    pub memberships: Vec<Membership>,
+    pub withheld: Permissions,
+}
+
+pub struct ChangedPermissions {
+    pub membership: Membership,
+    pub withheld: Permissions,
+}
+
+/// Refuses an empty, oversized or repetitive list of ids.
+pub(crate) fn check_batch<T: Eq + std::hash::Hash + Copy>(ids: &[T], field: &str) -> Result<()> {
+    if ids.is_empty() {
+        return Err(Error::refused_at(Code::InvalidInput, &[field], format!("{field} must not be empty")));
+    }
+    if ids.len() > MAX_BATCH {
+        return Err(Error::refused_at(Code::InvalidInput, &[field], format!("at most {MAX_BATCH} at once")));
+    }
+    let mut seen = HashSet::new();
+    let dups: Vec<Refusal> = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| !seen.insert(**id))
+        .map(|(i, _)| Refusal::new(Code::InvalidInput, "named twice").at(&[field, &i.to_string()]))
+        .collect();
+    if dups.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Refused(dups))
+    }
+}
+
+impl Cam {
+    /// R12: the caller's active partner-admin membership in a client account,
+    /// for their partner. Invisible client: `NOT_FOUND`; not an active
+    /// partner admin: `FORBIDDEN`.
+    pub(crate) async fn partner_admin_in(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        client: AccountId,
+        path: &[&str],
+    ) -> Result<(Account, Membership)> {
+        let account = repo.find_account(client).await?.filter(Account::is_client);
+        let me = match &account {
+            Some(a) => self.active_membership(repo, a.id, user.id).await?,
+            None => None,
+        };
+        match (account, me) {
+            (Some(a), Some(m)) if m.role == Role::PartnerAdmin && m.partner_id.is_some() => Ok((a, m)),
+            (Some(_), Some(_)) => {
+                Err(Error::forbidden("only an active partner admin of this client account may do this (R12)"))
+            }
+            _ => Err(Error::not_found(path, "client account")),
+        }
+    }
+
+    /// R12, R13, R15, R16: adds workers of the caller's partner to a client
+    /// with one permission set; all or nothing.
+    #[tracing::instrument(skip(self, p, workers), err(level = "debug"))]
+    pub async fn add_workers_to_client(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+        workers: &[MembershipId],
+        set: PermissionSetId,
+    ) -> Result<AddedWorkers> {
+        let user = self.user(p)?;
+        check_batch(workers, "workerIds")?;
+        let tx = self.store.begin().await?;
+        tx.lock_account(client).await?;
+        let (client_account, me) = self.partner_admin_in(tx.as_ref(), user, client, &["clientAccountId"]).await?;
+        if me.partner_id != Some(partner) {
+            return Err(Error::forbidden("you are a partner admin here for another partner (R12)"));
+        }
+        let partner_account = tx
+            .find_account(partner)
+            .await?
+            .filter(Account::is_partner)
+            .ok_or_else(|| Error::not_found(&["partnerAccountId"], "partner account"))?;
+        let set = tx
+            .find_set(set)
+            .await?
+            .filter(|s| s.partner_id == partner)
+            .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
+        let found = tx.find_memberships(workers).await?;
+        let mut refusals = Vec::new();
+        let mut chosen = Vec::new();
+        for (i, id) in workers.iter().enumerate() {
+            let at = ["workerIds".to_string(), i.to_string()];
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            match found.get(id).filter(|w| w.account_id == partner && w.worker_kind.is_some()) {
+                None => refusals.push(Refusal::new(Code::NotFound, "no such worker of this partner").at(&at)),
+                Some(w) if !w.is_active() => refusals
+                    .push(Refusal::new(Code::InvalidInput, "the worker is deactivated in the partner account").at(&at)),
+                Some(w) => chosen.push((i, w.clone())),
+            }
+        }
+        let user_ids: Vec<_> = chosen.iter().map(|(_, w)| w.user_id).collect();
+        let existing = tx.memberships_of_users_in(&[client], &user_ids).await?;
+        for (i, w) in &chosen {
+            if existing.iter().any(|m| m.user_id == w.user_id) {
+                refusals.push(
+                    Refusal::new(Code::AlreadyMember, "already a member of this client; link them instead (R14)")
+                        .at(&["workerIds", &i.to_string()]),
+                );
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let users = tx.find_users(&user_ids).await?;
+        let outcome = apply_ceiling(Permissions::empty(), set.permissions, me.grantable());
+        let now = self.now();
+        let mut added = Vec::new();
+        for (_, w) in &chosen {
+            let Some(worker_user) = users.get(&w.user_id) else {
+                return Err(Error::not_found(&["workerIds"], "worker"));
+            };
+            let eligible = self.seat_eligible(&partner_account, w, &worker_user.email).await?;
+            let m = tx
+                .insert_membership(NewMembership {
+                    account_id: client,
+                    user_id: w.user_id,
+                    role: Role::Standard,
+                    seat: if eligible { Seat::Partner } else { Seat::Core },
+                    permissions: outcome.permissions,
+                    permission_set_id: Some(set.id),
+                    partner_id: Some(partner),
+                    managed_credit: eligible,
+                    worker_kind: None,
+                })
+                .await?;
+            tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
+            tx.enqueue(
+                NewEmail {
+                    to: worker_user.email.as_str().to_string(),
+                    subject: format!("You now have access to {}", client_account.name),
+                    body: format!(
+                        "Hello {},\n\n{} added you to {} for {}.\n",
+                        worker_user.name, user.name, client_account.name, partner_account.name
+                    ),
+                },
+                now,
+            )
+            .await?;
+            added.push(m);
+        }
+        self.record_activity(tx.as_ref(), partner, client, now).await?;
+        tx.commit().await?;
+        Ok(AddedWorkers { memberships: added, withheld: outcome.withheld })
+    }
+
+    /// R14: attaches a worker's existing memberships in client accounts to
+    /// the partner ("link clients"), earning managed credit.
+    #[tracing::instrument(skip(self, p, clients), err(level = "debug"))]
+    pub async fn link_worker_to_clients(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: &[AccountId],
+    ) -> Result<Vec<Membership>> {
+        let user = self.user(p)?;
+        check_batch(clients, "clientAccountIds")?;
+        let tx = self.store.begin().await?;
+        let w = tx
+            .find_membership(worker)
+            .await?
+            .filter(|w| w.worker_kind.is_some())
+            .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
+        self.cam_access(tx.as_ref(), user, w.account_id, &["workerId"]).await?;
+        let partner = w.account_id;
+        let existing = tx.memberships_of_users_in(clients, &[w.user_id]).await?;
+        let accounts = tx.find_accounts(clients).await?;
+        let mut refusals = Vec::new();
+        let mut targets = Vec::new();
+        for (i, c) in clients.iter().enumerate() {
+            let at = ["clientAccountIds".to_string(), i.to_string()];
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
+            let is_client = accounts.get(c).is_some_and(Account::is_client);
+            match existing.iter().find(|m| m.account_id == *c) {
+                Some(m) if is_client => match m.partner_id {
+                    Some(other) if other != partner => refusals
+                        .push(Refusal::new(Code::AlreadyMember, "the member represents another partner there").at(&at)),
+                    _ => targets.push(m.clone()),
+                },
+                _ => refusals
+                    .push(Refusal::new(Code::NotAMember, "the worker is not a member of this client account").at(&at)),
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(Error::Refused(refusals));
+        }
+        let mut sorted: Vec<AccountId> = targets.iter().map(|m| m.account_id).collect();
+        sorted.sort();
+        for c in &sorted {
+            tx.lock_account(*c).await?;
+        }
+        let now = self.now();
+        let mut linked = Vec::new();
+        for m in targets {
+            let after = Membership { partner_id: Some(partner), managed_credit: true, ..m.clone() };
+            if after != m {
+                tx.update_membership(&after).await?;
+                tx.record(self.membership_event(Some(user), "membership.linked", Some(&m), &after)).await?;
+                if after.is_active() {
+                    self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
+                }
+            }
+            linked.push(after);
+        }
+        tx.commit().await?;
+        Ok(linked)
+    }
+
+    /// R12, R15, R16, R18: applies a permission set to a partner user; the
+    /// grant ceiling decides, the role never changes.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn change_permission_set(
+        &self,
+        p: &Principal,
+        membership: MembershipId,
+        set: PermissionSetId,
+    ) -> Result<ChangedPermissions> {
+        let user = self.user(p)?;
+        let tx = self.store.begin().await?;
+        let target = tx
+            .find_membership(membership)
+            .await?
+            .filter(|m| m.worker_kind.is_none())
+            .ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
+        tx.lock_account(target.account_id).await?;
+        let (_, me) = self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
+        let partner = me.partner_id.unwrap_or(AccountId::new(0));
+        if target.partner_id != Some(partner) {
+            return Err(Error::forbidden("a partner admin changes only their own partner's users (R12)"));
+        }
+        if target.role == Role::SuperAdmin {
+            return Err(Error::forbidden("a super admin's permissions are not a partner admin's to change (R21)"));
+        }
+        let set = tx
+            .find_set(set)
+            .await?
+            .filter(|s| s.partner_id == partner)
+            .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
+        let outcome = apply_ceiling(target.permissions, set.permissions, me.grantable());
+        let after = Membership { permissions: outcome.permissions, permission_set_id: Some(set.id), ..target.clone() };
+        tx.update_membership(&after).await?;
+        tx.record(self.membership_event(Some(user), "membership.permissions_changed", Some(&target), &after)).await?;
+        if after.status == MemberStatus::Active {
+            self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
+        }
+        tx.commit().await?;
+        Ok(ChangedPermissions { membership: after, withheld: outcome.withheld })
+    }
+}
