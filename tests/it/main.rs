@@ -1,1 +1,17 @@
+//! Integration tests: one binary, a fresh database per test (SQLite by
+//! default; PostgreSQL with `CAM_TEST_DATABASE_URL=postgres://…`). Each test
+//! cites the rule it proves.
 
+mod access_link;
+mod audit;
+mod auth;
+mod client_users;
+mod domains;
+mod http;
+mod migration;
+mod offboarding;
+mod partner_users;
+mod permission_sets;
+mod relationship;
+mod schema;
+mod tabs;

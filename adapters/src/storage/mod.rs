@@ -76,6 +76,12 @@ impl SeaOrmStore {
         Self { conn }
     }
 
+    /// Calls `observer` with the SQL of every statement run (for tests that
+    /// count statements, and for metrics).
+    pub fn observe_statements(&mut self, observer: impl Fn(&str) + Send + Sync + 'static) {
+        self.conn.set_metric_callback(move |info| observer(&info.statement.sql));
+    }
+
     /// Open and idle connections of the pool, for metrics.
     pub fn pool_stats(&self) -> (u32, usize) {
         match self.conn.get_database_backend() {

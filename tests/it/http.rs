@@ -1,0 +1,203 @@
+//! HTTP: GraphQL over HTTP and its defences, the offline playground,
+//! health and metrics (RUNNING.md).
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use cam_tests::*;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+async fn send(t: &TestApp, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let resp = cam_api::http::router(t.app.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, body)
+}
+
+fn post(body: impl Into<Body>, content_type: &str, token: Option<&str>) -> Request<Body> {
+    let mut b =
+        Request::post("/graphql").header(header::CONTENT_TYPE, content_type).header(header::ACCEPT, "application/json");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    b.body(body.into()).unwrap()
+}
+
+fn json_body(b: &[u8]) -> Value {
+    serde_json::from_slice(b).unwrap()
+}
+
+const CREATE_USER: &str = r#"mutation { createUser(input: {email: "csrf@victim.com", name: "C"}) { user { id } } }"#;
+
+#[tokio::test]
+async fn form_and_text_bodies_cannot_act() {
+    // CSRF: only application/json bodies run.
+    let t = TestApp::new().await;
+    for ct in ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"] {
+        let body = json!({"query": CREATE_USER}).to_string();
+        let (status, _, _) = send(&t, post(body, ct, Some(OPERATOR_TOKEN))).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct}");
+    }
+    assert_eq!(t.count("users").await, 0);
+}
+
+#[tokio::test]
+async fn mutations_never_run_over_get() {
+    let t = TestApp::new().await;
+    let uri = format!("/graphql?query={}", urlencode(CREATE_USER));
+    let req = Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {OPERATOR_TOKEN}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = send(&t, req).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers[header::ALLOW], "POST");
+    assert_eq!(t.count("users").await, 0);
+    // Queries do run over GET.
+    let req = Request::get(format!("/graphql?query={}", urlencode("{ now }"))).body(Body::empty()).unwrap();
+    let (status, _, body) = send(&t, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(json_body(&body)["data"]["now"].is_string());
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+#[tokio::test]
+async fn batched_requests_are_refused() {
+    let t = TestApp::new().await;
+    let body = json!([{"query": "{ now }"}, {"query": "{ now }"}]).to_string();
+    let (status, _, body) = send(&t, post(body, "application/json", None)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(json_body(&body)["errors"][0]["message"].as_str().unwrap().contains("batch"));
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_refused() {
+    let t = TestApp::new().await;
+    let padding = "x".repeat(1024 * 1024 + 10);
+    let body = json!({"query": "{ now }", "variables": {"pad": padding}}).to_string();
+    let (status, _, _) = send(&t, post(body, "application/json", None)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn an_invalid_expired_or_unsigned_token_refuses_the_whole_request() {
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let expired = {
+        use jsonwebtoken::{encode, EncodingKey, Header};
+        let claims = json!({"sub": boss.email, "exp": chrono::Utc::now().timestamp() - 3600});
+        encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).unwrap()
+    };
+    let foreign = {
+        use jsonwebtoken::{encode, EncodingKey, Header};
+        let claims = json!({"sub": boss.email, "exp": chrono::Utc::now().timestamp() + 3600});
+        encode(&Header::default(), &claims, &EncodingKey::from_secret(b"another secret")).unwrap()
+    };
+    let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.", foreign.split('.').nth(1).unwrap());
+    for token in ["not-a-jwt", expired.as_str(), foreign.as_str(), unsigned.as_str()] {
+        let (status, headers, body) =
+            send(&t, post(json!({"query": "{ now }"}).to_string(), "application/json", Some(token))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token}");
+        assert_eq!(headers[header::WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(error_codes(&json_body(&body)), vec!["UNAUTHENTICATED"], "{token}");
+    }
+    let good = t.token(&boss.email);
+    let (status, _, body) =
+        send(&t, post(json!({"query": "{ viewer { user { email } } }"}).to_string(), "application/json", Some(&good)))
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json_body(&body)["data"]["viewer"]["user"]["email"], json!(boss.email));
+}
+
+#[tokio::test]
+async fn a_token_for_an_unknown_user_is_unauthenticated() {
+    let t = TestApp::new().await;
+    let token = t.token("nobody@nowhere.com");
+    let (status, _, _) =
+        send(&t, post(json!({"query": "{ now }"}).to_string(), "application/json", Some(&token))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn graphql_response_json_is_answered_when_asked_for() {
+    let t = TestApp::new().await;
+    let req = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/graphql-response+json")
+        .body(Body::from(json!({"query": "{ nope }"}).to_string()))
+        .unwrap();
+    let (status, headers, _) = send(&t, req).await;
+    assert_eq!(headers[header::CONTENT_TYPE], "application/graphql-response+json");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a document that fails validation");
+    let (status, headers, _) = send(&t, post(json!({"query": "{ nope }"}).to_string(), "application/json", None)).await;
+    assert_eq!((status, headers[header::CONTENT_TYPE].to_str().unwrap()), (StatusCode::OK, "application/json"));
+}
+
+#[tokio::test]
+async fn too_deep_documents_are_refused() {
+    let t = TestApp::new().await;
+    let mut inner = "name".to_string();
+    for _ in 0..20 {
+        inner = format!("ofType {{ {inner} }}");
+    }
+    let q = format!("{{ __schema {{ types {{ {inner} }} }} }}");
+    let (_, _, body) = send(&t, post(json!({"query": q}).to_string(), "application/json", None)).await;
+    let msg = json_body(&body)["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+    assert!(msg.contains("nested too deep") || msg.contains("depth") || msg.contains("complex"), "{msg}");
+}
+
+#[tokio::test]
+async fn the_playground_is_served_from_the_binary() {
+    let t = TestApp::new().await;
+    let (status, headers, body) = send(&t, Request::get("/graphql").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(!html.contains("http://") && !html.contains("https://"), "no asset from the internet");
+    for asset in
+        ["graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "init.js"]
+    {
+        assert!(html.contains(asset) || asset == "init.js" && html.contains("init.js"), "{asset}");
+        let (status, _, body) =
+            send(&t, Request::get(format!("/playground/{asset}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{asset}");
+        assert!(body.len() > 100, "{asset}");
+    }
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer() {
+    let t = TestApp::new().await;
+    let (status, _, body) = send(&t, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body.as_slice()), (StatusCode::OK, b"ok".as_slice()));
+    let named = json!({"query": "query Clock { now }", "operationName": "Clock"}).to_string();
+    send(&t, post(named, "application/json", None)).await;
+    let (status, _, body) = send(&t, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.contains("cam_graphql_requests_total{operation=\"Clock\"} 1"), "{text}");
+    assert!(text.contains("cam_db_pool_connections"), "{text}");
+}
+
+#[tokio::test]
+async fn database_errors_never_reach_the_client() {
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let c = w.managed_client().await;
+    // Break the storage under the running app: drop a table it reads.
+    use sea_orm::ConnectionTrait;
+    t.app.store.connection().execute_unprepared("DROP TABLE email_outbox").await.unwrap();
+    let r = t.exec(&As::Operator, "{ outbox { to } }", json!({})).await;
+    assert_eq!(error_codes(&r), vec!["INTERNAL"]);
+    let msg = r["errors"][0]["message"].as_str().unwrap();
+    assert_eq!(msg, "internal error");
+    assert!(r["errors"][0]["extensions"]["requestId"].is_string());
+    let _ = c;
+}
