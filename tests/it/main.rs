@@ -15,3 +15,4 @@ mod permission_sets;
 mod relationship;
 mod schema;
 mod tabs;
+mod race;
