@@ -36,6 +36,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/playground/{file}", get(playground_asset))
+        .route("/access/{token}", get(access_page))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
@@ -226,4 +227,60 @@ async fn playground_asset(Path(file): Path<String>) -> Response {
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
+}
+
+fn escape(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '&' => "&amp;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&#39;".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The page an access link opens (R9): who asks for access, until when,
+/// and how a client admin approves it. It shows nothing else.
+async fn access_page(State(app): State<App>, Path(token): Path<String>) -> Response {
+    let preview = if token.len() > 512 { Ok(None) } else { app.cam.preview_access_link(&token).await };
+    let (status, body) = match preview {
+        Ok(Some(p)) => {
+            let state = match p.problem {
+                None => "This link can be approved.".to_string(),
+                Some(problem) => format!(
+                    "This link cannot be approved: {}.",
+                    crate::graphql::enums::UserErrorCode::from(problem.code()).as_str()
+                ),
+            };
+            (
+                StatusCode::OK,
+                format!(
+                    "<h1>Access request</h1><p><strong>{}</strong> ({}) of <strong>{}</strong> asks to become a partner admin of your account.</p>\
+                     <p>Expires {}. {}</p><p>A super admin (or a user with USERS_ADD_EDIT) approves it with the \
+                     <code>approveAccessLink</code> mutation in the <a href=\"/graphql\">playground</a>, giving this token and the client account id.</p>",
+                    escape(&p.worker_name),
+                    escape(&p.worker_email),
+                    escape(&p.partner_name),
+                    p.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                    escape(&state)
+                ),
+            )
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "<h1>Unknown access link</h1>".to_string()),
+        Err(e) => {
+            tracing::error!(error = %e, "could not read an access link");
+            (StatusCode::SERVICE_UNAVAILABLE, "<h1>Please try again later</h1>".to_string())
+        }
+    };
+    let html = format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Access request</title></head><body>{body}</body></html>");
+    // The token is in the path: never send it on as a Referer.
+    let headers = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    (status, headers, html).into_response()
 }

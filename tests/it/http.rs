@@ -201,3 +201,30 @@ async fn database_errors_never_reach_the_client() {
     assert!(r["errors"][0]["extensions"]["requestId"].is_string());
     let _ = c;
 }
+
+#[tokio::test]
+async fn an_access_link_opens_a_preview_page_that_shows_nothing_else() {
+    // R9
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let link = w.access_link(&partner, &boss.who, None).await;
+    let path = link["url"].as_str().unwrap().trim_start_matches("https://cam.test").to_string();
+    let (status, headers, body) = send(&t, Request::get(path).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains(&boss.email) && html.contains("can be approved"), "{html}");
+    let (status, _, _) = send(&t, Request::get("/access/unknown").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn nested_lists_cost_their_page_sizes_and_huge_documents_are_refused() {
+    let t = TestApp::new().await;
+    let q = "{ viewer { partnerAccounts { clients(first: 100) { edges { node { partnerUsers(first: 100) { edges { node { ownedAssets(first: 100) { edges { node { name } } } } } } } } } } } }";
+    let (_, _, body) = send(&t, post(json!({"query": q}).to_string(), "application/json", None)).await;
+    let msg = json_body(&body)["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+    assert!(msg.contains("complex"), "{msg}");
+}

@@ -22,6 +22,15 @@ pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql:
     PageRequest::new(first, after).map_err(invalid_input)
 }
 
+/// Query complexity of a connection field: its page size times the cost of
+/// one node, so that nested lists cannot multiply unbounded.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let n = first
+        .unwrap_or(cam_domain::common::page::DEFAULT_PAGE as i32)
+        .clamp(1, cam_domain::common::page::MAX_PAGE as i32);
+    (n as usize).saturating_mul(child_complexity.max(1))
+}
+
 pub fn connection<D, T: OutputType>(page: Page<D>, key: impl Fn(&D) -> i64, wrap: impl Fn(D) -> T) -> Conn<T> {
     let mut c = Connection::with_additional_fields(
         page.has_previous,

@@ -23,7 +23,8 @@ use cam_domain::{Cam, Principal};
 
 /// Limits against expensive or abusive documents.
 pub const MAX_DEPTH: usize = 16;
-pub const MAX_COMPLEXITY: usize = 5_000;
+/// Connections cost their page size times their nodes (see `page_cost`).
+pub const MAX_COMPLEXITY: usize = 50_000;
 pub const MAX_RECURSIVE_DEPTH: usize = 32;
 pub const MAX_DIRECTIVES: usize = 20;
 

@@ -121,6 +121,7 @@ impl PartnerAccount {
         query(ctx, cam(ctx)?.can_manage_access(p, self.0.id).await)
     }
     /// Clients tab.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn clients(
         &self,
         ctx: &Context<'_>,
@@ -141,6 +142,7 @@ impl PartnerAccount {
         Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
     }
     /// Employees tab.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn employees(
         &self,
         ctx: &Context<'_>,
@@ -151,6 +153,7 @@ impl PartnerAccount {
         self.workers(ctx, DomainWorkerKind::Employee, first, after, filter).await
     }
     /// Contractors tab.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn contractors(
         &self,
         ctx: &Context<'_>,
@@ -164,6 +167,7 @@ impl PartnerAccount {
         let p = principal(ctx)?;
         Ok(query(ctx, cam(ctx)?.permission_sets(p, self.0.id).await)?.into_iter().map(PermissionSet).collect())
     }
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -195,6 +199,7 @@ impl ClientAccount {
         let n = load(ctx, SuperAdminCount(self.0.id)).await?.unwrap_or(0);
         Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -214,6 +219,7 @@ impl ClientAccount {
         let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page).await)?;
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

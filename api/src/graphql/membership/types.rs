@@ -70,6 +70,7 @@ impl Worker {
         self.verified(ctx).await
     }
     /// Client accounts of this partner where the worker is a member.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn client_memberships(
         &self,
         ctx: &Context<'_>,
@@ -132,6 +133,7 @@ impl Membership {
     async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
         self.0.created_at
     }
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {
         let page = page_request(first, after)?;
         let rows = load(ctx, OwnedAssets(self.0.account_id, self.0.user_id)).await?.unwrap_or_default();

@@ -85,6 +85,7 @@ impl PartnerClient {
         Ok(self.stats(ctx).await?.active() as i32)
     }
     /// This partner's users in the client account.
+    #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn partner_users(
         &self,
         ctx: &Context<'_>,
