@@ -325,3 +325,25 @@ async fn a_deactivated_worker_cannot_be_approved() {
         vec!["NOT_ELIGIBLE_FOR_PARTNER_SEAT"]
     );
 }
+
+#[tokio::test]
+async fn approving_after_the_relationship_ended_starts_it_anew() {
+    // R10, R27
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let c = w.managed_client().await;
+    let started = w.partner_client(&c.partner_client, &c.admin.who).await["startedAt"].clone();
+    let removed = t
+        .payload(&c.admin.who, "mutation($i: RemoveAllPartnerUsersInput!){ removeAllPartnerUsers(input:$i){ removedMemberships userErrors{ code } } }", json!({"i": {"partnerAccountId": c.partner, "clientAccountId": c.client}}))
+        .await;
+    assert_eq!(removed["removedMemberships"], json!(1), "{removed}");
+    t.advance(Duration::days(61));
+    assert_eq!(w.partner_client(&c.partner_client, &c.admin.who).await["status"], json!("ENDED"));
+    let token = w.access_link(&c.partner, &c.admin.who, None).await["token"].as_str().unwrap().to_string();
+    let ap = w.approve(&token, &c.client, &c.owner.who).await;
+    assert!(user_error_codes(&ap).is_empty(), "{ap}");
+    let pc = w.partner_client(&c.partner_client, &c.admin.who).await;
+    assert_eq!(pc["status"], json!("ACTIVE"));
+    assert_ne!(pc["startedAt"], started, "an ended relationship starts anew");
+    assert_eq!(pc["startedAt"], pc["lastQualifyingActivityAt"]);
+}

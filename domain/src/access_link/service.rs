@@ -203,6 +203,9 @@ impl Cam {
         let sets = tx.sets_of(partner.id).await?;
         let built_in = sets.iter().find(|s| s.built_in);
         let pa_permissions = built_in.map(|s| s.permissions).unwrap_or_else(Permissions::partner_admin_set);
+        // R27: qualifying activity, recorded before the membership changes so
+        // that an ENDED relationship is seen as ended and starts anew.
+        let relationship = self.record_activity(tx.as_ref(), partner.id, client, now).await?;
         let existing = tx.membership_of(client, worker.user_id).await?;
         let (membership, before) = match existing {
             Some(m) if m.role == Role::SuperAdmin => {
@@ -252,7 +255,6 @@ impl Cam {
                 }
             }
         };
-        let relationship = self.record_activity(tx.as_ref(), partner.id, client, now).await?;
         match tx
             .insert_approval(&Approval {
                 link_id: link.id,

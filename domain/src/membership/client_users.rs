@@ -147,6 +147,9 @@ impl Cam {
                     u
                 }
             };
+            if let Some(partner) = partner {
+                self.record_activity(tx.as_ref(), partner, client, now).await?;
+            }
             let m = tx
                 .insert_membership(NewMembership {
                     account_id: client,
@@ -170,9 +173,6 @@ impl Cam {
                 now,
             )
             .await?;
-            if let Some(partner) = partner {
-                self.record_activity(tx.as_ref(), partner, client, now).await?;
-            }
             added.push(m);
         }
         tx.commit().await?;

@@ -103,10 +103,11 @@ impl Cam {
             managed_credit: true,
             ..target.clone()
         };
+        // R29: qualifying activity, recorded before the change (see R27).
+        self.record_activity(tx.as_ref(), partner.id, client, self.now()).await?;
         tx.update_membership(&after).await?;
         tx.record(self.membership_event(Some(user), "membership.migrated_to_partner_admin", Some(&target), &after))
             .await?;
-        self.record_activity(tx.as_ref(), partner.id, client, self.now()).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -163,11 +163,11 @@ impl Cam {
         let mut out = Vec::new();
         for m in targets {
             let after = Membership { status: MemberStatus::Active, ..m.clone() };
-            tx.update_membership(&after).await?;
-            tx.record(self.membership_event(Some(user), "membership.reactivated", Some(&m), &after)).await?;
             if let Some(partner) = after.partner_id {
                 self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
             }
+            tx.update_membership(&after).await?;
+            tx.record(self.membership_event(Some(user), "membership.reactivated", Some(&m), &after)).await?;
             out.push(after);
         }
         tx.commit().await?;
@@ -200,23 +200,25 @@ impl Cam {
         user: UserId,
         clients: Option<&[AccountId]>,
     ) -> Result<Vec<Membership>> {
-        let all: Vec<Membership> = repo
-            .memberships_of_user(user)
-            .await?
-            .into_iter()
-            .filter(|m| m.partner_id == Some(partner) && m.worker_kind.is_none())
-            .collect();
+        let mine = repo.memberships_of_user(user).await?;
+        let all: Vec<Membership> =
+            mine.iter().filter(|m| m.partner_id == Some(partner) && m.worker_kind.is_none()).cloned().collect();
         let Some(clients) = clients else { return Ok(all) };
         check_batch(clients, "clientAccountIds")?;
         let mut refusals = Vec::new();
         let mut out = Vec::new();
         for (i, c) in clients.iter().enumerate() {
+            let at = ["clientAccountIds".to_string(), i.to_string()];
+            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             match all.iter().find(|m| m.account_id == *c) {
                 Some(m) => out.push(m.clone()),
-                None => refusals.push(
-                    Refusal::new(Code::NotFound, "the worker is not a partner user of this client")
-                        .at(&["clientAccountIds", &i.to_string()]),
+                // R26: a super admin there is never removed, partner user or not.
+                None if mine.iter().any(|m| m.account_id == *c && m.role == Role::SuperAdmin) => refusals.push(
+                    Refusal::new(Code::CannotRemoveSuperAdmin, "the worker is a super admin of this client (R26)")
+                        .at(&at),
                 ),
+                None => refusals
+                    .push(Refusal::new(Code::NotFound, "the worker is not a partner user of this client").at(&at)),
             }
         }
         if refusals.is_empty() {

@@ -132,6 +132,7 @@ impl Cam {
         let users = tx.find_users(&user_ids).await?;
         let outcome = apply_ceiling(Permissions::empty(), set.permissions, me.grantable());
         let now = self.now();
+        self.record_activity(tx.as_ref(), partner, client, now).await?;
         let mut added = Vec::new();
         for (_, w) in &chosen {
             let Some(worker_user) = users.get(&w.user_id) else {
@@ -166,7 +167,6 @@ impl Cam {
             .await?;
             added.push(m);
         }
-        self.record_activity(tx.as_ref(), partner, client, now).await?;
         tx.commit().await?;
         Ok(AddedWorkers { memberships: added, withheld: outcome.withheld })
     }
@@ -221,11 +221,11 @@ impl Cam {
         for m in targets {
             let after = Membership { partner_id: Some(partner), managed_credit: true, ..m.clone() };
             if after != m {
-                tx.update_membership(&after).await?;
-                tx.record(self.membership_event(Some(user), "membership.linked", Some(&m), &after)).await?;
                 if after.is_active() {
                     self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
                 }
+                tx.update_membership(&after).await?;
+                tx.record(self.membership_event(Some(user), "membership.linked", Some(&m), &after)).await?;
             }
             linked.push(after);
         }
