@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::access_link::ports::LinkTokens;
-use crate::account::model::Account;
+use crate::account::model::{Account, AccountKind};
 use crate::audit::model::NewAuditEvent;
 use crate::common::error::{Error, Result};
 use crate::common::ids::{AccountId, UserId};
@@ -88,9 +88,35 @@ impl Cam {
         Ok(repo.membership_of(account, user).await?.filter(Membership::is_active))
     }
 
-    /// A partner account the user is an active member of and may use the
-    /// Client Access Manager in (R1). Unknown or invisible: `NOT_FOUND` at
-    /// `path` (R33); visible but not allowed: `FORBIDDEN`.
+    /// The account of this kind and the caller's active membership in it,
+    /// to act there. Not a member (or no such account): `NOT_FOUND` at
+    /// `path` (R33); a deactivated member: `FORBIDDEN` (R23).
+    pub(crate) async fn acting_in(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        account: AccountId,
+        kind: AccountKind,
+        path: &[&str],
+    ) -> Result<(Account, Membership)> {
+        let found = repo.find_account(account).await?.filter(|a| a.kind == kind);
+        let member = match &found {
+            Some(a) => repo.membership_of(a.id, user.id).await?,
+            None => None,
+        };
+        match (found, member) {
+            (Some(a), Some(m)) if m.is_active() => Ok((a, m)),
+            (Some(_), Some(_)) => Err(Error::forbidden("your membership in this account is deactivated (R23)")),
+            _ => Err(Error::not_found(
+                path,
+                if kind == AccountKind::Partner { "partner account" } else { "client account" },
+            )),
+        }
+    }
+
+    /// A partner account the user may use the Client Access Manager in
+    /// (R1). Invisible: `NOT_FOUND` at `path` (R33); visible but not
+    /// allowed: `FORBIDDEN`.
     pub(crate) async fn cam_access(
         &self,
         repo: &dyn Repository,
@@ -98,18 +124,13 @@ impl Cam {
         partner: AccountId,
         path: &[&str],
     ) -> Result<(Account, Membership)> {
-        let account = repo.find_account(partner).await?.filter(Account::is_partner);
-        let member = match account {
-            Some(_) => self.active_membership(repo, partner, user.id).await?,
-            None => None,
-        };
-        match (account, member) {
-            (Some(a), Some(m)) if is_cam_user(&m) => Ok((a, m)),
-            (Some(_), Some(_)) => Err(Error::forbidden(
+        let (a, m) = self.acting_in(repo, user, partner, AccountKind::Partner, path).await?;
+        if !is_cam_user(&m) {
+            return Err(Error::forbidden(
                 "the Client Access Manager needs a super admin or both partner employee management permissions (R1)",
-            )),
-            _ => Err(Error::not_found(path, "partner account")),
+            ));
         }
+        Ok((a, m))
     }
 
     /// Whether a partner user is eligible for the partner seat (R5): an

@@ -161,42 +161,46 @@ impl Loader<CurrentLink> for StoreLoader {
     }
 }
 
-/// Members of a client account that represent a partner, filtered; loaded
-/// for many clients at once (the Clients tab's `partnerUsers`).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct PartnerUsersKey {
+/// A partner's users in a client account, every status, in id order;
+/// loaded for many clients at once (the Clients tab's `partnerUsers`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct PartnerUsersOf {
     pub partner: AccountId,
     pub client: AccountId,
-    pub filter: MemberFilter,
 }
 
-impl Loader<PartnerUsersKey> for StoreLoader {
+impl Loader<PartnerUsersOf> for StoreLoader {
     type Value = Vec<Membership>;
     type Error = LoadError;
-    async fn load(&self, keys: &[PartnerUsersKey]) -> Result<HashMap<PartnerUsersKey, Vec<Membership>>, LoadError> {
-        // One query per distinct filter (normally one): all clients at once.
-        let mut groups: HashMap<MemberFilter, Vec<&PartnerUsersKey>> = HashMap::new();
-        for k in keys {
-            let mut f = k.filter.clone();
-            f.partner_id = None;
-            groups.entry(f).or_default().push(k);
-        }
-        let mut out = HashMap::new();
-        for (filter, ks) in groups {
-            let clients: Vec<AccountId> = ks.iter().map(|k| k.client).collect();
-            let f = MemberFilter { partner_users_only: true, ..filter };
-            let rows = self.store.members_of_accounts(&clients, &f).await.map_err(Arc::new)?;
-            for k in ks {
+    async fn load(&self, keys: &[PartnerUsersOf]) -> Result<HashMap<PartnerUsersOf, Vec<Membership>>, LoadError> {
+        let clients: Vec<AccountId> = keys.iter().map(|k| k.client).collect();
+        let filter = MemberFilter { partner_users_only: true, ..Default::default() };
+        let rows = self.store.members_of_accounts(&clients, &filter).await.map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| {
                 let mine = rows
                     .iter()
                     .filter(|m| m.account_id == k.client && m.partner_id == Some(k.partner))
                     .cloned()
                     .collect();
-                out.insert(k.clone(), mine);
-            }
-        }
-        Ok(out)
+                (*k, mine)
+            })
+            .collect())
     }
+}
+
+/// Warms the request's loaders for a page of memberships: their users and
+/// permission sets in one batch each, whatever the page size and however
+/// the executor schedules the rows' resolvers.
+pub async fn prefetch_memberships(ctx: &Context<'_>, ms: &[&Membership]) -> async_graphql::Result<()> {
+    let loader = ctx.data::<Loaders>()?;
+    let users: Vec<UserId> = ms.iter().map(|m| m.user_id).collect();
+    let sets: Vec<PermissionSetId> = ms.iter().filter_map(|m| m.permission_set_id).collect();
+    let (u, s) = futures::join!(loader.load_many(users), loader.load_many(sets));
+    u.map_err(|e| super::error::internal(ctx, &e))?;
+    s.map_err(|e| super::error::internal(ctx, &e))?;
+    Ok(())
 }
 
 /// A worker's memberships in the partner's client accounts.

@@ -5,7 +5,7 @@ use chrono::Duration;
 use serde_json::json;
 
 use super::model::{AccessLink, Approval, LinkPreview, LinkProblem, NewAccessLink};
-use crate::account::model::Account;
+use crate::account::model::AccountKind;
 use crate::app::{is_cam_user, Cam};
 use crate::common::error::{Code, Error, Result, StorageError};
 use crate::common::ids::{AccessLinkId, AccountId, MembershipId};
@@ -154,14 +154,8 @@ impl Cam {
         }
         let tx = self.store.begin().await?;
         tx.lock_account(client).await?;
-        let account = tx.find_account(client).await?.filter(Account::is_client);
-        let me = match &account {
-            Some(a) => self.active_membership(tx.as_ref(), a.id, approver.id).await?,
-            None => None,
-        };
-        let (Some(account), Some(me)) = (account, me) else {
-            return Err(Error::not_found(&["clientAccountId"], "client account"));
-        };
+        let (account, me) =
+            self.acting_in(tx.as_ref(), approver, client, AccountKind::Client, &["clientAccountId"]).await?;
         if !(me.is_active_super_admin() || me.effective_permissions().contains(Permission::UsersAddEdit)) {
             return Err(Error::forbidden("approving needs a super admin or the USERS_ADD_EDIT permission (R10)"));
         }

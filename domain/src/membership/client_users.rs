@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::model::{Membership, NewMembership, Role, Seat};
-use crate::account::model::Account;
+use crate::account::model::{Account, AccountKind};
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId};
@@ -38,15 +38,7 @@ impl Cam {
         client: AccountId,
         path: &[&str],
     ) -> Result<(Account, Membership)> {
-        let account = repo.find_account(client).await?.filter(Account::is_client);
-        let me = match &account {
-            Some(a) => self.active_membership(repo, a.id, user.id).await?,
-            None => None,
-        };
-        match (account, me) {
-            (Some(a), Some(m)) => Ok((a, m)),
-            _ => Err(Error::not_found(path, "client account")),
-        }
+        self.acting_in(repo, user, client, AccountKind::Client, path).await
     }
 
     /// R22, R7: adds users to a client account by email; unknown emails

@@ -2,7 +2,7 @@
 //! partner admin, keeping one super admin in the client, also under races.
 
 use super::model::{Membership, Role, Seat};
-use crate::account::model::Account;
+use crate::account::model::AccountKind;
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Result};
 use crate::common::ids::{AccountId, MembershipId};
@@ -25,12 +25,7 @@ impl Cam {
         let tx = self.store.begin().await?;
         // Lock first: the count below must stay true until commit (R31).
         tx.lock_account(client).await?;
-        let account = tx.find_account(client).await?.filter(Account::is_client);
-        let me = match &account {
-            Some(a) => self.active_membership(tx.as_ref(), a.id, user.id).await?,
-            None => None,
-        };
-        let Some(me) = me else { return Err(Error::not_found(&["clientAccountId"], "client account")) };
+        let (_, me) = self.acting_in(tx.as_ref(), user, client, AccountKind::Client, &["clientAccountId"]).await?;
         let target = match membership {
             None => me.clone(),
             Some(id) if id == me.id => me.clone(),

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::model::{MemberStatus, Membership, NewMembership, Role, Seat};
-use crate::account::model::Account;
+use crate::account::model::{Account, AccountKind};
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
@@ -60,18 +60,11 @@ impl Cam {
         client: AccountId,
         path: &[&str],
     ) -> Result<(Account, Membership)> {
-        let account = repo.find_account(client).await?.filter(Account::is_client);
-        let me = match &account {
-            Some(a) => self.active_membership(repo, a.id, user.id).await?,
-            None => None,
-        };
-        match (account, me) {
-            (Some(a), Some(m)) if m.role == Role::PartnerAdmin && m.partner_id.is_some() => Ok((a, m)),
-            (Some(_), Some(_)) => {
-                Err(Error::forbidden("only an active partner admin of this client account may do this (R12)"))
-            }
-            _ => Err(Error::not_found(path, "client account")),
+        let (a, m) = self.acting_in(repo, user, client, AccountKind::Client, path).await?;
+        if m.role != Role::PartnerAdmin || m.partner_id.is_none() {
+            return Err(Error::forbidden("only an active partner admin of this client account may do this (R12)"));
         }
+        Ok((a, m))
     }
 
     /// R12, R13, R15, R16: adds workers of the caller's partner to a client

@@ -12,9 +12,10 @@ use cam_domain::user::model::User as DomainUser;
 use crate::graphql::audit::AuditEvent;
 use crate::graphql::connection::{connection, page_request, Conn};
 use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
+use crate::graphql::error::internal;
 use crate::graphql::error::query;
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{load, DomainsOf, SuperAdminCount};
+use crate::graphql::loaders::{load, prefetch_memberships, DomainsOf, Loaders, PartnerUsersOf, SuperAdminCount};
 use crate::graphql::membership::{Membership, Worker};
 use crate::graphql::permission::PermissionSet;
 use crate::graphql::relationship::PartnerClient;
@@ -97,6 +98,7 @@ impl PartnerAccount {
         check_search(&filter.search)?;
         let p = principal(ctx)?;
         let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page).await)?;
+        prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
     }
 }
@@ -139,6 +141,13 @@ impl PartnerAccount {
         };
         let p = principal(ctx)?;
         let rows = query(ctx, cam(ctx)?.partner_clients(p, self.0.id, &f, page).await)?;
+        // No N+1: when the page shows partner users, load them for every row
+        // in one batch, then their users and sets in one batch each.
+        if ctx.look_ahead().field("edges").field("node").field("partnerUsers").exists() {
+            let keys = rows.items.iter().map(|r| PartnerUsersOf { partner: self.0.id, client: r.client.id });
+            let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| internal(ctx, &e))?;
+            prefetch_memberships(ctx, &users.values().flatten().collect::<Vec<_>>()).await?;
+        }
         Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
     }
     /// Employees tab.
@@ -217,6 +226,7 @@ impl ClientAccount {
         };
         let p = principal(ctx)?;
         let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page).await)?;
+        prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]

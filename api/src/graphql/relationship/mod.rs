@@ -11,7 +11,7 @@ use super::connection::{connection, page_request, Conn};
 use super::enums::{AccessType, MemberStatus, RelationshipStatus};
 use super::error::internal;
 use super::ids::{encode, Kind};
-use super::loaders::{load, PartnerUsersKey, StatsKey};
+use super::loaders::{load, PartnerUsersOf, StatsKey};
 use super::membership::Membership;
 
 pub struct PartnerClient {
@@ -99,8 +99,9 @@ impl PartnerClient {
             partner_users_only: true,
             ..Default::default()
         };
-        let key = PartnerUsersKey { partner: self.rel.partner_id, client: self.rel.client_id, filter };
-        let rows = load(ctx, key).await?.unwrap_or_default();
+        let key = PartnerUsersOf { partner: self.rel.partner_id, client: self.rel.client_id };
+        let rows: Vec<_> =
+            load(ctx, key).await?.unwrap_or_default().into_iter().filter(|m| filter.matches(m)).collect();
         Ok(connection(page.slice(rows, |m| m.id.get()), |m| m.id.get(), Membership))
     }
 }
