@@ -228,3 +228,20 @@ async fn nested_lists_cost_their_page_sizes_and_huge_documents_are_refused() {
     let msg = json_body(&body)["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
     assert!(msg.contains("complex"), "{msg}");
 }
+
+#[tokio::test]
+async fn response_fields_come_in_the_order_they_were_asked_for() {
+    // GraphQL: the response map follows the selection set, whichever field
+    // resolves first.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let token = t.token(&boss.email);
+    let q = json!({"query": "{ viewer { partnerAccounts { name id } user { email } } now }"}).to_string();
+    let (_, _, body) = send(&t, post(q, "application/json", Some(&token))).await;
+    let text = String::from_utf8(body).unwrap();
+    let at = |k: &str| text.find(&format!("\"{k}\"")).unwrap_or_else(|| panic!("{k} in {text}"));
+    assert!(at("viewer") < at("now"), "{text}");
+    assert!(at("partnerAccounts") < at("user") && at("name") < at("id"), "{text}");
+}

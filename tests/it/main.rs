@@ -12,7 +12,7 @@ mod migration;
 mod offboarding;
 mod partner_users;
 mod permission_sets;
+mod race;
 mod relationship;
 mod schema;
 mod tabs;
-mod race;

@@ -68,7 +68,8 @@ fn token(email: &str) -> String {
     encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).unwrap()
 }
 
-const MIGRATE: &str = "mutation($c: ID!){ changeToPartnerAdmin(input:{clientAccountId:$c}){ membership{ role } userErrors{ code } } }";
+const MIGRATE: &str =
+    "mutation($c: ID!){ changeToPartnerAdmin(input:{clientAccountId:$c}){ membership{ role } userErrors{ code } } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_servers_racing_to_migrate_the_last_two_super_admins_leave_exactly_one() {
@@ -95,7 +96,13 @@ async fn two_servers_racing_to_migrate_the_last_two_super_admins_leave_exactly_o
         let mut emails = Vec::new();
         for who in ["left", "right"] {
             let email = format!("{who}{round}@racers.com");
-            let u = op(&http, &a, "mutation($e: String!){ createUser(input:{email:$e, name:\"R\"}){ user{ id } userErrors{ code } } }", json!({"e": email})).await;
+            let u = op(
+                &http,
+                &a,
+                "mutation($e: String!){ createUser(input:{email:$e, name:\"R\"}){ user{ id } userErrors{ code } } }",
+                json!({"e": email}),
+            )
+            .await;
             let uid = u["user"]["id"].as_str().unwrap().to_string();
             let add = "mutation($a: ID!, $u: ID!, $r: Role!){ addMember(input:{accountId:$a, userId:$u, role:$r}){ userErrors{ code } } }";
             op(&http, &a, add, json!({"a": partner, "u": uid, "r": "STANDARD"})).await;
@@ -118,7 +125,14 @@ async fn two_servers_racing_to_migrate_the_last_two_super_admins_leave_exactly_o
         assert_eq!(done, 1, "round {round}: exactly one migration must win: {ra} / {rb}");
         let loser = if oa.0 { &ob.1 } else { &oa.1 };
         assert_eq!(loser, &vec!["LAST_SUPER_ADMIN".to_string()], "round {round}");
-        let n = gql(&http, &a, OPERATOR_TOKEN, "query($c: ID!){ clientAccount(id:$c){ superAdminCount } }", json!({"c": client})).await;
+        let n = gql(
+            &http,
+            &a,
+            OPERATOR_TOKEN,
+            "query($c: ID!){ clientAccount(id:$c){ superAdminCount } }",
+            json!({"c": client}),
+        )
+        .await;
         assert_eq!(n["data"]["clientAccount"]["superAdminCount"], json!(1), "round {round}: {n}");
         winners += done;
     }

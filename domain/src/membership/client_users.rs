@@ -216,6 +216,10 @@ impl Cam {
             partner_id = Some(eligible.id);
         }
         let after = Membership { seat, partner_id, ..target.clone() };
+        if let (None, Some(partner)) = (target.partner_id, after.partner_id) {
+            // The member now represents the partner: the relationship exists.
+            self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
+        }
         tx.update_membership(&after).await?;
         tx.record(self.membership_event(Some(user), "membership.seat_changed", Some(&target), &after)).await?;
         tx.commit().await?;

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::model::{MemberStatus, Membership, NewMembership, Role, Seat};
+use super::model::{Membership, NewMembership, Role, Seat};
 use crate::account::model::{Account, AccountKind};
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result};
@@ -214,9 +214,9 @@ impl Cam {
         for m in targets {
             let after = Membership { partner_id: Some(partner), managed_credit: true, ..m.clone() };
             if after != m {
-                if after.is_active() {
-                    self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
-                }
+                // The partner now manages this client: the relationship exists
+                // from here on (R14, R27), even for a deactivated member.
+                self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
                 tx.update_membership(&after).await?;
                 tx.record(self.membership_event(Some(user), "membership.linked", Some(&m), &after)).await?;
             }
@@ -258,11 +258,10 @@ impl Cam {
             .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
         let outcome = apply_ceiling(target.permissions, set.permissions, me.grantable());
         let after = Membership { permissions: outcome.permissions, permission_set_id: Some(set.id), ..target.clone() };
+        // R27: a permission change is qualifying activity, whoever it concerns.
+        self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
         tx.update_membership(&after).await?;
         tx.record(self.membership_event(Some(user), "membership.permissions_changed", Some(&target), &after)).await?;
-        if after.status == MemberStatus::Active {
-            self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
-        }
         tx.commit().await?;
         Ok(ChangedPermissions { membership: after, withheld: outcome.withheld })
     }
