@@ -8,7 +8,7 @@ use cam_domain::account::ports::{AccountRepository, DomainRepository};
 use cam_domain::{AccountId, StorageError};
 use chrono::Utc;
 use sea_orm::sea_query::{LockType, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::{account, verified_domain};
 use super::{convert, db, Conn, SeaOrmRepository};
@@ -49,13 +49,15 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
 
     async fn lock_account(&self, id: AccountId) -> Result<(), StorageError> {
         // SQLite serialises writers from the start of the transaction (see
-        // `begin`); PostgreSQL locks the account row until commit.
+        // `begin`); PostgreSQL locks the account row until commit. NO KEY
+        // UPDATE excludes other lockers but not the key-share locks that
+        // foreign-key checks take, so inserts elsewhere are not held up.
         if self.conn.get_database_backend() == DatabaseBackend::Postgres {
             let mut q = Query::select();
             q.column(account::Column::Id)
                 .from(account::Entity)
                 .and_where(account::Column::Id.eq(id.get()))
-                .lock(LockType::Update);
+                .lock(LockType::NoKeyUpdate);
             self.conn.execute(self.conn.get_database_backend().build(&q)).await.map_err(db)?;
         }
         Ok(())
@@ -103,6 +105,3 @@ impl<C: Conn> DomainRepository for SeaOrmRepository<C> {
         Ok(out)
     }
 }
-
-#[allow(dead_code)]
-fn _assert_query_trait<Q: QueryTrait>() {}

@@ -70,6 +70,19 @@ pub struct MemberFilter {
     pub partner_users_only: Option<bool>,
 }
 
+/// A page of an account's audit log (R32).
+async fn audit_log(
+    ctx: &Context<'_>,
+    scope: AuditScope,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Conn<AuditEvent>> {
+    let page = page_request(first, after)?;
+    let p = principal(ctx)?;
+    let rows = query(ctx, cam(ctx)?.audit_log(p, scope, page).await)?;
+    Ok(connection(rows, |e| e.id.get(), AuditEvent))
+}
+
 /// A search string longer than this is refused.
 const MAX_SEARCH: usize = 200;
 
@@ -183,10 +196,7 @@ impl PartnerAccount {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<AuditEvent>> {
-        let page = page_request(first, after)?;
-        let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.audit_log(p, AuditScope::Partner(self.0.id), page).await)?;
-        Ok(connection(rows, |e| e.id.get(), AuditEvent))
+        audit_log(ctx, AuditScope::Partner(self.0.id), first, after).await
     }
 }
 
@@ -236,9 +246,6 @@ impl ClientAccount {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<AuditEvent>> {
-        let page = page_request(first, after)?;
-        let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.audit_log(p, AuditScope::Client(self.0.id), page).await)?;
-        Ok(connection(rows, |e| e.id.get(), AuditEvent))
+        audit_log(ctx, AuditScope::Client(self.0.id), first, after).await
     }
 }
