@@ -166,3 +166,26 @@ async fn the_operator_reads_every_object() {
         .await;
     assert_eq!(d["node"]["role"], json!("PARTNER_ADMIN"));
 }
+
+#[tokio::test]
+async fn the_clock_can_be_set_only_in_test_clock_mode_and_only_by_the_operator() {
+    // R35
+    let set = "mutation($i: SetTestClockInput!){ setTestClock(input:$i){ now userErrors{ code } } }";
+    let later = json!({"i": {"now": "2027-01-01T00:00:00Z"}});
+    let off = TestApp::with_settings(|s| s.test_clock = false).await;
+    let before = off.now();
+    let p = off.payload(&As::Operator, set, later.clone()).await;
+    assert_eq!(user_error_codes(&p), vec!["TEST_CLOCK_DISABLED"]);
+    assert_eq!(off.now(), before);
+
+    let on = TestApp::new().await;
+    let w = World::new(&on);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let r = on.exec(&boss.who, set, later.clone()).await;
+    assert_eq!(error_codes(&r), vec!["FORBIDDEN"]);
+    let p = on.payload(&As::Operator, set, later).await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+    let now = on.ok(&As::Anonymous, "{ now }", json!({})).await;
+    assert!(now["now"].as_str().unwrap().starts_with("2027-01-01T00:00:00"), "{now}");
+}
