@@ -545,14 +545,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.exec_stmt(
-            Query::insert()
-                .into_table(WriteLock::Table)
-                .columns([WriteLock::Id, WriteLock::Counter])
-                .values_panic([1.into(), 0.into()])
-                .to_owned(),
-        )
-        .await?;
+        let mut seed = Query::insert();
+        seed.into_table(WriteLock::Table)
+            .columns([WriteLock::Id, WriteLock::Counter])
+            .values([1.into(), 0.into()])
+            .map_err(|e| DbErr::Migration(e.to_string()))?;
+        m.exec_stmt(seed).await?;
         Ok(())
     }
 
