@@ -176,12 +176,7 @@ impl Cam {
     pub async fn change_seat(&self, p: &Principal, membership: MembershipId, seat: Seat) -> Result<Membership> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
-        let target = tx
-            .find_membership(membership)
-            .await?
-            .filter(|m| m.worker_kind.is_none())
-            .ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
-        tx.lock_account(target.account_id).await?;
+        let target = self.locked_client_membership(tx.as_ref(), membership).await?;
         let (_, me) = self.member_of_client(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
         if !may_manage_seats(&me) {
             return Err(Error::forbidden(

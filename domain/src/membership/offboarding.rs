@@ -45,6 +45,28 @@ impl Cam {
         Ok(())
     }
 
+    /// A client-account membership by id, with its account locked until the
+    /// transaction ends. Errors: `NOT_FOUND` at `membershipId`.
+    pub(crate) async fn locked_client_membership(&self, repo: &dyn Repository, id: MembershipId) -> Result<Membership> {
+        let found = repo.find_membership(id).await?.filter(|m| m.worker_kind.is_none());
+        let m = found.ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
+        repo.lock_account(m.account_id).await?;
+        // Read again under the lock: what a concurrent change left is what counts.
+        repo.find_membership(id).await?.ok_or_else(|| Error::not_found(&["membershipId"], "membership"))
+    }
+
+    /// Memberships by id, their accounts locked (in id order) and the rows
+    /// read again under the locks.
+    async fn locked_memberships(
+        &self,
+        repo: &dyn Repository,
+        ids: &[MembershipId],
+    ) -> Result<HashMap<MembershipId, Membership>> {
+        let found = repo.find_memberships(ids).await?;
+        self.lock_all(repo, found.values().map(|m| m.account_id)).await?;
+        Ok(repo.find_memberships(ids).await?)
+    }
+
     /// R26, R31: refuses when deactivating these super admins would leave a
     /// client without an active one. Call with the accounts locked.
     async fn keep_a_super_admin(&self, repo: &dyn Repository, leaving: &[&Membership], path: &[&str]) -> Result<()> {
@@ -71,9 +93,7 @@ impl Cam {
         let user = self.user(p)?;
         check_batch(ids, "membershipIds")?;
         let tx = self.store.begin().await?;
-        let found = tx.find_memberships(ids).await?;
-        self.lock_all(tx.as_ref(), found.values().map(|m| m.account_id)).await?;
-        let found = tx.find_memberships(ids).await?;
+        let found = self.locked_memberships(tx.as_ref(), ids).await?;
         let mut refusals = Vec::new();
         let mut targets = Vec::new();
         for (i, id) in ids.iter().enumerate() {
@@ -128,8 +148,7 @@ impl Cam {
         let user = self.user(p)?;
         check_batch(ids, "membershipIds")?;
         let tx = self.store.begin().await?;
-        let found = tx.find_memberships(ids).await?;
-        self.lock_all(tx.as_ref(), found.values().map(|m| m.account_id)).await?;
+        let found = self.locked_memberships(tx.as_ref(), ids).await?;
         let mut refusals = Vec::new();
         let mut targets = Vec::new();
         for (i, id) in ids.iter().enumerate() {

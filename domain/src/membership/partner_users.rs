@@ -237,12 +237,7 @@ impl Cam {
     ) -> Result<ChangedPermissions> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
-        let target = tx
-            .find_membership(membership)
-            .await?
-            .filter(|m| m.worker_kind.is_none())
-            .ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
-        tx.lock_account(target.account_id).await?;
+        let target = self.locked_client_membership(tx.as_ref(), membership).await?;
         let (_, me) = self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
         let partner = me.partner_id.unwrap_or(AccountId::new(0));
         if target.partner_id != Some(partner) {
