@@ -268,18 +268,12 @@ impl Cam {
             }
             r => r?,
         }
-        tx.enqueue(
-            NewEmail {
-                to: worker_user.email.as_str().to_string(),
-                subject: format!("{} approved your access", account.name),
-                body: format!(
-                    "Hello {},\n\n{} approved your access link. You are now a partner admin of {} for {}.\n",
-                    worker_user.name, approver.name, account.name, partner.name
-                ),
-            },
-            now,
-        )
-        .await?;
+        let news = format!(
+            "{} approved your access link. You are now a partner admin of {} for {}.",
+            approver.name, account.name, partner.name
+        );
+        tx.enqueue(NewEmail::to_user(&worker_user, format!("{} approved your access", account.name), news), now)
+            .await?;
         tx.record(self.membership_event(Some(approver), "access_link.approved", before.as_ref(), &membership)).await?;
         tx.commit().await?;
         Ok(ApprovedLink { membership, relationship })

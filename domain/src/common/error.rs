@@ -40,6 +40,11 @@ impl Refusal {
         Self { code, field: None, message: message.into() }
     }
 
+    /// The refusal concerns item `index` of the list `input.<field>`.
+    pub fn at_item(self, field: &str, index: usize) -> Self {
+        self.at(&[field, &index.to_string()])
+    }
+
     /// The refusal concerns `input.<path…>`.
     pub fn at(mut self, path: &[&str]) -> Self {
         let mut field = vec!["input".to_string()];

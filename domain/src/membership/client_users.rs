@@ -62,10 +62,10 @@ impl Cam {
         for (i, raw) in emails.iter().enumerate() {
             match Email::parse(raw) {
                 Ok(e) if !seen.insert(e.key()) => {
-                    refusals.push(Refusal::new(Code::InvalidInput, "named twice").at(&["emails", &i.to_string()]))
+                    refusals.push(Refusal::new(Code::InvalidInput, "named twice").at_item("emails", i))
                 }
                 Ok(e) => parsed.push((i, e)),
-                Err(why) => refusals.push(Refusal::new(Code::InvalidInput, why).at(&["emails", &i.to_string()])),
+                Err(why) => refusals.push(Refusal::new(Code::InvalidInput, why).at_item("emails", i)),
             }
         }
         if !refusals.is_empty() {
@@ -88,11 +88,11 @@ impl Cam {
         let members = tx.memberships_of_users_in(&[client], &known_ids).await?;
         let mut partner_of = Vec::new();
         for (i, e) in &parsed {
-            let at = ["emails".to_string(), i.to_string()];
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             let existing = known.get(&e.key());
             if existing.is_some_and(|u| members.iter().any(|m| m.user_id == u.id)) {
-                refusals.push(Refusal::new(Code::AlreadyMember, "already a member of this client account").at(&at));
+                refusals.push(
+                    Refusal::new(Code::AlreadyMember, "already a member of this client account").at_item("emails", *i),
+                );
                 continue;
             }
             if seat == Seat::Partner {
@@ -104,7 +104,8 @@ impl Cam {
                 match eligible {
                     Some(p) => partner_of.push(Some(p.id)),
                     None => refusals.push(
-                        Refusal::new(Code::NotEligibleForPartnerSeat, "not eligible for the partner seat (R5)").at(&at),
+                        Refusal::new(Code::NotEligibleForPartnerSeat, "not eligible for the partner seat (R5)")
+                            .at_item("emails", *i),
                     ),
                 }
             } else {
@@ -156,15 +157,8 @@ impl Cam {
                 })
                 .await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
-            tx.enqueue(
-                NewEmail {
-                    to: u.email.as_str().to_string(),
-                    subject: format!("You were added to {}", account.name),
-                    body: format!("Hello {},\n\n{} added you to {}.\n", u.name, user.name, account.name),
-                },
-                now,
-            )
-            .await?;
+            let news = format!("{} added you to {}.", user.name, account.name);
+            tx.enqueue(NewEmail::to_user(&u, format!("You were added to {}", account.name), news), now).await?;
             added.push(m);
         }
         tx.commit().await?;

@@ -97,10 +97,8 @@ impl Cam {
         let mut refusals = Vec::new();
         let mut targets = Vec::new();
         for (i, id) in ids.iter().enumerate() {
-            let at = ["membershipIds".to_string(), i.to_string()];
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             let Some(m) = found.get(id).filter(|m| m.worker_kind.is_none()) else {
-                refusals.push(Refusal::new(Code::NotFound, "membership not found").at(&at));
+                refusals.push(Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i));
                 continue;
             };
             let in_client = self.active_membership(tx.as_ref(), m.account_id, user.id).await?;
@@ -112,7 +110,7 @@ impl Cam {
                 || in_client.as_ref().is_some_and(Membership::is_active_super_admin);
             if !allowed {
                 if in_client.is_none() && in_partner.is_none() {
-                    refusals.push(Refusal::new(Code::NotFound, "membership not found").at(&at));
+                    refusals.push(Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i));
                     continue;
                 }
                 return Err(Error::forbidden(
@@ -152,13 +150,14 @@ impl Cam {
         let mut refusals = Vec::new();
         let mut targets = Vec::new();
         for (i, id) in ids.iter().enumerate() {
-            let at = ["membershipIds".to_string(), i.to_string()];
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             let Some(m) = found.get(id).filter(|m| m.worker_kind.is_none()) else {
-                refusals.push(Refusal::new(Code::NotFound, "membership not found").at(&at));
+                refusals.push(Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i));
                 continue;
             };
-            let (_, me) = match self.partner_admin_in(tx.as_ref(), user, m.account_id, &at).await {
+            let (_, me) = match self
+                .partner_admin_in(tx.as_ref(), user, m.account_id, &["membershipIds", &i.to_string()])
+                .await
+            {
                 Ok(x) => x,
                 Err(Error::Refused(mut r)) => {
                     refusals.append(&mut r);
@@ -170,7 +169,7 @@ impl Cam {
                 return Err(Error::forbidden("a partner admin reactivates only their own partner's users (R12, R23)"));
             }
             if m.is_active() {
-                refusals.push(Refusal::new(Code::NotDeactivated, "the member is active").at(&at));
+                refusals.push(Refusal::new(Code::NotDeactivated, "the member is active").at_item("membershipIds", i));
                 continue;
             }
             targets.push(m.clone());
@@ -227,17 +226,17 @@ impl Cam {
         let mut refusals = Vec::new();
         let mut out = Vec::new();
         for (i, c) in clients.iter().enumerate() {
-            let at = ["clientAccountIds".to_string(), i.to_string()];
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             match all.iter().find(|m| m.account_id == *c) {
                 Some(m) => out.push(m.clone()),
                 // R26: a super admin there is never removed, partner user or not.
                 None if mine.iter().any(|m| m.account_id == *c && m.role == Role::SuperAdmin) => refusals.push(
                     Refusal::new(Code::CannotRemoveSuperAdmin, "the worker is a super admin of this client (R26)")
-                        .at(&at),
+                        .at_item("clientAccountIds", i),
                 ),
-                None => refusals
-                    .push(Refusal::new(Code::NotFound, "the worker is not a partner user of this client").at(&at)),
+                None => refusals.push(
+                    Refusal::new(Code::NotFound, "the worker is not a partner user of this client")
+                        .at_item("clientAccountIds", i),
+                ),
             }
         }
         if refusals.is_empty() {

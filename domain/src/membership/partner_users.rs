@@ -40,7 +40,7 @@ pub(crate) fn check_batch<T: Eq + std::hash::Hash + Copy>(ids: &[T], field: &str
         .iter()
         .enumerate()
         .filter(|(_, id)| !seen.insert(**id))
-        .map(|(i, _)| Refusal::new(Code::InvalidInput, "named twice").at(&[field, &i.to_string()]))
+        .map(|(i, _)| Refusal::new(Code::InvalidInput, "named twice").at_item(field, i))
         .collect();
     if dups.is_empty() {
         Ok(())
@@ -100,12 +100,13 @@ impl Cam {
         let mut refusals = Vec::new();
         let mut chosen = Vec::new();
         for (i, id) in workers.iter().enumerate() {
-            let at = ["workerIds".to_string(), i.to_string()];
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             match found.get(id).filter(|w| w.account_id == partner && w.worker_kind.is_some()) {
-                None => refusals.push(Refusal::new(Code::NotFound, "no such worker of this partner").at(&at)),
-                Some(w) if !w.is_active() => refusals
-                    .push(Refusal::new(Code::InvalidInput, "the worker is deactivated in the partner account").at(&at)),
+                None => refusals
+                    .push(Refusal::new(Code::NotFound, "no such worker of this partner").at_item("workerIds", i)),
+                Some(w) if !w.is_active() => refusals.push(
+                    Refusal::new(Code::InvalidInput, "the worker is deactivated in the partner account")
+                        .at_item("workerIds", i),
+                ),
                 Some(w) => chosen.push((i, w.clone())),
             }
         }
@@ -115,7 +116,7 @@ impl Cam {
             if existing.iter().any(|m| m.user_id == w.user_id) {
                 refusals.push(
                     Refusal::new(Code::AlreadyMember, "already a member of this client; link them instead (R14)")
-                        .at(&["workerIds", &i.to_string()]),
+                        .at_item("workerIds", *i),
                 );
             }
         }
@@ -146,18 +147,9 @@ impl Cam {
                 })
                 .await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
-            tx.enqueue(
-                NewEmail {
-                    to: worker_user.email.as_str().to_string(),
-                    subject: format!("You now have access to {}", client_account.name),
-                    body: format!(
-                        "Hello {},\n\n{} added you to {} for {}.\n",
-                        worker_user.name, user.name, client_account.name, partner_account.name
-                    ),
-                },
-                now,
-            )
-            .await?;
+            let news = format!("{} added you to {} for {}.", user.name, client_account.name, partner_account.name);
+            let subject = format!("You now have access to {}", client_account.name);
+            tx.enqueue(NewEmail::to_user(worker_user, subject, news), now).await?;
             added.push(m);
         }
         tx.commit().await?;
@@ -188,17 +180,19 @@ impl Cam {
         let mut refusals = Vec::new();
         let mut targets = Vec::new();
         for (i, c) in clients.iter().enumerate() {
-            let at = ["clientAccountIds".to_string(), i.to_string()];
-            let at: Vec<&str> = at.iter().map(String::as_str).collect();
             let is_client = accounts.get(c).is_some_and(Account::is_client);
             match existing.iter().find(|m| m.account_id == *c) {
                 Some(m) if is_client => match m.partner_id {
-                    Some(other) if other != partner => refusals
-                        .push(Refusal::new(Code::AlreadyMember, "the member represents another partner there").at(&at)),
+                    Some(other) if other != partner => refusals.push(
+                        Refusal::new(Code::AlreadyMember, "the member represents another partner there")
+                            .at_item("clientAccountIds", i),
+                    ),
                     _ => targets.push(m.clone()),
                 },
-                _ => refusals
-                    .push(Refusal::new(Code::NotAMember, "the worker is not a member of this client account").at(&at)),
+                _ => refusals.push(
+                    Refusal::new(Code::NotAMember, "the worker is not a member of this client account")
+                        .at_item("clientAccountIds", i),
+                ),
             }
         }
         if !refusals.is_empty() {

@@ -18,3 +18,10 @@ pub struct NewEmail {
     pub subject: String,
     pub body: String,
 }
+
+impl NewEmail {
+    /// An email to a user: a greeting and one line of news.
+    pub fn to_user(to: &crate::user::model::User, subject: String, news: String) -> Self {
+        Self { to: to.email.as_str().to_string(), subject, body: format!("Hello {},\n\n{news}\n", to.name) }
+    }
+}
