@@ -60,8 +60,24 @@ pub enum StorageError {
     /// A uniqueness constraint was violated; the string names it.
     #[error("unique constraint violated: {0}")]
     Conflict(String),
+    /// The database could not serve the request in time (no free
+    /// connection, a lock or statement timeout, the server is down): the
+    /// caller may retry later (`SERVICE_UNAVAILABLE`).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A deadlock or serialization failure: the transaction was rolled back
+    /// and running the whole use case again may succeed.
+    #[error("transient storage conflict: {0}")]
+    Transient(String),
     #[error("storage failure: {0}")]
     Other(String),
+}
+
+impl StorageError {
+    /// Whether running the whole use case again may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Transient(_))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
