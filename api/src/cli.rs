@@ -2,13 +2,11 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::config::{Cli, Command, ServeArgs, TokenArgs};
 use crate::wiring::{build, Settings};
-use crate::{demo, graphql, http};
+use crate::{demo, graphql, http, server};
 use cam_adapters::identity::JwtIdentity;
-use cam_adapters::notify::{dispatch_forever, LogMailer};
 use cam_adapters::storage::SeaOrmStore;
 use cam_domain::identity::IdentityProvider;
 use clap::Parser;
@@ -44,10 +42,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.test_clock {
         tracing::warn!("test-clock mode: the operator can set the time (never in production)");
     }
+    // Nothing marks an email sent that did not leave: until SMTP delivery is
+    // built, every email stays QUEUED in the outbox.
     if args.smtp_url.is_some() {
-        tracing::warn!(
-            "CAM_SMTP_URL is set, but SMTP delivery is not built yet: emails stay in the outbox and are logged"
-        );
+        tracing::warn!("CAM_SMTP_URL is set, but SMTP delivery is not built yet: emails stay queued in the outbox");
     }
     let settings = Settings {
         jwt_secret,
@@ -64,16 +62,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         demo::print_tokens(app.identity.as_ref());
     }
-    let dispatcher = tokio::spawn(dispatch_forever(
-        store.clone(),
-        Arc::new(LogMailer),
-        app.cam.clock.clone(),
-        Duration::from_secs(2),
-    ));
     println!("listening on http://{addr}");
     println!("playground: http://{addr}/graphql");
-    axum::serve(listener, http::router(app)).with_graceful_shutdown(shutdown_signal()).await?;
-    dispatcher.abort();
+    server::serve(listener, http::router(app), server::ServerLimits::default(), shutdown_signal()).await?;
     tracing::info!("drained in-flight requests; bye");
     Ok(())
 }

@@ -1,24 +1,11 @@
-//! Email delivery: the `LogMailer` logs each outbox email (no secret and no
-//! body in the log) and a dispatcher marks them sent.
+//! Email delivery: a dispatcher hands each queued outbox email to a
+//! `Mailer` and marks it sent only when the mailer says it left.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use cam_domain::notify::model::OutboxEmail;
 use cam_domain::notify::ports::{Mailer, OutboxRepository};
 use cam_domain::Clock;
-
-/// Logs instead of sending: the default while no SMTP server is configured.
-pub struct LogMailer;
-
-#[async_trait]
-impl Mailer for LogMailer {
-    async fn send(&self, email: &OutboxEmail) -> Result<(), String> {
-        tracing::info!(outbox_id = email.id, to = %email.to, subject = %email.subject, "email sent (logged only)");
-        Ok(())
-    }
-}
 
 /// Drains the outbox every `every` until the task is dropped.
 pub async fn dispatch_forever(
