@@ -8,9 +8,9 @@
 //! without detail.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -25,6 +25,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::graphql::loaders::loaders;
 use crate::graphql::RequestId;
+use crate::graphql::{error, guard, order};
 use crate::wiring::App;
 
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -71,7 +72,10 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal
             Ok(None) => Err(unauth("the token names no known user")),
             Err(e) => {
                 tracing::error!(error = %e, "could not look up the token's user");
-                Err(error_response(StatusCode::SERVICE_UNAVAILABLE, "INTERNAL", "internal error"))
+                let mut r =
+                    error_response(StatusCode::SERVICE_UNAVAILABLE, error::SERVICE_UNAVAILABLE, "retry in a moment");
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                Err(r)
             }
         },
         Err(TokenError::Expired) => Err(unauth("the token has expired")),
@@ -83,38 +87,127 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
 }
 
-async fn execute(app: &App, headers: &HeaderMap, request: async_graphql::Request) -> Response {
+/// A GraphQL response: `data` is left out when the request failed before
+/// execution (GraphQL over HTTP), and fields keep the order they were asked
+/// in.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+}
+
+/// The HTTP answer to a GraphQL request: with
+/// `application/graphql-response+json` a request that failed before
+/// execution is a 400; a storage failure worth retrying is a 503 with
+/// `Retry-After`.
+fn graphql_response(
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    request_error: bool,
+    unavailable: bool,
+    request_id: &str,
+) -> Response {
+    let (content_type, status) = if wants_graphql_response(headers) {
+        (GRAPHQL_RESPONSE, if request_error { StatusCode::BAD_REQUEST } else { StatusCode::OK })
+    } else {
+        ("application/json", StatusCode::OK)
+    };
+    let status = if unavailable { StatusCode::SERVICE_UNAVAILABLE } else { status };
+    let mut r = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    if unavailable {
+        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        r.headers_mut().insert("x-request-id", v);
+    }
+    r
+}
+
+/// Runs one GraphQL request: the guard first (no database, milliseconds),
+/// then the token, then the schema. `get` refuses mutations (405).
+async fn execute(app: &App, headers: &HeaderMap, mut request: async_graphql::Request, get: bool) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let started = Instant::now();
+    if request.operation_name.as_deref().is_some_and(str::is_empty) {
+        request.operation_name = None;
+    }
+    let inspected = match guard::inspect(&mut request) {
+        Ok(i) => i,
+        Err(rejection) => {
+            app.metrics.record("rejected", started.elapsed(), false);
+            let body = json!({"errors": [{"message": rejection.message, "extensions": {"code": rejection.code}}]});
+            return graphql_response(headers, body.to_string().into_bytes(), true, false, &request_id);
+        }
+    };
+    if get && matches!(inspected.ty, OperationType::Mutation | OperationType::Subscription) {
+        let mut r =
+            error_response(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations are only accepted over POST");
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return r;
+    }
     let principal = match authenticate(app, headers).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let op = request.operation_name.clone().unwrap_or_default();
+    // The guard left the request parsed; keep the document to put the
+    // response's fields back in the order asked for.
+    let document = request.parsed_query().ok().cloned();
+    let operation = request.operation_name.clone();
     let mut request = request.data(RequestId(request_id.clone())).data(loaders(&app.cam));
     if let Some(p) = principal {
         request = request.data(p);
     }
-    let started = Instant::now();
-    let response = app.schema.execute(request).await;
-    app.metrics.record(&op, started.elapsed(), response.errors.is_empty());
-    let request_error = response.data == async_graphql::Value::Null && !response.errors.is_empty();
-    let body = match serde_json::to_vec(&response) {
+    let mut response = app.schema.execute(request).await;
+    if let Some(doc) = &document {
+        order::order_like_selection(doc, operation.as_deref(), &mut response.data);
+    }
+    // Errors the schema raised before execution carry no code and no path.
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    for e in response.errors.iter_mut().filter(|e| e.path.is_empty()) {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", guard::pre_execution_code(&e.message));
+        }
+    }
+    let label = match (&inspected.root_field, request_error) {
+        (_, true) => "rejected".to_string(),
+        (Some(f), false) => format!("{}.{f}", operation_word(inspected.ty)),
+        (None, false) => operation_word(inspected.ty).to_string(),
+    };
+    app.metrics.record(&label, started.elapsed(), response.errors.is_empty());
+    let body = Body {
+        data: (!request_error).then_some(&response.data),
+        errors: &response.errors,
+        extensions: &response.extensions,
+    };
+    let body = match serde_json::to_vec(&body) {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(request_id = %request_id, error = %e, "could not serialise a response");
             return error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
         }
     };
-    let (content_type, status) = if wants_graphql_response(headers) {
-        (GRAPHQL_RESPONSE, if request_error { StatusCode::BAD_REQUEST } else { StatusCode::OK })
-    } else {
-        ("application/json", StatusCode::OK)
-    };
-    let mut r = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
-        r.headers_mut().insert("x-request-id", v);
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::String(error::SERVICE_UNAVAILABLE.to_string()))
+    });
+    graphql_response(headers, body, request_error, unavailable, &request_id)
+}
+
+fn operation_word(ty: OperationType) -> &'static str {
+    match ty {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
     }
-    r
 }
 
 async fn graphql_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
@@ -151,18 +244,7 @@ async fn graphql_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -
             )
         }
     };
-    execute(&app, &headers, request).await
-}
-
-/// Whether the document's chosen operation is a mutation (or subscription).
-fn is_mutation(query: &str, operation: Option<&str>) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(query) else { return false };
-    let ty = match (&doc.operations, operation) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|o| o.node.ty),
-        (DocumentOperations::Multiple(ops), None) => ops.values().next().map(|o| o.node.ty),
-    };
-    matches!(ty, Some(OperationType::Mutation | OperationType::Subscription))
+    execute(&app, &headers, request, false).await
 }
 
 async fn graphql_get(
@@ -178,12 +260,6 @@ async fn graphql_get(
             .into_response();
     };
     let operation = params.get("operationName").filter(|o| !o.is_empty());
-    if is_mutation(query, operation.map(String::as_str)) {
-        let mut r =
-            error_response(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations are only accepted over POST");
-        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return r;
-    }
     let mut request = async_graphql::Request::new(query.clone());
     if let Some(op) = operation {
         request = request.operation_name(op.clone());
@@ -194,12 +270,15 @@ async fn graphql_get(
             Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "variables must be a JSON object"),
         }
     }
-    execute(&app, &headers, request).await
+    execute(&app, &headers, request, true).await
 }
+
+/// How long `/healthz` waits for the database before answering 503.
+const HEALTH_DEADLINE: Duration = Duration::from_secs(1);
 
 async fn healthz(State(app): State<App>) -> Response {
     use cam_domain::store::Store;
-    if app.store.ping().await {
+    if tokio::time::timeout(HEALTH_DEADLINE, app.store.ping()).await.unwrap_or(false) {
         (StatusCode::OK, "ok").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()

@@ -5,4 +5,5 @@ pub mod demo;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod server;
 pub mod wiring;

@@ -21,9 +21,9 @@ pub struct Metrics {
     ops: Mutex<BTreeMap<String, OpStats>>,
 }
 
-/// An operation name safe for a label: letters, digits and `_`, at most 64.
+/// A label safe for Prometheus: letters, digits, `_` and `.`, at most 64.
 fn label(op: &str) -> String {
-    let clean: String = op.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(64).collect();
+    let clean: String = op.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').take(64).collect();
     if clean.is_empty() {
         "anonymous".to_string()
     } else {

@@ -40,11 +40,29 @@ pub fn internal(ctx: &Context<'_>, e: &dyn std::fmt::Display) -> async_graphql::
     })
 }
 
+/// The code of a storage failure the client may retry (HTTP 503).
+pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+
+/// A storage failure: `SERVICE_UNAVAILABLE` when retrying later may work
+/// (no free connection, a lock or statement timeout, a conflict that
+/// persisted through the use case's retries), else `INTERNAL`.
+pub fn failure(ctx: &Context<'_>, e: &cam_domain::StorageError) -> async_graphql::Error {
+    use cam_domain::StorageError::{Transient, Unavailable};
+    match e {
+        Unavailable(_) | Transient(_) => {
+            let request_id = ctx.data_opt::<super::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+            tracing::warn!(request_id = %request_id, error = %e, "storage unavailable");
+            coded(SERVICE_UNAVAILABLE, "the service is busy; retry in a moment")
+        }
+        _ => internal(ctx, e),
+    }
+}
+
 /// Maps a use-case error that is not a refusal.
 pub fn top_level(ctx: &Context<'_>, e: Error) -> async_graphql::Error {
     match e {
         Error::Forbidden(why) => forbidden(why),
-        Error::Storage(s) => internal(ctx, &s),
+        Error::Storage(s) => failure(ctx, &s),
         Error::Refused(rs) => {
             let first = rs.first().cloned().unwrap_or_else(|| Refusal::new(Code::InvalidInput, "refused"));
             coded(&UserErrorCode::from(first.code).as_str(), first.message)
@@ -83,5 +101,5 @@ pub fn query<T>(ctx: &Context<'_>, r: Result<T, Error>) -> async_graphql::Result
 
 /// A storage error as a top-level error.
 pub fn storage<T>(ctx: &Context<'_>, r: Result<T, cam_domain::StorageError>) -> async_graphql::Result<T> {
-    r.map_err(|e| internal(ctx, &e))
+    r.map_err(|e| failure(ctx, &e))
 }

@@ -8,12 +8,14 @@ pub mod audit;
 pub mod connection;
 pub mod enums;
 pub mod error;
+pub mod guard;
 pub mod ids;
 pub mod loaders;
 pub mod membership;
 pub mod node;
 pub mod notify;
 pub mod operator;
+pub mod order;
 pub mod permission;
 pub mod relationship;
 pub mod user;
@@ -24,7 +26,7 @@ use cam_domain::{Cam, Principal};
 /// Limits against expensive or abusive documents.
 pub const MAX_DEPTH: usize = 16;
 /// Connections cost their page size times their nodes (see `page_cost`).
-pub const MAX_COMPLEXITY: usize = 50_000;
+pub const MAX_COMPLEXITY: usize = 5_000;
 pub const MAX_RECURSIVE_DEPTH: usize = 32;
 pub const MAX_DIRECTIVES: usize = 20;
 
