@@ -7,7 +7,7 @@ use crate::config::{Cli, Command, ServeArgs, TokenArgs};
 use crate::wiring::{build, Settings};
 use crate::{demo, graphql, http, server};
 use cam_adapters::identity::JwtIdentity;
-use cam_adapters::storage::SeaOrmStore;
+use cam_adapters::storage::{PoolSettings, SeaOrmStore};
 use cam_domain::identity::IdentityProvider;
 use clap::Parser;
 use rand::RngCore;
@@ -20,10 +20,21 @@ fn random_secret() -> String {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let store = Arc::new(SeaOrmStore::connect(&args.database.database_url).await?);
-    store.migrate().await?;
-    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    // A wrong address is said before the database is touched.
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {:?}: {e}", args.listen))?;
     let addr = listener.local_addr()?;
+    let l = &args.limits;
+    let pool = PoolSettings {
+        max_connections: l.db_pool_size,
+        acquire_timeout: l.db_acquire_timeout,
+        lock_timeout: l.db_lock_timeout,
+        statement_timeout: l.db_statement_timeout,
+        ..PoolSettings::default()
+    };
+    let store = Arc::new(SeaOrmStore::connect_with(&args.database.database_url, &pool).await?);
+    store.migrate().await?;
     let mut jwt_secret = args.jwt_secret.clone().filter(|s| !s.is_empty());
     let mut operator_token = args.operator_token.clone().filter(|s| !s.is_empty());
     if args.demo {
@@ -64,7 +75,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     println!("listening on http://{addr}");
     println!("playground: http://{addr}/graphql");
-    server::serve(listener, http::router(app), server::ServerLimits::default(), shutdown_signal()).await?;
+    let limits = server::ServerLimits {
+        max_connections: l.max_connections as usize,
+        header_timeout: l.header_timeout,
+        body_timeout: l.body_timeout,
+        drain_deadline: l.drain_timeout,
+    };
+    server::serve(listener, http::router(app), limits, shutdown_signal()).await?;
     tracing::info!("drained in-flight requests; bye");
     Ok(())
 }
@@ -104,7 +121,7 @@ pub async fn run() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Migrate(db) => {
             async {
                 SeaOrmStore::connect(&db.database_url).await?.migrate().await?;

@@ -1,6 +1,8 @@
 //! Command line and settings: each setting is a flag of `serve` and a
 //! `CAM_*` environment variable; the flag wins (see RUNNING.md).
 
+use std::time::Duration;
+
 use clap::{builder::BoolishValueParser, ArgAction, Args, Parser, Subcommand};
 
 #[derive(Parser)]
@@ -13,7 +15,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Apply pending migrations, then serve HTTP until SIGINT/SIGTERM.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending migrations and exit.
     Migrate(DatabaseArgs),
     /// Print the SDL of the schema to stdout.
@@ -58,6 +60,48 @@ pub struct ServeArgs {
     /// Load a small demo data set if the database is empty and print tokens.
     #[arg(long)]
     pub demo: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits of the server and of its database pool (README, "Limits").
+/// Durations are seconds, fractions allowed.
+#[derive(Args, Clone)]
+pub struct LimitArgs {
+    /// Most HTTP connections open at once; more wait in the listen backlog.
+    #[arg(long, env = "CAM_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections: u32,
+    /// Time a client has to send a request's headers, and to start its next
+    /// request on an idle keep-alive connection.
+    #[arg(long, env = "CAM_HEADER_TIMEOUT", default_value = "10", value_parser = seconds)]
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body.
+    #[arg(long, env = "CAM_BODY_TIMEOUT", default_value = "10", value_parser = seconds)]
+    pub body_timeout: Duration,
+    /// After SIGTERM, how long in-flight requests may still run.
+    #[arg(long, env = "CAM_DRAIN_TIMEOUT", default_value = "20", value_parser = seconds)]
+    pub drain_timeout: Duration,
+    /// Database connections (default 8 on SQLite, 16 on PostgreSQL).
+    #[arg(long, env = "CAM_DB_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_pool_size: Option<u32>,
+    /// Longest wait for a free database connection; then 503 SERVICE_UNAVAILABLE.
+    #[arg(long, env = "CAM_DB_ACQUIRE_TIMEOUT", default_value = "5", value_parser = seconds)]
+    pub db_acquire_timeout: Duration,
+    /// Longest wait for a database lock (SQLite: the busy timeout).
+    #[arg(long, env = "CAM_DB_LOCK_TIMEOUT", default_value = "5", value_parser = seconds)]
+    pub db_lock_timeout: Duration,
+    /// Longest a statement may run (PostgreSQL).
+    #[arg(long, env = "CAM_DB_STATEMENT_TIMEOUT", default_value = "15", value_parser = seconds)]
+    pub db_statement_timeout: Duration,
+}
+
+/// A duration in seconds, from 0.01 to one hour.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let v: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(0.01..=3600.0).contains(&v) {
+        return Err(format!("{s} must be between 0.01 and 3600 seconds"));
+    }
+    Ok(Duration::from_millis((v * 1000.0).round() as u64))
 }
 
 #[derive(Args, Clone)]
@@ -66,7 +110,7 @@ pub struct TokenArgs {
     pub email: String,
     #[arg(long, env = "CAM_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
-    /// Lifetime of the token in hours.
-    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=24 * 365))]
+    /// Lifetime of the token in hours (at most 30 days).
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=24 * 30))]
     pub ttl_hours: i64,
 }

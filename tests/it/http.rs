@@ -230,8 +230,10 @@ async fn nested_lists_cost_their_page_sizes_and_huge_documents_are_refused() {
     let t = TestApp::new().await;
     let q = "{ viewer { partnerAccounts { clients(first: 100) { edges { node { partnerUsers(first: 100) { edges { node { ownedAssets(first: 100) { edges { node { name } } } } } } } } } } } }";
     let (_, _, body) = send(&t, post(json!({"query": q}).to_string(), "application/json", None)).await;
-    let msg = json_body(&body)["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
+    let r = json_body(&body);
+    let msg = r["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase();
     assert!(msg.contains("complex"), "{msg}");
+    assert_eq!(error_codes(&r), vec!["QUERY_LIMIT_EXCEEDED"], "{r}");
 }
 
 #[tokio::test]
@@ -249,4 +251,65 @@ async fn response_fields_come_in_the_order_they_were_asked_for() {
     let at = |k: &str| text.find(&format!("\"{k}\"")).unwrap_or_else(|| panic!("{k} in {text}"));
     assert!(at("viewer") < at("now"), "{text}");
     assert!(at("partnerAccounts") < at("user") && at("name") < at("id"), "{text}");
+}
+
+fn graphql_response_post(body: Value) -> Request<Body> {
+    Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/graphql-response+json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn requests_refused_before_execution_say_why_with_a_code_and_carry_no_data() {
+    // GraphQL over HTTP: a request error has no `data` entry; every refusal
+    // has a stable code.
+    let t = TestApp::new().await;
+    let cases = [
+        (json!({"query": "{ now"}), "GRAPHQL_PARSE_FAILED"),
+        (json!({"query": "{ nope }"}), "GRAPHQL_VALIDATION_FAILED"),
+        (json!({"query": "query A { now } query B { now }"}), "BAD_REQUEST"),
+        (json!({"query": "query A { now }", "operationName": "B"}), "BAD_REQUEST"),
+        (json!({"query": "{ ...A } fragment A on Query { ...A }"}), "GRAPHQL_VALIDATION_FAILED"),
+        (json!({"query": format!("{{ {} }}", "now ".repeat(31))}), "QUERY_LIMIT_EXCEEDED"),
+        (json!({"query": "{ accessLinkPreview(token: \"a\\u0000b\") { problem } }"}), "INVALID_INPUT"),
+    ];
+    for (body, code) in cases {
+        let (status, headers, bytes) = send(&t, graphql_response_post(body.clone())).await;
+        let r = json_body(&bytes);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {r}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/graphql-response+json");
+        assert_eq!(error_codes(&r), vec![code], "{body}: {r}");
+        assert!(r.get("data").is_none(), "{body}: {r}");
+    }
+    // An execution error keeps its data key (null or partial).
+    let (status, _, bytes) = send(&t, graphql_response_post(json!({"query": "{ viewer { user { email } } }"}))).await;
+    let r = json_body(&bytes);
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert!(r.get("data").is_some(), "{r}");
+}
+
+#[tokio::test]
+async fn a_nul_character_in_a_variable_is_refused_as_input() {
+    // R34: refused as input, never INTERNAL from the database.
+    let t = TestApp::new().await;
+    let body = json!({"query": "query($t: String!) { accessLinkPreview(token: $t) { problem } }", "variables": {"t": "a\u{0}b"}});
+    let (status, _, bytes) = send(&t, post(body.to_string(), "application/json", None)).await;
+    let r = json_body(&bytes);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(error_codes(&r), vec!["INVALID_INPUT"], "{r}");
+}
+
+#[tokio::test]
+async fn the_clients_tab_fits_the_complexity_limit() {
+    // The main screen (50 clients, 10 partner users each) must run under
+    // the limit of 5,000.
+    let t = TestApp::new().await;
+    let tab = "query($id: ID!){ partnerAccount(id:$id){ clients(first:50){ edges{ node{
+        displayName status accessTypes activePartnerUserCount client{ name }
+        partnerUsers(first: 10){ totalCount edges{ node{ role seat user{ email name } permissionSet{ name } } } } } } } } }";
+    let r = t.exec(&As::Anonymous, tab, json!({"id": "UGFydG5lckFjY291bnQ6MQ"})).await;
+    assert_ne!(error_codes(&r), vec!["QUERY_LIMIT_EXCEEDED"], "{r}");
+    assert!(!r.to_string().contains("too complex"), "{r}");
 }

@@ -1,6 +1,8 @@
 //! Bearer tokens: HS256 JWTs whose `sub` is the user's email (algorithm
-//! pinned, `exp` required and checked against real time, R35), and the
-//! operator's static token, compared in constant time.
+//! pinned, `exp` required and checked against real time, R35, a future
+//! `nbf` refused, a lifetime of at most `MAX_TOKEN_LIFETIME_SECS`, five
+//! seconds of leeway), and the operator's static token, compared in
+//! constant time.
 
 use cam_domain::identity::{Identity, IdentityProvider, TokenError};
 use cam_domain::user::model::Email;
@@ -8,6 +10,12 @@ use jsonwebtoken::{decode, encode, errors::ErrorKind, Algorithm, DecodingKey, En
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+/// Longest a user token may live: 30 days. A token whose `exp` is further
+/// away is refused, whoever signed it.
+pub const MAX_TOKEN_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+/// Clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECS: u64 = 5;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
@@ -43,17 +51,22 @@ impl IdentityProvider for JwtIdentity {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.set_required_spec_claims(&["exp", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
         let data =
             decode::<Claims>(bearer, &DecodingKey::from_secret(secret), &validation).map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })?;
+        if data.claims.exp - chrono::Utc::now().timestamp() > MAX_TOKEN_LIFETIME_SECS + LEEWAY_SECS as i64 {
+            return Err(TokenError::Invalid);
+        }
         Email::parse(&data.claims.sub).map(Identity::User).map_err(|_| TokenError::Invalid)
     }
 
     fn issue(&self, email: &Email, ttl_seconds: i64) -> Result<String, TokenError> {
         let Some(secret) = &self.secret else { return Err(TokenError::NoSecret) };
+        let ttl_seconds = ttl_seconds.min(MAX_TOKEN_LIFETIME_SECS);
         let claims = Claims { sub: email.as_str().to_string(), exp: chrono::Utc::now().timestamp() + ttl_seconds };
         encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret))
             .map_err(|_| TokenError::NoSecret)
@@ -104,5 +117,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(JwtIdentity::new(Some("k"), None).authenticate(&t), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn a_token_not_yet_valid_or_living_too_long_is_refused() {
+        #[derive(Serialize)]
+        struct C {
+            sub: String,
+            exp: i64,
+            nbf: i64,
+        }
+        let now = chrono::Utc::now().timestamp();
+        let sign = |exp: i64, nbf: i64| {
+            encode(
+                &Header::new(Algorithm::HS256),
+                &C { sub: "ana@agency.com".into(), exp, nbf },
+                &EncodingKey::from_secret(b"k"),
+            )
+            .unwrap()
+        };
+        let id = JwtIdentity::new(Some("k"), None);
+        assert!(id.authenticate(&sign(now + 3600, now - 10)).is_ok());
+        assert_eq!(id.authenticate(&sign(now + 3600, now + 600)), Err(TokenError::Invalid));
+        assert_eq!(id.authenticate(&sign(now + MAX_TOKEN_LIFETIME_SECS + 3600, now)), Err(TokenError::Invalid));
+        // Issuing caps the lifetime instead of making a token it would refuse.
+        let long = id.issue(&email(), 10 * MAX_TOKEN_LIFETIME_SECS).unwrap();
+        assert_eq!(id.authenticate(&long), Ok(Identity::User(email())));
     }
 }

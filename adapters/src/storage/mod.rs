@@ -25,6 +25,34 @@ use sea_orm::{
     Statement, TransactionTrait,
 };
 
+/// How the pool connects and how long anything may wait.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// Connections in the pool (default 8 on SQLite, 16 on PostgreSQL).
+    pub max_connections: Option<u32>,
+    /// Longest wait to open a connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for a free connection; then the request fails as
+    /// `Unavailable` (503, retry).
+    pub acquire_timeout: Duration,
+    /// Longest wait for a row or table lock (SQLite: the busy timeout).
+    pub lock_timeout: Duration,
+    /// Longest a statement may run (PostgreSQL).
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: None,
+            connect_timeout: Duration::from_secs(5),
+            acquire_timeout: Duration::from_secs(5),
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
 /// Every repository port over one sea-orm connection or transaction.
 pub struct SeaOrmRepository<C> {
     conn: C,
@@ -34,22 +62,36 @@ pub struct SeaOrmRepository<C> {
 pub type SeaOrmStore = SeaOrmRepository<DatabaseConnection>;
 
 impl SeaOrmStore {
-    /// Connects; for SQLite, turns on WAL and foreign keys.
+    /// Connects with the default pool settings.
     /// Errors: the database cannot be reached or configured.
     pub async fn connect(url: &str) -> Result<Self, DbErr> {
+        Self::connect_with(url, &PoolSettings::default()).await
+    }
+
+    /// Connects; for SQLite, turns on WAL and foreign keys. Every wait is
+    /// bounded: for a connection (`acquire_timeout`), for a lock and for a
+    /// statement (PostgreSQL `lock_timeout` and `statement_timeout`, SQLite's
+    /// busy timeout), so that one held lock cannot hold the pool.
+    /// Errors: the database cannot be reached or configured.
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Self, DbErr> {
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+        opts.sqlx_logging(false).connect_timeout(settings.connect_timeout).acquire_timeout(settings.acquire_timeout);
         if url.starts_with("sqlite:") {
             // WAL lets readers run beside the one writer; the busy timeout
-            // makes writers queue instead of failing.
-            opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            // makes writers queue, for a while, instead of failing.
+            let busy = settings.lock_timeout;
+            opts.max_connections(settings.max_connections.unwrap_or(8)).map_sqlx_sqlite_opts(move |o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .busy_timeout(Duration::from_secs(30))
+                    .busy_timeout(busy)
                     .foreign_keys(true)
                     .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
             });
         } else {
-            opts.max_connections(16);
+            let lock = format!("{}ms", settings.lock_timeout.as_millis());
+            let statement = format!("{}ms", settings.statement_timeout.as_millis());
+            opts.max_connections(settings.max_connections.unwrap_or(16)).map_sqlx_postgres_opts(move |o| {
+                o.options([("lock_timeout", lock.as_str()), ("statement_timeout", statement.as_str())])
+            });
         }
         let conn = Database::connect(opts).await?;
         Ok(Self { conn })

@@ -1,0 +1,61 @@
+//! Real `cam serve` processes for black-box tests: started on a free port
+//! with settings given as environment variables, stopped on drop.
+
+use std::process::Stdio;
+
+use cam_tests::{JWT_SECRET, OPERATOR_TOKEN};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub struct Server {
+    pub url: String,
+    pub addr: String,
+    pub child: Child,
+}
+
+impl Server {
+    /// Starts `cam serve` on `db` with these extra `CAM_*` settings and waits
+    /// until it prints its address.
+    pub async fn start(db: &str, env: &[(&str, &str)]) -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cam-under-test"));
+        cmd.arg("serve")
+            .env("CAM_DATABASE_URL", db)
+            .env("CAM_LISTEN", "127.0.0.1:0")
+            .env("CAM_JWT_SECRET", JWT_SECRET)
+            .env("CAM_OPERATOR_TOKEN", OPERATOR_TOKEN)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start cam serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let url = loop {
+            let line = lines.next_line().await.expect("read stdout").expect("the server printed its address");
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                break rest.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let addr = url.trim_start_matches("http://").to_string();
+        Self { url, addr, child }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the server runs")
+    }
+
+    /// Resident memory of the process, in KiB (Linux).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("VmRSS")
+    }
+}
