@@ -135,11 +135,20 @@ impl Cam {
 
     /// Whether a partner user is eligible for the partner seat (R5): an
     /// active worker of an allowed-tier partner with a verified email domain.
-    pub(crate) async fn seat_eligible(&self, partner: &Account, worker: &Membership, email: &Email) -> Result<bool> {
+    /// Reads through `repo`, the use case's transaction (one connection per
+    /// use case).
+    pub(crate) async fn seat_eligible(
+        &self,
+        repo: &dyn Repository,
+        partner: &Account,
+        worker: &Membership,
+        email: &Email,
+    ) -> Result<bool> {
         if !worker.is_active() || !partner.allows_partner_admins() || worker.account_id != partner.id {
             return Ok(false);
         }
-        let verified = self.verifier.verified_emails(partner.id, std::slice::from_ref(email)).await?;
+        let verified =
+            self.verifier.verified_emails(repo.as_domains(), partner.id, std::slice::from_ref(email)).await?;
         Ok(verified.contains(&email.key()))
     }
 

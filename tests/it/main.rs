@@ -12,6 +12,7 @@ mod migration;
 mod offboarding;
 mod partner_users;
 mod permission_sets;
+mod pool;
 mod race;
 mod relationship;
 mod schema;

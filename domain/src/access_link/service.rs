@@ -66,7 +66,7 @@ impl Cam {
         };
         let worker_user =
             tx.find_user(worker.user_id).await?.ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
-        if !self.seat_eligible(&account, &worker, &worker_user.email).await? {
+        if !self.seat_eligible(tx.as_ref(), &account, &worker, &worker_user.email).await? {
             return Err(Error::refused_at(
                 Code::NotEligibleForPartnerSeat,
                 &["workerId"],
@@ -187,7 +187,7 @@ impl Cam {
             tx.find_membership(link.worker_id).await?.ok_or_else(|| Error::not_found(&["token"], "access link"))?;
         let worker_user =
             tx.find_user(worker.user_id).await?.ok_or_else(|| Error::not_found(&["token"], "access link"))?;
-        if !self.seat_eligible(&partner, &worker, &worker_user.email).await? {
+        if !self.seat_eligible(tx.as_ref(), &partner, &worker, &worker_user.email).await? {
             return Err(Error::refused_at(
                 Code::NotEligibleForPartnerSeat,
                 &["token"],

@@ -60,7 +60,7 @@ impl Cam {
                     tx.find_account(pid).await?.ok_or_else(|| Error::not_found(&["membershipId"], "partner"))?;
                 let worker = tx.membership_of(pid, target.user_id).await?.filter(|w| w.worker_kind.is_some());
                 match worker {
-                    Some(w) if self.seat_eligible(&partner, &w, &target_user.email).await? => partner,
+                    Some(w) if self.seat_eligible(tx.as_ref(), &partner, &w, &target_user.email).await? => partner,
                     _ => {
                         return Err(Error::refused_at(
                             Code::NotEligibleForPartnerSeat,

@@ -132,7 +132,7 @@ impl Cam {
             let Some(worker_user) = users.get(&w.user_id) else {
                 return Err(Error::not_found(&["workerIds"], "worker"));
             };
-            let eligible = self.seat_eligible(&partner_account, w, &worker_user.email).await?;
+            let eligible = self.seat_eligible(tx.as_ref(), &partner_account, w, &worker_user.email).await?;
             let m = tx
                 .insert_membership(NewMembership {
                     account_id: client,

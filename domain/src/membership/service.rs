@@ -113,7 +113,7 @@ impl Cam {
         let accounts = repo.find_accounts(&ids).await?;
         for w in &workers {
             if let Some(partner) = accounts.get(&w.account_id) {
-                if self.seat_eligible(partner, w, &user.email).await? {
+                if self.seat_eligible(repo, partner, w, &user.email).await? {
                     return Ok(Some(partner.clone()));
                 }
             }
