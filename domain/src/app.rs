@@ -48,6 +48,15 @@ pub fn is_cam_user(member: &Membership) -> bool {
             && p.contains(Permission::PartnerEmployeeManagementEdit))
 }
 
+/// R33: an account the caller cannot see (a `NOT_FOUND` refusal about the
+/// account) becomes the refusal an unknown object id gets.
+pub(crate) fn hidden(e: Error, path: &[&str], what: &str) -> Error {
+    match e {
+        Error::Refused(_) => Error::not_found(path, what),
+        other => other,
+    }
+}
+
 /// The audit snapshot of a membership (R32).
 pub fn snapshot(m: &Membership) -> Value {
     json!({
@@ -131,6 +140,22 @@ impl Cam {
             ));
         }
         Ok((a, m))
+    }
+
+    /// R1 and R33 for an object of a partner account (a link, a set, a
+    /// worker): a CAM user of that partner acts on it. Whoever cannot see the
+    /// partner gets exactly the refusal an unknown id gets (`NOT_FOUND`,
+    /// "<what> not found" at `path`), so that ids of other tenants' objects
+    /// cannot be told from unused ones.
+    pub(crate) async fn cam_access_to(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        partner: AccountId,
+        path: &[&str],
+        what: &str,
+    ) -> Result<(Account, Membership)> {
+        self.cam_access(repo, user, partner, path).await.map_err(|e| hidden(e, path, what))
     }
 
     /// Whether a partner user is eligible for the partner seat (R5): an

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod client_users;
 mod domains;
+mod existence;
 mod http;
 mod migration;
 mod offboarding;

@@ -103,8 +103,9 @@ impl Cam {
     pub async fn revoke_access_link(&self, p: &Principal, id: AccessLinkId) -> Result<AccessLink> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
+        // R33: an unknown id and another tenant's link answer alike.
         let link = tx.find_link(id).await?.ok_or_else(|| Error::not_found(&["accessLinkId"], "access link"))?;
-        self.cam_access(tx.as_ref(), user, link.partner_id, &["accessLinkId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, link.partner_id, &["accessLinkId"], "access link").await?;
         if link.revoked_at.is_some() {
             return Err(Error::refused_at(Code::LinkRevoked, &["accessLinkId"], "the link is revoked already"));
         }

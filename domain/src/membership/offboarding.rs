@@ -159,8 +159,9 @@ impl Cam {
                 .await
             {
                 Ok(x) => x,
-                Err(Error::Refused(mut r)) => {
-                    refusals.append(&mut r);
+                Err(Error::Refused(_)) => {
+                    // R33: a client the caller cannot see: as for an unknown id.
+                    refusals.push(Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i));
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -204,7 +205,8 @@ impl Cam {
             .await?
             .filter(|w| w.worker_kind.is_some())
             .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
-        let (partner, _) = self.cam_access(repo, user, w.account_id, &["workerId"]).await?;
+        // R33: an unknown id and another tenant's worker answer alike.
+        let (partner, _) = self.cam_access_to(repo, user, w.account_id, &["workerId"], "worker").await?;
         Ok((partner, w))
     }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::model::{Membership, NewMembership, Role, Seat};
 use crate::account::model::{Account, AccountKind};
-use crate::app::Cam;
+use crate::app::{hidden, Cam};
 use crate::common::error::{Code, Error, Refusal, Result};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
@@ -173,7 +173,7 @@ impl Cam {
             .await?
             .filter(|w| w.worker_kind.is_some())
             .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
-        self.cam_access(tx.as_ref(), user, w.account_id, &["workerId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, w.account_id, &["workerId"], "worker").await?;
         let partner = w.account_id;
         let existing = tx.memberships_of_users_in(clients, &[w.user_id]).await?;
         let accounts = tx.find_accounts(clients).await?;
@@ -232,7 +232,10 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
-        let (_, me) = self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
+        let (_, me) = self
+            .partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"])
+            .await
+            .map_err(|e| hidden(e, &["membershipId"], "membership"))?;
         let partner = me.partner_id.unwrap_or(AccountId::new(0));
         if target.partner_id != Some(partner) {
             return Err(Error::forbidden("a partner admin changes only their own partner's users (R12)"));

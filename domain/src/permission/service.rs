@@ -63,8 +63,9 @@ impl Cam {
             .transpose()
             .map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;
+        // R33: an unknown id and another tenant's set answer alike.
         let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access(tx.as_ref(), user, set.partner_id, &["permissionSetId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, set.partner_id, &["permissionSetId"], "permission set").await?;
         if set.built_in {
             return Err(Error::refused_at(
                 Code::BuiltIn,
@@ -104,8 +105,9 @@ impl Cam {
     pub async fn delete_permission_set(&self, p: &Principal, id: PermissionSetId) -> Result<PermissionSetId> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
+        // R33: an unknown id and another tenant's set answer alike.
         let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access(tx.as_ref(), user, set.partner_id, &["permissionSetId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, set.partner_id, &["permissionSetId"], "permission set").await?;
         if set.built_in {
             return Err(Error::refused_at(
                 Code::BuiltIn,
