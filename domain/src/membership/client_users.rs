@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::model::{Membership, NewMembership, Role, Seat};
 use crate::account::model::{Account, AccountKind};
-use crate::app::{hidden, Cam};
+use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId};
 use crate::common::principal::Principal;
@@ -171,10 +171,14 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
-        let (_, me) = self
-            .member_of_client(tx.as_ref(), user, target.account_id, &["membershipId"])
-            .await
-            .map_err(|e| hidden(e, &["membershipId"], "membership"))?;
+        let (_, me) = match self.member_of_client(tx.as_ref(), user, target.account_id, &["membershipId"]).await {
+            Ok(x) => x,
+            Err(e) => {
+                let not_found = Error::not_found(&["membershipId"], "membership");
+                let why = "changing a seat needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)";
+                return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
+            }
+        };
         if !may_manage_seats(&me) {
             return Err(Error::forbidden(
                 "changing a seat needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)",

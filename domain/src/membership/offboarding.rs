@@ -159,12 +159,20 @@ impl Cam {
                 .await
             {
                 Ok(x) => x,
-                Err(Error::Refused(_)) => {
-                    // R33: a client the caller cannot see: as for an unknown id.
-                    refusals.push(Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i));
-                    continue;
+                Err(e) => {
+                    let not_found = Error::Refused(vec![
+                        Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i)
+                    ]);
+                    let why = "only an active partner admin of this client account may reactivate (R12, R23)";
+                    match self.refused_over(tx.as_ref(), user, m, e, not_found, why).await? {
+                        // R33: the caller cannot see it: as for an unknown id.
+                        Error::Refused(mut r) => {
+                            refusals.append(&mut r);
+                            continue;
+                        }
+                        e => return Err(e),
+                    }
                 }
-                Err(e) => return Err(e),
             };
             if m.partner_id.is_none() || m.partner_id != me.partner_id {
                 return Err(Error::forbidden("a partner admin reactivates only their own partner's users (R12, R23)"));

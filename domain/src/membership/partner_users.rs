@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::model::{Membership, NewMembership, Role, Seat};
 use crate::account::model::{Account, AccountKind};
-use crate::app::{hidden, Cam};
+use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
@@ -232,10 +232,14 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
-        let (_, me) = self
-            .partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"])
-            .await
-            .map_err(|e| hidden(e, &["membershipId"], "membership"))?;
+        let (_, me) = match self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await {
+            Ok(x) => x,
+            Err(e) => {
+                let not_found = Error::not_found(&["membershipId"], "membership");
+                let why = "only an active partner admin of this client account may do this (R12)";
+                return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
+            }
+        };
         let partner = me.partner_id.unwrap_or(AccountId::new(0));
         if target.partner_id != Some(partner) {
             return Err(Error::forbidden("a partner admin changes only their own partner's users (R12)"));
