@@ -74,6 +74,18 @@ impl Cam {
         self.clock.now()
     }
 
+    /// Runs a state-changing use case, again when a deadlock or a
+    /// serialization failure rolled it back (a bounded number of times,
+    /// `common::retry`), so that such a conflict is never answered as an
+    /// internal error.
+    pub(crate) async fn retrying<T, F, Fut>(&self, body: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        crate::common::retry::rerun_transient(body).await
+    }
+
     /// The signed-in user; the operator is refused (`FORBIDDEN`).
     pub(crate) fn user<'a>(&self, p: &'a Principal) -> Result<&'a User> {
         p.user().ok_or_else(|| Error::forbidden("this needs a signed-in user, not the operator token"))

@@ -46,6 +46,15 @@ impl Cam {
         partner: AccountId,
         worker: Option<MembershipId>,
     ) -> Result<CreatedLink> {
+        self.retrying(|| self.create_access_link_once(p, partner, worker)).await
+    }
+
+    async fn create_access_link_once(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        worker: Option<MembershipId>,
+    ) -> Result<CreatedLink> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let (account, me) = self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
@@ -101,6 +110,10 @@ impl Cam {
     /// Revokes a link; a CAM user of the link's partner may.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn revoke_access_link(&self, p: &Principal, id: AccessLinkId) -> Result<AccessLink> {
+        self.retrying(|| self.revoke_access_link_once(p, id)).await
+    }
+
+    async fn revoke_access_link_once(&self, p: &Principal, id: AccessLinkId) -> Result<AccessLink> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         // R33: an unknown id and another tenant's link answer alike.
@@ -148,6 +161,10 @@ impl Cam {
     /// their client account; the worker becomes its partner admin.
     #[tracing::instrument(skip(self, p, token), err(level = "debug"))]
     pub async fn approve_access_link(&self, p: &Principal, token: &str, client: AccountId) -> Result<ApprovedLink> {
+        self.retrying(|| self.approve_access_link_once(p, token, client)).await
+    }
+
+    async fn approve_access_link_once(&self, p: &Principal, token: &str, client: AccountId) -> Result<ApprovedLink> {
         let approver = self.user(p)?;
         let token = token.trim();
         if token.is_empty() || token.len() > 512 {

@@ -21,6 +21,16 @@ impl Cam {
         membership: Option<MembershipId>,
         keep_billing: bool,
     ) -> Result<Membership> {
+        self.retrying(|| self.change_to_partner_admin_once(p, client, membership, keep_billing)).await
+    }
+
+    async fn change_to_partner_admin_once(
+        &self,
+        p: &Principal,
+        client: AccountId,
+        membership: Option<MembershipId>,
+        keep_billing: bool,
+    ) -> Result<Membership> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         // Lock first: the count below must stay true until commit (R31).

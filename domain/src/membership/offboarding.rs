@@ -90,6 +90,10 @@ impl Cam {
     /// may, or a super admin of the client. All or nothing.
     #[tracing::instrument(skip(self, p, ids), err(level = "debug"))]
     pub async fn deactivate_memberships(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
+        self.retrying(|| self.deactivate_memberships_once(p, ids)).await
+    }
+
+    async fn deactivate_memberships_once(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         check_batch(ids, "membershipIds")?;
         let tx = self.store.begin().await?;
@@ -143,6 +147,10 @@ impl Cam {
     /// partner's users, reactivates. Counts as qualifying activity (R27).
     #[tracing::instrument(skip(self, p, ids), err(level = "debug"))]
     pub async fn reactivate_memberships(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
+        self.retrying(|| self.reactivate_memberships_once(p, ids)).await
+    }
+
+    async fn reactivate_memberships_once(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         check_batch(ids, "membershipIds")?;
         let tx = self.store.begin().await?;
@@ -260,6 +268,10 @@ impl Cam {
     /// account where they represent the partner.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn deactivate_worker(&self, p: &Principal, worker: MembershipId) -> Result<DeactivatedWorker> {
+        self.retrying(|| self.deactivate_worker_once(p, worker)).await
+    }
+
+    async fn deactivate_worker_once(&self, p: &Principal, worker: MembershipId) -> Result<DeactivatedWorker> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
@@ -352,6 +364,16 @@ impl Cam {
         clients: Option<&[AccountId]>,
         reassign: &[(AccountId, UserId)],
     ) -> Result<Removed> {
+        self.retrying(|| self.remove_worker_from_clients_once(p, worker, clients, reassign)).await
+    }
+
+    async fn remove_worker_from_clients_once(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: Option<&[AccountId]>,
+        reassign: &[(AccountId, UserId)],
+    ) -> Result<Removed> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
@@ -399,6 +421,15 @@ impl Cam {
     /// client, even when all of them are deactivated.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn remove_all_partner_users(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+    ) -> Result<(Removed, Option<Relationship>)> {
+        self.retrying(|| self.remove_all_partner_users_once(p, partner, client)).await
+    }
+
+    async fn remove_all_partner_users_once(
         &self,
         p: &Principal,
         partner: AccountId,

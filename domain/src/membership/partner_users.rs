@@ -78,6 +78,17 @@ impl Cam {
         workers: &[MembershipId],
         set: PermissionSetId,
     ) -> Result<AddedWorkers> {
+        self.retrying(|| self.add_workers_to_client_once(p, partner, client, workers, set)).await
+    }
+
+    async fn add_workers_to_client_once(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+        workers: &[MembershipId],
+        set: PermissionSetId,
+    ) -> Result<AddedWorkers> {
         let user = self.user(p)?;
         check_batch(workers, "workerIds")?;
         let tx = self.store.begin().await?;
@@ -165,6 +176,15 @@ impl Cam {
         worker: MembershipId,
         clients: &[AccountId],
     ) -> Result<Vec<Membership>> {
+        self.retrying(|| self.link_worker_to_clients_once(p, worker, clients)).await
+    }
+
+    async fn link_worker_to_clients_once(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: &[AccountId],
+    ) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         check_batch(clients, "clientAccountIds")?;
         let tx = self.store.begin().await?;
@@ -224,6 +244,15 @@ impl Cam {
     /// grant ceiling decides, the role never changes.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn change_permission_set(
+        &self,
+        p: &Principal,
+        membership: MembershipId,
+        set: PermissionSetId,
+    ) -> Result<ChangedPermissions> {
+        self.retrying(|| self.change_permission_set_once(p, membership, set)).await
+    }
+
+    async fn change_permission_set_once(
         &self,
         p: &Principal,
         membership: MembershipId,
