@@ -36,8 +36,12 @@ pub struct DeactivatedWorker {
 }
 
 impl Cam {
-    /// Locks client accounts in id order (no deadlocks between requests).
-    async fn lock_all(&self, repo: &dyn Repository, accounts: impl IntoIterator<Item = AccountId>) -> Result<()> {
+    /// Locks accounts in id order (no deadlocks between requests).
+    pub(crate) async fn lock_all(
+        &self,
+        repo: &dyn Repository,
+        accounts: impl IntoIterator<Item = AccountId>,
+    ) -> Result<()> {
         let sorted: BTreeSet<AccountId> = accounts.into_iter().collect();
         for a in sorted {
             repo.lock_account(a).await?;
@@ -275,8 +279,11 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
+        // Lock the partner and the clients (in id order), then read what is
+        // written below again under the locks.
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
-        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id)).await?;
+        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id).chain([partner.id])).await?;
+        let w = tx.find_membership(worker).await?.ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
         let leaving: Vec<&Membership> = targets.iter().filter(|m| m.is_active()).collect();
         self.keep_a_super_admin(tx.as_ref(), &leaving, &["workerId"]).await?;
@@ -375,10 +382,24 @@ impl Cam {
         reassign: &[(AccountId, UserId)],
     ) -> Result<Removed> {
         let user = self.user(p)?;
+        if let Some(named) = clients {
+            check_batch(named, "clientAccountIds")?;
+        }
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
+        // Lock first (in id order), then read: the named clients, or every
+        // client where the worker is a partner user.
+        let accounts: Vec<AccountId> = match clients {
+            Some(named) => named.to_vec(),
+            None => self
+                .partner_memberships(tx.as_ref(), partner.id, w.user_id, None)
+                .await?
+                .iter()
+                .map(|m| m.account_id)
+                .collect(),
+        };
+        self.lock_all(tx.as_ref(), accounts).await?;
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, clients).await?;
-        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id)).await?;
         let mut refusals = Vec::new();
         let mut map = HashMap::new();
         for (i, (client, to)) in reassign.iter().enumerate() {

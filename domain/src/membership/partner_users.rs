@@ -195,6 +195,10 @@ impl Cam {
             .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
         self.cam_access_to(tx.as_ref(), user, w.account_id, &["workerId"], "worker").await?;
         let partner = w.account_id;
+        // Lock the clients first (ascending ids: no deadlock with other
+        // requests), then read: the memberships written below are read under
+        // their accounts' locks, so a concurrent change is not undone.
+        self.lock_all(tx.as_ref(), clients.iter().copied()).await?;
         let existing = tx.memberships_of_users_in(clients, &[w.user_id]).await?;
         let accounts = tx.find_accounts(clients).await?;
         let mut refusals = Vec::new();
@@ -217,11 +221,6 @@ impl Cam {
         }
         if !refusals.is_empty() {
             return Err(Error::Refused(refusals));
-        }
-        let mut sorted: Vec<AccountId> = targets.iter().map(|m| m.account_id).collect();
-        sorted.sort();
-        for c in &sorted {
-            tx.lock_account(*c).await?;
         }
         let now = self.now();
         let mut linked = Vec::new();
