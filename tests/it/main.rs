@@ -6,6 +6,7 @@ mod access_link;
 mod audit;
 mod auth;
 mod client_users;
+mod concurrency;
 mod domains;
 mod existence;
 mod http;

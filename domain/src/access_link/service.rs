@@ -57,6 +57,10 @@ impl Cam {
     ) -> Result<CreatedLink> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
+        // R8: one creator at a time per partner, so that the revocation below
+        // sees the link a concurrent creator made (one live link per worker;
+        // the database's unique index is the backstop).
+        tx.lock_account(partner).await?;
         let (account, me) = self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
         if !account.allows_partner_admins() {
             return Err(Error::refused_at(
@@ -85,16 +89,20 @@ impl Cam {
         let now = self.now();
         let revoked = tx.revoke_links_of(worker.id, now).await?;
         let token = self.tokens.generate();
-        let link = tx
-            .insert_link(NewAccessLink {
-                partner_id: partner,
-                worker_id: worker.id,
-                created_by: Some(user.id),
-                token_hash: self.tokens.hash(&token),
-                created_at: now,
-                expires_at: now + Duration::days(self.config.link_ttl_days),
-            })
-            .await?;
+        let new = NewAccessLink {
+            partner_id: partner,
+            worker_id: worker.id,
+            created_by: Some(user.id),
+            token_hash: self.tokens.hash(&token),
+            created_at: now,
+            expires_at: now + Duration::days(self.config.link_ttl_days),
+        };
+        let link = match tx.insert_link(new).await {
+            // Another live link of this worker committed after our revocation:
+            // run again, revoking it (R8: the newest link wins).
+            Err(StorageError::Conflict(what)) => return Err(StorageError::Transient(what).into()),
+            r => r?,
+        };
         let mut ev = self.event(Some(user), "access_link.created");
         ev.account_id = Some(partner);
         ev.partner_id = Some(partner);
@@ -117,7 +125,12 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         // R33: an unknown id and another tenant's link answer alike.
-        let link = tx.find_link(id).await?.ok_or_else(|| Error::not_found(&["accessLinkId"], "access link"))?;
+        let not_found = || Error::not_found(&["accessLinkId"], "access link");
+        let found = tx.find_link(id).await?.ok_or_else(not_found)?;
+        // Lock as creating does, and read again: a link created meanwhile
+        // has revoked this one, and must not be revoked with it.
+        tx.lock_account(found.partner_id).await?;
+        let link = tx.find_link(id).await?.ok_or_else(not_found)?;
         self.cam_access_to(tx.as_ref(), user, link.partner_id, &["accessLinkId"], "access link").await?;
         if link.revoked_at.is_some() {
             return Err(Error::refused_at(Code::LinkRevoked, &["accessLinkId"], "the link is revoked already"));
