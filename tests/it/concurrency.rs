@@ -4,7 +4,6 @@
 
 use cam_api::graphql::ids::{decode, Kind};
 use cam_domain::access_link::model::NewAccessLink;
-use cam_domain::access_link::ports::AccessLinkRepository;
 use cam_domain::store::Store;
 use cam_domain::{AccountId, MembershipId, StorageError};
 use cam_tests::*;
