@@ -41,7 +41,7 @@ pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn
     let cam = Cam {
         store: store.clone(),
         clock,
-        verifier: Arc::new(DbDomainVerifier::new(store.clone())),
+        verifier: Arc::new(DbDomainVerifier),
         tokens: Arc::new(Sha256LinkTokens),
         config: CamConfig {
             link_ttl_days: settings.link_ttl_days,

@@ -48,6 +48,15 @@ pub fn is_cam_user(member: &Membership) -> bool {
             && p.contains(Permission::PartnerEmployeeManagementEdit))
 }
 
+/// R33: an account the caller cannot see (a `NOT_FOUND` refusal about the
+/// account) becomes the refusal an unknown object id gets.
+pub(crate) fn hidden(e: Error, path: &[&str], what: &str) -> Error {
+    match e {
+        Error::Refused(_) => Error::not_found(path, what),
+        other => other,
+    }
+}
+
 /// The audit snapshot of a membership (R32).
 pub fn snapshot(m: &Membership) -> Value {
     json!({
@@ -63,6 +72,18 @@ pub fn snapshot(m: &Membership) -> Value {
 impl Cam {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Runs a state-changing use case, again when a deadlock or a
+    /// serialization failure rolled it back (a bounded number of times,
+    /// `common::retry`), so that such a conflict is never answered as an
+    /// internal error.
+    pub(crate) async fn retrying<T, F, Fut>(&self, body: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        crate::common::retry::rerun_transient(body).await
     }
 
     /// The signed-in user; the operator is refused (`FORBIDDEN`).
@@ -133,13 +154,38 @@ impl Cam {
         Ok((a, m))
     }
 
+    /// R1 and R33 for an object of a partner account (a link, a set, a
+    /// worker): a CAM user of that partner acts on it. Whoever cannot see the
+    /// partner gets exactly the refusal an unknown id gets (`NOT_FOUND`,
+    /// "<what> not found" at `path`), so that ids of other tenants' objects
+    /// cannot be told from unused ones.
+    pub(crate) async fn cam_access_to(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        partner: AccountId,
+        path: &[&str],
+        what: &str,
+    ) -> Result<(Account, Membership)> {
+        self.cam_access(repo, user, partner, path).await.map_err(|e| hidden(e, path, what))
+    }
+
     /// Whether a partner user is eligible for the partner seat (R5): an
     /// active worker of an allowed-tier partner with a verified email domain.
-    pub(crate) async fn seat_eligible(&self, partner: &Account, worker: &Membership, email: &Email) -> Result<bool> {
+    /// Reads through `repo`, the use case's transaction (one connection per
+    /// use case).
+    pub(crate) async fn seat_eligible(
+        &self,
+        repo: &dyn Repository,
+        partner: &Account,
+        worker: &Membership,
+        email: &Email,
+    ) -> Result<bool> {
         if !worker.is_active() || !partner.allows_partner_admins() || worker.account_id != partner.id {
             return Ok(false);
         }
-        let verified = self.verifier.verified_emails(partner.id, std::slice::from_ref(email)).await?;
+        let verified =
+            self.verifier.verified_emails(repo.as_domains(), partner.id, std::slice::from_ref(email)).await?;
         Ok(verified.contains(&email.key()))
     }
 

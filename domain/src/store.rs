@@ -27,9 +27,13 @@ pub trait Repository:
     + AuditRepository
     + OutboxRepository
 {
+    /// This repository as the verified-domain port, for the identity
+    /// adapter (R4) to read through the caller's transaction.
+    fn as_domains(&self) -> &dyn DomainRepository;
 }
 
-impl<T> Repository for T where
+impl<T> Repository for T
+where
     T: AccountRepository
         + DomainRepository
         + UserRepository
@@ -39,8 +43,11 @@ impl<T> Repository for T where
         + RelationshipRepository
         + AssetRepository
         + AuditRepository
-        + OutboxRepository
+        + OutboxRepository,
 {
+    fn as_domains(&self) -> &dyn DomainRepository {
+        self
+    }
 }
 
 /// One transaction. Dropped without `commit`, it rolls back.

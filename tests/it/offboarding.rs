@@ -766,3 +766,42 @@ async fn a_cam_user_removes_all_partner_users_of_a_client_whose_only_partner_use
     assert_eq!(p["removedMemberships"], json!(1));
     assert_eq!(status_of(&t, &carl_x).await, "GONE");
 }
+
+#[tokio::test]
+async fn a_cam_user_who_sees_a_partner_user_but_is_not_partner_admin_of_the_client_is_forbidden() {
+    // R12, R23, R22; R33: they can see the member, so the answer is a
+    // top-level FORBIDDEN, never NOT_FOUND.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let c = w.managed_client().await;
+    let set = standard_set(&w, &c).await;
+    let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
+    let carl_m = add(&w, &c, &c.client, &carl, &set).await;
+    let p = t.payload(&c.admin.who, DEACTIVATE, json!({"i": {"membershipIds": [carl_m]}})).await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+    // The partner's super admin: a CAM user, no member of the client.
+    let boss2 = w.worker(&c.partner, "boss2", "SUPER_ADMIN", &[], "EMPLOYEE", None).await;
+    let before = membership(&t, &carl_m).await;
+
+    let reactivated = t.exec(&boss2.who, REACTIVATE, json!({"i": {"membershipIds": [carl_m]}})).await;
+    let changed = t
+        .exec(
+            &boss2.who,
+            "mutation($i: ChangePermissionSetInput!){ changePermissionSet(input:$i){ membership{ id } userErrors{ code } } }",
+            json!({"i": {"membershipId": carl_m, "permissionSetId": set}}),
+        )
+        .await;
+    let seat = t
+        .exec(
+            &boss2.who,
+            "mutation($i: ChangeSeatInput!){ changeSeat(input:$i){ membership{ id } userErrors{ code } } }",
+            json!({"i": {"membershipId": carl_m, "seat": "VIEW_ONLY"}}),
+        )
+        .await;
+
+    for r in [&reactivated, &changed, &seat] {
+        assert_eq!(error_codes(r), vec!["FORBIDDEN"], "{r}");
+    }
+    assert_eq!(membership(&t, &carl_m).await, before);
+    assert_eq!(status_of(&t, &carl_m).await, "DEACTIVATED");
+}

@@ -102,7 +102,29 @@ impl TestApp {
 
     pub async fn with_settings(tweak: impl FnOnce(&mut Settings)) -> Self {
         let db = TestDb::new().await;
-        let mut store = SeaOrmStore::connect(&db.url).await.expect("connect");
+        let store = SeaOrmStore::connect(&db.url).await.expect("connect");
+        Self::on(db, store, tweak).await
+    }
+
+    /// The app on a pool of `max` connections that gives up waiting for one
+    /// after `acquire_timeout` (SQLite configured as `connect` does), to
+    /// prove that no use case needs two connections at once.
+    pub async fn with_pool(max: u32, acquire_timeout: std::time::Duration) -> Self {
+        let db = TestDb::new().await;
+        let mut opts = sea_orm::ConnectOptions::new(db.url.clone());
+        opts.sqlx_logging(false).max_connections(max).acquire_timeout(acquire_timeout);
+        if !db.is_postgres() {
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(std::time::Duration::from_secs(30))
+                    .foreign_keys(true)
+            });
+        }
+        let conn = sea_orm::Database::connect(opts).await.expect("connect");
+        Self::on(db, SeaOrmStore::from_connection(conn), |_| {}).await
+    }
+
+    async fn on(db: TestDb, mut store: SeaOrmStore, tweak: impl FnOnce(&mut Settings)) -> Self {
         store.migrate().await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();

@@ -1,7 +1,6 @@
 //! Partner email-domain verification (R3, R4).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use cam_domain::account::model::EmailDomain;
@@ -114,16 +113,11 @@ fn verified_among(domains: &[String], emails: &[Email]) -> HashSet<String> {
     emails.iter().filter(|e| domains.iter().any(|d| *d == e.domain())).map(Email::key).collect()
 }
 
-/// Reads the partner's verified domains from the database.
-pub struct DbDomainVerifier {
-    repo: Arc<dyn DomainRepository>,
-}
-
-impl DbDomainVerifier {
-    pub fn new(repo: Arc<dyn DomainRepository>) -> Self {
-        Self { repo }
-    }
-}
+/// Reads the partner's verified domains from the database, through the
+/// repository the caller passes (inside a use case, its transaction: the
+/// verifier never takes a pool connection of its own).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DbDomainVerifier;
 
 #[async_trait]
 impl DomainVerifier for DbDomainVerifier {
@@ -131,8 +125,13 @@ impl DomainVerifier for DbDomainVerifier {
         is_public_mail_domain(domain)
     }
 
-    async fn verified_emails(&self, partner: AccountId, emails: &[Email]) -> Result<HashSet<String>, StorageError> {
-        let domains = self.repo.domains_of(&[partner]).await?.remove(&partner).unwrap_or_default();
+    async fn verified_emails(
+        &self,
+        repo: &dyn DomainRepository,
+        partner: AccountId,
+        emails: &[Email],
+    ) -> Result<HashSet<String>, StorageError> {
+        let domains = repo.domains_of(&[partner]).await?.remove(&partner).unwrap_or_default();
         Ok(verified_among(&domains, emails))
     }
 }
@@ -159,7 +158,12 @@ impl DomainVerifier for StaticDomainVerifier {
         is_public_mail_domain(domain)
     }
 
-    async fn verified_emails(&self, partner: AccountId, emails: &[Email]) -> Result<HashSet<String>, StorageError> {
+    async fn verified_emails(
+        &self,
+        _: &dyn DomainRepository,
+        partner: AccountId,
+        emails: &[Email],
+    ) -> Result<HashSet<String>, StorageError> {
         Ok(self.domains.get(&partner).map(|d| verified_among(d, emails)).unwrap_or_default())
     }
 }
@@ -170,6 +174,22 @@ mod tests {
 
     fn d(s: &str) -> EmailDomain {
         EmailDomain::parse(s).unwrap()
+    }
+
+    /// Verified domains kept in memory, as a transaction would answer them.
+    struct Domains(HashMap<AccountId, Vec<String>>);
+
+    #[async_trait]
+    impl DomainRepository for Domains {
+        async fn insert_domain(&self, _: AccountId, _: &EmailDomain) -> Result<(), StorageError> {
+            Ok(())
+        }
+        async fn domain_owner(&self, _: &EmailDomain) -> Result<Option<AccountId>, StorageError> {
+            Ok(None)
+        }
+        async fn domains_of(&self, partners: &[AccountId]) -> Result<HashMap<AccountId, Vec<String>>, StorageError> {
+            Ok(self.0.iter().filter(|(p, _)| partners.contains(p)).map(|(p, d)| (*p, d.clone())).collect())
+        }
     }
 
     #[test]
@@ -192,8 +212,19 @@ mod tests {
             .iter()
             .map(|e| Email::parse(e).unwrap())
             .collect();
-        let ok = v.verified_emails(p, &emails).await.unwrap();
+        let none = Domains(HashMap::new());
+        let ok = v.verified_emails(&none, p, &emails).await.unwrap();
         assert_eq!(ok, HashSet::from(["a@agency.com".to_string()]));
-        assert!(v.verified_emails(AccountId::new(2), &emails).await.unwrap().is_empty());
+        assert!(v.verified_emails(&none, AccountId::new(2), &emails).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_database_verifier_reads_the_domains_through_the_repository_it_is_given() {
+        // R4: the caller's transaction answers, not a connection of the verifier's own.
+        let p = AccountId::new(1);
+        let tx = Domains(HashMap::from([(p, vec!["agency.com".to_string()])]));
+        let emails = vec![Email::parse("a@agency.com").unwrap(), Email::parse("b@other.com").unwrap()];
+        let ok = DbDomainVerifier.verified_emails(&tx, p, &emails).await.unwrap();
+        assert_eq!(ok, HashSet::from(["a@agency.com".to_string()]));
     }
 }

@@ -137,7 +137,8 @@ impl Loader<VerifiedKey> for StoreLoader {
         }
         let mut out = HashMap::new();
         for (partner, emails) in by_partner {
-            let ok = self.verifier.verified_emails(partner, &emails).await.map_err(Arc::new)?;
+            let ok =
+                self.verifier.verified_emails(self.store.as_domains(), partner, &emails).await.map_err(Arc::new)?;
             for e in emails {
                 let v = ok.contains(&e.key());
                 out.insert(VerifiedKey(partner, e), v);

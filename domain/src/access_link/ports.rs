@@ -11,7 +11,8 @@ use crate::common::ids::{AccessLinkId, AccountId, MembershipId};
 
 #[async_trait]
 pub trait AccessLinkRepository: Send + Sync {
-    /// Errors: `Conflict` on a token-hash clash, `Other`.
+    /// Errors: `Conflict` on a token-hash clash or when the worker has a
+    /// live (unrevoked) link already (R8), `Other`.
     async fn insert_link(&self, new: NewAccessLink) -> Result<AccessLink, StorageError>;
     /// Errors: `Other`.
     async fn find_link(&self, id: AccessLinkId) -> Result<Option<AccessLink>, StorageError>;

@@ -46,8 +46,21 @@ impl Cam {
         partner: AccountId,
         worker: Option<MembershipId>,
     ) -> Result<CreatedLink> {
+        self.retrying(|| self.create_access_link_once(p, partner, worker)).await
+    }
+
+    async fn create_access_link_once(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        worker: Option<MembershipId>,
+    ) -> Result<CreatedLink> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
+        // R8: one creator at a time per partner, so that the revocation below
+        // sees the link a concurrent creator made (one live link per worker;
+        // the database's unique index is the backstop).
+        tx.lock_account(partner).await?;
         let (account, me) = self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
         if !account.allows_partner_admins() {
             return Err(Error::refused_at(
@@ -66,7 +79,7 @@ impl Cam {
         };
         let worker_user =
             tx.find_user(worker.user_id).await?.ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
-        if !self.seat_eligible(&account, &worker, &worker_user.email).await? {
+        if !self.seat_eligible(tx.as_ref(), &account, &worker, &worker_user.email).await? {
             return Err(Error::refused_at(
                 Code::NotEligibleForPartnerSeat,
                 &["workerId"],
@@ -76,16 +89,20 @@ impl Cam {
         let now = self.now();
         let revoked = tx.revoke_links_of(worker.id, now).await?;
         let token = self.tokens.generate();
-        let link = tx
-            .insert_link(NewAccessLink {
-                partner_id: partner,
-                worker_id: worker.id,
-                created_by: Some(user.id),
-                token_hash: self.tokens.hash(&token),
-                created_at: now,
-                expires_at: now + Duration::days(self.config.link_ttl_days),
-            })
-            .await?;
+        let new = NewAccessLink {
+            partner_id: partner,
+            worker_id: worker.id,
+            created_by: Some(user.id),
+            token_hash: self.tokens.hash(&token),
+            created_at: now,
+            expires_at: now + Duration::days(self.config.link_ttl_days),
+        };
+        let link = match tx.insert_link(new).await {
+            // Another live link of this worker committed after our revocation:
+            // run again, revoking it (R8: the newest link wins).
+            Err(StorageError::Conflict(what)) => return Err(StorageError::Transient(what).into()),
+            r => r?,
+        };
         let mut ev = self.event(Some(user), "access_link.created");
         ev.account_id = Some(partner);
         ev.partner_id = Some(partner);
@@ -101,10 +118,20 @@ impl Cam {
     /// Revokes a link; a CAM user of the link's partner may.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn revoke_access_link(&self, p: &Principal, id: AccessLinkId) -> Result<AccessLink> {
+        self.retrying(|| self.revoke_access_link_once(p, id)).await
+    }
+
+    async fn revoke_access_link_once(&self, p: &Principal, id: AccessLinkId) -> Result<AccessLink> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
-        let link = tx.find_link(id).await?.ok_or_else(|| Error::not_found(&["accessLinkId"], "access link"))?;
-        self.cam_access(tx.as_ref(), user, link.partner_id, &["accessLinkId"]).await?;
+        // R33: an unknown id and another tenant's link answer alike.
+        let not_found = || Error::not_found(&["accessLinkId"], "access link");
+        let found = tx.find_link(id).await?.ok_or_else(not_found)?;
+        // Lock as creating does, and read again: a link created meanwhile
+        // has revoked this one, and must not be revoked with it.
+        tx.lock_account(found.partner_id).await?;
+        let link = tx.find_link(id).await?.ok_or_else(not_found)?;
+        self.cam_access_to(tx.as_ref(), user, link.partner_id, &["accessLinkId"], "access link").await?;
         if link.revoked_at.is_some() {
             return Err(Error::refused_at(Code::LinkRevoked, &["accessLinkId"], "the link is revoked already"));
         }
@@ -147,6 +174,10 @@ impl Cam {
     /// their client account; the worker becomes its partner admin.
     #[tracing::instrument(skip(self, p, token), err(level = "debug"))]
     pub async fn approve_access_link(&self, p: &Principal, token: &str, client: AccountId) -> Result<ApprovedLink> {
+        self.retrying(|| self.approve_access_link_once(p, token, client)).await
+    }
+
+    async fn approve_access_link_once(&self, p: &Principal, token: &str, client: AccountId) -> Result<ApprovedLink> {
         let approver = self.user(p)?;
         let token = token.trim();
         if token.is_empty() || token.len() > 512 {
@@ -187,7 +218,7 @@ impl Cam {
             tx.find_membership(link.worker_id).await?.ok_or_else(|| Error::not_found(&["token"], "access link"))?;
         let worker_user =
             tx.find_user(worker.user_id).await?.ok_or_else(|| Error::not_found(&["token"], "access link"))?;
-        if !self.seat_eligible(&partner, &worker, &worker_user.email).await? {
+        if !self.seat_eligible(tx.as_ref(), &partner, &worker, &worker_user.email).await? {
             return Err(Error::refused_at(
                 Code::NotEligibleForPartnerSeat,
                 &["token"],

@@ -11,6 +11,7 @@ use crate::membership::model::Membership;
 use crate::permission::model::{Permissions, BUILT_IN_SET_NAME};
 use crate::user::model::parse_person_name;
 
+#[derive(Clone)]
 pub struct CreateAccount {
     pub kind: AccountKind,
     pub name: String,
@@ -23,6 +24,10 @@ impl Cam {
     /// R20) or a client account.
     #[tracing::instrument(skip(self, p, input), err(level = "debug"))]
     pub async fn create_account(&self, p: &Principal, input: CreateAccount) -> Result<Account> {
+        self.retrying(|| self.create_account_once(p, input.clone())).await
+    }
+
+    async fn create_account_once(&self, p: &Principal, input: CreateAccount) -> Result<Account> {
         self.operator(p)?;
         let mut bad = Vec::new();
         let name =
@@ -68,6 +73,10 @@ impl Cam {
     /// Operator: verifies an email domain for a partner (R3).
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn add_verified_domain(&self, p: &Principal, partner: AccountId, raw: &str) -> Result<Account> {
+        self.retrying(|| self.add_verified_domain_once(p, partner, raw)).await
+    }
+
+    async fn add_verified_domain_once(&self, p: &Principal, partner: AccountId, raw: &str) -> Result<Account> {
         self.operator(p)?;
         let domain = EmailDomain::parse(raw).map_err(|e| Error::refused_at(Code::InvalidDomain, &["domain"], e))?;
         if self.verifier.is_public_mail_domain(&domain) {
@@ -123,6 +132,16 @@ impl Cam {
     /// relationship's display name.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn set_crm_company_name(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+        name: &str,
+    ) -> Result<()> {
+        self.retrying(|| self.set_crm_company_name_once(p, partner, client, name)).await
+    }
+
+    async fn set_crm_company_name_once(
         &self,
         p: &Principal,
         partner: AccountId,

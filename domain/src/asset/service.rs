@@ -20,6 +20,17 @@ impl Cam {
         kind: AssetKind,
         name: &str,
     ) -> Result<Asset> {
+        self.retrying(|| self.create_asset_once(p, client, owner, kind, name)).await
+    }
+
+    async fn create_asset_once(
+        &self,
+        p: &Principal,
+        client: AccountId,
+        owner: UserId,
+        kind: AssetKind,
+        name: &str,
+    ) -> Result<Asset> {
         self.operator(p)?;
         let name = parse_person_name(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;

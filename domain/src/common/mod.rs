@@ -6,4 +6,5 @@ pub mod strings;
 pub mod ids;
 pub mod page;
 pub mod principal;
+pub mod retry;
 pub mod time;

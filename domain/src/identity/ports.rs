@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 
 use crate::account::model::EmailDomain;
+use crate::account::ports::DomainRepository;
 use crate::common::error::StorageError;
 use crate::common::ids::AccountId;
 use crate::membership::model::Role;
@@ -39,9 +40,18 @@ pub trait DomainVerifier: Send + Sync {
     /// R3: a shared public mail domain can never be a partner domain.
     fn is_public_mail_domain(&self, domain: &EmailDomain) -> bool;
     /// R4: which of these emails have a domain the partner verified (exact,
-    /// case-insensitive match). Returns their lower-cased keys.
+    /// case-insensitive match). Returns their lower-cased keys. A verifier
+    /// that reads stored domains reads them through `domains`, the caller's
+    /// repository (inside a use case: its transaction), never a connection
+    /// of its own: a use case holds one connection and never waits for a
+    /// second (that deadlocks a busy pool).
     /// Errors: `StorageError` from a database-backed verifier.
-    async fn verified_emails(&self, partner: AccountId, emails: &[Email]) -> Result<HashSet<String>, StorageError>;
+    async fn verified_emails(
+        &self,
+        domains: &dyn DomainRepository,
+        partner: AccountId,
+        emails: &[Email],
+    ) -> Result<HashSet<String>, StorageError>;
 }
 
 /// R21: who may be provisioned through SCIM.

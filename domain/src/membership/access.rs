@@ -2,22 +2,47 @@
 
 use super::model::Membership;
 use crate::app::{is_cam_user, Cam};
-use crate::common::error::Result;
+use crate::common::error::{Error, Result};
 use crate::common::principal::Principal;
+use crate::store::Repository;
+use crate::user::model::User;
 
 impl Cam {
     /// A client-account membership is visible to active members of that
     /// account and to CAM users of the partner it represents.
     pub async fn can_see_membership(&self, p: &Principal, m: &Membership) -> Result<bool> {
         let Principal::User(u) = p else { return Ok(true) };
-        if self.active_membership(self.store.as_ref(), m.account_id, u.id).await?.is_some() {
+        self.sees_membership(self.store.as_ref(), u, m).await
+    }
+
+    /// `can_see_membership` for a user, read through `repo`.
+    pub(crate) async fn sees_membership(&self, repo: &dyn Repository, u: &User, m: &Membership) -> Result<bool> {
+        if self.active_membership(repo, m.account_id, u.id).await?.is_some() {
             return Ok(true);
         }
         match m.partner_id {
-            Some(partner) => {
-                Ok(self.active_membership(self.store.as_ref(), partner, u.id).await?.as_ref().is_some_and(is_cam_user))
-            }
+            Some(partner) => Ok(self.active_membership(repo, partner, u.id).await?.as_ref().is_some_and(is_cam_user)),
             None => Ok(false),
+        }
+    }
+
+    /// R33 then R12/R22 for a use case acting on membership `m` that was
+    /// refused as not found in `m`'s client account: a caller who can see
+    /// `m` (a CAM user of the partner it represents) is `FORBIDDEN`; anyone
+    /// else gets the refusal an unknown membership id gets.
+    pub(crate) async fn refused_over(
+        &self,
+        repo: &dyn Repository,
+        u: &User,
+        m: &Membership,
+        e: Error,
+        not_found: Error,
+        forbidden: &str,
+    ) -> Result<Error> {
+        match e {
+            Error::Refused(_) if self.sees_membership(repo, u, m).await? => Ok(Error::forbidden(forbidden)),
+            Error::Refused(_) => Ok(not_found),
+            other => Ok(other),
         }
     }
 

@@ -52,6 +52,17 @@ impl Cam {
         seat: Seat,
         permissions: Permissions,
     ) -> Result<Vec<Membership>> {
+        self.retrying(|| self.add_client_users_once(p, client, emails, seat, permissions)).await
+    }
+
+    async fn add_client_users_once(
+        &self,
+        p: &Principal,
+        client: AccountId,
+        emails: &[String],
+        seat: Seat,
+        permissions: Permissions,
+    ) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         if emails.is_empty() || emails.len() > MAX_BATCH {
             return Err(Error::refused_at(Code::InvalidInput, &["emails"], format!("give 1 to {MAX_BATCH} addresses")));
@@ -168,10 +179,21 @@ impl Cam {
     /// R22, R5, R6: changes a member's seat.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn change_seat(&self, p: &Principal, membership: MembershipId, seat: Seat) -> Result<Membership> {
+        self.retrying(|| self.change_seat_once(p, membership, seat)).await
+    }
+
+    async fn change_seat_once(&self, p: &Principal, membership: MembershipId, seat: Seat) -> Result<Membership> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
-        let (_, me) = self.member_of_client(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
+        let (_, me) = match self.member_of_client(tx.as_ref(), user, target.account_id, &["membershipId"]).await {
+            Ok(x) => x,
+            Err(e) => {
+                let not_found = Error::not_found(&["membershipId"], "membership");
+                let why = "changing a seat needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)";
+                return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
+            }
+        };
         if !may_manage_seats(&me) {
             return Err(Error::forbidden(
                 "changing a seat needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)",

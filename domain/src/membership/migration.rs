@@ -21,6 +21,16 @@ impl Cam {
         membership: Option<MembershipId>,
         keep_billing: bool,
     ) -> Result<Membership> {
+        self.retrying(|| self.change_to_partner_admin_once(p, client, membership, keep_billing)).await
+    }
+
+    async fn change_to_partner_admin_once(
+        &self,
+        p: &Principal,
+        client: AccountId,
+        membership: Option<MembershipId>,
+        keep_billing: bool,
+    ) -> Result<Membership> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         // Lock first: the count below must stay true until commit (R31).
@@ -60,7 +70,7 @@ impl Cam {
                     tx.find_account(pid).await?.ok_or_else(|| Error::not_found(&["membershipId"], "partner"))?;
                 let worker = tx.membership_of(pid, target.user_id).await?.filter(|w| w.worker_kind.is_some());
                 match worker {
-                    Some(w) if self.seat_eligible(&partner, &w, &target_user.email).await? => partner,
+                    Some(w) if self.seat_eligible(tx.as_ref(), &partner, &w, &target_user.email).await? => partner,
                     _ => {
                         return Err(Error::refused_at(
                             Code::NotEligibleForPartnerSeat,

@@ -36,8 +36,12 @@ pub struct DeactivatedWorker {
 }
 
 impl Cam {
-    /// Locks client accounts in id order (no deadlocks between requests).
-    async fn lock_all(&self, repo: &dyn Repository, accounts: impl IntoIterator<Item = AccountId>) -> Result<()> {
+    /// Locks accounts in id order (no deadlocks between requests).
+    pub(crate) async fn lock_all(
+        &self,
+        repo: &dyn Repository,
+        accounts: impl IntoIterator<Item = AccountId>,
+    ) -> Result<()> {
         let sorted: BTreeSet<AccountId> = accounts.into_iter().collect();
         for a in sorted {
             repo.lock_account(a).await?;
@@ -90,6 +94,10 @@ impl Cam {
     /// may, or a super admin of the client. All or nothing.
     #[tracing::instrument(skip(self, p, ids), err(level = "debug"))]
     pub async fn deactivate_memberships(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
+        self.retrying(|| self.deactivate_memberships_once(p, ids)).await
+    }
+
+    async fn deactivate_memberships_once(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         check_batch(ids, "membershipIds")?;
         let tx = self.store.begin().await?;
@@ -143,6 +151,10 @@ impl Cam {
     /// partner's users, reactivates. Counts as qualifying activity (R27).
     #[tracing::instrument(skip(self, p, ids), err(level = "debug"))]
     pub async fn reactivate_memberships(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
+        self.retrying(|| self.reactivate_memberships_once(p, ids)).await
+    }
+
+    async fn reactivate_memberships_once(&self, p: &Principal, ids: &[MembershipId]) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         check_batch(ids, "membershipIds")?;
         let tx = self.store.begin().await?;
@@ -159,11 +171,20 @@ impl Cam {
                 .await
             {
                 Ok(x) => x,
-                Err(Error::Refused(mut r)) => {
-                    refusals.append(&mut r);
-                    continue;
+                Err(e) => {
+                    let not_found = Error::Refused(vec![
+                        Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i)
+                    ]);
+                    let why = "only an active partner admin of this client account may reactivate (R12, R23)";
+                    match self.refused_over(tx.as_ref(), user, m, e, not_found, why).await? {
+                        // R33: the caller cannot see it: as for an unknown id.
+                        Error::Refused(mut r) => {
+                            refusals.append(&mut r);
+                            continue;
+                        }
+                        e => return Err(e),
+                    }
                 }
-                Err(e) => return Err(e),
             };
             if m.partner_id.is_none() || m.partner_id != me.partner_id {
                 return Err(Error::forbidden("a partner admin reactivates only their own partner's users (R12, R23)"));
@@ -204,7 +225,8 @@ impl Cam {
             .await?
             .filter(|w| w.worker_kind.is_some())
             .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
-        let (partner, _) = self.cam_access(repo, user, w.account_id, &["workerId"]).await?;
+        // R33: an unknown id and another tenant's worker answer alike.
+        let (partner, _) = self.cam_access_to(repo, user, w.account_id, &["workerId"], "worker").await?;
         Ok((partner, w))
     }
 
@@ -250,11 +272,18 @@ impl Cam {
     /// account where they represent the partner.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn deactivate_worker(&self, p: &Principal, worker: MembershipId) -> Result<DeactivatedWorker> {
+        self.retrying(|| self.deactivate_worker_once(p, worker)).await
+    }
+
+    async fn deactivate_worker_once(&self, p: &Principal, worker: MembershipId) -> Result<DeactivatedWorker> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
+        // Lock the partner and the clients (in id order), then read what is
+        // written below again under the locks.
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
-        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id)).await?;
+        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id).chain([partner.id])).await?;
+        let w = tx.find_membership(worker).await?.ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
         let leaving: Vec<&Membership> = targets.iter().filter(|m| m.is_active()).collect();
         self.keep_a_super_admin(tx.as_ref(), &leaving, &["workerId"]).await?;
@@ -342,11 +371,35 @@ impl Cam {
         clients: Option<&[AccountId]>,
         reassign: &[(AccountId, UserId)],
     ) -> Result<Removed> {
+        self.retrying(|| self.remove_worker_from_clients_once(p, worker, clients, reassign)).await
+    }
+
+    async fn remove_worker_from_clients_once(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: Option<&[AccountId]>,
+        reassign: &[(AccountId, UserId)],
+    ) -> Result<Removed> {
         let user = self.user(p)?;
+        if let Some(named) = clients {
+            check_batch(named, "clientAccountIds")?;
+        }
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
+        // Lock first (in id order), then read: the named clients, or every
+        // client where the worker is a partner user.
+        let accounts: Vec<AccountId> = match clients {
+            Some(named) => named.to_vec(),
+            None => self
+                .partner_memberships(tx.as_ref(), partner.id, w.user_id, None)
+                .await?
+                .iter()
+                .map(|m| m.account_id)
+                .collect(),
+        };
+        self.lock_all(tx.as_ref(), accounts).await?;
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, clients).await?;
-        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id)).await?;
         let mut refusals = Vec::new();
         let mut map = HashMap::new();
         for (i, (client, to)) in reassign.iter().enumerate() {
@@ -389,6 +442,15 @@ impl Cam {
     /// client, even when all of them are deactivated.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn remove_all_partner_users(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+    ) -> Result<(Removed, Option<Relationship>)> {
+        self.retrying(|| self.remove_all_partner_users_once(p, partner, client)).await
+    }
+
+    async fn remove_all_partner_users_once(
         &self,
         p: &Principal,
         partner: AccountId,

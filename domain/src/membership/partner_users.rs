@@ -78,6 +78,17 @@ impl Cam {
         workers: &[MembershipId],
         set: PermissionSetId,
     ) -> Result<AddedWorkers> {
+        self.retrying(|| self.add_workers_to_client_once(p, partner, client, workers, set)).await
+    }
+
+    async fn add_workers_to_client_once(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+        workers: &[MembershipId],
+        set: PermissionSetId,
+    ) -> Result<AddedWorkers> {
         let user = self.user(p)?;
         check_batch(workers, "workerIds")?;
         let tx = self.store.begin().await?;
@@ -132,7 +143,7 @@ impl Cam {
             let Some(worker_user) = users.get(&w.user_id) else {
                 return Err(Error::not_found(&["workerIds"], "worker"));
             };
-            let eligible = self.seat_eligible(&partner_account, w, &worker_user.email).await?;
+            let eligible = self.seat_eligible(tx.as_ref(), &partner_account, w, &worker_user.email).await?;
             let m = tx
                 .insert_membership(NewMembership {
                     account_id: client,
@@ -165,6 +176,15 @@ impl Cam {
         worker: MembershipId,
         clients: &[AccountId],
     ) -> Result<Vec<Membership>> {
+        self.retrying(|| self.link_worker_to_clients_once(p, worker, clients)).await
+    }
+
+    async fn link_worker_to_clients_once(
+        &self,
+        p: &Principal,
+        worker: MembershipId,
+        clients: &[AccountId],
+    ) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
         check_batch(clients, "clientAccountIds")?;
         let tx = self.store.begin().await?;
@@ -173,8 +193,12 @@ impl Cam {
             .await?
             .filter(|w| w.worker_kind.is_some())
             .ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
-        self.cam_access(tx.as_ref(), user, w.account_id, &["workerId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, w.account_id, &["workerId"], "worker").await?;
         let partner = w.account_id;
+        // Lock the clients first (ascending ids: no deadlock with other
+        // requests), then read: the memberships written below are read under
+        // their accounts' locks, so a concurrent change is not undone.
+        self.lock_all(tx.as_ref(), clients.iter().copied()).await?;
         let existing = tx.memberships_of_users_in(clients, &[w.user_id]).await?;
         let accounts = tx.find_accounts(clients).await?;
         let mut refusals = Vec::new();
@@ -197,11 +221,6 @@ impl Cam {
         }
         if !refusals.is_empty() {
             return Err(Error::Refused(refusals));
-        }
-        let mut sorted: Vec<AccountId> = targets.iter().map(|m| m.account_id).collect();
-        sorted.sort();
-        for c in &sorted {
-            tx.lock_account(*c).await?;
         }
         let now = self.now();
         let mut linked = Vec::new();
@@ -229,10 +248,26 @@ impl Cam {
         membership: MembershipId,
         set: PermissionSetId,
     ) -> Result<ChangedPermissions> {
+        self.retrying(|| self.change_permission_set_once(p, membership, set)).await
+    }
+
+    async fn change_permission_set_once(
+        &self,
+        p: &Principal,
+        membership: MembershipId,
+        set: PermissionSetId,
+    ) -> Result<ChangedPermissions> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
-        let (_, me) = self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await?;
+        let (_, me) = match self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await {
+            Ok(x) => x,
+            Err(e) => {
+                let not_found = Error::not_found(&["membershipId"], "membership");
+                let why = "only an active partner admin of this client account may do this (R12)";
+                return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
+            }
+        };
         let partner = me.partner_id.unwrap_or(AccountId::new(0));
         if target.partner_id != Some(partner) {
             return Err(Error::forbidden("a partner admin changes only their own partner's users (R12)"));

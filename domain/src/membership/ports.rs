@@ -13,8 +13,11 @@ use crate::common::page::{Page, PageRequest};
 pub trait MembershipRepository: Send + Sync {
     /// Errors: `Conflict` when the user is already a member of the account.
     async fn insert_membership(&self, new: NewMembership) -> Result<Membership, StorageError>;
-    /// Writes role, seat, status, permissions, set, partner and credit.
-    /// Errors: `Other`.
+    /// Writes role, seat, status, permissions, set, partner and credit: the
+    /// whole row, as read. So every read-modify-write of a membership reads
+    /// it after `lock_account` of its account in the same transaction;
+    /// otherwise a concurrent change (say, of its permissions) would be
+    /// silently undone. Errors: `Other`.
     async fn update_membership(&self, m: &Membership) -> Result<(), StorageError>;
     /// Errors: `Other`.
     async fn delete_membership(&self, id: MembershipId) -> Result<(), StorageError>;

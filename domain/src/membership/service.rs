@@ -11,6 +11,7 @@ use crate::permission::model::Permissions;
 use crate::store::Repository;
 use crate::user::model::User;
 
+#[derive(Clone)]
 pub struct AddMember {
     pub account_id: AccountId,
     pub user_id: UserId,
@@ -25,6 +26,10 @@ impl Cam {
     /// account, or a member of a client account.
     #[tracing::instrument(skip(self, p, input), err(level = "debug"))]
     pub async fn add_member(&self, p: &Principal, input: AddMember) -> Result<(Account, Membership)> {
+        self.retrying(|| self.add_member_once(p, input.clone())).await
+    }
+
+    async fn add_member_once(&self, p: &Principal, input: AddMember) -> Result<(Account, Membership)> {
         self.operator(p)?;
         let tx = self.store.begin().await?;
         let account =
@@ -113,7 +118,7 @@ impl Cam {
         let accounts = repo.find_accounts(&ids).await?;
         for w in &workers {
             if let Some(partner) = accounts.get(&w.account_id) {
-                if self.seat_eligible(partner, w, &user.email).await? {
+                if self.seat_eligible(repo, partner, w, &user.email).await? {
                     return Ok(Some(partner.clone()));
                 }
             }

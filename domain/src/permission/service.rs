@@ -27,6 +27,16 @@ impl Cam {
         name: &str,
         permissions: Permissions,
     ) -> Result<PermissionSet> {
+        self.retrying(|| self.create_permission_set_once(p, partner, name, permissions)).await
+    }
+
+    async fn create_permission_set_once(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        name: &str,
+        permissions: Permissions,
+    ) -> Result<PermissionSet> {
         let user = self.user(p)?;
         let name = PermissionSetName::new(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;
@@ -57,14 +67,25 @@ impl Cam {
         name: Option<&str>,
         permissions: Option<Permissions>,
     ) -> Result<PermissionSet> {
+        self.retrying(|| self.update_permission_set_once(p, id, name, permissions)).await
+    }
+
+    async fn update_permission_set_once(
+        &self,
+        p: &Principal,
+        id: PermissionSetId,
+        name: Option<&str>,
+        permissions: Option<Permissions>,
+    ) -> Result<PermissionSet> {
         let user = self.user(p)?;
         let name = name
             .map(PermissionSetName::new)
             .transpose()
             .map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;
+        // R33: an unknown id and another tenant's set answer alike.
         let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access(tx.as_ref(), user, set.partner_id, &["permissionSetId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, set.partner_id, &["permissionSetId"], "permission set").await?;
         if set.built_in {
             return Err(Error::refused_at(
                 Code::BuiltIn,
@@ -102,10 +123,15 @@ impl Cam {
     /// the reference.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn delete_permission_set(&self, p: &Principal, id: PermissionSetId) -> Result<PermissionSetId> {
+        self.retrying(|| self.delete_permission_set_once(p, id)).await
+    }
+
+    async fn delete_permission_set_once(&self, p: &Principal, id: PermissionSetId) -> Result<PermissionSetId> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
+        // R33: an unknown id and another tenant's set answer alike.
         let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access(tx.as_ref(), user, set.partner_id, &["permissionSetId"]).await?;
+        self.cam_access_to(tx.as_ref(), user, set.partner_id, &["permissionSetId"], "permission set").await?;
         if set.built_in {
             return Err(Error::refused_at(
                 Code::BuiltIn,

@@ -41,6 +41,15 @@ impl Cam {
         partner: AccountId,
         client: AccountId,
     ) -> Result<Relationship> {
+        self.retrying(|| self.record_partner_activity_once(p, partner, client)).await
+    }
+
+    async fn record_partner_activity_once(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        client: AccountId,
+    ) -> Result<Relationship> {
         self.operator(p)?;
         let tx = self.store.begin().await?;
         let Some(before) = tx.find_relationship(partner, client).await? else {

@@ -11,6 +11,10 @@ impl Cam {
     /// Operator: creates a user; emails are unique case-insensitively.
     #[tracing::instrument(skip(self, p, email, name), err(level = "debug"))]
     pub async fn create_user(&self, p: &Principal, email: &str, name: &str) -> Result<User> {
+        self.retrying(|| self.create_user_once(p, email, name)).await
+    }
+
+    async fn create_user_once(&self, p: &Principal, email: &str, name: &str) -> Result<User> {
         self.operator(p)?;
         let email = Email::parse(email).map_err(|e| Refusal::new(Code::InvalidInput, e).at(&["email"]));
         let name = parse_person_name(name).map_err(|e| Refusal::new(Code::InvalidInput, e).at(&["name"]));
