@@ -4,7 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_schema;
-mod m20261201_000001_one_live_access_link_per_worker;
+mod m20261125_000001_one_live_access_link_per_worker;
 
 pub struct Migrator;
 
@@ -13,7 +13,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261122_000001_create_schema::Migration),
-            Box::new(m20261201_000001_one_live_access_link_per_worker::Migration),
+            Box::new(m20261125_000001_one_live_access_link_per_worker::Migration),
         ]
     }
 }

@@ -152,3 +152,37 @@ async fn a_stuck_client_does_not_keep_the_server_from_exiting_after_sigterm() {
     let exit = tokio::time::timeout(BOUND, s.child.wait()).await.expect("the server exited in time").unwrap();
     assert!(exit.success(), "{exit:?}");
 }
+
+#[tokio::test]
+async fn a_held_lock_makes_requests_fail_fast_as_retryable_and_changes_nothing() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+    let db = TestDb::new().await;
+    let s = Server::start(&db.url, &[("CAM_DB_LOCK_TIMEOUT", "0.3"), ("CAM_DB_ACQUIRE_TIMEOUT", "0.5")]).await;
+    let http = client();
+    let create = |email: &str| {
+        json!({"query": "mutation($e: String!){ createUser(input:{email:$e, name:\"N\"}){ user{ email } userErrors{ code } } }",
+               "variables": {"e": email}})
+    };
+    let send =
+        |body: Value| http.post(format!("{}/graphql", s.url)).bearer_auth(cam_tests::OPERATOR_TOKEN).json(&body).send();
+    // Another session holds the lock every write needs.
+    let holder = sea_orm::Database::connect(&db.url).await.unwrap();
+    let tx = holder.begin().await.unwrap();
+    let lock = match tx.get_database_backend() {
+        DatabaseBackend::Sqlite => "UPDATE write_lock SET counter = counter + 1 WHERE id = 1",
+        _ => "LOCK TABLE users IN ACCESS EXCLUSIVE MODE",
+    };
+    tx.execute_unprepared(lock).await.unwrap();
+    let r = send(create("busy@agency.com")).await.expect("an answer in time");
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(code(&body), "SERVICE_UNAVAILABLE", "{body}");
+    tx.rollback().await.unwrap();
+    // Once the lock is gone the same request succeeds, and the refused one
+    // left nothing behind.
+    let r: Value = send(create("free@agency.com")).await.unwrap().json().await.unwrap();
+    assert_eq!(r["data"]["createUser"]["user"]["email"], json!("free@agency.com"), "{r}");
+    let r: Value = send(create("busy@agency.com")).await.unwrap().json().await.unwrap();
+    assert_eq!(r["data"]["createUser"]["user"]["email"], json!("busy@agency.com"), "created once, now: {r}");
+}

@@ -7,40 +7,10 @@ use std::process::Stdio;
 
 use cam_tests::*;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+
+use crate::process::Server;
 
 const ROUNDS: usize = 25;
-
-struct Server {
-    url: String,
-    _child: Child,
-}
-
-async fn start(db: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cam-under-test"))
-        .arg("serve")
-        .env("CAM_DATABASE_URL", db)
-        .env("CAM_LISTEN", "127.0.0.1:0")
-        .env("CAM_JWT_SECRET", JWT_SECRET)
-        .env("CAM_OPERATOR_TOKEN", OPERATOR_TOKEN)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start cam serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let url = loop {
-        let line = lines.next_line().await.expect("read stdout").expect("the server printed its address");
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.trim().to_string();
-        }
-    };
-    // Keep draining stdout so the server never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Server { url, _child: child }
-}
 
 async fn gql(http: &reqwest::Client, server: &Server, token: &str, query: &str, variables: Value) -> Value {
     http.post(format!("{}/graphql", server.url))
@@ -82,7 +52,7 @@ async fn two_servers_racing_to_migrate_the_last_two_super_admins_leave_exactly_o
         .status()
         .expect("cam migrate");
     assert!(migrated.success());
-    let (a, b) = (start(&db.url).await, start(&db.url).await);
+    let (a, b) = (Server::start(&db.url, &[]).await, Server::start(&db.url, &[]).await);
     let http = reqwest::Client::new();
 
     let p = op(&http, &a, "mutation{ createAccount(input:{kind:PARTNER, name:\"Racers\", tier:PROVIDER}){ partnerAccount{ id } userErrors{ code } } }", json!({})).await;

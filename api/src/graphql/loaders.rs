@@ -41,7 +41,7 @@ where
     V: Send + Sync + Clone + 'static,
 {
     let loader = ctx.data::<Loaders>()?;
-    loader.load_one(key).await.map_err(|e| super::error::internal(ctx, &e))
+    loader.load_one(key).await.map_err(|e| super::error::failure(ctx, &e))
 }
 
 fn map<K: Eq + std::hash::Hash, V>(r: Result<HashMap<K, V>, StorageError>) -> Result<HashMap<K, V>, LoadError> {
@@ -199,8 +199,8 @@ pub async fn prefetch_memberships(ctx: &Context<'_>, ms: &[&Membership]) -> asyn
     let users: Vec<UserId> = ms.iter().map(|m| m.user_id).collect();
     let sets: Vec<PermissionSetId> = ms.iter().filter_map(|m| m.permission_set_id).collect();
     let (u, s) = futures::join!(loader.load_many(users), loader.load_many(sets));
-    u.map_err(|e| super::error::internal(ctx, &e))?;
-    s.map_err(|e| super::error::internal(ctx, &e))?;
+    u.map_err(|e| super::error::failure(ctx, &e))?;
+    s.map_err(|e| super::error::failure(ctx, &e))?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use cam_domain::user::model::User as DomainUser;
 use crate::graphql::audit::AuditEvent;
 use crate::graphql::connection::{connection, page_request, Conn};
 use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
-use crate::graphql::error::internal;
+use crate::graphql::error::failure;
 use crate::graphql::error::query;
 use crate::graphql::ids::{encode, Kind};
 use crate::graphql::loaders::{load, prefetch_memberships, DomainsOf, Loaders, PartnerUsersOf, SuperAdminCount};
@@ -158,7 +158,7 @@ impl PartnerAccount {
         // in one batch, then their users and sets in one batch each.
         if ctx.look_ahead().field("edges").field("node").field("partnerUsers").exists() {
             let keys = rows.items.iter().map(|r| PartnerUsersOf { partner: self.0.id, client: r.client.id });
-            let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| internal(ctx, &e))?;
+            let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
             prefetch_memberships(ctx, &users.values().flatten().collect::<Vec<_>>()).await?;
         }
         Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
