@@ -127,11 +127,12 @@ impl Cam {
         // R33: an unknown id and another tenant's link answer alike.
         let not_found = || Error::not_found(&["accessLinkId"], "access link");
         let found = tx.find_link(id).await?.ok_or_else(not_found)?;
+        // Access first, so that nobody can make us lock another tenant.
+        self.cam_access_to(tx.as_ref(), user, found.partner_id, &["accessLinkId"], "access link").await?;
         // Lock as creating does, and read again: a link created meanwhile
         // has revoked this one, and must not be revoked with it.
         tx.lock_account(found.partner_id).await?;
         let link = tx.find_link(id).await?.ok_or_else(not_found)?;
-        self.cam_access_to(tx.as_ref(), user, link.partner_id, &["accessLinkId"], "access link").await?;
         if link.revoked_at.is_some() {
             return Err(Error::refused_at(Code::LinkRevoked, &["accessLinkId"], "the link is revoked already"));
         }
