@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::config::{Cli, Command, ServeArgs, TokenArgs};
+use crate::config::{check_database_url, redact, Cli, Command, LogFormat, ServeArgs, TokenArgs};
 use crate::wiring::{build, Settings};
 use crate::{demo, graphql, http, server};
 use cam_adapters::identity::JwtIdentity;
@@ -19,11 +19,67 @@ fn random_secret() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    // A wrong address is said before the database is touched.
+/// Why `cam` stopped; each kind has its exit code (README, "Exit codes").
+#[derive(Debug)]
+enum Failure {
+    /// Exit 2 (as clap's own refusals): a setting is wrong.
+    Settings(String),
+    /// Exit 3: the database cannot be reached or migrated.
+    Database(String),
+    /// Exit 1: anything else.
+    Other(String),
+}
+
+impl Failure {
+    fn code(&self) -> u8 {
+        match self {
+            Self::Other(_) => 1,
+            Self::Settings(_) => 2,
+            Self::Database(_) => 3,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Settings(m) | Self::Database(m) | Self::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Other(format!("{e:#}"))
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Other(e.to_string())
+    }
+}
+
+/// Connects and migrates; every failure names the database (never its
+/// password) and says its cause once.
+async fn open_database(url: &str, pool: &PoolSettings) -> Result<SeaOrmStore, Failure> {
+    check_database_url(url).map_err(Failure::Settings)?;
+    let at = redact(url);
+    let store = SeaOrmStore::connect_with(url, pool)
+        .await
+        .map_err(|e| Failure::Database(format!("cannot reach the database at {at}: {e}")))?;
+    store.migrate().await.map_err(|e| Failure::Database(format!("cannot migrate the database at {at}: {e}")))?;
+    Ok(store)
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    // Every setting was parsed and checked by clap (the database URL here,
+    // so that no message repeats its password); the address is bound
+    // before the database is touched.
+    check_database_url(&args.database.database_url).map_err(Failure::Settings)?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {:?}: {e}", args.listen))?;
+        .map_err(|e| Failure::Settings(format!("cannot listen on {:?}: {e}", args.listen)))?;
     let addr = listener.local_addr()?;
     let l = &args.limits;
     let pool = PoolSettings {
@@ -33,8 +89,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         statement_timeout: l.db_statement_timeout,
         ..PoolSettings::default()
     };
-    let store = Arc::new(SeaOrmStore::connect_with(&args.database.database_url, &pool).await?);
-    store.migrate().await?;
+    let store = Arc::new(open_database(&args.database.database_url, &pool).await?);
     let mut jwt_secret = args.jwt_secret.clone().filter(|s| !s.is_empty());
     let mut operator_token = args.operator_token.clone().filter(|s| !s.is_empty());
     if args.demo {
@@ -65,9 +120,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         link_ttl_days: args.link_ttl_days,
         test_clock: args.test_clock,
     };
-    let app = build(store.clone(), &settings, None);
+    let app = build(store.clone(), &settings, None).map_err(|e| Failure::Other(e.to_string()))?;
     if args.demo {
-        if store.is_empty().await? {
+        if store.is_empty().await.map_err(|e| Failure::Other(e.to_string()))? {
             demo::load(&app.cam).await?;
             println!("Loaded the demo data set.");
         }
@@ -114,33 +169,39 @@ fn token(args: TokenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Parses the command line and runs the command; the exit code says how it went.
+/// Logs to stderr: text (colours only on a terminal) or one JSON object a
+/// line, each line with the fields of its spans (the request id).
+fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+}
+
+/// Parses the command line and runs the command; the exit code says how it
+/// went (0 done, 1 failed, 2 a wrong setting, 3 the database).
 pub async fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let result = match cli.command {
         Command::Serve(args) => serve(*args).await,
-        Command::Migrate(db) => {
-            async {
-                SeaOrmStore::connect(&db.database_url).await?.migrate().await?;
-                println!("migrations applied");
-                Ok(())
-            }
-            .await
-        }
+        Command::Migrate(db) => open_database(&db.database_url, &PoolSettings::default()).await.map(|_| {
+            println!("migrations applied");
+        }),
         Command::Schema => {
             print!("{}", graphql::sdl());
             Ok(())
         }
-        Command::Token(args) => token(args),
+        Command::Token(args) => token(args).map_err(Failure::from),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("cam: {e:#}");
-            ExitCode::FAILURE
+            eprintln!("cam: {e}");
+            ExitCode::from(e.code())
         }
     }
 }

@@ -6,10 +6,23 @@ use std::time::Duration;
 use clap::{builder::BoolishValueParser, ArgAction, Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cam", version, about = "Client Access Manager: the GraphQL API server")]
+#[command(
+    name = "cam",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("CAM_COMMIT"), ")"),
+    about = "Client Access Manager: the GraphQL API server"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log lines as `text` (colours only on a terminal) or `json` (one object a line).
+    #[arg(long, global = true, env = "CAM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -27,7 +40,7 @@ pub enum Command {
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
     /// SQLite (embedded default) or postgres://…
-    #[arg(long, env = "CAM_DATABASE_URL", default_value = "sqlite://cam.db?mode=rwc")]
+    #[arg(long, env = "CAM_DATABASE_URL", default_value = "sqlite://cam.db?mode=rwc", hide_env_values = true)]
     pub database_url: String,
 }
 
@@ -45,7 +58,7 @@ pub struct ServeArgs {
     #[arg(long, env = "CAM_OPERATOR_TOKEN", hide_env_values = true)]
     pub operator_token: Option<String>,
     /// Base of access-link URLs (default: http://<listen>).
-    #[arg(long, env = "CAM_PUBLIC_URL")]
+    #[arg(long, env = "CAM_PUBLIC_URL", value_parser = http_url)]
     pub public_url: Option<String>,
     /// Access-link lifetime in days (R8).
     #[arg(long, env = "CAM_LINK_TTL_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
@@ -55,7 +68,7 @@ pub struct ServeArgs {
           num_args = 0..=1, default_missing_value = "true", default_value = "false")]
     pub test_clock: bool,
     /// SMTP server for the outbox, e.g. smtp://127.0.0.1:2525.
-    #[arg(long, env = "CAM_SMTP_URL", hide_env_values = true)]
+    #[arg(long, env = "CAM_SMTP_URL", hide_env_values = true, value_parser = smtp_url)]
     pub smtp_url: Option<String>,
     /// Load a small demo data set if the database is empty and print tokens.
     #[arg(long)]
@@ -95,6 +108,49 @@ pub struct LimitArgs {
     pub db_statement_timeout: Duration,
 }
 
+/// A database URL this binary can open. Checked by the commands rather
+/// than by clap, whose message would repeat the URL and its password.
+/// Errors: what is wrong, without the URL.
+pub fn check_database_url(s: &str) -> Result<(), String> {
+    let known = ["sqlite:", "postgres://", "postgresql://"];
+    if known.iter().any(|k| s.starts_with(k)) {
+        Ok(())
+    } else {
+        Err("the database URL must start with sqlite:, postgres:// or postgresql://".into())
+    }
+}
+
+/// An http(s) URL with a host.
+fn http_url(s: &str) -> Result<String, String> {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => Ok(s.to_string()),
+        _ => Err("must be an http:// or https:// URL with a host".into()),
+    }
+}
+
+/// An smtp:// or smtps:// URL with a host.
+fn smtp_url(s: &str) -> Result<String, String> {
+    let rest = s.strip_prefix("smtps://").or_else(|| s.strip_prefix("smtp://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') => Ok(s.to_string()),
+        _ => Err("must be an smtp:// or smtps:// URL with a host".into()),
+    }
+}
+
+/// A URL with its password, if any, replaced by `***`, for messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
 /// A duration in seconds, from 0.01 to one hour.
 fn seconds(s: &str) -> Result<Duration, String> {
     let v: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
@@ -113,4 +169,19 @@ pub struct TokenArgs {
     /// Lifetime of the token in hours (at most 30 days).
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=24 * 30))]
     pub ttl_hours: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(redact("postgres://cam:s3cret@db:5432/cam"), "postgres://cam:***@db:5432/cam");
+        assert_eq!(redact("postgres://cam@db/cam"), "postgres://cam@db/cam");
+        assert_eq!(redact("sqlite://cam.db?mode=rwc"), "sqlite://cam.db?mode=rwc");
+        assert!(check_database_url("mysql://x").is_err() && check_database_url("sqlite::memory:").is_ok());
+        assert!(http_url("https://cam.example").is_ok() && http_url("cam.example").is_err());
+        assert!(smtp_url("smtp://127.0.0.1:25").is_ok() && smtp_url("http://x").is_err());
+    }
 }

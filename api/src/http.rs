@@ -14,14 +14,17 @@ use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use cam_domain::identity::{Identity, TokenError};
 use cam_domain::user::ports::UserRepository;
 use cam_domain::Principal;
 use serde_json::{json, Value};
 use tower_http::catch_panic::CatchPanicLayer;
+use tracing::Instrument;
 
 use crate::graphql::loaders::loaders;
 use crate::graphql::RequestId;
@@ -34,7 +37,9 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
+        .route("/healthz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/playground/{file}", get(playground_asset))
         .route("/access/{token}", get(access_page))
@@ -42,7 +47,76 @@ pub fn router(app: App) -> Router {
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
         }))
+        .layer(middleware::from_fn_with_state(app.clone(), observe))
         .with_state(app)
+}
+
+/// The GraphQL operation a response answered, for the access log and the
+/// metrics: a root field of the schema (`query.viewer`), `other` for a
+/// request refused before execution.
+#[derive(Clone)]
+struct Operation(String);
+
+/// Who called: `anonymous`, `user`, `operator` or `unauthenticated` (a
+/// refused token). Never the token or the email.
+#[derive(Clone, Copy)]
+struct Caller(&'static str);
+
+/// The route label of a path: one of the router's routes, never the path
+/// itself (an access link's token is in its path).
+fn route_label(path: &str) -> &'static str {
+    match path {
+        "/graphql" => "/graphql",
+        "/livez" => "/livez",
+        "/readyz" => "/readyz",
+        "/healthz" => "/healthz",
+        "/metrics" => "/metrics",
+        p if p.starts_with("/playground/") => "/playground/{file}",
+        p if p.starts_with("/access/") => "/access/{token}",
+        _ => "unmatched",
+    }
+}
+
+/// An incoming `x-request-id` worth keeping: 1 to 64 printable ASCII
+/// characters without spaces.
+fn incoming_request_id(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(REQUEST_ID)?.to_str().ok()?;
+    (!v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic())).then(|| v.to_string())
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// Every request: its id (the caller's if valid, else a new one) on every
+/// log line of its span and on the response, one access-log line, and its
+/// metrics, refused requests included.
+async fn observe(State(app): State<App>, mut request: axum::extract::Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = incoming_request_id(request.headers()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let method = request.method().clone();
+    let route = route_label(request.uri().path());
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let took = started.elapsed();
+    let status = response.status().as_u16();
+    let operation = response.extensions().get::<Operation>().map_or("none", |o| o.0.as_str()).to_string();
+    let caller = response.extensions().get::<Caller>().map_or("anonymous", |c| c.0);
+    app.metrics.record_request(route, status, &operation, took);
+    span.in_scope(|| {
+        tracing::info!(
+            method = %method,
+            route,
+            operation = %operation,
+            status,
+            duration_ms = (took.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+            caller,
+            "request"
+        )
+    });
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, v);
+    }
+    response
 }
 
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
@@ -57,7 +131,11 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
 /// Who is calling: nobody, the operator or a user. Errors: a 401 response.
 async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let unauth = |why: &str| error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", why);
+    let unauth = |why: &str| {
+        let mut r = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", why);
+        r.extensions_mut().insert(Caller("unauthenticated"));
+        r
+    };
     let token = value
         .to_str()
         .ok()
@@ -104,13 +182,7 @@ struct Body<'a> {
 /// `application/graphql-response+json` a request that failed before
 /// execution is a 400; a storage failure worth retrying is a 503 with
 /// `Retry-After`.
-fn graphql_response(
-    headers: &HeaderMap,
-    body: Vec<u8>,
-    request_error: bool,
-    unavailable: bool,
-    request_id: &str,
-) -> Response {
+fn graphql_response(headers: &HeaderMap, body: Vec<u8>, request_error: bool, unavailable: bool) -> Response {
     let (content_type, status) = if wants_graphql_response(headers) {
         (GRAPHQL_RESPONSE, if request_error { StatusCode::BAD_REQUEST } else { StatusCode::OK })
     } else {
@@ -121,26 +193,29 @@ fn graphql_response(
     if unavailable {
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
-    if let Ok(v) = HeaderValue::from_str(request_id) {
-        r.headers_mut().insert("x-request-id", v);
-    }
     r
 }
 
 /// Runs one GraphQL request: the guard first (no database, milliseconds),
 /// then the token, then the schema. `get` refuses mutations (405).
-async fn execute(app: &App, headers: &HeaderMap, mut request: async_graphql::Request, get: bool) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let started = Instant::now();
+async fn execute(
+    app: &App,
+    headers: &HeaderMap,
+    request_id: RequestId,
+    mut request: async_graphql::Request,
+    get: bool,
+) -> Response {
     if request.operation_name.as_deref().is_some_and(str::is_empty) {
         request.operation_name = None;
     }
     let inspected = match guard::inspect(&mut request) {
         Ok(i) => i,
         Err(rejection) => {
-            app.metrics.record("rejected", started.elapsed(), false);
+            app.metrics.record_graphql_errors("other");
             let body = json!({"errors": [{"message": rejection.message, "extensions": {"code": rejection.code}}]});
-            return graphql_response(headers, body.to_string().into_bytes(), true, false, &request_id);
+            let mut r = graphql_response(headers, body.to_string().into_bytes(), true, false);
+            r.extensions_mut().insert(Operation("other".into()));
+            return r;
         }
     };
     if get && matches!(inspected.ty, OperationType::Mutation | OperationType::Subscription) {
@@ -153,10 +228,16 @@ async fn execute(app: &App, headers: &HeaderMap, mut request: async_graphql::Req
         Ok(p) => p,
         Err(r) => return r,
     };
+    let caller = Caller(match &principal {
+        None => "anonymous",
+        Some(Principal::Operator) => "operator",
+        Some(Principal::User(_)) => "user",
+    });
     // The guard left the request parsed; keep the document to put the
     // response's fields back in the order asked for.
     let document = request.parsed_query().ok().cloned();
     let operation = request.operation_name.clone();
+    let request_id = request_id.0;
     let mut request = request.data(RequestId(request_id.clone())).data(loaders(&app.cam));
     if let Some(p) = principal {
         request = request.data(p);
@@ -176,11 +257,13 @@ async fn execute(app: &App, headers: &HeaderMap, mut request: async_graphql::Req
         }
     }
     let label = match (&inspected.root_field, request_error) {
-        (_, true) => "rejected".to_string(),
+        (_, true) => "other".to_string(),
         (Some(f), false) => format!("{}.{f}", operation_word(inspected.ty)),
         (None, false) => operation_word(inspected.ty).to_string(),
     };
-    app.metrics.record(&label, started.elapsed(), response.errors.is_empty());
+    if !response.errors.is_empty() {
+        app.metrics.record_graphql_errors(&label);
+    }
     let body = Body {
         data: (!request_error).then_some(&response.data),
         errors: &response.errors,
@@ -199,7 +282,10 @@ async fn execute(app: &App, headers: &HeaderMap, mut request: async_graphql::Req
             .and_then(|x| x.get("code"))
             .is_some_and(|c| *c == async_graphql::Value::String(error::SERVICE_UNAVAILABLE.to_string()))
     });
-    graphql_response(headers, body, request_error, unavailable, &request_id)
+    let mut r = graphql_response(headers, body, request_error, unavailable);
+    r.extensions_mut().insert(Operation(label));
+    r.extensions_mut().insert(caller);
+    r
 }
 
 fn operation_word(ty: OperationType) -> &'static str {
@@ -210,7 +296,12 @@ fn operation_word(ty: OperationType) -> &'static str {
     }
 }
 
-async fn graphql_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(app): State<App>,
+    Extension(id): Extension<RequestId>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
@@ -244,11 +335,12 @@ async fn graphql_post(State(app): State<App>, headers: HeaderMap, body: Bytes) -
             )
         }
     };
-    execute(&app, &headers, request, false).await
+    execute(&app, &headers, id, request, false).await
 }
 
 async fn graphql_get(
     State(app): State<App>,
+    Extension(id): Extension<RequestId>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -270,19 +362,26 @@ async fn graphql_get(
             Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "variables must be a JSON object"),
         }
     }
-    execute(&app, &headers, request, true).await
+    execute(&app, &headers, id, request, true).await
 }
 
-/// How long `/healthz` waits for the database before answering 503.
-const HEALTH_DEADLINE: Duration = Duration::from_secs(1);
+/// How long `/readyz` waits for the database before answering 503.
+const READY_DEADLINE: Duration = Duration::from_secs(1);
 
-async fn healthz(State(app): State<App>) -> Response {
-    use cam_domain::store::Store;
-    if tokio::time::timeout(HEALTH_DEADLINE, app.store.ping()).await.unwrap_or(false) {
-        (StatusCode::OK, "ok").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
-    }
+/// The process answers.
+async fn livez() -> Response {
+    (StatusCode::OK, "ok").into_response()
+}
+
+/// The database answers within a second and its migrations are the ones
+/// this binary expects; else 503 with a one-line reason.
+async fn readyz(State(app): State<App>) -> Response {
+    let reason = match tokio::time::timeout(READY_DEADLINE, app.store.readiness()).await {
+        Ok(Ok(())) => return (StatusCode::OK, "ok").into_response(),
+        Ok(Err(why)) => why,
+        Err(_) => "the database did not answer within a second".to_string(),
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, reason).into_response()
 }
 
 async fn metrics(State(app): State<App>) -> Response {

@@ -1,96 +1,90 @@
-//! Prometheus metrics: request counts and latencies by operation, and the
-//! database pool's use.
+//! Prometheus metrics (the `prometheus` crate, one registry per app): every
+//! HTTP request, refused ones included, by route, status class and
+//! operation; latency histograms; GraphQL errors; the database pool; build
+//! info and the process. Every label takes values from a fixed set (routes
+//! of the router, root fields of the schema), so no caller can grow it.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
 use std::time::Duration;
 
-const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
-#[derive(Default, Clone)]
-struct OpStats {
-    count: u64,
-    errors: u64,
-    sum: f64,
-    buckets: [u64; BUCKETS.len()],
-}
+/// The version and commit of this build.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const COMMIT: &str = env!("CAM_COMMIT");
 
-#[derive(Default)]
+const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0, 15.0];
+
 pub struct Metrics {
-    ops: Mutex<BTreeMap<String, OpStats>>,
+    registry: Registry,
+    requests: IntCounterVec,
+    duration: HistogramVec,
+    graphql_errors: IntCounterVec,
+    pool_size: IntGauge,
+    pool_idle: IntGauge,
 }
 
-/// A label safe for Prometheus: letters, digits, `_` and `.`, at most 64.
-fn label(op: &str) -> String {
-    let clean: String = op.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').take(64).collect();
-    if clean.is_empty() {
-        "anonymous".to_string()
-    } else {
-        clean
+/// The label of a request's status: `2xx`, `4xx`, …
+fn status_class(status: u16) -> &'static str {
+    match status {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
     }
 }
 
 impl Metrics {
-    pub fn record(&self, op: &str, took: Duration, ok: bool) {
-        let secs = took.as_secs_f64();
-        let mut ops = match self.ops.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        // Bound the label set: unknown names beyond 500 fold into one.
-        let key = if ops.len() >= 500 && !ops.contains_key(op) { "other".to_string() } else { label(op) };
-        let s = ops.entry(key).or_default();
-        s.count += 1;
-        s.errors += u64::from(!ok);
-        s.sum += secs;
-        for (i, b) in BUCKETS.iter().enumerate() {
-            if secs <= *b {
-                s.buckets[i] += 1;
-            }
-        }
+    /// Errors: a metric could not be registered (a bug: names collide).
+    pub fn new() -> Result<Self, prometheus::Error> {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new("cam_http_requests_total", "HTTP requests, refused ones included."),
+            &["route", "status", "operation"],
+        )?;
+        let duration = HistogramVec::new(
+            HistogramOpts::new("cam_http_request_duration_seconds", "HTTP request latency.").buckets(BUCKETS.to_vec()),
+            &["route", "operation"],
+        )?;
+        let graphql_errors = IntCounterVec::new(
+            Opts::new("cam_graphql_errors_total", "GraphQL requests that answered errors."),
+            &["operation"],
+        )?;
+        let pool_size = IntGauge::new("cam_db_pool_connections", "Open database connections.")?;
+        let pool_idle = IntGauge::new("cam_db_pool_idle_connections", "Idle database connections.")?;
+        let build = IntGaugeVec::new(Opts::new("cam_build_info", "The running build."), &["version", "commit"])?;
+        build.with_label_values(&[VERSION, COMMIT]).set(1);
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(duration.clone()))?;
+        registry.register(Box::new(graphql_errors.clone()))?;
+        registry.register(Box::new(pool_size.clone()))?;
+        registry.register(Box::new(pool_idle.clone()))?;
+        registry.register(Box::new(build))?;
+        #[cfg(target_os = "linux")]
+        registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
+        Ok(Self { registry, requests, duration, graphql_errors, pool_size, pool_idle })
     }
 
+    /// One HTTP request: `route` is a route of the router (or `unmatched`),
+    /// `operation` a root field the schema has, `other` or `none`.
+    pub fn record_request(&self, route: &str, status: u16, operation: &str, took: Duration) {
+        self.requests.with_label_values(&[route, status_class(status), operation]).inc();
+        self.duration.with_label_values(&[route, operation]).observe(took.as_secs_f64());
+    }
+
+    /// A GraphQL request that answered errors.
+    pub fn record_graphql_errors(&self, operation: &str) {
+        self.graphql_errors.with_label_values(&[operation]).inc();
+    }
+
+    /// The text exposition, with the pool's state read now.
     pub fn render(&self, pool_size: u32, pool_idle: usize) -> String {
-        let ops = match self.ops.lock() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        };
-        let mut out = String::new();
-        let _ = writeln!(out, "# HELP cam_graphql_requests_total GraphQL requests by operation.");
-        let _ = writeln!(out, "# TYPE cam_graphql_requests_total counter");
-        for (op, s) in &ops {
-            let _ = writeln!(out, "cam_graphql_requests_total{{operation=\"{op}\"}} {}", s.count);
+        self.pool_size.set(i64::from(pool_size));
+        self.pool_idle.set(i64::try_from(pool_idle).unwrap_or(i64::MAX));
+        let mut out = Vec::new();
+        if let Err(e) = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(error = %e, "could not encode the metrics");
         }
-        let _ = writeln!(out, "# HELP cam_graphql_errors_total GraphQL requests that answered errors.");
-        let _ = writeln!(out, "# TYPE cam_graphql_errors_total counter");
-        for (op, s) in &ops {
-            let _ = writeln!(out, "cam_graphql_errors_total{{operation=\"{op}\"}} {}", s.errors);
-        }
-        let _ = writeln!(out, "# HELP cam_graphql_request_duration_seconds GraphQL request latency.");
-        let _ = writeln!(out, "# TYPE cam_graphql_request_duration_seconds histogram");
-        for (op, s) in &ops {
-            for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "cam_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{b}\"}} {}",
-                    s.buckets[i]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "cam_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
-                s.count
-            );
-            let _ = writeln!(out, "cam_graphql_request_duration_seconds_sum{{operation=\"{op}\"}} {}", s.sum);
-            let _ = writeln!(out, "cam_graphql_request_duration_seconds_count{{operation=\"{op}\"}} {}", s.count);
-        }
-        let _ = writeln!(out, "# HELP cam_db_pool_connections Open database connections.");
-        let _ = writeln!(out, "# TYPE cam_db_pool_connections gauge");
-        let _ = writeln!(out, "cam_db_pool_connections {pool_size}");
-        let _ = writeln!(out, "# HELP cam_db_pool_idle_connections Idle database connections.");
-        let _ = writeln!(out, "# TYPE cam_db_pool_idle_connections gauge");
-        let _ = writeln!(out, "cam_db_pool_idle_connections {pool_idle}");
-        out
+        String::from_utf8(out).unwrap_or_default()
     }
 }

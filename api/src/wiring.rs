@@ -30,7 +30,12 @@ pub struct Settings {
     pub test_clock: bool,
 }
 
-pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn Clock>>) -> App {
+/// Errors: the metrics could not be registered.
+pub fn build(
+    store: Arc<SeaOrmStore>,
+    settings: &Settings,
+    clock: Option<Arc<dyn Clock>>,
+) -> Result<App, prometheus::Error> {
     let clock: Arc<dyn Clock> = clock.unwrap_or_else(|| {
         if settings.test_clock {
             Arc::new(TestClock::new(chrono::Utc::now()))
@@ -49,11 +54,11 @@ pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn
             test_clock: settings.test_clock,
         },
     };
-    App {
+    Ok(App {
         schema: build_schema(cam.clone()),
         cam,
         identity: Arc::new(JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref())),
         store,
-        metrics: Arc::new(Metrics::default()),
-    }
+        metrics: Arc::new(Metrics::new()?),
+    })
 }

@@ -2,6 +2,7 @@
 //! edited once it has landed; changes come as new files.
 
 pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::seaql_migrations;
 
 mod m20261122_000001_create_schema;
 mod m20261125_000001_one_live_access_link_per_worker;

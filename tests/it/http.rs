@@ -186,9 +186,31 @@ async fn health_and_metrics_answer() {
     let (status, _, body) = send(&t, Request::get("/metrics").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(body).unwrap();
-    assert!(text.contains("cam_graphql_requests_total{operation=\"query.now\"} 50"), "{text}");
+    let now_line = text.lines().find(|l| l.starts_with("cam_http_requests_total") && l.contains("query.now"));
+    assert!(now_line.is_some_and(|l| l.ends_with(" 50")), "{text}");
     assert!(!text.contains("Clock"), "{text}");
     assert!(text.contains("cam_db_pool_connections"), "{text}");
+}
+
+#[tokio::test]
+async fn readyz_says_why_when_a_migration_is_missing() {
+    use sea_orm::ConnectionTrait;
+    let t = TestApp::new().await;
+    let (status, _, _) = send(&t, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    t.app
+        .store
+        .connection()
+        .execute_unprepared(
+            "DELETE FROM seaql_migrations WHERE version = 'm20261125_000001_one_live_access_link_per_worker'",
+        )
+        .await
+        .unwrap();
+    let (status, _, body) = send(&t, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(String::from_utf8(body).unwrap(), "1 migrations are not applied yet");
+    let (status, _, _) = send(&t, Request::get("/livez").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "the process still lives");
 }
 
 #[tokio::test]

@@ -11,12 +11,23 @@ pub struct Server {
     pub url: String,
     pub addr: String,
     pub child: Child,
+    /// Its log lines (stderr), when started with `start_logged`.
+    pub logs: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
 }
 
 impl Server {
     /// Starts `cam serve` on `db` with these extra `CAM_*` settings and waits
     /// until it prints its address.
     pub async fn start(db: &str, env: &[(&str, &str)]) -> Self {
+        Self::spawn(db, env, false).await
+    }
+
+    /// As `start`, keeping its log lines (stderr) for `next_log`.
+    pub async fn start_logged(db: &str, env: &[(&str, &str)]) -> Self {
+        Self::spawn(db, env, true).await
+    }
+
+    async fn spawn(db: &str, env: &[(&str, &str)], logged: bool) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cam-under-test"));
         cmd.arg("serve")
             .env("CAM_DATABASE_URL", db)
@@ -25,12 +36,24 @@ impl Server {
             .env("CAM_OPERATOR_TOKEN", OPERATOR_TOKEN)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if logged { Stdio::piped() } else { Stdio::null() })
             .kill_on_drop(true);
         for (k, v) in env {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().expect("start cam serve");
+        let logs = child.stderr.take().map(|stderr| {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            let mut lines = BufReader::new(stderr).lines();
+            tokio::spawn(async move {
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+            rx
+        });
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let url = loop {
             let line = lines.next_line().await.expect("read stdout").expect("the server printed its address");
@@ -41,7 +64,22 @@ impl Server {
         // Keep draining stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         let addr = url.trim_start_matches("http://").to_string();
-        Self { url, addr, child }
+        Self { url, addr, child, logs }
+    }
+
+    /// The next log line that `matches`, waiting for it at most five
+    /// seconds. Panics if none comes.
+    pub async fn next_log(&mut self, matches: impl Fn(&str) -> bool) -> String {
+        let logs = self.logs.as_mut().expect("started with start_logged");
+        let found = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            while let Some(line) = logs.recv().await {
+                if matches(&line) {
+                    return Some(line);
+                }
+            }
+            None
+        });
+        found.await.ok().flatten().expect("the log line came in time")
     }
 
     pub fn pid(&self) -> u32 {
@@ -57,5 +95,16 @@ impl Server {
             .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse().ok())
             .expect("VmRSS")
+    }
+
+    /// The log lines written so far and not yet read.
+    pub fn logged_so_far(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(logs) = self.logs.as_mut() {
+            while let Ok(line) = logs.try_recv() {
+                out.push(line);
+            }
+        }
+        out
     }
 }

@@ -140,7 +140,7 @@ impl TestApp {
             test_clock: true,
         };
         tweak(&mut settings);
-        let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>));
+        let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");
         Self { app, clock, statements, db }
     }
 

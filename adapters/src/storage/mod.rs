@@ -93,6 +93,9 @@ impl SeaOrmStore {
                 o.options([("lock_timeout", lock.as_str()), ("statement_timeout", statement.as_str())])
             });
         }
+        if !url.starts_with("sqlite:") {
+            probe_postgres(url, settings.connect_timeout).await?;
+        }
         let conn = Database::connect(opts).await?;
         Ok(Self { conn })
     }
@@ -100,6 +103,25 @@ impl SeaOrmStore {
     /// Errors: a migration failed.
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.conn, None).await
+    }
+
+    /// Ready to serve: the database answers and its applied migrations are
+    /// exactly the ones this binary knows. Read only (it never creates the
+    /// migrations table). Errors: a one-line reason.
+    pub async fn readiness(&self) -> Result<(), String> {
+        use cam_migration::seaql_migrations;
+        use sea_orm::EntityTrait;
+        let applied = seaql_migrations::Entity::find().all(&self.conn).await.map_err(|e| {
+            format!("the database does not answer or has no migrations: {}", e.to_string().replace('\n', " "))
+        })?;
+        let known: Vec<String> = Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+        let pending = known.iter().filter(|k| !applied.iter().any(|a| &a.version == *k)).count();
+        let unknown = applied.iter().filter(|a| !known.contains(&a.version)).count();
+        match (pending, unknown) {
+            (0, 0) => Ok(()),
+            (0, n) => Err(format!("the database has {n} migrations this binary does not know")),
+            (n, _) => Err(format!("{n} migrations are not applied yet")),
+        }
     }
 
     /// Whether no migration has run yet and nothing is stored.
@@ -167,6 +189,22 @@ impl UnitOfWork for SeaOrmRepository<DatabaseTransaction> {
     async fn commit(self: Box<Self>) -> Result<(), StorageError> {
         self.conn.commit().await.map_err(db)
     }
+}
+
+/// One direct connection before the pool is built: a pool that cannot
+/// connect only says that it timed out, this says why (refused, unknown
+/// host, wrong password, no such database). Errors: that cause.
+async fn probe_postgres(url: &str, timeout: Duration) -> Result<(), DbErr> {
+    use sea_orm::sqlx::{Connection, PgConnection};
+    let cause = match tokio::time::timeout(timeout, PgConnection::connect(url)).await {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            return Ok(());
+        }
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => format!("no answer within {timeout:?}"),
+    };
+    Err(DbErr::Conn(sea_orm::RuntimeErr::Internal(cause)))
 }
 
 /// Maps a database error to the port's error. The text stays in logs.
