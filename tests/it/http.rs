@@ -335,3 +335,13 @@ async fn the_clients_tab_fits_the_complexity_limit() {
     assert_ne!(error_codes(&r), vec!["QUERY_LIMIT_EXCEEDED"], "{r}");
     assert!(!r.to_string().contains("too complex"), "{r}");
 }
+
+#[tokio::test]
+async fn times_are_rfc3339_in_utc_with_milliseconds() {
+    // What a client's date parser expects: `2026-03-01T09:00:00.000Z`.
+    let t = TestApp::new().await;
+    let r = t.exec(&As::Anonymous, "{ now }", json!({})).await;
+    assert_eq!(r["data"]["now"], json!("2026-03-01T09:00:00.000Z"), "{r}");
+    let sdl = cam_api::graphql::sdl();
+    assert!(sdl.contains("scalar DateTime @specifiedBy(url: \"https://www.rfc-editor.org/rfc/rfc3339\")"), "{sdl}");
+}

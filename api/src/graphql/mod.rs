@@ -18,6 +18,7 @@ pub mod operator;
 pub mod order;
 pub mod permission;
 pub mod relationship;
+pub mod scalars;
 pub mod user;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -102,5 +103,7 @@ pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> 
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish().sdl()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

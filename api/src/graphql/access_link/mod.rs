@@ -25,14 +25,14 @@ impl AccessLink {
         let w = load(ctx, self.0.worker_id).await?.ok_or_else(|| internal(ctx, &"link without its worker"))?;
         Ok(Worker(w))
     }
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> crate::graphql::scalars::DateTime {
+        self.0.created_at.into()
     }
-    async fn expires_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.expires_at
+    async fn expires_at(&self) -> crate::graphql::scalars::DateTime {
+        self.0.expires_at.into()
     }
-    async fn revoked_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.revoked_at.map(Into::into)
     }
     async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<PartnerClient>> {
         let approvals = storage(ctx, super::cam(ctx)?.store.approvals_of(self.0.id).await)?;
@@ -53,7 +53,7 @@ pub struct AccessLinkPreview {
     pub partner_tier: PartnerTier,
     pub worker_name: String,
     pub worker_email: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: crate::graphql::scalars::DateTime,
     /// Null when the link can be approved; otherwise LINK_EXPIRED or LINK_REVOKED.
     pub problem: Option<UserErrorCode>,
 }

@@ -22,7 +22,7 @@ impl AccessLinkQuery {
             partner_tier: p.partner_tier.into(),
             worker_name: p.worker_name,
             worker_email: p.worker_email,
-            expires_at: p.expires_at,
+            expires_at: p.expires_at.into(),
             problem: p.problem.map(|x| x.code().into()),
         }))
     }

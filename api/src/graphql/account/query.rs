@@ -39,7 +39,7 @@ impl AccountQuery {
     }
 
     /// The server's current time (the test clock's, in test-clock mode).
-    async fn now(&self, ctx: &Context<'_>) -> Result<chrono::DateTime<chrono::Utc>> {
-        Ok(cam(ctx)?.now())
+    async fn now(&self, ctx: &Context<'_>) -> Result<crate::graphql::scalars::DateTime> {
+        Ok(cam(ctx)?.now().into())
     }
 }

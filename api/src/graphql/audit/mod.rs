@@ -13,8 +13,8 @@ impl AuditEvent {
     pub async fn id(&self) -> ID {
         encode(Kind::AuditEvent, self.0.id.get())
     }
-    async fn at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.at
+    async fn at(&self) -> crate::graphql::scalars::DateTime {
+        self.0.at.into()
     }
     /// Null when the operator acted.
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {

@@ -130,8 +130,8 @@ impl Membership {
     async fn managed_credit(&self) -> bool {
         self.0.managed_credit
     }
-    async fn created_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> crate::graphql::scalars::DateTime {
+        self.0.created_at.into()
     }
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {

@@ -10,8 +10,8 @@ pub struct OutboxEmail {
     pub to: String,
     pub subject: String,
     pub body: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: crate::graphql::scalars::DateTime,
+    pub sent_at: Option<crate::graphql::scalars::DateTime>,
 }
 
 #[derive(Default)]
@@ -34,8 +34,8 @@ impl NotifyQuery {
                 to: e.to,
                 subject: e.subject,
                 body: e.body,
-                created_at: e.created_at,
-                sent_at: e.sent_at,
+                created_at: e.created_at.into(),
+                sent_at: e.sent_at.map(Into::into),
             })
             .collect())
     }

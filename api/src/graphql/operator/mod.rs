@@ -106,11 +106,11 @@ pub struct RecordPartnerActivityPayload {
 
 #[derive(InputObject)]
 pub struct SetTestClockInput {
-    pub now: chrono::DateTime<chrono::Utc>,
+    pub now: crate::graphql::scalars::DateTime,
 }
 #[derive(SimpleObject, Default)]
 pub struct SetTestClockPayload {
-    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    pub now: Option<crate::graphql::scalars::DateTime>,
     pub user_errors: Vec<UserError>,
 }
 
@@ -242,8 +242,8 @@ impl OperatorMutation {
 
     async fn set_test_clock(&self, ctx: &Context<'_>, input: SetTestClockInput) -> Result<SetTestClockPayload> {
         let p = principal(ctx)?;
-        Ok(match split(ctx, cam(ctx)?.set_test_clock(p, input.now))? {
-            Ok(now) => SetTestClockPayload { now: Some(now), user_errors: vec![] },
+        Ok(match split(ctx, cam(ctx)?.set_test_clock(p, input.now.0))? {
+            Ok(now) => SetTestClockPayload { now: Some(now.into()), user_errors: vec![] },
             Err(user_errors) => SetTestClockPayload { now: None, user_errors },
         })
     }

@@ -71,15 +71,15 @@ impl PartnerClient {
         let now = cam(ctx)?.now();
         Ok(self.rel.status(&self.stats(ctx).await?, now).into())
     }
-    async fn started_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.rel.started_at
+    async fn started_at(&self) -> crate::graphql::scalars::DateTime {
+        self.rel.started_at.into()
     }
-    async fn last_qualifying_activity_at(&self) -> chrono::DateTime<chrono::Utc> {
-        self.rel.last_activity_at
+    async fn last_qualifying_activity_at(&self) -> crate::graphql::scalars::DateTime {
+        self.rel.last_activity_at.into()
     }
     /// Set while ENDING or ENDED (R27).
-    async fn ends_at(&self, ctx: &Context<'_>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-        Ok(self.rel.visible_ends_at(&self.stats(ctx).await?))
+    async fn ends_at(&self, ctx: &Context<'_>) -> Result<Option<crate::graphql::scalars::DateTime>> {
+        Ok(self.rel.visible_ends_at(&self.stats(ctx).await?).map(Into::into))
     }
     async fn active_partner_user_count(&self, ctx: &Context<'_>) -> Result<i32> {
         Ok(self.stats(ctx).await?.active() as i32)
