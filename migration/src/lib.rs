@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_schema;
 mod m20261125_000001_one_live_access_link_per_worker;
+mod m20261125_000002_page_indexes;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261125_000001_one_live_access_link_per_worker::Migration),
+            Box::new(m20261125_000002_page_indexes::Migration),
         ]
     }
 }

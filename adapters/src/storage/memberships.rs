@@ -12,10 +12,11 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    QuerySelect, QueryTrait, Select, Set,
 };
 
-use super::entities::{membership, user};
+use super::entities::{membership, relationship, user};
+use super::window::{first_per_parent, pages};
 use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
 
 fn filter_condition(f: &MemberFilter) -> Condition {
@@ -65,6 +66,47 @@ impl<C: Conn> SeaOrmRepository<C> {
 struct AccountCount {
     account_id: i64,
     n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct UserCount {
+    user_id: i64,
+    n: i64,
+}
+
+/// A worker's memberships in the accounts its partner manages: a correlated
+/// probe of `managed_relationships (partner_id, client_id)` per membership.
+fn in_clients_of(partner: AccountId) -> sea_orm::sea_query::SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(relationship::Entity)
+            .and_where(Expr::col((relationship::Entity, relationship::Column::PartnerId)).eq(partner.get()))
+            .and_where(
+                Expr::col((relationship::Entity, relationship::Column::ClientId))
+                    .equals((membership::Entity, membership::Column::AccountId)),
+            )
+            .to_owned(),
+    )
+}
+
+impl<C: Conn> SeaOrmRepository<C> {
+    /// Runs `first_per_parent` over a filtered select of memberships.
+    async fn windowed_memberships(
+        &self,
+        select: Select<membership::Entity>,
+        partition: &[&str],
+        page: PageRequest,
+    ) -> Result<Vec<Membership>, StorageError> {
+        let mut select = select;
+        if let Some(after) = page.after {
+            select = select.filter(membership::Column::Id.gt(after));
+        }
+        let q = first_per_parent(select.into_query(), partition, page.first);
+        let stmt = self.conn.get_database_backend().build(&q);
+        let rows = membership::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
+        convert::all(rows, convert::membership)
+    }
 }
 
 #[async_trait]
@@ -257,5 +299,69 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             select = select.filter(membership::Column::UserId.in_subquery(users));
         }
         self.page_of(select, page).await
+    }
+
+    async fn members_page_per_account(
+        &self,
+        accounts: &[AccountId],
+        filter: &MemberFilter,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<AccountId, Page<Membership>>, StorageError> {
+        if accounts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let select = membership::Entity::find()
+            .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
+            .filter(filter_condition(filter));
+        let totals = if with_total {
+            let rows = select
+                .clone()
+                .select_only()
+                .column(membership::Column::AccountId)
+                .column_as(membership::Column::Id.count(), "n")
+                .group_by(membership::Column::AccountId)
+                .into_model::<AccountCount>()
+                .all(&self.conn)
+                .await
+                .map_err(db)?;
+            rows.into_iter().map(|r| (AccountId::new(r.account_id), r.n.max(0) as u64)).collect()
+        } else {
+            HashMap::new()
+        };
+        let rows = self.windowed_memberships(select, &["account_id"], page).await?;
+        Ok(pages(accounts, rows, |m| m.account_id, page, &totals))
+    }
+
+    async fn client_memberships_page_per_user(
+        &self,
+        partner: AccountId,
+        users: &[UserId],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<UserId, Page<Membership>>, StorageError> {
+        if users.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let select = membership::Entity::find()
+            .filter(membership::Column::UserId.is_in(users.iter().map(|u| u.get())))
+            .filter(in_clients_of(partner));
+        let totals = if with_total {
+            let rows = select
+                .clone()
+                .select_only()
+                .column(membership::Column::UserId)
+                .column_as(membership::Column::Id.count(), "n")
+                .group_by(membership::Column::UserId)
+                .into_model::<UserCount>()
+                .all(&self.conn)
+                .await
+                .map_err(db)?;
+            rows.into_iter().map(|r| (UserId::new(r.user_id), r.n.max(0) as u64)).collect()
+        } else {
+            HashMap::new()
+        };
+        let rows = self.windowed_memberships(select, &["user_id"], page).await?;
+        Ok(pages(users, rows, |m| m.user_id, page, &totals))
     }
 }

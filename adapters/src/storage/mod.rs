@@ -12,7 +12,9 @@ mod memberships;
 mod outbox;
 mod permission_sets;
 mod relationships;
+mod sql;
 mod users;
+mod window;
 
 use std::time::Duration;
 

@@ -30,6 +30,15 @@ pub trait AssetRepository: Send + Sync {
     ) -> Result<Page<Asset>, StorageError>;
     /// Everything these users own in these clients. Errors: `Other`.
     async fn assets_owned_by(&self, pairs: &[(AccountId, UserId)]) -> Result<Vec<Asset>, StorageError>;
+    /// The first page, in id order, of what each user owns in each client:
+    /// at most `page.first + 1` rows per pair, totals only when
+    /// `with_total`. Errors: `Other`.
+    async fn assets_page_per_owner(
+        &self,
+        pairs: &[(AccountId, UserId)],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<(AccountId, UserId), Page<Asset>>, StorageError>;
     /// Gives a user's assets in a client to another user, or to nobody;
     /// returns how many moved. Never deletes (R25). Errors: `Other`.
     async fn reassign_assets(&self, client: AccountId, from: UserId, to: Option<UserId>) -> Result<u64, StorageError>;

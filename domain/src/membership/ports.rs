@@ -65,4 +65,27 @@ pub trait MembershipRepository: Send + Sync {
         filter: &WorkerFilter,
         page: PageRequest,
     ) -> Result<Page<Membership>, StorageError>;
+    /// The first page of members of each of these accounts matching the
+    /// filter, in id order, for batch loading of nested lists: one statement
+    /// that reads at most `page.first + 1` rows per account, and one more
+    /// for the totals only when `with_total` (else they are 0). Every
+    /// account asked for has a page, maybe empty. Errors: `Other`.
+    async fn members_page_per_account(
+        &self,
+        accounts: &[AccountId],
+        filter: &MemberFilter,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<AccountId, Page<Membership>>, StorageError>;
+    /// The first page, in id order, of each user's memberships in the client
+    /// accounts `partner` has a managed relationship with (a worker's
+    /// `clientMemberships`): at most `page.first + 1` rows per user, totals
+    /// only when `with_total`. Errors: `Other`.
+    async fn client_memberships_page_per_user(
+        &self,
+        partner: AccountId,
+        users: &[UserId],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<UserId, Page<Membership>>, StorageError>;
 }
