@@ -13,6 +13,7 @@ mod hostile;
 mod http;
 mod migration;
 mod offboarding;
+mod page_cost;
 mod partner_users;
 mod permission_sets;
 mod pool;
