@@ -5,15 +5,17 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use cam_domain::asset::model::{Asset, AssetKind};
 use cam_domain::asset::ports::AssetRepository;
+use cam_domain::membership::model::PartnerUserSelection;
 use cam_domain::{AccountId, AssetId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Set,
 };
 
-use super::entities::asset;
+use super::entities::{asset, membership};
+use super::memberships::selected;
 use super::window::{first_per_parent, pages};
 use super::{convert, db, Conn, SeaOrmRepository};
 
@@ -22,6 +24,25 @@ struct OwnerCount {
     client_id: i64,
     owner_id: Option<i64>,
     n: i64,
+}
+
+/// Assets whose owner holds a selected membership in the asset's client.
+fn of_selected(sel: &PartnerUserSelection) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(membership::Entity)
+            .cond_where(selected(sel))
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::AccountId))
+                    .equals((asset::Entity, asset::Column::ClientId)),
+            )
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::UserId))
+                    .equals((asset::Entity, asset::Column::OwnerId)),
+            )
+            .to_owned(),
+    )
 }
 
 /// Assets of these (client, owner) pairs.
@@ -141,6 +162,38 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
         let rows = asset::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
         let rows = convert::all(rows, convert::asset)?;
         Ok(pages(pairs, rows, |a| (a.client_id, a.owner_id.unwrap_or(UserId::new(0))), page, &totals))
+    }
+
+    async fn asset_counts_of_selected(
+        &self,
+        sel: &PartnerUserSelection,
+    ) -> Result<HashMap<(AccountId, UserId), u64>, StorageError> {
+        let rows = asset::Entity::find()
+            .select_only()
+            .column(asset::Column::ClientId)
+            .column(asset::Column::OwnerId)
+            .column_as(asset::Column::Id.count(), "n")
+            .filter(of_selected(sel))
+            .group_by(asset::Column::ClientId)
+            .group_by(asset::Column::OwnerId)
+            .into_model::<OwnerCount>()
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some(((AccountId::new(r.client_id), UserId::new(r.owner_id?)), r.n.max(0) as u64)))
+            .collect())
+    }
+
+    async fn unassign_assets_of_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+        let res = asset::Entity::update_many()
+            .col_expr(asset::Column::OwnerId, Expr::value(Option::<i64>::None))
+            .filter(of_selected(sel))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(res.rows_affected)
     }
 
     async fn reassign_assets(&self, client: AccountId, from: UserId, to: Option<UserId>) -> Result<u64, StorageError> {

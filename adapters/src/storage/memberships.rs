@@ -4,18 +4,18 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use cam_domain::membership::model::{
-    MemberFilter, MemberStatus, Membership, NewMembership, Role, WorkerFilter, WorkerKind,
+    MemberFilter, MemberStatus, Membership, NewMembership, PartnerUserSelection, Role, WorkerFilter, WorkerKind,
 };
 use cam_domain::membership::ports::MembershipRepository;
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, Func, LockType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select, Set,
 };
 
-use super::entities::{membership, relationship, user};
+use super::entities::{account, membership, relationship, user};
 use super::window::{first_per_parent, pages};
 use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
 
@@ -88,6 +88,22 @@ fn in_clients_of(partner: AccountId) -> sea_orm::sea_query::SimpleExpr {
             )
             .to_owned(),
     )
+}
+
+/// The selected partner users, with columns qualified by the table so that
+/// the condition also works inside a subquery of another table.
+pub(crate) fn selected(sel: &PartnerUserSelection) -> Condition {
+    let col = |c: membership::Column| Expr::col((membership::Entity, c));
+    let mut c = Condition::all()
+        .add(col(membership::Column::PartnerId).eq(sel.partner.get()))
+        .add(col(membership::Column::WorkerKind).is_null());
+    if let Some(u) = sel.user {
+        c = c.add(col(membership::Column::UserId).eq(u.get()));
+    }
+    if let Some(clients) = &sel.clients {
+        c = c.add(col(membership::Column::AccountId).is_in(clients.iter().map(|a| a.get())));
+    }
+    c
 }
 
 impl<C: Conn> SeaOrmRepository<C> {
@@ -363,5 +379,50 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         };
         let rows = self.windowed_memberships(select, &["user_id"], page).await?;
         Ok(pages(users, rows, |m| m.user_id, page, &totals))
+    }
+
+    async fn lock_accounts_of(&self, sel: &PartnerUserSelection, also: Option<AccountId>) -> Result<(), StorageError> {
+        let backend = self.conn.get_database_backend();
+        if backend != sea_orm::DatabaseBackend::Postgres {
+            // SQLite: the transaction holds the write lock since `begin`.
+            return Ok(());
+        }
+        let mut accounts = Query::select();
+        accounts
+            .column((membership::Entity, membership::Column::AccountId))
+            .from(membership::Entity)
+            .cond_where(selected(sel));
+        let id = || Expr::col((account::Entity, account::Column::Id));
+        let mut which = Condition::any().add(id().in_subquery(accounts));
+        if let Some(a) = also {
+            which = which.add(id().eq(a.get()));
+        }
+        // Rows are locked as they leave the sort: in ascending id order, the
+        // order every other locker uses, so two requests cannot deadlock.
+        let mut q = Query::select();
+        q.column(account::Column::Id)
+            .from(account::Entity)
+            .cond_where(which)
+            .order_by(account::Column::Id, Order::Asc)
+            .lock(LockType::NoKeyUpdate);
+        self.conn.execute(backend.build(&q)).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+        let res = membership::Entity::update_many()
+            .col_expr(membership::Column::Status, Expr::value(MemberStatus::Deactivated.as_str()))
+            .col_expr(membership::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(selected(sel))
+            .filter(membership::Column::Status.eq(MemberStatus::Active.as_str()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(res.rows_affected)
+    }
+
+    async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+        let res = membership::Entity::delete_many().filter(selected(sel)).exec(&self.conn).await.map_err(db)?;
+        Ok(res.rows_affected)
     }
 }

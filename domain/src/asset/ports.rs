@@ -8,6 +8,7 @@ use super::model::{Asset, AssetKind};
 use crate::common::error::StorageError;
 use crate::common::ids::{AccountId, AssetId, UserId};
 use crate::common::page::{Page, PageRequest};
+use crate::membership::model::PartnerUserSelection;
 
 #[async_trait]
 pub trait AssetRepository: Send + Sync {
@@ -39,6 +40,16 @@ pub trait AssetRepository: Send + Sync {
         page: PageRequest,
         with_total: bool,
     ) -> Result<HashMap<(AccountId, UserId), Page<Asset>>, StorageError>;
+    /// What each selected membership's user owns in its client, counted in
+    /// one statement (pairs that own nothing are absent). Errors: `Other`.
+    async fn asset_counts_of_selected(
+        &self,
+        sel: &PartnerUserSelection,
+    ) -> Result<HashMap<(AccountId, UserId), u64>, StorageError>;
+    /// Leaves every asset of the selected memberships' users in their
+    /// clients without an owner, in one statement; returns how many. Never
+    /// deletes (R25). Errors: `Other`.
+    async fn unassign_assets_of_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
     /// Gives a user's assets in a client to another user, or to nobody;
     /// returns how many moved. Never deletes (R25). Errors: `Other`.
     async fn reassign_assets(&self, client: AccountId, from: UserId, to: Option<UserId>) -> Result<u64, StorageError>;

@@ -10,6 +10,9 @@ use crate::common::page::{Page, PageRequest};
 pub trait AuditRepository: Send + Sync {
     /// Errors: `Other`.
     async fn record(&self, event: NewAuditEvent) -> Result<(), StorageError>;
+    /// Records events in one statement, in the given order, whatever their
+    /// number. Errors: `Other`.
+    async fn record_many(&self, events: Vec<NewAuditEvent>) -> Result<(), StorageError>;
     /// Newest first; cursors are the event ids. Errors: `Other`.
     async fn list_audit(&self, scope: AuditScope, page: PageRequest) -> Result<Page<AuditEvent>, StorageError>;
 }

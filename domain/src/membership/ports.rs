@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 
-use super::model::{MemberFilter, Membership, NewMembership, WorkerFilter, WorkerKind};
+use super::model::{MemberFilter, Membership, NewMembership, PartnerUserSelection, WorkerFilter, WorkerKind};
 use crate::common::error::StorageError;
 use crate::common::ids::{AccountId, MembershipId, UserId};
 use crate::common::page::{Page, PageRequest};
@@ -88,4 +88,16 @@ pub trait MembershipRepository: Send + Sync {
         page: PageRequest,
         with_total: bool,
     ) -> Result<HashMap<UserId, Page<Membership>>, StorageError>;
+    /// Locks, in one statement and in ascending id order, the client
+    /// accounts of the selected memberships and `also` (PostgreSQL: `FOR NO
+    /// KEY UPDATE`; SQLite holds its write lock from `begin`), as
+    /// `AccountRepository::lock_account` does one at a time. Errors: `Other`.
+    async fn lock_accounts_of(&self, sel: &PartnerUserSelection, also: Option<AccountId>) -> Result<(), StorageError>;
+    /// Deactivates every active selected membership in one statement;
+    /// returns how many changed. Call with their accounts locked.
+    /// Errors: `Other`.
+    async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
+    /// Deletes every selected membership in one statement; returns how many.
+    /// Call with their accounts locked. Errors: `Other`.
+    async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
 }
