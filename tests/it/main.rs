@@ -5,6 +5,7 @@
 mod access_link;
 mod audit;
 mod auth;
+mod bulk;
 mod client_users;
 mod concurrency;
 mod domains;
