@@ -213,3 +213,63 @@ async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_on
     let without_total = t.statement_count() - before;
     assert_eq!(with_total, without_total + 1, "totalCount costs one statement, and only when asked");
 }
+
+#[tokio::test]
+async fn the_employees_tab_members_and_audit_logs_count_their_total_only_when_asked() {
+    // R1, R32: totalCount is right when asked, and costs one statement only then.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let client = t
+        .ok(
+            &boss,
+            "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{ client{ id } } } } } }",
+            json!({"id": partner}),
+        )
+        .await["partnerAccount"]["clients"]["edges"][0]["node"]["client"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let partner_events = t
+        .rows("SELECT COUNT(*) AS n FROM audit_events WHERE partner_id = (SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')")
+        .await[0]
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert!(partner_events > 0);
+    let lists = [
+        (
+            "query($id: ID!){ partnerAccount(id:$id){ employees(first: 5){ TOTAL edges{ node{ id } } } } }",
+            &partner,
+            &boss,
+            json!(1),
+        ),
+        (
+            "query($id: ID!){ partnerAccount(id:$id){ auditLog(first: 5){ TOTAL edges{ node{ id } } } } }",
+            &partner,
+            &boss,
+            json!(partner_events),
+        ),
+        (
+            "query($id: ID!){ clientAccount(id:$id){ members(first: 5){ TOTAL edges{ node{ id } } } } }",
+            &client,
+            &As::Operator,
+            json!(1 + PARTNER_USERS),
+        ),
+    ];
+    for (q, id, who, total) in lists {
+        let cost = |with: bool| {
+            let q = q.replace("TOTAL", if with { "totalCount" } else { "" });
+            let (t, id, who) = (&t, id.clone(), who.clone());
+            async move {
+                let before = t.statement_count();
+                let d = t.ok(&who, &q, json!({"id": id})).await;
+                (t.statement_count() - before, d)
+            }
+        };
+        let (with, d) = cost(true).await;
+        let (without, _) = cost(false).await;
+        let conn =
+            d.as_object().unwrap().values().next().unwrap().as_object().unwrap().values().next().unwrap().clone();
+        assert_eq!(conn["totalCount"], total, "{q}");
+        assert_eq!(with, without + 1, "{q}: totalCount costs one statement, and only when asked");
+    }
+}

@@ -86,12 +86,17 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
         Ok(())
     }
 
-    async fn list_audit(&self, scope: AuditScope, page: PageRequest) -> Result<Page<AuditEvent>, StorageError> {
+    async fn list_audit(
+        &self,
+        scope: AuditScope,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<Page<AuditEvent>, StorageError> {
         let select = match scope {
             AuditScope::Client(c) => audit_event::Entity::find().filter(audit_event::Column::AccountId.eq(c.get())),
             AuditScope::Partner(p) => audit_event::Entity::find().filter(audit_event::Column::PartnerId.eq(p.get())),
         };
-        let total = select.clone().count(&self.conn).await.map_err(db)?;
+        let total = if with_total { select.clone().count(&self.conn).await.map_err(db)? } else { 0 };
         let mut q = select.order_by_desc(audit_event::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(audit_event::Column::Id.lt(after));

@@ -38,14 +38,15 @@ fn filter_condition(f: &MemberFilter) -> Condition {
 
 impl<C: Conn> SeaOrmRepository<C> {
     /// Runs a keyset page over an id-ordered select: one query for the page
-    /// (one row more than asked, to know if there is a next page) and one
-    /// for the total.
+    /// (one row more than asked, to know if there is a next page) and, when
+    /// asked, one for the total.
     async fn page_of(
         &self,
         select: Select<membership::Entity>,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
-        let total = select.clone().count(&self.conn).await.map_err(db)?;
+        let total = if with_total { select.clone().count(&self.conn).await.map_err(db)? } else { 0 };
         let mut q = select.order_by_asc(membership::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(membership::Column::Id.gt(after));
@@ -234,11 +235,12 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         account: AccountId,
         filter: &MemberFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
         let select = membership::Entity::find()
             .filter(membership::Column::AccountId.eq(account.get()))
             .filter(filter_condition(filter));
-        self.page_of(select, page).await
+        self.page_of(select, page, with_total).await
     }
 
     async fn members_of_accounts(
@@ -291,6 +293,7 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         kind: WorkerKind,
         filter: &WorkerFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
         let mut select = membership::Entity::find()
             .filter(membership::Column::AccountId.eq(partner.get()))
@@ -314,7 +317,7 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             );
             select = select.filter(membership::Column::UserId.in_subquery(users));
         }
-        self.page_of(select, page).await
+        self.page_of(select, page, with_total).await
     }
 
     async fn members_page_per_account(

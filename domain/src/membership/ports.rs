@@ -35,12 +35,14 @@ pub trait MembershipRepository: Send + Sync {
         accounts: &[AccountId],
         users: &[UserId],
     ) -> Result<Vec<Membership>, StorageError>;
-    /// A page of an account's members. Errors: `Other`.
+    /// A page of an account's members; the total (one more statement) only
+    /// when `with_total`, else 0. Errors: `Other`.
     async fn list_members(
         &self,
         account: AccountId,
         filter: &MemberFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError>;
     /// Every member of these accounts matching the filter, in id order, for
     /// batch loading. Errors: `Other`.
@@ -57,13 +59,15 @@ pub trait MembershipRepository: Send + Sync {
         accounts: &[AccountId],
     ) -> Result<HashMap<AccountId, u64>, StorageError>;
     /// A page of a partner's workers of one kind; the search looks at name
-    /// and email. Errors: `Other`.
+    /// and email. The total only when `with_total`, else 0.
+    /// Errors: `Other`.
     async fn list_workers(
         &self,
         partner: AccountId,
         kind: WorkerKind,
         filter: &WorkerFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError>;
     /// The first page of members of each of these accounts matching the
     /// filter, in id order, for batch loading of nested lists: one statement

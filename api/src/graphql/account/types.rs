@@ -79,7 +79,8 @@ async fn audit_log(
 ) -> Result<Conn<AuditEvent>> {
     let page = page_request(first, after)?;
     let p = principal(ctx)?;
-    let rows = query(ctx, cam(ctx)?.audit_log(p, scope, page).await)?;
+    let with_total = ctx.look_ahead().field("totalCount").exists();
+    let rows = query(ctx, cam(ctx)?.audit_log(p, scope, page, with_total).await)?;
     Ok(connection(rows, |e| e.id.get(), AuditEvent))
 }
 
@@ -110,7 +111,8 @@ impl PartnerAccount {
         let filter = filter.unwrap_or_default();
         check_search(&filter.search)?;
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page).await)?;
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page, with_total).await)?;
         prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
     }
@@ -237,7 +239,8 @@ impl ClientAccount {
             partner_id: None,
         };
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page).await)?;
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page, with_total).await)?;
         prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
