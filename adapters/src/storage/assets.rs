@@ -157,8 +157,16 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
         if let Some(after) = page.after {
             windowed = windowed.filter(asset::Column::Id.gt(after));
         }
-        let q = first_per_parent(windowed.into_query(), &["client_id", "owner_id"], page.first);
-        let stmt = self.conn.get_database_backend().build(&q);
+        let parents: Vec<Vec<i64>> = pairs.iter().map(|(c, o)| vec![c.get(), o.get()]).collect();
+        let backend = self.conn.get_database_backend();
+        let stmt = first_per_parent(
+            backend,
+            "assets",
+            windowed.into_query(),
+            &["client_id", "owner_id"],
+            &parents,
+            page.first,
+        );
         let rows = asset::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
         let rows = convert::all(rows, convert::asset)?;
         Ok(pages(pairs, rows, |a| (a.client_id, a.owner_id.unwrap_or(UserId::new(0))), page, &totals))

@@ -112,15 +112,17 @@ impl<C: Conn> SeaOrmRepository<C> {
     async fn windowed_memberships(
         &self,
         select: Select<membership::Entity>,
-        partition: &[&str],
+        partition: &str,
+        parents: &[i64],
         page: PageRequest,
     ) -> Result<Vec<Membership>, StorageError> {
         let mut select = select;
         if let Some(after) = page.after {
             select = select.filter(membership::Column::Id.gt(after));
         }
-        let q = first_per_parent(select.into_query(), partition, page.first);
-        let stmt = self.conn.get_database_backend().build(&q);
+        let parents: Vec<Vec<i64>> = parents.iter().map(|p| vec![*p]).collect();
+        let backend = self.conn.get_database_backend();
+        let stmt = first_per_parent(backend, "memberships", select.into_query(), &[partition], &parents, page.first);
         let rows = membership::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
         convert::all(rows, convert::membership)
     }
@@ -348,7 +350,8 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         } else {
             HashMap::new()
         };
-        let rows = self.windowed_memberships(select, &["account_id"], page).await?;
+        let ids: Vec<i64> = accounts.iter().map(|a| a.get()).collect();
+        let rows = self.windowed_memberships(select, "account_id", &ids, page).await?;
         Ok(pages(accounts, rows, |m| m.account_id, page, &totals))
     }
 
@@ -380,7 +383,8 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         } else {
             HashMap::new()
         };
-        let rows = self.windowed_memberships(select, &["user_id"], page).await?;
+        let ids: Vec<i64> = users.iter().map(|u| u.get()).collect();
+        let rows = self.windowed_memberships(select, "user_id", &ids, page).await?;
         Ok(pages(users, rows, |m| m.user_id, page, &totals))
     }
 

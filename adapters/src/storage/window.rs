@@ -1,30 +1,70 @@
 //! Nested connections, paged per parent in one statement: the first
-//! `first + 1` children of each parent through `ROW_NUMBER() OVER
-//! (PARTITION BY parent ORDER BY id)`, which PostgreSQL and SQLite both
-//! have, instead of every child of every parent.
+//! `first + 1` children of each parent, instead of every child of every
+//! parent.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 use cam_domain::{Page, PageRequest};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, Order, Query, SelectStatement};
+use sea_orm::{DatabaseBackend, Statement, Value};
 
-/// Wraps `inner` (a filtered select of one table that includes its `id` and
-/// the `partition` columns) so that it yields at most `first + 1` rows per
-/// partition, ordered by partition then id.
-pub(crate) fn first_per_parent(mut inner: SelectStatement, partition: &[&str], first: u32) -> SelectStatement {
+/// At most `first + 1` rows of `inner` per parent, ordered by parent then
+/// id. `inner` is a filtered select of `table` that includes its `id` and
+/// the `partition` columns; `parents` holds one value per partition column
+/// for each parent asked for.
+///
+/// PostgreSQL: one `LATERAL` subquery per parent with `ORDER BY id LIMIT n`
+/// (n = first + 1), which an index on (parent…, id) answers by reading only
+/// those rows; a window over the parents' children would sort all of them
+/// first (640 ms for a worker in 100,000 clients). SQLite has no `LATERAL`:
+/// there `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)` keeps the
+/// first n of each parent.
+pub(crate) fn first_per_parent(
+    backend: DatabaseBackend,
+    table: &str,
+    mut inner: SelectStatement,
+    partition: &[&str],
+    parents: &[Vec<i64>],
+    first: u32,
+) -> Statement {
+    let limit = i64::from(first) + 1;
+    if backend == DatabaseBackend::Postgres && !parents.is_empty() {
+        for p in partition {
+            inner.and_where(Expr::cust(format!("\"{table}\".\"{p}\" = p.\"{p}\"")));
+        }
+        inner.order_by(Alias::new("id"), Order::Asc).limit(limit as u64);
+        let built = backend.build(&inner);
+        let mut values = built.values.map(|v| v.0).unwrap_or_default();
+        let mut rows = Vec::new();
+        for parent in parents {
+            let mut cells = Vec::new();
+            for v in parent {
+                values.push(Value::BigInt(Some(*v)));
+                cells.push(format!("${}", values.len()));
+            }
+            rows.push(format!("({})", cells.join(", ")));
+        }
+        let cols: Vec<String> = partition.iter().map(|p| format!("\"{p}\"")).collect();
+        let order: Vec<String> = partition.iter().map(|p| format!("t.\"{p}\"")).collect();
+        let sql = format!(
+            "SELECT t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\"",
+            rows.join(", "),
+            cols.join(", "),
+            built.sql,
+            order.join(", ")
+        );
+        return Statement::from_sql_and_values(backend, sql, values);
+    }
     let by = partition.join(", ");
     inner.expr_as(Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {by} ORDER BY id)")), Alias::new("rn"));
     let mut outer = Query::select();
-    outer
-        .column(Asterisk)
-        .from_subquery(inner, Alias::new("t"))
-        .and_where(Expr::col(Alias::new("rn")).lte(i64::from(first) + 1));
+    outer.column(Asterisk).from_subquery(inner, Alias::new("t")).and_where(Expr::col(Alias::new("rn")).lte(limit));
     for p in partition {
         outer.order_by(Alias::new(*p), Order::Asc);
     }
     outer.order_by(Alias::new("id"), Order::Asc);
-    outer
+    backend.build(&outer)
 }
 
 /// Cuts rows (at most `first + 1` per parent, in order) into one page per
