@@ -133,10 +133,11 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
         if pairs.is_empty() {
             return Ok(HashMap::new());
         }
-        let select = asset::Entity::find().filter(owned_by(pairs));
+        let select = asset::Entity::find();
         let totals = if with_total {
             let rows = select
                 .clone()
+                .filter(owned_by(pairs))
                 .select_only()
                 .column(asset::Column::ClientId)
                 .column(asset::Column::OwnerId)

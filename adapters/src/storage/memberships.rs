@@ -332,12 +332,11 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         if accounts.is_empty() {
             return Ok(HashMap::new());
         }
-        let select = membership::Entity::find()
-            .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
-            .filter(filter_condition(filter));
+        let select = membership::Entity::find().filter(filter_condition(filter));
         let totals = if with_total {
             let rows = select
                 .clone()
+                .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
                 .select_only()
                 .column(membership::Column::AccountId)
                 .column_as(membership::Column::Id.count(), "n")
@@ -365,12 +364,11 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         if users.is_empty() {
             return Ok(HashMap::new());
         }
-        let select = membership::Entity::find()
-            .filter(membership::Column::UserId.is_in(users.iter().map(|u| u.get())))
-            .filter(in_clients_of(partner));
+        let select = membership::Entity::find().filter(in_clients_of(partner));
         let totals = if with_total {
             let rows = select
                 .clone()
+                .filter(membership::Column::UserId.is_in(users.iter().map(|u| u.get())))
                 .select_only()
                 .column(membership::Column::UserId)
                 .column_as(membership::Column::Id.count(), "n")
