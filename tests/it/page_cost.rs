@@ -273,3 +273,19 @@ async fn the_employees_tab_members_and_audit_logs_count_their_total_only_when_as
         assert_eq!(with, without + 1, "{q}: totalCount costs one statement, and only when asked");
     }
 }
+
+#[tokio::test]
+async fn an_invalid_nested_page_is_refused_at_its_own_field_and_the_page_still_shows() {
+    // Contract: first at most 100; the batch load of the Clients tab does
+    // not move the refusal up to the tab.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let q = "query($id: ID!){ partnerAccount(id:$id){ clients(first: 2){ edges{ node{ displayName
+        partnerUsers(first: 101){ totalCount } } } } } }";
+    let r = t.exec(&boss, q, json!({"id": partner})).await;
+    assert_eq!(error_codes(&r), vec!["INVALID_INPUT", "INVALID_INPUT"], "{r}");
+    let path = r["errors"][0]["path"].as_array().unwrap();
+    assert_eq!(path.last(), Some(&json!("partnerUsers")), "{r}");
+    let clients = &r["data"]["partnerAccount"]["clients"];
+    assert_eq!(names(clients, |n| &n["displayName"]), seeded_names(1..=2));
+}

@@ -161,7 +161,8 @@ impl PartnerAccount {
         // in one batch, then their users and sets in one batch each.
         let rels: Vec<_> = rows.items.iter().map(|r| &r.relationship).collect();
         for field in ctx.look_ahead().field("edges").field("node").field("partnerUsers").selection_fields() {
-            let keys = partner_users_keys(&field, &rels)?;
+            // Invalid arguments are the nested field's to report, at its path.
+            let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
             let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
             prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
         }
