@@ -6,6 +6,8 @@ pub use sea_orm_migration::seaql_migrations;
 
 mod m20261122_000001_create_schema;
 mod m20261125_000001_one_live_access_link_per_worker;
+mod m20261125_000002_page_indexes;
+mod m20261125_000003_memberships_user_id;
 
 pub struct Migrator;
 
@@ -15,6 +17,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_schema::Migration),
             Box::new(m20261125_000001_one_live_access_link_per_worker::Migration),
+            Box::new(m20261125_000002_page_indexes::Migration),
+            Box::new(m20261125_000003_memberships_user_id::Migration),
         ]
     }
 }

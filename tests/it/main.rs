@@ -5,6 +5,7 @@
 mod access_link;
 mod audit;
 mod auth;
+mod bulk;
 mod client_users;
 mod concurrency;
 mod domains;
@@ -14,6 +15,7 @@ mod http;
 mod migration;
 mod offboarding;
 mod operate;
+mod page_cost;
 mod partner_users;
 mod permission_sets;
 mod pool;

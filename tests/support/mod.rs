@@ -92,6 +92,9 @@ pub struct TestApp {
     pub app: App,
     pub clock: Arc<TestClock>,
     pub statements: Arc<AtomicUsize>,
+    /// The most values any one statement bound since the last
+    /// `take_largest_bind`.
+    pub largest_bind: Arc<AtomicUsize>,
     pub db: TestDb,
 }
 
@@ -127,9 +130,11 @@ impl TestApp {
     async fn on(db: TestDb, mut store: SeaOrmStore, tweak: impl FnOnce(&mut Settings)) -> Self {
         store.migrate().await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
-        let counter = statements.clone();
-        store.observe_statements(move |_| {
+        let largest_bind = Arc::new(AtomicUsize::new(0));
+        let (counter, largest) = (statements.clone(), largest_bind.clone());
+        store.observe_statements(move |_, values| {
             counter.fetch_add(1, Ordering::SeqCst);
+            largest.fetch_max(values, Ordering::SeqCst);
         });
         let clock = Arc::new(TestClock::new(t0()));
         let mut settings = Settings {
@@ -141,7 +146,7 @@ impl TestApp {
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");
-        Self { app, clock, statements, db }
+        Self { app, clock, statements, largest_bind, db }
     }
 
     /// Runs a GraphQL document as `who`; returns the whole response as JSON.
@@ -192,6 +197,18 @@ impl TestApp {
 
     pub fn statement_count(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
+    }
+
+    /// The most values one statement bound since the last call.
+    pub fn take_largest_bind(&self) -> usize {
+        self.largest_bind.swap(0, Ordering::SeqCst)
+    }
+
+    /// Runs SQL straight on the database (to seed many rows fast, or to
+    /// plant a row that cannot be read).
+    pub async fn execute(&self, sql: &str) {
+        use sea_orm::ConnectionTrait;
+        self.app.store.connection().execute_unprepared(sql).await.expect("execute");
     }
 
     /// Rows of a table, read straight from the database (for checks that

@@ -62,6 +62,21 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
         }
         Ok(())
     }
+
+    async fn lock_accounts(&self, ids: &[AccountId]) -> Result<(), StorageError> {
+        if ids.is_empty() || self.conn.get_database_backend() != DatabaseBackend::Postgres {
+            return Ok(());
+        }
+        // Rows are locked as they leave the sort: in ascending id order.
+        let mut q = Query::select();
+        q.column(account::Column::Id)
+            .from(account::Entity)
+            .and_where(account::Column::Id.is_in(ids.iter().map(|a| a.get())))
+            .order_by(account::Column::Id, sea_orm::sea_query::Order::Asc)
+            .lock(LockType::NoKeyUpdate);
+        self.conn.execute(self.conn.get_database_backend().build(&q)).await.map_err(db)?;
+        Ok(())
+    }
 }
 
 #[async_trait]

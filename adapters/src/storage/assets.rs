@@ -5,15 +5,56 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use cam_domain::asset::model::{Asset, AssetKind};
 use cam_domain::asset::ports::AssetRepository;
+use cam_domain::membership::model::PartnerUserSelection;
 use cam_domain::{AccountId, AssetId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 
-use super::entities::asset;
+use super::entities::{asset, membership};
+use super::memberships::selected;
+use super::window::{first_per_parent, pages};
 use super::{convert, db, Conn, SeaOrmRepository};
+
+#[derive(FromQueryResult)]
+struct OwnerCount {
+    client_id: i64,
+    owner_id: Option<i64>,
+    n: i64,
+}
+
+/// Assets whose owner holds a selected membership in the asset's client.
+fn of_selected(sel: &PartnerUserSelection) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(membership::Entity)
+            .cond_where(selected(sel))
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::AccountId))
+                    .equals((asset::Entity, asset::Column::ClientId)),
+            )
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::UserId))
+                    .equals((asset::Entity, asset::Column::OwnerId)),
+            )
+            .to_owned(),
+    )
+}
+
+/// Assets of these (client, owner) pairs.
+fn owned_by(pairs: &[(AccountId, UserId)]) -> Condition {
+    let mut any = Condition::any();
+    for (client, owner) in pairs {
+        any = any.add(
+            Condition::all().add(asset::Column::ClientId.eq(client.get())).add(asset::Column::OwnerId.eq(owner.get())),
+        );
+    }
+    any
+}
 
 #[async_trait]
 impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
@@ -74,17 +115,94 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
         if pairs.is_empty() {
             return Ok(Vec::new());
         }
-        let mut any = Condition::any();
-        for (client, owner) in pairs {
-            any = any.add(
-                Condition::all()
-                    .add(asset::Column::ClientId.eq(client.get()))
-                    .add(asset::Column::OwnerId.eq(owner.get())),
-            );
-        }
-        let rows =
-            asset::Entity::find().filter(any).order_by_asc(asset::Column::Id).all(&self.conn).await.map_err(db)?;
+        let rows = asset::Entity::find()
+            .filter(owned_by(pairs))
+            .order_by_asc(asset::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
         convert::all(rows, convert::asset)
+    }
+
+    async fn assets_page_per_owner(
+        &self,
+        pairs: &[(AccountId, UserId)],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<(AccountId, UserId), Page<Asset>>, StorageError> {
+        if pairs.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let select = asset::Entity::find();
+        let totals = if with_total {
+            let rows = select
+                .clone()
+                .filter(owned_by(pairs))
+                .select_only()
+                .column(asset::Column::ClientId)
+                .column(asset::Column::OwnerId)
+                .column_as(asset::Column::Id.count(), "n")
+                .group_by(asset::Column::ClientId)
+                .group_by(asset::Column::OwnerId)
+                .into_model::<OwnerCount>()
+                .all(&self.conn)
+                .await
+                .map_err(db)?;
+            rows.into_iter()
+                .filter_map(|r| Some(((AccountId::new(r.client_id), UserId::new(r.owner_id?)), r.n.max(0) as u64)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut windowed = select;
+        if let Some(after) = page.after {
+            windowed = windowed.filter(asset::Column::Id.gt(after));
+        }
+        let parents: Vec<Vec<i64>> = pairs.iter().map(|(c, o)| vec![c.get(), o.get()]).collect();
+        let backend = self.conn.get_database_backend();
+        let stmt = first_per_parent(
+            backend,
+            "assets",
+            windowed.into_query(),
+            &["client_id", "owner_id"],
+            &parents,
+            page.first,
+        );
+        let rows = asset::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
+        let rows = convert::all(rows, convert::asset)?;
+        Ok(pages(pairs, rows, |a| (a.client_id, a.owner_id.unwrap_or(UserId::new(0))), page, &totals))
+    }
+
+    async fn asset_counts_of_selected(
+        &self,
+        sel: &PartnerUserSelection,
+    ) -> Result<HashMap<(AccountId, UserId), u64>, StorageError> {
+        let rows = asset::Entity::find()
+            .select_only()
+            .column(asset::Column::ClientId)
+            .column(asset::Column::OwnerId)
+            .column_as(asset::Column::Id.count(), "n")
+            .filter(of_selected(sel))
+            .group_by(asset::Column::ClientId)
+            .group_by(asset::Column::OwnerId)
+            .into_model::<OwnerCount>()
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some(((AccountId::new(r.client_id), UserId::new(r.owner_id?)), r.n.max(0) as u64)))
+            .collect())
+    }
+
+    async fn unassign_assets_of_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+        let res = asset::Entity::update_many()
+            .col_expr(asset::Column::OwnerId, Expr::value(Option::<i64>::None))
+            .filter(of_selected(sel))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(res.rows_affected)
     }
 
     async fn reassign_assets(&self, client: AccountId, from: UserId, to: Option<UserId>) -> Result<u64, StorageError> {

@@ -4,9 +4,13 @@ use async_trait::async_trait;
 use cam_domain::audit::model::{AuditEvent, AuditScope, NewAuditEvent};
 use cam_domain::audit::ports::AuditRepository;
 use cam_domain::{Page, PageRequest, StorageError};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 
 use super::entities::audit_event;
+use super::sql::Sql;
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -29,12 +33,70 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
         Ok(())
     }
 
-    async fn list_audit(&self, scope: AuditScope, page: PageRequest) -> Result<Page<AuditEvent>, StorageError> {
+    async fn record_many(&self, events: Vec<NewAuditEvent>) -> Result<(), StorageError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        // One parameter however many events: the rows travel as one JSON
+        // array that the database unpacks (PostgreSQL refuses more than
+        // 65,535 parameters, and a multi-row VALUES binds 8 per event).
+        // Times are written as the driver writes them, so that SQLite's
+        // text comparisons keep working.
+        let rows: Vec<serde_json::Value> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                serde_json::json!({
+                    "i": i,
+                    "at": e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+                    "actor_id": e.actor_id.map(|u| u.get()),
+                    "action": e.action,
+                    "account_id": e.account_id.map(|a| a.get()),
+                    "partner_id": e.partner_id.map(|a| a.get()),
+                    "subject_id": e.subject_id.map(|u| u.get()),
+                    "before": e.before.map(|v| v.to_string()),
+                    "after": e.after.map(|v| v.to_string()),
+                })
+            })
+            .collect();
+        let backend = self.conn.get_database_backend();
+        let mut q = Sql::new(backend);
+        q.push("INSERT INTO audit_events (at, actor_id, action, account_id, partner_id, subject_id, before, after) ");
+        if backend == DatabaseBackend::Postgres {
+            q.push(
+                "SELECT x.at, x.actor_id, x.action, x.account_id, x.partner_id, x.subject_id, x.before, x.after \
+                 FROM json_to_recordset(",
+            )
+            .value(serde_json::Value::Array(rows).to_string())
+            .push(
+                "::json) AS x(i bigint, at timestamptz, actor_id bigint, action text, account_id bigint, \
+                 partner_id bigint, subject_id bigint, before text, after text) ORDER BY x.i",
+            );
+        } else {
+            q.push(
+                "SELECT json_extract(value, '$.at'), json_extract(value, '$.actor_id'), \
+                 json_extract(value, '$.action'), json_extract(value, '$.account_id'), \
+                 json_extract(value, '$.partner_id'), json_extract(value, '$.subject_id'), \
+                 json_extract(value, '$.before'), json_extract(value, '$.after') FROM json_each(",
+            )
+            .value(serde_json::Value::Array(rows).to_string())
+            .push(") ORDER BY CAST(key AS INTEGER)");
+        }
+        self.conn.execute(q.statement()).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn list_audit(
+        &self,
+        scope: AuditScope,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<Page<AuditEvent>, StorageError> {
         let select = match scope {
             AuditScope::Client(c) => audit_event::Entity::find().filter(audit_event::Column::AccountId.eq(c.get())),
             AuditScope::Partner(p) => audit_event::Entity::find().filter(audit_event::Column::PartnerId.eq(p.get())),
         };
-        let total = select.clone().count(&self.conn).await.map_err(db)?;
+        let total = if with_total { select.clone().count(&self.conn).await.map_err(db)? } else { 0 };
         let mut q = select.order_by_desc(audit_event::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(audit_event::Column::Id.lt(after));

@@ -4,18 +4,19 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use cam_domain::membership::model::{
-    MemberFilter, MemberStatus, Membership, NewMembership, Role, WorkerFilter, WorkerKind,
+    MemberFilter, MemberStatus, Membership, NewMembership, PartnerUserSelection, Role, WorkerFilter, WorkerKind,
 };
 use cam_domain::membership::ports::MembershipRepository;
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Func, Query};
+use sea_orm::sea_query::{Expr, Func, LockType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    QuerySelect, QueryTrait, Select, Set,
 };
 
-use super::entities::{membership, user};
+use super::entities::{account, membership, relationship, user};
+use super::window::{first_per_parent, pages};
 use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
 
 fn filter_condition(f: &MemberFilter) -> Condition {
@@ -37,14 +38,15 @@ fn filter_condition(f: &MemberFilter) -> Condition {
 
 impl<C: Conn> SeaOrmRepository<C> {
     /// Runs a keyset page over an id-ordered select: one query for the page
-    /// (one row more than asked, to know if there is a next page) and one
-    /// for the total.
+    /// (one row more than asked, to know if there is a next page) and, when
+    /// asked, one for the total.
     async fn page_of(
         &self,
         select: Select<membership::Entity>,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
-        let total = select.clone().count(&self.conn).await.map_err(db)?;
+        let total = if with_total { select.clone().count(&self.conn).await.map_err(db)? } else { 0 };
         let mut q = select.order_by_asc(membership::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(membership::Column::Id.gt(after));
@@ -65,6 +67,65 @@ impl<C: Conn> SeaOrmRepository<C> {
 struct AccountCount {
     account_id: i64,
     n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct UserCount {
+    user_id: i64,
+    n: i64,
+}
+
+/// A worker's memberships in the accounts its partner manages: a correlated
+/// probe of `managed_relationships (partner_id, client_id)` per membership.
+fn in_clients_of(partner: AccountId) -> sea_orm::sea_query::SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(relationship::Entity)
+            .and_where(Expr::col((relationship::Entity, relationship::Column::PartnerId)).eq(partner.get()))
+            .and_where(
+                Expr::col((relationship::Entity, relationship::Column::ClientId))
+                    .equals((membership::Entity, membership::Column::AccountId)),
+            )
+            .to_owned(),
+    )
+}
+
+/// The selected partner users, with columns qualified by the table so that
+/// the condition also works inside a subquery of another table.
+pub(crate) fn selected(sel: &PartnerUserSelection) -> Condition {
+    let col = |c: membership::Column| Expr::col((membership::Entity, c));
+    let mut c = Condition::all()
+        .add(col(membership::Column::PartnerId).eq(sel.partner.get()))
+        .add(col(membership::Column::WorkerKind).is_null());
+    if let Some(u) = sel.user {
+        c = c.add(col(membership::Column::UserId).eq(u.get()));
+    }
+    if let Some(clients) = &sel.clients {
+        c = c.add(col(membership::Column::AccountId).is_in(clients.iter().map(|a| a.get())));
+    }
+    c
+}
+
+impl<C: Conn> SeaOrmRepository<C> {
+    /// Runs `first_per_parent` over a filtered select of memberships.
+    async fn windowed_memberships(
+        &self,
+        select: Select<membership::Entity>,
+        partition: &str,
+        parents: &[i64],
+        page: PageRequest,
+    ) -> Result<Vec<Membership>, StorageError> {
+        let mut select = select;
+        if let Some(after) = page.after {
+            select = select.filter(membership::Column::Id.gt(after));
+        }
+        let parents: Vec<Vec<i64>> = parents.iter().map(|p| vec![*p]).collect();
+        let backend = self.conn.get_database_backend();
+        let stmt = first_per_parent(backend, "memberships", select.into_query(), &[partition], &parents, page.first);
+        let rows = membership::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
+        convert::all(rows, convert::membership)
+    }
 }
 
 #[async_trait]
@@ -176,11 +237,12 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         account: AccountId,
         filter: &MemberFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
         let select = membership::Entity::find()
             .filter(membership::Column::AccountId.eq(account.get()))
             .filter(filter_condition(filter));
-        self.page_of(select, page).await
+        self.page_of(select, page, with_total).await
     }
 
     async fn members_of_accounts(
@@ -233,6 +295,7 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         kind: WorkerKind,
         filter: &WorkerFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
         let mut select = membership::Entity::find()
             .filter(membership::Column::AccountId.eq(partner.get()))
@@ -256,6 +319,115 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             );
             select = select.filter(membership::Column::UserId.in_subquery(users));
         }
-        self.page_of(select, page).await
+        self.page_of(select, page, with_total).await
+    }
+
+    async fn members_page_per_account(
+        &self,
+        accounts: &[AccountId],
+        filter: &MemberFilter,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<AccountId, Page<Membership>>, StorageError> {
+        if accounts.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let select = membership::Entity::find().filter(filter_condition(filter));
+        let totals = if with_total {
+            let rows = select
+                .clone()
+                .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
+                .select_only()
+                .column(membership::Column::AccountId)
+                .column_as(membership::Column::Id.count(), "n")
+                .group_by(membership::Column::AccountId)
+                .into_model::<AccountCount>()
+                .all(&self.conn)
+                .await
+                .map_err(db)?;
+            rows.into_iter().map(|r| (AccountId::new(r.account_id), r.n.max(0) as u64)).collect()
+        } else {
+            HashMap::new()
+        };
+        let ids: Vec<i64> = accounts.iter().map(|a| a.get()).collect();
+        let rows = self.windowed_memberships(select, "account_id", &ids, page).await?;
+        Ok(pages(accounts, rows, |m| m.account_id, page, &totals))
+    }
+
+    async fn client_memberships_page_per_user(
+        &self,
+        partner: AccountId,
+        users: &[UserId],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<UserId, Page<Membership>>, StorageError> {
+        if users.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let select = membership::Entity::find().filter(in_clients_of(partner));
+        let totals = if with_total {
+            let rows = select
+                .clone()
+                .filter(membership::Column::UserId.is_in(users.iter().map(|u| u.get())))
+                .select_only()
+                .column(membership::Column::UserId)
+                .column_as(membership::Column::Id.count(), "n")
+                .group_by(membership::Column::UserId)
+                .into_model::<UserCount>()
+                .all(&self.conn)
+                .await
+                .map_err(db)?;
+            rows.into_iter().map(|r| (UserId::new(r.user_id), r.n.max(0) as u64)).collect()
+        } else {
+            HashMap::new()
+        };
+        let ids: Vec<i64> = users.iter().map(|u| u.get()).collect();
+        let rows = self.windowed_memberships(select, "user_id", &ids, page).await?;
+        Ok(pages(users, rows, |m| m.user_id, page, &totals))
+    }
+
+    async fn lock_accounts_of(&self, sel: &PartnerUserSelection, also: Option<AccountId>) -> Result<(), StorageError> {
+        let backend = self.conn.get_database_backend();
+        if backend != sea_orm::DatabaseBackend::Postgres {
+            // SQLite: the transaction holds the write lock since `begin`.
+            return Ok(());
+        }
+        let mut accounts = Query::select();
+        accounts
+            .column((membership::Entity, membership::Column::AccountId))
+            .from(membership::Entity)
+            .cond_where(selected(sel));
+        let id = || Expr::col((account::Entity, account::Column::Id));
+        let mut which = Condition::any().add(id().in_subquery(accounts));
+        if let Some(a) = also {
+            which = which.add(id().eq(a.get()));
+        }
+        // Rows are locked as they leave the sort: in ascending id order, the
+        // order every other locker uses, so two requests cannot deadlock.
+        let mut q = Query::select();
+        q.column(account::Column::Id)
+            .from(account::Entity)
+            .cond_where(which)
+            .order_by(account::Column::Id, Order::Asc)
+            .lock(LockType::NoKeyUpdate);
+        self.conn.execute(backend.build(&q)).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+        let res = membership::Entity::update_many()
+            .col_expr(membership::Column::Status, Expr::value(MemberStatus::Deactivated.as_str()))
+            .col_expr(membership::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(selected(sel))
+            .filter(membership::Column::Status.eq(MemberStatus::Active.as_str()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(res.rows_affected)
+    }
+
+    async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+        let res = membership::Entity::delete_many().filter(selected(sel)).exec(&self.conn).await.map_err(db)?;
+        Ok(res.rows_affected)
     }
 }

@@ -12,7 +12,9 @@ mod memberships;
 mod outbox;
 mod permission_sets;
 mod relationships;
+mod sql;
 mod users;
+mod window;
 
 use std::time::Duration;
 
@@ -140,10 +142,14 @@ impl SeaOrmStore {
         Self { conn }
     }
 
-    /// Calls `observer` with the SQL of every statement run (for tests that
-    /// count statements, and for metrics).
-    pub fn observe_statements(&mut self, observer: impl Fn(&str) + Send + Sync + 'static) {
-        self.conn.set_metric_callback(move |info| observer(&info.statement.sql));
+    /// Calls `observer` with the SQL of every statement run and the number
+    /// of values bound to it (for tests that count statements and check
+    /// that no statement binds a list that grows with the data, and for
+    /// metrics).
+    pub fn observe_statements(&mut self, observer: impl Fn(&str, usize) + Send + Sync + 'static) {
+        self.conn.set_metric_callback(move |info| {
+            observer(&info.statement.sql, info.statement.values.as_ref().map_or(0, |v| v.0.len()))
+        });
     }
 
     /// Open and idle connections of the pool, for metrics.

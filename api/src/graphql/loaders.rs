@@ -9,7 +9,7 @@ use async_graphql::Context;
 use cam_domain::access_link::model::AccessLink;
 use cam_domain::account::model::Account;
 use cam_domain::identity::DomainVerifier;
-use cam_domain::membership::model::{MemberFilter, Membership};
+use cam_domain::membership::model::{MemberFilter, MemberStatus, Membership};
 use cam_domain::permission::PermissionSet;
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
 use cam_domain::store::Store;
@@ -162,32 +162,47 @@ impl Loader<CurrentLink> for StoreLoader {
     }
 }
 
-/// A partner's users in a client account, every status, in id order;
-/// loaded for many clients at once (the Clients tab's `partnerUsers`).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+/// A page of a partner's users in a client account, in id order; loaded
+/// for many clients at once (the Clients tab's `partnerUsers`) with one
+/// windowed statement that reads at most `first + 1` rows per client.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct PartnerUsersOf {
     pub partner: AccountId,
     pub client: AccountId,
+    pub page: PageRequest,
+    pub statuses: Option<Vec<MemberStatus>>,
+    /// Whether the query asks for `totalCount`.
+    pub with_total: bool,
 }
 
 impl Loader<PartnerUsersOf> for StoreLoader {
-    type Value = Vec<Membership>;
+    type Value = Page<Membership>;
     type Error = LoadError;
-    async fn load(&self, keys: &[PartnerUsersOf]) -> Result<HashMap<PartnerUsersOf, Vec<Membership>>, LoadError> {
-        let clients: Vec<AccountId> = keys.iter().map(|k| k.client).collect();
-        let filter = MemberFilter { partner_users_only: true, ..Default::default() };
-        let rows = self.store.members_of_accounts(&clients, &filter).await.map_err(Arc::new)?;
-        Ok(keys
-            .iter()
-            .map(|k| {
-                let mine = rows
-                    .iter()
-                    .filter(|m| m.account_id == k.client && m.partner_id == Some(k.partner))
-                    .cloned()
-                    .collect();
-                (*k, mine)
-            })
-            .collect())
+    async fn load(&self, keys: &[PartnerUsersOf]) -> Result<HashMap<PartnerUsersOf, Page<Membership>>, LoadError> {
+        // Keys of one request share their page and filter; each group (the
+        // key without its client) is one statement, two with totals.
+        let mut groups: HashMap<PartnerUsersOf, Vec<AccountId>> = HashMap::new();
+        for k in keys {
+            groups.entry(PartnerUsersOf { client: AccountId::new(0), ..k.clone() }).or_default().push(k.client);
+        }
+        let mut out = HashMap::new();
+        for (group, clients) in groups {
+            let filter = MemberFilter {
+                statuses: group.statuses.clone(),
+                partner_users_only: true,
+                partner_id: Some(group.partner),
+                roles: None,
+            };
+            let found = self
+                .store
+                .members_page_per_account(&clients, &filter, group.page, group.with_total)
+                .await
+                .map_err(Arc::new)?;
+            for (client, p) in found {
+                out.insert(PartnerUsersOf { client, ..group.clone() }, p);
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -204,64 +219,68 @@ pub async fn prefetch_memberships(ctx: &Context<'_>, ms: &[&Membership]) -> asyn
     Ok(())
 }
 
-/// A worker's memberships in the partner's client accounts.
+/// A page of a worker's memberships in the partner's client accounts; one
+/// windowed statement for all the workers of a page.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct ClientMembershipsOf {
     pub partner: AccountId,
     pub user: UserId,
+    pub page: PageRequest,
+    /// Whether the query asks for `totalCount`.
+    pub with_total: bool,
 }
 
 impl Loader<ClientMembershipsOf> for StoreLoader {
-    type Value = Vec<Membership>;
+    type Value = Page<Membership>;
     type Error = LoadError;
     async fn load(
         &self,
         keys: &[ClientMembershipsOf],
-    ) -> Result<HashMap<ClientMembershipsOf, Vec<Membership>>, LoadError> {
-        let mut partners: Vec<AccountId> = keys.iter().map(|k| k.partner).collect();
-        partners.sort();
-        partners.dedup();
-        let mut clients = Vec::new();
-        for p in &partners {
-            clients.extend(
-                self.store
-                    .relationships_of_partner(*p)
-                    .await
-                    .map_err(Arc::new)?
-                    .into_iter()
-                    .map(|r| (r.partner_id, r.client_id)),
-            );
+    ) -> Result<HashMap<ClientMembershipsOf, Page<Membership>>, LoadError> {
+        let mut groups: HashMap<(AccountId, PageRequest, bool), Vec<UserId>> = HashMap::new();
+        for k in keys {
+            groups.entry((k.partner, k.page, k.with_total)).or_default().push(k.user);
         }
-        let users: Vec<UserId> = keys.iter().map(|k| k.user).collect();
-        let client_ids: Vec<AccountId> = clients.iter().map(|c| c.1).collect();
-        let rows = self.store.memberships_of_users_in(&client_ids, &users).await.map_err(Arc::new)?;
-        Ok(keys
-            .iter()
-            .map(|k| {
-                let mine = rows
-                    .iter()
-                    .filter(|m| m.user_id == k.user && clients.contains(&(k.partner, m.account_id)))
-                    .cloned()
-                    .collect();
-                (*k, mine)
-            })
-            .collect())
+        let mut out = HashMap::new();
+        for ((partner, page, with_total), users) in groups {
+            let found = self
+                .store
+                .client_memberships_page_per_user(partner, &users, page, with_total)
+                .await
+                .map_err(Arc::new)?;
+            for (user, p) in found {
+                out.insert(ClientMembershipsOf { partner, user, page, with_total }, p);
+            }
+        }
+        Ok(out)
     }
 }
 
-/// What a user owns in a client account.
+/// A page of what a user owns in a client account.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct OwnedAssets(pub AccountId, pub UserId);
+pub struct OwnedAssets {
+    pub client: AccountId,
+    pub owner: UserId,
+    pub page: PageRequest,
+    /// Whether the query asks for `totalCount`.
+    pub with_total: bool,
+}
 
 impl Loader<OwnedAssets> for StoreLoader {
-    type Value = Vec<cam_domain::asset::model::Asset>;
+    type Value = Page<cam_domain::asset::model::Asset>;
     type Error = LoadError;
     async fn load(&self, keys: &[OwnedAssets]) -> Result<HashMap<OwnedAssets, Self::Value>, LoadError> {
-        let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let rows = self.store.assets_owned_by(&pairs).await.map_err(Arc::new)?;
-        Ok(keys
-            .iter()
-            .map(|k| (*k, rows.iter().filter(|a| a.client_id == k.0 && a.owner_id == Some(k.1)).cloned().collect()))
-            .collect())
+        let mut groups: HashMap<(PageRequest, bool), Vec<(AccountId, UserId)>> = HashMap::new();
+        for k in keys {
+            groups.entry((k.page, k.with_total)).or_default().push((k.client, k.owner));
+        }
+        let mut out = HashMap::new();
+        for ((page, with_total), pairs) in groups {
+            let found = self.store.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
+            for ((client, owner), p) in found {
+                out.insert(OwnedAssets { client, owner, page, with_total }, p);
+            }
+        }
+        Ok(out)
     }
 }

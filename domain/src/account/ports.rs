@@ -19,6 +19,9 @@ pub trait AccountRepository: Send + Sync {
     /// Takes the write lock of an account until the transaction ends, so that
     /// counts read afterwards stay true until commit (R31). Errors: `Other`.
     async fn lock_account(&self, id: AccountId) -> Result<(), StorageError>;
+    /// `lock_account` for several accounts, in one statement and in
+    /// ascending id order (no deadlocks between requests). Errors: `Other`.
+    async fn lock_accounts(&self, ids: &[AccountId]) -> Result<(), StorageError>;
 }
 
 #[async_trait]

@@ -10,6 +10,15 @@ use crate::common::page::{Page, PageRequest};
 pub trait AuditRepository: Send + Sync {
     /// Errors: `Other`.
     async fn record(&self, event: NewAuditEvent) -> Result<(), StorageError>;
-    /// Newest first; cursors are the event ids. Errors: `Other`.
-    async fn list_audit(&self, scope: AuditScope, page: PageRequest) -> Result<Page<AuditEvent>, StorageError>;
+    /// Records events in one statement, in the given order, whatever their
+    /// number. Errors: `Other`.
+    async fn record_many(&self, events: Vec<NewAuditEvent>) -> Result<(), StorageError>;
+    /// Newest first; cursors are the event ids. The total (one more
+    /// statement) only when `with_total`, else 0. Errors: `Other`.
+    async fn list_audit(
+        &self,
+        scope: AuditScope,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<Page<AuditEvent>, StorageError>;
 }

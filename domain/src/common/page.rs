@@ -26,15 +26,6 @@ impl PageRequest {
     pub fn all() -> Self {
         Self { first: u32::MAX, after: None }
     }
-
-    /// Cuts an id-ordered list (already filtered) into this page.
-    pub fn slice<T>(&self, rows: Vec<T>, id: impl Fn(&T) -> i64) -> Page<T> {
-        let total = rows.len() as u64;
-        let mut items: Vec<T> = rows.into_iter().filter(|r| self.after.is_none_or(|a| id(r) > a)).collect();
-        let has_next = items.len() as u64 > self.first as u64;
-        items.truncate(self.first as usize);
-        Page { items, has_next, has_previous: self.after.is_some(), total }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -125,6 +125,16 @@ impl MemberFilter {
     }
 }
 
+/// Partner users chosen for a set-based change (R24, R25, R28): the
+/// memberships in client accounts that represent `partner`, of one user or
+/// of all, in the named clients or in every client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerUserSelection {
+    pub partner: AccountId,
+    pub user: Option<UserId>,
+    pub clients: Option<Vec<AccountId>>,
+}
+
 /// Filter of the Employees and Contractors tabs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct WorkerFilter {

@@ -6,12 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
 
-use super::model::{MemberStatus, Membership, Role};
+use super::model::{MemberStatus, Membership, PartnerUserSelection, Role};
 use super::partner_users::check_batch;
 use crate::account::model::Account;
 use crate::app::{is_cam_user, Cam};
 use crate::asset::model::Asset;
-use crate::common::error::{Code, Error, Refusal, Result};
+use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId, UserId};
 use crate::common::principal::Principal;
 use crate::relationship::model::Relationship;
@@ -30,23 +30,33 @@ pub struct Removed {
     pub unassigned: u64,
 }
 
+/// A set-based change touched other rows than the ones read (and audited)
+/// under the locks: a concurrent change slipped in where no lock was held.
+/// The transaction rolls back and the use case runs again (`Transient`).
+fn same_rows(changed: u64, read: u64, what: &str) -> Result<()> {
+    if changed == read {
+        Ok(())
+    } else {
+        Err(StorageError::Transient(format!("{what}: {changed} changed, {read} read")).into())
+    }
+}
+
 pub struct DeactivatedWorker {
     pub worker: Membership,
     pub memberships: Vec<Membership>,
 }
 
 impl Cam {
-    /// Locks accounts in id order (no deadlocks between requests).
+    /// Locks accounts in id order (no deadlocks between requests), in one
+    /// statement.
     pub(crate) async fn lock_all(
         &self,
         repo: &dyn Repository,
         accounts: impl IntoIterator<Item = AccountId>,
     ) -> Result<()> {
         let sorted: BTreeSet<AccountId> = accounts.into_iter().collect();
-        for a in sorted {
-            repo.lock_account(a).await?;
-        }
-        Ok(())
+        let sorted: Vec<AccountId> = sorted.into_iter().collect();
+        Ok(repo.lock_accounts(&sorted).await?)
     }
 
     /// A client-account membership by id, with its account locked until the
@@ -279,26 +289,31 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
-        // Lock the partner and the clients (in id order), then read what is
-        // written below again under the locks.
-        let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
-        self.lock_all(tx.as_ref(), targets.iter().map(|m| m.account_id).chain([partner.id])).await?;
+        // Lock the partner and the clients (in id order, one statement),
+        // then read what is written below again under the locks.
+        let sel = PartnerUserSelection { partner: partner.id, user: Some(w.user_id), clients: None };
+        tx.lock_accounts_of(&sel, Some(partner.id)).await?;
         let w = tx.find_membership(worker).await?.ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
         let leaving: Vec<&Membership> = targets.iter().filter(|m| m.is_active()).collect();
         self.keep_a_super_admin(tx.as_ref(), &leaving, &["workerId"]).await?;
+        // Set-based: one UPDATE for every client, one INSERT for every event,
+        // however many clients the worker is in.
+        let mut events = Vec::new();
         let mut out = Vec::new();
         for m in targets.into_iter().filter(Membership::is_active) {
             let after = Membership { status: MemberStatus::Deactivated, ..m.clone() };
-            tx.update_membership(&after).await?;
-            tx.record(self.membership_event(Some(user), "membership.deactivated", Some(&m), &after)).await?;
+            events.push(self.membership_event(Some(user), "membership.deactivated", Some(&m), &after));
             out.push(after);
         }
+        let changed = tx.deactivate_selected(&sel).await?;
+        same_rows(changed, out.len() as u64, "deactivated memberships")?;
         let worker_after = Membership { status: MemberStatus::Deactivated, ..w.clone() };
         if w.is_active() {
             tx.update_membership(&worker_after).await?;
-            tx.record(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after)).await?;
+            events.push(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after));
         }
+        tx.record_many(events).await?;
         tx.commit().await?;
         Ok(DeactivatedWorker { worker: worker_after, memberships: out })
     }
@@ -328,13 +343,16 @@ impl Cam {
             .collect())
     }
 
-    /// Removes memberships, giving each one's assets to a chosen member of
-    /// that client or to nobody (R25). Never a super admin (R26).
+    /// Removes memberships (`targets`, which `sel` selects), giving each
+    /// one's assets to a chosen member of that client or to nobody (R25).
+    /// Never a super admin (R26). Set-based: the statements do not grow with
+    /// the number of memberships, only with the receivers the caller named.
     async fn remove_memberships(
         &self,
         repo: &dyn Repository,
         actor: &User,
         targets: &[Membership],
+        sel: &PartnerUserSelection,
         reassign: &HashMap<AccountId, UserId>,
     ) -> Result<Removed> {
         if targets.iter().any(|m| m.role == Role::SuperAdmin) {
@@ -343,21 +361,34 @@ impl Cam {
                 "a super admin can never be removed from a client account (R26)",
             ));
         }
+        let owned = repo.asset_counts_of_selected(sel).await?;
         let mut removed = Removed { memberships: 0, reassigned: 0, unassigned: 0 };
+        let mut events = Vec::new();
         for m in targets {
             let to = reassign.get(&m.account_id).copied();
-            let moved = repo.reassign_assets(m.account_id, m.user_id, to).await?;
-            if to.is_some() {
-                removed.reassigned += moved;
-            } else {
-                removed.unassigned += moved;
-            }
-            repo.delete_membership(m.id).await?;
+            let moved = owned.get(&(m.account_id, m.user_id)).copied().unwrap_or(0);
+            let moved = match to {
+                Some(to) => {
+                    let moved = repo.reassign_assets(m.account_id, m.user_id, Some(to)).await?;
+                    removed.reassigned += moved;
+                    moved
+                }
+                None => {
+                    removed.unassigned += moved;
+                    moved
+                }
+            };
             let mut ev = self.membership_event(Some(actor), "membership.removed", Some(m), m);
             ev.after = Some(json!({"removed": true, "assetsTo": to.map(|u| u.get()), "assets": moved}));
-            repo.record(ev).await?;
+            events.push(ev);
             removed.memberships += 1;
         }
+        // What no receiver took is left without an owner; nothing is deleted.
+        let unassigned = repo.unassign_assets_of_selected(sel).await?;
+        same_rows(unassigned, removed.unassigned, "unassigned assets")?;
+        let deleted = repo.delete_selected(sel).await?;
+        same_rows(deleted, removed.memberships, "removed memberships")?;
+        repo.record_many(events).await?;
         Ok(removed)
     }
 
@@ -389,16 +420,12 @@ impl Cam {
         let (partner, w) = self.cam_worker(tx.as_ref(), user, worker).await?;
         // Lock first (in id order), then read: the named clients, or every
         // client where the worker is a partner user.
-        let accounts: Vec<AccountId> = match clients {
-            Some(named) => named.to_vec(),
-            None => self
-                .partner_memberships(tx.as_ref(), partner.id, w.user_id, None)
-                .await?
-                .iter()
-                .map(|m| m.account_id)
-                .collect(),
-        };
-        self.lock_all(tx.as_ref(), accounts).await?;
+        let sel =
+            PartnerUserSelection { partner: partner.id, user: Some(w.user_id), clients: clients.map(<[_]>::to_vec) };
+        match clients {
+            Some(named) => self.lock_all(tx.as_ref(), named.iter().copied()).await?,
+            None => tx.lock_accounts_of(&sel, None).await?,
+        }
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, clients).await?;
         let mut refusals = Vec::new();
         let mut map = HashMap::new();
@@ -433,7 +460,7 @@ impl Cam {
         if !refusals.is_empty() {
             return Err(Error::Refused(refusals));
         }
-        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &map).await?;
+        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &sel, &map).await?;
         tx.commit().await?;
         Ok(removed)
     }
@@ -466,7 +493,8 @@ impl Cam {
         let filter =
             super::model::MemberFilter { partner_id: Some(partner), partner_users_only: true, ..Default::default() };
         let targets = tx.members_of_accounts(&[client], &filter).await?;
-        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &HashMap::new()).await?;
+        let sel = PartnerUserSelection { partner, user: None, clients: Some(vec![client]) };
+        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &sel, &HashMap::new()).await?;
         tx.commit().await?;
         Ok((removed, Some(rel)))
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 
-use super::model::{MemberFilter, Membership, NewMembership, WorkerFilter, WorkerKind};
+use super::model::{MemberFilter, Membership, NewMembership, PartnerUserSelection, WorkerFilter, WorkerKind};
 use crate::common::error::StorageError;
 use crate::common::ids::{AccountId, MembershipId, UserId};
 use crate::common::page::{Page, PageRequest};
@@ -35,12 +35,14 @@ pub trait MembershipRepository: Send + Sync {
         accounts: &[AccountId],
         users: &[UserId],
     ) -> Result<Vec<Membership>, StorageError>;
-    /// A page of an account's members. Errors: `Other`.
+    /// A page of an account's members; the total (one more statement) only
+    /// when `with_total`, else 0. Errors: `Other`.
     async fn list_members(
         &self,
         account: AccountId,
         filter: &MemberFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError>;
     /// Every member of these accounts matching the filter, in id order, for
     /// batch loading. Errors: `Other`.
@@ -57,12 +59,49 @@ pub trait MembershipRepository: Send + Sync {
         accounts: &[AccountId],
     ) -> Result<HashMap<AccountId, u64>, StorageError>;
     /// A page of a partner's workers of one kind; the search looks at name
-    /// and email. Errors: `Other`.
+    /// and email. The total only when `with_total`, else 0.
+    /// Errors: `Other`.
     async fn list_workers(
         &self,
         partner: AccountId,
         kind: WorkerKind,
         filter: &WorkerFilter,
         page: PageRequest,
+        with_total: bool,
     ) -> Result<Page<Membership>, StorageError>;
+    /// The first page of members of each of these accounts matching the
+    /// filter, in id order, for batch loading of nested lists: one statement
+    /// that reads at most `page.first + 1` rows per account, and one more
+    /// for the totals only when `with_total` (else they are 0). Every
+    /// account asked for has a page, maybe empty. Errors: `Other`.
+    async fn members_page_per_account(
+        &self,
+        accounts: &[AccountId],
+        filter: &MemberFilter,
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<AccountId, Page<Membership>>, StorageError>;
+    /// The first page, in id order, of each user's memberships in the client
+    /// accounts `partner` has a managed relationship with (a worker's
+    /// `clientMemberships`): at most `page.first + 1` rows per user, totals
+    /// only when `with_total`. Errors: `Other`.
+    async fn client_memberships_page_per_user(
+        &self,
+        partner: AccountId,
+        users: &[UserId],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<UserId, Page<Membership>>, StorageError>;
+    /// Locks, in one statement and in ascending id order, the client
+    /// accounts of the selected memberships and `also` (PostgreSQL: `FOR NO
+    /// KEY UPDATE`; SQLite holds its write lock from `begin`), as
+    /// `AccountRepository::lock_account` does one at a time. Errors: `Other`.
+    async fn lock_accounts_of(&self, sel: &PartnerUserSelection, also: Option<AccountId>) -> Result<(), StorageError>;
+    /// Deactivates every active selected membership in one statement;
+    /// returns how many changed. Call with their accounts locked.
+    /// Errors: `Other`.
+    async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
+    /// Deletes every selected membership in one statement; returns how many.
+    /// Call with their accounts locked. Errors: `Other`.
+    async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
 }

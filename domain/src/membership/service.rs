@@ -145,7 +145,8 @@ impl Cam {
 }
 
 impl Cam {
-    /// The Employees or Contractors tab (R1).
+    /// The Employees or Contractors tab (R1); the total is counted only when
+    /// `with_total` asks for it (otherwise it is 0).
     pub async fn workers(
         &self,
         p: &Principal,
@@ -153,21 +154,24 @@ impl Cam {
         kind: WorkerKind,
         filter: &super::model::WorkerFilter,
         page: crate::PageRequest,
+        with_total: bool,
     ) -> Result<crate::Page<Membership>> {
         self.require_cam_reader(p, partner).await?;
-        Ok(self.store.list_workers(partner, kind, filter, page).await?)
+        Ok(self.store.list_workers(partner, kind, filter, page, with_total).await?)
     }
 
-    /// A client account's members, for its active members and the operator.
+    /// A client account's members, for its active members and the operator;
+    /// the total only when `with_total`.
     pub async fn client_members(
         &self,
         p: &Principal,
         client: AccountId,
         filter: &super::model::MemberFilter,
         page: crate::PageRequest,
+        with_total: bool,
     ) -> Result<crate::Page<Membership>> {
         self.require_client_member(p, client).await?;
-        Ok(self.store.list_members(client, filter, page).await?)
+        Ok(self.store.list_members(client, filter, page, with_total).await?)
     }
 
     /// Passes for the operator and active members of the client account;
@@ -183,12 +187,13 @@ impl Cam {
     }
 
     /// The audit log (R32): CAM users read their partner's, super admins
-    /// their client's.
+    /// their client's. The total only when `with_total`.
     pub async fn audit_log(
         &self,
         p: &Principal,
         scope: crate::audit::model::AuditScope,
         page: crate::PageRequest,
+        with_total: bool,
     ) -> Result<crate::Page<crate::audit::model::AuditEvent>> {
         use crate::audit::model::AuditScope;
         match scope {
@@ -203,7 +208,7 @@ impl Cam {
                 }
             }
         }
-        Ok(self.store.list_audit(scope, page).await?)
+        Ok(self.store.list_audit(scope, page, with_total).await?)
     }
 
     /// Operator: the outbox, newest first.

@@ -89,6 +89,21 @@ impl Relationship {
     }
 }
 
+/// A row of the Clients tab.
+#[derive(Debug, Clone)]
+pub struct ClientRow {
+    pub relationship: Relationship,
+    pub stats: PartnerUserStats,
+    pub client: crate::account::model::Account,
+}
+
+impl ClientRow {
+    /// The CRM's company name, else the client's official name.
+    pub fn display_name(&self) -> &str {
+        self.relationship.crm_name.as_deref().unwrap_or(&self.client.name)
+    }
+}
+
 /// Filter of the Clients tab.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ClientFilter {

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::model::{PartnerUserStats, Relationship};
+use super::model::{ClientFilter, ClientRow, PartnerUserStats, Relationship};
 use crate::common::error::StorageError;
 use crate::common::ids::{AccountId, RelationshipId};
+use crate::common::page::{Page, PageRequest};
 
 #[async_trait]
 pub trait RelationshipRepository: Send + Sync {
@@ -38,11 +39,23 @@ pub trait RelationshipRepository: Send + Sync {
         &self,
         pairs: &[(AccountId, AccountId)],
     ) -> Result<HashMap<(AccountId, AccountId), Relationship>, StorageError>;
-    /// Every relationship of a partner, in id order. Errors: `Other`.
-    async fn relationships_of_partner(&self, partner: AccountId) -> Result<Vec<Relationship>, StorageError>;
     /// The partner's active users per client, by role. Errors: `Other`.
     async fn partner_user_stats(
         &self,
         pairs: &[(AccountId, AccountId)],
     ) -> Result<HashMap<(AccountId, AccountId), PartnerUserStats>, StorageError>;
+    /// A page of the Clients tab: the partner's relationships matching the
+    /// filter, oldest first, each with its client and its active partner
+    /// users by role. The status filter compares with `now` (R27). Reads
+    /// about `page.first + 1` rows whatever the number of clients; `total`
+    /// is counted (one more statement) only when `with_total`, else 0.
+    /// Errors: `Other`.
+    async fn clients_of_partner(
+        &self,
+        partner: AccountId,
+        filter: &ClientFilter,
+        page: PageRequest,
+        now: DateTime<Utc>,
+        with_total: bool,
+    ) -> Result<Page<ClientRow>, StorageError>;
 }

@@ -83,56 +83,23 @@ impl Cam {
     }
 }
 
-/// A row of the Clients tab.
-#[derive(Debug, Clone)]
-pub struct ClientRow {
-    pub relationship: Relationship,
-    pub stats: PartnerUserStats,
-    pub client: crate::account::model::Account,
-}
-
-impl ClientRow {
-    /// The CRM's company name, else the client's official name.
-    pub fn display_name(&self) -> &str {
-        self.relationship.crm_name.as_deref().unwrap_or(&self.client.name)
-    }
-}
+pub use super::model::ClientRow;
 
 impl Cam {
     /// The Clients tab (R1): the partner's relationships, filtered by access
-    /// type, status and a case-insensitive search on the display name, in a
-    /// stable order (oldest relationship first).
+    /// type, status (R27, against the clock's `now`) and a case-insensitive
+    /// search on the display name, in a stable order (oldest relationship
+    /// first). Storage reads only the page's rows; the total is counted only
+    /// when `with_total` asks for it (otherwise it is 0).
     pub async fn partner_clients(
         &self,
         p: &Principal,
         partner: AccountId,
         filter: &super::model::ClientFilter,
         page: crate::PageRequest,
+        with_total: bool,
     ) -> Result<crate::Page<ClientRow>> {
         self.require_cam_reader(p, partner).await?;
-        let rels = self.store.relationships_of_partner(partner).await?;
-        let pairs: Vec<_> = rels.iter().map(|r| (r.partner_id, r.client_id)).collect();
-        let clients: Vec<AccountId> = rels.iter().map(|r| r.client_id).collect();
-        let (stats, accounts) =
-            (self.store.partner_user_stats(&pairs).await?, self.store.find_accounts(&clients).await?);
-        let now = self.now();
-        let needle = filter.search.as_deref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
-        let rows: Vec<ClientRow> = rels
-            .into_iter()
-            .filter_map(|r| {
-                let client = accounts.get(&r.client_id)?.clone();
-                let stats = stats.get(&(r.partner_id, r.client_id)).copied().unwrap_or_default();
-                Some(ClientRow { relationship: r, stats, client })
-            })
-            .filter(|row| {
-                filter.statuses.as_ref().is_none_or(|s| s.contains(&row.relationship.status(&row.stats, now)))
-                    && filter
-                        .access_types
-                        .as_ref()
-                        .is_none_or(|want| row.stats.access_types().iter().any(|t| want.contains(t)))
-                    && needle.as_ref().is_none_or(|n| row.display_name().to_lowercase().contains(n.as_str()))
-            })
-            .collect();
-        Ok(page.slice(rows, |r| r.relationship.id.get()))
+        Ok(self.store.clients_of_partner(partner, filter, page, self.now(), with_total).await?)
     }
 }

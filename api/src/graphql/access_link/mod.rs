@@ -8,9 +8,9 @@ pub use query::AccessLinkQuery;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 use super::enums::{PartnerTier, UserErrorCode};
-use super::error::{internal, storage};
+use super::error::{failure, internal, storage};
 use super::ids::{encode, Kind};
-use super::loaders::{load, PairKey};
+use super::loaders::{load, Loaders, PairKey};
 use super::membership::Worker;
 use super::relationship::PartnerClient;
 
@@ -36,13 +36,11 @@ impl AccessLink {
     }
     async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<PartnerClient>> {
         let approvals = storage(ctx, super::cam(ctx)?.store.approvals_of(self.0.id).await)?;
-        let mut out = Vec::new();
-        for a in approvals {
-            if let Some(rel) = load(ctx, PairKey(self.0.partner_id, a.client_id)).await? {
-                out.push(PartnerClient::new(rel));
-            }
-        }
-        Ok(out)
+        // One batch for every approval, not a query each.
+        let keys: Vec<_> = approvals.iter().map(|a| PairKey(self.0.partner_id, a.client_id)).collect();
+        let loader = ctx.data::<Loaders>()?;
+        let found = loader.load_many(keys.iter().copied()).await.map_err(|e| failure(ctx, &e))?;
+        Ok(keys.iter().filter_map(|k| found.get(k).cloned()).map(PartnerClient::new).collect())
     }
 }
 

@@ -15,10 +15,10 @@ use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipS
 use crate::graphql::error::failure;
 use crate::graphql::error::query;
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{load, prefetch_memberships, DomainsOf, Loaders, PartnerUsersOf, SuperAdminCount};
+use crate::graphql::loaders::{load, prefetch_memberships, DomainsOf, Loaders, SuperAdminCount};
 use crate::graphql::membership::{Membership, Worker};
 use crate::graphql::permission::PermissionSet;
-use crate::graphql::relationship::PartnerClient;
+use crate::graphql::relationship::{partner_users_keys, PartnerClient};
 use crate::graphql::user::User;
 use crate::graphql::{cam, principal};
 
@@ -79,7 +79,8 @@ async fn audit_log(
 ) -> Result<Conn<AuditEvent>> {
     let page = page_request(first, after)?;
     let p = principal(ctx)?;
-    let rows = query(ctx, cam(ctx)?.audit_log(p, scope, page).await)?;
+    let with_total = ctx.look_ahead().field("totalCount").exists();
+    let rows = query(ctx, cam(ctx)?.audit_log(p, scope, page, with_total).await)?;
     Ok(connection(rows, |e| e.id.get(), AuditEvent))
 }
 
@@ -110,7 +111,8 @@ impl PartnerAccount {
         let filter = filter.unwrap_or_default();
         check_search(&filter.search)?;
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page).await)?;
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page, with_total).await)?;
         prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
     }
@@ -153,13 +155,16 @@ impl PartnerAccount {
             search: f.search,
         };
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.0.id, &f, page).await)?;
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.0.id, &f, page, with_total).await)?;
         // No N+1: when the page shows partner users, load them for every row
         // in one batch, then their users and sets in one batch each.
-        if ctx.look_ahead().field("edges").field("node").field("partnerUsers").exists() {
-            let keys = rows.items.iter().map(|r| PartnerUsersOf { partner: self.0.id, client: r.client.id });
+        let rels: Vec<_> = rows.items.iter().map(|r| &r.relationship).collect();
+        for field in ctx.look_ahead().field("edges").field("node").field("partnerUsers").selection_fields() {
+            // Invalid arguments are the nested field's to report, at its path.
+            let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
             let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
-            prefetch_memberships(ctx, &users.values().flatten().collect::<Vec<_>>()).await?;
+            prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
         }
         Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
     }
@@ -235,7 +240,8 @@ impl ClientAccount {
             partner_id: None,
         };
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page).await)?;
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page, with_total).await)?;
         prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Membership))
     }

@@ -25,6 +25,12 @@ async fn account_of(ctx: &Context<'_>, id: cam_domain::AccountId) -> Result<Acco
     load(ctx, id).await?.ok_or_else(|| internal(ctx, &"membership without its account"))
 }
 
+/// A page without rows (a loader answers one for every key; this is only
+/// the fallback).
+fn empty<T>(page: PageRequest) -> cam_domain::Page<T> {
+    cam_domain::Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total: 0 }
+}
+
 pub struct Worker(pub DomainMembership);
 
 impl Worker {
@@ -78,9 +84,10 @@ impl Worker {
         after: Option<String>,
     ) -> Result<Conn<Membership>> {
         let page: PageRequest = page_request(first, after)?;
-        let key = ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id };
-        let rows = load(ctx, key).await?.unwrap_or_default();
-        Ok(connection(page.slice(rows, |m| m.id.get()), |m| m.id.get(), Membership))
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let key = ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id, page, with_total };
+        let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
+        Ok(connection(rows, |m| m.id.get(), Membership))
     }
     /// The worker's current access link, without its token.
     async fn access_link(&self, ctx: &Context<'_>) -> Result<Option<AccessLink>> {
@@ -136,7 +143,9 @@ impl Membership {
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {
         let page = page_request(first, after)?;
-        let rows = load(ctx, OwnedAssets(self.0.account_id, self.0.user_id)).await?.unwrap_or_default();
-        Ok(connection(page.slice(rows, |a| a.id.get()), |a| a.id.get(), Asset))
+        let with_total = ctx.look_ahead().field("totalCount").exists();
+        let key = OwnedAssets { client: self.0.account_id, owner: self.0.user_id, page, with_total };
+        let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
+        Ok(connection(rows, |a| a.id.get(), Asset))
     }
 }

@@ -1,7 +1,6 @@
 //! `PartnerClient`: a client as its partner sees it (R27).
 
-use async_graphql::{Context, Object, Result, ID};
-use cam_domain::membership::model::MemberFilter;
+use async_graphql::{Context, InputType, Object, Pos, Result, SelectionField, ID};
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
 use cam_domain::relationship::service::ClientRow;
 
@@ -42,6 +41,51 @@ impl PartnerClient {
             }
         }
     }
+}
+
+/// The loader key of a client's `partnerUsers(first, after, status)`; the
+/// Clients tab builds the same keys to load every row's page in one batch.
+pub fn partner_users_key(
+    rel: &Relationship,
+    first: Option<i32>,
+    after: Option<String>,
+    status: Option<Vec<MemberStatus>>,
+    with_total: bool,
+) -> Result<PartnerUsersOf> {
+    Ok(PartnerUsersOf {
+        partner: rel.partner_id,
+        client: rel.client_id,
+        page: page_request(first, after)?,
+        statuses: status.map(|s| s.into_iter().map(Into::into).collect()),
+        with_total,
+    })
+}
+
+/// The keys that a `partnerUsers` selection will ask for, one per row of
+/// the page, read from its arguments as the resolver will read them.
+pub fn partner_users_keys(field: &SelectionField<'_>, rels: &[&Relationship]) -> Result<Vec<PartnerUsersOf>> {
+    let mut first = None;
+    let mut after = None;
+    let mut status = None;
+    for (name, value) in field.arguments()? {
+        match name.as_str() {
+            "first" => {
+                first =
+                    <Option<i32> as InputType>::parse(Some(value)).map_err(|e| e.into_server_error(Pos::default()))?
+            }
+            "after" => {
+                after = <Option<String> as InputType>::parse(Some(value))
+                    .map_err(|e| e.into_server_error(Pos::default()))?
+            }
+            "status" => {
+                status = <Option<Vec<MemberStatus>> as InputType>::parse(Some(value))
+                    .map_err(|e| e.into_server_error(Pos::default()))?
+            }
+            _ => {}
+        }
+    }
+    let with_total = field.selection_set().any(|f| f.name() == "totalCount");
+    rels.iter().map(|r| partner_users_key(r, first, after.clone(), status.clone(), with_total)).collect()
 }
 
 #[Object]
@@ -93,15 +137,14 @@ impl PartnerClient {
         after: Option<String>,
         status: Option<Vec<MemberStatus>>,
     ) -> Result<Conn<Membership>> {
-        let page = page_request(first, after)?;
-        let filter = MemberFilter {
-            statuses: status.map(|s| s.into_iter().map(Into::into).collect()),
-            partner_users_only: true,
-            ..Default::default()
-        };
-        let key = PartnerUsersOf { partner: self.rel.partner_id, client: self.rel.client_id };
-        let rows: Vec<_> =
-            load(ctx, key).await?.unwrap_or_default().into_iter().filter(|m| filter.matches(m)).collect();
-        Ok(connection(page.slice(rows, |m| m.id.get()), |m| m.id.get(), Membership))
+        let key = partner_users_key(&self.rel, first, after, status, ctx.look_ahead().field("totalCount").exists())?;
+        let has_previous = key.page.after.is_some();
+        let page = load(ctx, key).await?.unwrap_or(cam_domain::Page {
+            items: Vec::new(),
+            has_next: false,
+            has_previous,
+            total: 0,
+        });
+        Ok(connection(page, |m| m.id.get(), Membership))
     }
 }

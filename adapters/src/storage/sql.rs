@@ -1,0 +1,44 @@
+//! Hand-written statements for the lists: one text for both databases, with
+//! placeholders numbered for the connection's backend (`$1` on PostgreSQL,
+//! `?1` on SQLite). Every value is bound; no list whose length grows with the
+//! data is ever bound (PostgreSQL refuses more than 65,535 parameters).
+
+use sea_orm::{DatabaseBackend, Statement, Value};
+
+pub(crate) struct Sql {
+    backend: DatabaseBackend,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub(crate) fn new(backend: DatabaseBackend) -> Self {
+        Self { backend, text: String::new(), values: Vec::new() }
+    }
+
+    /// Appends SQL text.
+    pub(crate) fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Binds a value and returns its placeholder, to be put in the text.
+    pub(crate) fn bind(&mut self, v: impl Into<Value>) -> String {
+        self.values.push(v.into());
+        match self.backend {
+            DatabaseBackend::Postgres => format!("${}", self.values.len()),
+            _ => format!("?{}", self.values.len()),
+        }
+    }
+
+    /// Appends a bound value's placeholder.
+    pub(crate) fn value(&mut self, v: impl Into<Value>) -> &mut Self {
+        let p = self.bind(v);
+        self.text.push_str(&p);
+        self
+    }
+
+    pub(crate) fn statement(self) -> Statement {
+        Statement::from_sql_and_values(self.backend, self.text, self.values)
+    }
+}

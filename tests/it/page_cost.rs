@@ -1,0 +1,291 @@
+//! Page cost, not table cost (issue 9): a list reads its page's rows, not
+//! every row of the partner. An agency with 300 clients is seeded straight
+//! into the tables; then some rows beyond the page are made unreadable
+//! ("poisoned"), so that a list that read them would fail with `INTERNAL`.
+//! Each test first shows that the poison is real: the page that holds the
+//! poisoned row does fail.
+
+use cam_api::graphql::ids::cursor;
+use cam_tests::*;
+use serde_json::{json, Value};
+
+const SEEDED: i64 = 300;
+const PARTNER_USERS: i64 = 30;
+
+/// A timestamp literal the way each database stores the API's own times.
+fn ts(t: &TestApp) -> String {
+    if t.db.is_postgres() {
+        format!("'{}'::timestamptz", t0().to_rfc3339())
+    } else {
+        format!("'{}'", t0().to_rfc3339())
+    }
+}
+
+/// An agency whose boss (a CAM user) is a partner user of 300 clients
+/// "Seeded 1" … "Seeded 300"; "Seeded 1" also has 30 more partner users, and
+/// the boss owns 30 assets there.
+async fn seeded(t: &TestApp) -> (String, As) {
+    let w = World::new(t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let ts = ts(t);
+    let n = |max: i64| format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {max}) ");
+    let partner_id = "(SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')";
+    let boss_user = format!("(SELECT user_id FROM memberships WHERE account_id = {partner_id})");
+    t.execute(&format!(
+        "{}INSERT INTO accounts (kind, name, data_center, created_at) \
+         SELECT 'CLIENT', 'Seeded ' || i, 'na1', {ts} FROM n ORDER BY i",
+        n(SEEDED)
+    ))
+    .await;
+    t.execute(&format!(
+        "INSERT INTO managed_relationships (partner_id, client_id, started_at, last_activity_at) \
+         SELECT {partner_id}, a.id, {ts}, {ts} FROM accounts a WHERE a.name LIKE 'Seeded %' ORDER BY a.id"
+    ))
+    .await;
+    t.execute(&format!(
+        "INSERT INTO memberships (account_id, user_id, role, seat, status, permissions, partner_id, managed_credit, \
+         created_at, updated_at) \
+         SELECT a.id, {boss_user}, 'STANDARD', 'CORE', 'ACTIVE', 'CONTACTS_VIEW', {partner_id}, TRUE, {ts}, {ts} \
+         FROM accounts a WHERE a.name LIKE 'Seeded %' ORDER BY a.id"
+    ))
+    .await;
+    t.execute(&format!(
+        "{}INSERT INTO users (email, email_key, name, created_at) \
+         SELECT 'pu' || i || '@seed.test', 'pu' || i || '@seed.test', 'PU ' || i, {ts} FROM n ORDER BY i",
+        n(PARTNER_USERS)
+    ))
+    .await;
+    t.execute(&format!(
+        "INSERT INTO memberships (account_id, user_id, role, seat, status, permissions, partner_id, managed_credit, \
+         created_at, updated_at) \
+         SELECT (SELECT id FROM accounts WHERE name = 'Seeded 1'), u.id, 'STANDARD', 'CORE', 'ACTIVE', '', \
+         {partner_id}, TRUE, {ts}, {ts} FROM users u WHERE u.email LIKE 'pu%@seed.test' ORDER BY u.id"
+    ))
+    .await;
+    t.execute(&format!(
+        "{}INSERT INTO assets (client_id, owner_id, kind, name, created_at) \
+         SELECT (SELECT id FROM accounts WHERE name = 'Seeded 1'), {boss_user}, 'CONTACT', 'Asset ' || i, {ts} \
+         FROM n ORDER BY i",
+        n(PARTNER_USERS)
+    ))
+    .await;
+    (partner, boss.who)
+}
+
+/// Makes a client account unreadable: a list that reads it fails.
+async fn poison_client(t: &TestApp, name: &str) {
+    if t.db.is_postgres() {
+        t.execute("ALTER TABLE accounts DROP CONSTRAINT IF EXISTS accounts_kind_check").await;
+        t.execute("ALTER TABLE accounts DROP CONSTRAINT IF EXISTS accounts_check").await;
+        t.execute(&format!("UPDATE accounts SET kind = 'POISON' WHERE name = '{name}'")).await;
+    } else {
+        t.execute(&format!("UPDATE accounts SET created_at = 'not a time' WHERE name = '{name}'")).await;
+    }
+}
+
+async fn id_of(t: &TestApp, sql: &str) -> i64 {
+    t.rows(sql).await[0].try_get::<i64>("", "id").unwrap()
+}
+
+fn names(conn: &Value, pick: impl Fn(&Value) -> &Value) -> Vec<String> {
+    conn["edges"].as_array().unwrap().iter().map(|e| pick(&e["node"]).as_str().unwrap().to_string()).collect()
+}
+
+fn seeded_names(range: std::ops::RangeInclusive<i64>) -> Vec<String> {
+    range.map(|i| format!("Seeded {i}")).collect()
+}
+
+const CLIENTS: &str = "query($id: ID!, $first: Int, $after: String, $f: ClientFilter){ partnerAccount(id:$id){
+    clients(first:$first, after:$after, filter:$f){
+        totalCount pageInfo{ hasNextPage hasPreviousPage }
+        edges{ node{ displayName status accessTypes activePartnerUserCount
+            partnerUsers(first: 2){ totalCount edges{ node{ user{ email } } } } } } } } }";
+
+#[tokio::test]
+async fn a_page_of_the_clients_tab_reads_only_its_rows_among_300_clients() {
+    // R1, R27: first page, deep page, status filter and search each read
+    // their page, never the poisoned clients 150 and 300.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    poison_client(&t, "Seeded 150").await;
+    poison_client(&t, "Seeded 300").await;
+    let rel = |n: i64| {
+        format!("SELECT r.id FROM managed_relationships r JOIN accounts a ON a.id = r.client_id WHERE a.name = 'Seeded {n}'")
+    };
+    let after = |id: i64| json!(cursor(id));
+
+    // The poison is real: the page that holds client 300 fails.
+    let last =
+        t.exec(&boss, CLIENTS, json!({"id": partner, "first": 5, "after": after(id_of(&t, &rel(296)).await)})).await;
+    assert_eq!(error_codes(&last), vec!["INTERNAL"], "{last}");
+
+    let first = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await["partnerAccount"]["clients"].clone();
+    assert_eq!(names(&first, |n| &n["displayName"]), seeded_names(1..=5));
+    assert_eq!(first["totalCount"], json!(SEEDED), "the total counts every client without reading them");
+    assert_eq!(first["pageInfo"], json!({"hasNextPage": true, "hasPreviousPage": false}));
+    let top = &first["edges"][0]["node"];
+    assert_eq!((&top["status"], &top["accessTypes"]), (&json!("ACTIVE"), &json!(["STANDARD"])));
+    assert_eq!(top["activePartnerUserCount"], json!(1 + PARTNER_USERS));
+    assert_eq!(top["partnerUsers"]["totalCount"], json!(1 + PARTNER_USERS));
+    assert_eq!(top["partnerUsers"]["edges"].as_array().unwrap().len(), 2);
+
+    let deep =
+        t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5, "after": after(id_of(&t, &rel(200)).await)})).await;
+    let deep = &deep["partnerAccount"]["clients"];
+    assert_eq!(names(deep, |n| &n["displayName"]), seeded_names(201..=205));
+    assert_eq!(deep["pageInfo"], json!({"hasNextPage": true, "hasPreviousPage": true}));
+
+    let active = t
+        .ok(
+            &boss,
+            CLIENTS,
+            json!({"id": partner, "first": 5, "f": {"relationshipStatus": ["ACTIVE"], "accessTypes": ["STANDARD"]}}),
+        )
+        .await;
+    assert_eq!(names(&active["partnerAccount"]["clients"], |n| &n["displayName"]), seeded_names(1..=5));
+
+    let search = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5, "f": {"search": "SEEDED 2"}})).await;
+    let search = &search["partnerAccount"]["clients"];
+    assert_eq!(names(search, |n| &n["displayName"]), ["Seeded 2", "Seeded 20", "Seeded 21", "Seeded 22", "Seeded 23"]);
+    assert_eq!(search["totalCount"], json!(1 + 10 + 100), "Seeded 2, 20–29 and 200–299");
+}
+
+#[tokio::test]
+async fn nested_lists_read_at_most_one_row_more_than_their_page_per_parent() {
+    // R1, R25: a client's partnerUsers, a worker's clientMemberships and a
+    // member's ownedAssets read first + 1 rows per parent, not every child.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let seed1 = "(SELECT id FROM accounts WHERE name = 'Seeded 1')";
+    t.execute(&format!(
+        "UPDATE memberships SET worker_kind = 'POISON' WHERE id = (SELECT MAX(id) FROM memberships WHERE account_id = {seed1})"
+    ))
+    .await;
+    t.execute("UPDATE memberships SET worker_kind = 'POISON' WHERE account_id = (SELECT id FROM accounts WHERE name = 'Seeded 100')")
+        .await;
+    t.execute(&format!(
+        "UPDATE assets SET kind = 'POISON' WHERE id = (SELECT MAX(id) FROM assets WHERE client_id = {seed1})"
+    ))
+    .await;
+
+    let users = "query($id: ID!, $first: Int){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{
+        partnerUsers(first: $first){ totalCount pageInfo{ hasNextPage } edges{ node{ user{ email }
+            ownedAssets(first: $first){ totalCount pageInfo{ hasNextPage } edges{ node{ name } } } } } } } } } } }";
+    // The poison is real: a page of 100 reaches the last partner user.
+    assert_eq!(error_codes(&t.exec(&boss, users, json!({"id": partner, "first": 100})).await), vec!["INTERNAL"]);
+    let d = t.ok(&boss, users, json!({"id": partner, "first": 5})).await;
+    let pu = &d["partnerAccount"]["clients"]["edges"][0]["node"]["partnerUsers"];
+    assert_eq!(pu["totalCount"], json!(1 + PARTNER_USERS));
+    assert_eq!(pu["pageInfo"]["hasNextPage"], json!(true));
+    let emails = names(pu, |n| &n["user"]["email"]);
+    assert_eq!(emails[1..], ["pu1@seed.test", "pu2@seed.test", "pu3@seed.test", "pu4@seed.test"]);
+    let assets = &pu["edges"][0]["node"]["ownedAssets"];
+    assert_eq!(names(assets, |n| &n["name"]), ["Asset 1", "Asset 2", "Asset 3", "Asset 4", "Asset 5"]);
+    assert_eq!((&assets["totalCount"], &assets["pageInfo"]["hasNextPage"]), (&json!(PARTNER_USERS), &json!(true)));
+
+    let employees = "query($id: ID!, $first: Int){ partnerAccount(id:$id){ employees{ edges{ node{
+        clientMemberships(first: $first){ totalCount pageInfo{ hasNextPage } edges{ node{ account{ name } } } } } } } } }";
+    // The poison is real: a page of 100 reaches client 100.
+    assert_eq!(error_codes(&t.exec(&boss, employees, json!({"id": partner, "first": 100})).await), vec!["INTERNAL"]);
+    let d = t.ok(&boss, employees, json!({"id": partner, "first": 5})).await;
+    let cm = &d["partnerAccount"]["employees"]["edges"][0]["node"]["clientMemberships"];
+    assert_eq!(names(cm, |n| &n["account"]["name"]), seeded_names(1..=5));
+    assert_eq!((&cm["totalCount"], &cm["pageInfo"]["hasNextPage"]), (&json!(SEEDED), &json!(true)));
+}
+
+#[tokio::test]
+async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_only_when_asked() {
+    // R1: PostgreSQL refuses more than 65,535 parameters; no statement of
+    // the Clients tab may bind one value per client of the agency.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    t.take_largest_bind();
+    let before = t.statement_count();
+    t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await;
+    let with_total = t.statement_count() - before;
+    let largest = t.take_largest_bind();
+    assert!(largest < 20, "a statement bound {largest} values for a page of 5 among {SEEDED} clients");
+
+    let without = CLIENTS.replacen("totalCount pageInfo", "pageInfo", 1);
+    let before = t.statement_count();
+    t.ok(&boss, &without, json!({"id": partner, "first": 5})).await;
+    let without_total = t.statement_count() - before;
+    assert_eq!(with_total, without_total + 1, "totalCount costs one statement, and only when asked");
+}
+
+#[tokio::test]
+async fn the_employees_tab_members_and_audit_logs_count_their_total_only_when_asked() {
+    // R1, R32: totalCount is right when asked, and costs one statement only then.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let client = t
+        .ok(
+            &boss,
+            "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{ client{ id } } } } } }",
+            json!({"id": partner}),
+        )
+        .await["partnerAccount"]["clients"]["edges"][0]["node"]["client"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let partner_events = t
+        .rows("SELECT COUNT(*) AS n FROM audit_events WHERE partner_id = (SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')")
+        .await[0]
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert!(partner_events > 0);
+    let lists = [
+        (
+            "query($id: ID!){ partnerAccount(id:$id){ employees(first: 5){ TOTAL edges{ node{ id } } } } }",
+            &partner,
+            &boss,
+            json!(1),
+        ),
+        (
+            "query($id: ID!){ partnerAccount(id:$id){ auditLog(first: 5){ TOTAL edges{ node{ id } } } } }",
+            &partner,
+            &boss,
+            json!(partner_events),
+        ),
+        (
+            "query($id: ID!){ clientAccount(id:$id){ members(first: 5){ TOTAL edges{ node{ id } } } } }",
+            &client,
+            &As::Operator,
+            json!(1 + PARTNER_USERS),
+        ),
+    ];
+    for (q, id, who, total) in lists {
+        let cost = |with: bool| {
+            let q = q.replace("TOTAL", if with { "totalCount" } else { "" });
+            let (t, id, who) = (&t, id.clone(), who.clone());
+            async move {
+                let before = t.statement_count();
+                let d = t.ok(&who, &q, json!({"id": id})).await;
+                (t.statement_count() - before, d)
+            }
+        };
+        let (with, d) = cost(true).await;
+        let (without, _) = cost(false).await;
+        let conn =
+            d.as_object().unwrap().values().next().unwrap().as_object().unwrap().values().next().unwrap().clone();
+        assert_eq!(conn["totalCount"], total, "{q}");
+        assert_eq!(with, without + 1, "{q}: totalCount costs one statement, and only when asked");
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_nested_page_is_refused_at_its_own_field_and_the_page_still_shows() {
+    // Contract: first at most 100; the batch load of the Clients tab does
+    // not move the refusal up to the tab.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let q = "query($id: ID!){ partnerAccount(id:$id){ clients(first: 2){ edges{ node{ displayName
+        partnerUsers(first: 101){ totalCount } } } } } }";
+    let r = t.exec(&boss, q, json!({"id": partner})).await;
+    assert_eq!(error_codes(&r), vec!["INVALID_INPUT", "INVALID_INPUT"], "{r}");
+    let path = r["errors"][0]["path"].as_array().unwrap();
+    assert_eq!(path.last(), Some(&json!("partnerUsers")), "{r}");
+    let clients = &r["data"]["partnerAccount"]["clients"];
+    assert_eq!(names(clients, |n| &n["displayName"]), seeded_names(1..=2));
+}
