@@ -110,7 +110,7 @@ async fn deactivating_a_worker_costs_the_same_statements_in_3_or_300_clients() {
         let actions: Vec<&str> = events.iter().map(|e| e["action"].as_str().unwrap()).collect();
         assert_eq!(actions, ["membership.deactivated"; 3]);
         let last = events[2];
-        assert_eq!(last["at"], json!(t0().to_rfc3339()));
+        assert_eq!(last["at"], json!(t0().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)));
         assert_eq!(last["actor"]["email"], json!(user_email(&a.boss)));
         assert_eq!(last["subject"]["email"], json!(a.ann.email));
         assert_eq!((&last["before"]["status"], &last["after"]["status"]), (&json!("ACTIVE"), &json!("DEACTIVATED")));
