@@ -136,6 +136,16 @@ fn numbers(pg: bool, last: usize) -> (String, String) {
     }
 }
 
+/// One seeding statement; on PostgreSQL without the app's statement timeout
+/// (100,000 clients take longer than it allows) and with fresh statistics.
+async fn bulk(t: &TestApp, sql: &str) {
+    if t.db.is_postgres() {
+        t.execute(&format!("BEGIN; SET LOCAL statement_timeout = 0; {sql}; ANALYZE; COMMIT")).await;
+    } else {
+        t.execute(sql).await;
+    }
+}
+
 async fn scalar(t: &TestApp, sql: &str) -> i64 {
     t.rows(sql).await[0].try_get::<i64>("", "v").unwrap()
 }
@@ -176,46 +186,58 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
         scalar(t, &format!("SELECT id AS v FROM users WHERE email_key = '{}'", ann.email.to_lowercase())).await;
     let (with, from) = numbers(t.db.is_postgres(), n);
     let started = Instant::now();
-    t.execute(&format!(
-        "{with}INSERT INTO accounts (kind, name, tier, data_center, created_at) \
+    bulk(
+        t,
+        &format!(
+            "{with}INSERT INTO accounts (kind, name, tier, data_center, created_at) \
          SELECT a.kind, 'Scale client ' || n.i, a.tier, a.data_center, a.created_at FROM {from}, accounts a \
          WHERE a.id = {template} AND n.i > 1 ORDER BY n.i"
-    ))
+        ),
+    )
     .await;
-    t.execute(&format!(
-        "INSERT INTO users (email, email_key, name, created_at) \
+    bulk(
+        t,
+        &format!(
+            "INSERT INTO users (email, email_key, name, created_at) \
          SELECT 'owner' || c.id || '@scale-client.test', 'owner' || c.id || '@scale-client.test', \
          'Owner ' || c.id, u.created_at FROM accounts c, users u \
          WHERE u.id = {owner_user} AND c.kind = 'CLIENT' AND c.id > {template} ORDER BY c.id"
-    ))
+        ),
+    )
     .await;
-    t.execute(&format!(
-        "INSERT INTO managed_relationships (partner_id, client_id, crm_name, started_at, last_activity_at) \
+    bulk(
+        t,
+        &format!(
+            "INSERT INTO managed_relationships (partner_id, client_id, crm_name, started_at, last_activity_at) \
          SELECT r.partner_id, c.id, r.crm_name, r.started_at, r.last_activity_at \
          FROM accounts c, managed_relationships r \
          WHERE r.client_id = {template} AND c.kind = 'CLIENT' AND c.id > {template} ORDER BY c.id"
-    ))
+        ),
+    )
     .await;
     let columns = "account_id, user_id, role, seat, status, permissions, permission_set_id, partner_id, \
                    managed_credit, worker_kind, created_at, updated_at";
     let copied = "m.role, m.seat, m.status, m.permissions, m.permission_set_id, m.partner_id, m.managed_credit, \
                   m.worker_kind, m.created_at, m.updated_at";
-    t.execute(&format!(
-        "INSERT INTO memberships ({columns}) SELECT c.id, u.id, {copied} \
+    bulk(
+        t,
+        &format!(
+            "INSERT INTO memberships ({columns}) SELECT c.id, u.id, {copied} \
          FROM accounts c JOIN users u ON u.email_key = 'owner' || c.id || '@scale-client.test', memberships m \
          WHERE m.account_id = {template} AND m.partner_id IS NULL AND c.kind = 'CLIENT' AND c.id > {template} \
          ORDER BY c.id"
-    ))
+        ),
+    )
     .await;
-    t.execute(&format!(
-        "INSERT INTO memberships ({columns}) SELECT c.id, m.user_id, {copied} FROM accounts c, memberships m \
+    bulk(
+        t,
+        &format!(
+            "INSERT INTO memberships ({columns}) SELECT c.id, m.user_id, {copied} FROM accounts c, memberships m \
          WHERE m.account_id = {template} AND m.partner_id IS NOT NULL AND c.kind = 'CLIENT' AND c.id > {template} \
          ORDER BY c.id, m.id"
-    ))
+        ),
+    )
     .await;
-    if t.db.is_postgres() {
-        t.execute("ANALYZE").await;
-    }
     println!("  seeded {} clients by SQL in {:.1} s", n - 1, started.elapsed().as_secs_f64());
     Seeded { partner, boss, ann, bob, partner_id, ann_user }
 }
