@@ -117,7 +117,7 @@ async fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
 #[tokio::test]
 async fn half_sent_requests_and_idle_connections_are_closed() {
     let db = TestDb::new().await;
-    let s = Server::start(&db.url, &[("CAM_HEADER_TIMEOUT", "0.3"), ("CAM_BODY_TIMEOUT", "0.3")]).await;
+    let s = Server::start(&db.url, &[("CAM_HEADER_TIMEOUT", "1"), ("CAM_BODY_TIMEOUT", "1")]).await;
     // Half the headers, then nothing.
     let mut half = TcpStream::connect(&s.addr).await.unwrap();
     half.write_all(b"POST /graphql HTTP/1.1\r\nHost: cam\r\nContent-Type: app").await.unwrap();
