@@ -8,15 +8,6 @@
 use cam_tests::*;
 use serde_json::json;
 
-/// A timestamp literal the way each database stores the API's own times.
-fn ts(t: &TestApp) -> String {
-    if t.db.is_postgres() {
-        format!("'{}'::timestamptz", t0().to_rfc3339())
-    } else {
-        format!("'{}'", t0().to_rfc3339())
-    }
-}
-
 struct Agency {
     partner: String,
     boss: As,
@@ -30,7 +21,7 @@ async fn ann_in_clients(t: &TestApp, n: i64) -> Agency {
     let partner = w.partner().await;
     let boss = w.boss(&partner).await;
     let ann = w.worker(&partner, "ann", "STANDARD", &[], "EMPLOYEE", None).await;
-    let ts = ts(t);
+    let ts = t.t0_literal();
     let partner_id = "(SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')";
     let ann_user = format!("(SELECT id FROM users WHERE email_key = '{}')", ann.email.to_lowercase());
     t.execute(&format!(
@@ -162,7 +153,7 @@ async fn removing_all_partner_users_of_a_client_costs_the_same_statements_for_3_
     for n in [3_i64, 60] {
         let t = TestApp::new().await;
         let a = ann_in_clients(&t, 1).await;
-        let ts = ts(&t);
+        let ts = t.t0_literal();
         let client = "(SELECT id FROM accounts WHERE name = 'Bulk 1')";
         t.execute(&format!(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) \

@@ -12,15 +12,6 @@ use serde_json::{json, Value};
 const SEEDED: i64 = 300;
 const PARTNER_USERS: i64 = 30;
 
-/// A timestamp literal the way each database stores the API's own times.
-fn ts(t: &TestApp) -> String {
-    if t.db.is_postgres() {
-        format!("'{}'::timestamptz", t0().to_rfc3339())
-    } else {
-        format!("'{}'", t0().to_rfc3339())
-    }
-}
-
 /// An agency whose boss (a CAM user) is a partner user of 300 clients
 /// "Seeded 1" … "Seeded 300"; "Seeded 1" also has 30 more partner users, and
 /// the boss owns 30 assets there.
@@ -28,7 +19,7 @@ async fn seeded(t: &TestApp) -> (String, As) {
     let w = World::new(t);
     let partner = w.partner().await;
     let boss = w.boss(&partner).await;
-    let ts = ts(t);
+    let ts = t.t0_literal();
     let n = |max: i64| format!("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {max}) ");
     let partner_id = "(SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')";
     let boss_user = format!("(SELECT user_id FROM memberships WHERE account_id = {partner_id})");

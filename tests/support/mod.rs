@@ -149,6 +149,16 @@ impl TestApp {
         Self { app, clock, statements, largest_bind, db }
     }
 
+    /// `t0()` as an SQL literal, the way each database stores the API's own
+    /// times (for tests that seed rows in SQL).
+    pub fn t0_literal(&self) -> String {
+        if self.db.is_postgres() {
+            format!("'{}'::timestamptz", t0().to_rfc3339())
+        } else {
+            format!("'{}'", t0().to_rfc3339())
+        }
+    }
+
     /// Runs a GraphQL document as `who`; returns the whole response as JSON.
     pub async fn exec(&self, who: &As, query: &str, variables: Value) -> Value {
         let mut req = async_graphql::Request::new(query)
