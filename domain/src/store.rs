@@ -8,6 +8,7 @@ use crate::account::ports::{AccountRepository, DomainRepository};
 use crate::asset::ports::AssetRepository;
 use crate::audit::ports::AuditRepository;
 use crate::common::error::StorageError;
+use crate::membership::bulk_ports::BulkRepository;
 use crate::membership::ports::MembershipRepository;
 use crate::notify::ports::OutboxRepository;
 use crate::permission::ports::PermissionSetRepository;
@@ -26,6 +27,7 @@ pub trait Repository:
     + AssetRepository
     + AuditRepository
     + OutboxRepository
+    + BulkRepository
 {
     /// This repository as the verified-domain port, for the identity
     /// adapter (R4) to read through the caller's transaction.
@@ -43,7 +45,8 @@ where
         + RelationshipRepository
         + AssetRepository
         + AuditRepository
-        + OutboxRepository,
+        + OutboxRepository
+        + BulkRepository,
 {
     fn as_domains(&self) -> &dyn DomainRepository {
         self

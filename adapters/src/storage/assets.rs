@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use cam_domain::asset::model::{Asset, AssetKind};
 use cam_domain::asset::ports::AssetRepository;
-use cam_domain::membership::model::PartnerUserSelection;
+use cam_domain::membership::model::{PartnerUserSelection, Role};
 use cam_domain::{AccountId, AssetId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
@@ -27,12 +27,15 @@ struct OwnerCount {
 }
 
 /// Assets whose owner holds a selected membership in the asset's client.
-fn of_selected(sel: &PartnerUserSelection) -> SimpleExpr {
+/// Super admins are never removed (R26), so their assets are never
+/// selected with them.
+pub(crate) fn of_selected(sel: &PartnerUserSelection) -> SimpleExpr {
     Expr::exists(
         Query::select()
             .expr(Expr::val(1))
             .from(membership::Entity)
             .cond_where(selected(sel))
+            .and_where(Expr::col((membership::Entity, membership::Column::Role)).ne(Role::SuperAdmin.as_str()))
             .and_where(
                 Expr::col((membership::Entity, membership::Column::AccountId))
                     .equals((asset::Entity, asset::Column::ClientId)),

@@ -427,7 +427,13 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
     }
 
     async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
-        let res = membership::Entity::delete_many().filter(selected(sel)).exec(&self.conn).await.map_err(db)?;
+        // A super admin is never removed (R26), whatever the selection.
+        let res = membership::Entity::delete_many()
+            .filter(selected(sel))
+            .filter(membership::Column::Role.ne(Role::SuperAdmin.as_str()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
         Ok(res.rows_affected)
     }
 }

@@ -6,6 +6,7 @@ mod access_links;
 mod accounts;
 mod assets;
 mod audit;
+mod bulk;
 mod convert;
 mod entities;
 mod memberships;

@@ -138,6 +138,8 @@ pub enum UserErrorCode {
     BuiltIn,
     NotDeactivated,
     TestClockDisabled,
+    /// v1.1: visible, but the caller may not do this there (R40).
+    NotAllowed,
 }
 
 impl UserErrorCode {

@@ -37,6 +37,7 @@ pub struct Query(
     account::AccountQuery,
     access_link::AccessLinkQuery,
     membership::MembershipQuery,
+    membership::PermissionChangeQuery,
     notify::NotifyQuery,
 );
 
@@ -44,6 +45,8 @@ pub struct Query(
 pub struct Mutation(
     access_link::AccessLinkMutation,
     membership::MembershipMutation,
+    membership::CrossClientMutation,
+    membership::PermissionChangeMutation,
     permission::PermissionMutation,
     operator::OperatorMutation,
 );

@@ -41,14 +41,15 @@ pub trait AssetRepository: Send + Sync {
         with_total: bool,
     ) -> Result<HashMap<(AccountId, UserId), Page<Asset>>, StorageError>;
     /// What each selected membership's user owns in its client, counted in
-    /// one statement (pairs that own nothing are absent). Errors: `Other`.
+    /// one statement (pairs that own nothing are absent). Super admins are
+    /// never selected (R26). Errors: `Other`.
     async fn asset_counts_of_selected(
         &self,
         sel: &PartnerUserSelection,
     ) -> Result<HashMap<(AccountId, UserId), u64>, StorageError>;
     /// Leaves every asset of the selected memberships' users in their
     /// clients without an owner, in one statement; returns how many. Never
-    /// deletes (R25). Errors: `Other`.
+    /// deletes (R25); super admins are never selected (R26). Errors: `Other`.
     async fn unassign_assets_of_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
     /// Gives a user's assets in a client to another user, or to nobody;
     /// returns how many moved. Never deletes (R25). Errors: `Other`.

@@ -25,6 +25,8 @@ pub enum Code {
     BuiltIn,
     NotDeactivated,
     TestClockDisabled,
+    /// v1.1: visible, but the caller may not do this there (R40).
+    NotAllowed,
 }
 
 /// One reason a request was refused, with the input field at fault.

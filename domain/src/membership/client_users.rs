@@ -42,7 +42,11 @@ impl Cam {
     }
 
     /// R22, R7: adds users to a client account by email; unknown emails
-    /// become users; everyone added gets an email. All or nothing.
+    /// become users; everyone added gets an email. All or nothing. With
+    /// `partner_admin` (R48, super admins only) the partner-seat users get
+    /// the Partner Admin template of the partner whose verified domain
+    /// their email has: they become its partner admins, and the managed
+    /// relationship is created or revived; `permissions` is then ignored.
     #[tracing::instrument(skip(self, p, emails), err(level = "debug"))]
     pub async fn add_client_users(
         &self,
@@ -51,8 +55,9 @@ impl Cam {
         emails: &[String],
         seat: Seat,
         permissions: Permissions,
+        partner_admin: bool,
     ) -> Result<Vec<Membership>> {
-        self.retrying(|| self.add_client_users_once(p, client, emails, seat, permissions)).await
+        self.retrying(|| self.add_client_users_once(p, client, emails, seat, permissions, partner_admin)).await
     }
 
     async fn add_client_users_once(
@@ -62,8 +67,16 @@ impl Cam {
         emails: &[String],
         seat: Seat,
         permissions: Permissions,
+        partner_admin: bool,
     ) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
+        if partner_admin && seat != Seat::Partner {
+            return Err(Error::refused_at(
+                Code::InvalidInput,
+                &["partnerAdmin"],
+                "the Partner Admin template is for partner-seat users (R6, R48)",
+            ));
+        }
         if emails.is_empty() || emails.len() > MAX_BATCH {
             return Err(Error::refused_at(Code::InvalidInput, &["emails"], format!("give 1 to {MAX_BATCH} addresses")));
         }
@@ -88,7 +101,10 @@ impl Cam {
         if !may_add_users(&me) {
             return Err(Error::forbidden("adding users needs a super admin or USERS_ADD_EDIT (R22)"));
         }
-        if seat == Seat::Partner && !permissions.is_empty() && !may_manage_seats(&me) {
+        if partner_admin && !me.is_active_super_admin() {
+            return Err(Error::forbidden("only a client super admin gives the Partner Admin template (R48)"));
+        }
+        if seat == Seat::Partner && !partner_admin && !permissions.is_empty() && !may_manage_seats(&me) {
             return Err(Error::forbidden(
                 "choosing permissions for a partner-seat user needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)",
             ));
@@ -151,17 +167,28 @@ impl Cam {
                     u
                 }
             };
-            if let Some(partner) = partner {
-                self.record_activity(tx.as_ref(), partner, client, now).await?;
-            }
+            let (role, given, set_id) = match partner {
+                Some(partner) => {
+                    self.record_activity(tx.as_ref(), partner, client, now).await?;
+                    if partner_admin {
+                        // R48: the partner's built-in Partner Admin set (R20).
+                        let built_in = tx.sets_of(partner).await?.into_iter().find(|s| s.built_in);
+                        let perms = built_in.as_ref().map_or_else(Permissions::partner_admin_set, |s| s.permissions);
+                        (Role::PartnerAdmin, perms, built_in.map(|s| s.id))
+                    } else {
+                        (Role::Standard, granted, None)
+                    }
+                }
+                None => (Role::Standard, granted, None),
+            };
             let m = tx
                 .insert_membership(NewMembership {
                     account_id: client,
                     user_id: u.id,
-                    role: Role::Standard,
+                    role,
                     seat,
-                    permissions: granted,
-                    permission_set_id: None,
+                    permissions: given,
+                    permission_set_id: set_id,
                     partner_id: partner,
                     managed_credit: partner.is_some(),
                     worker_kind: None,

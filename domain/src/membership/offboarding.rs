@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::model::{MemberStatus, Membership, PartnerUserSelection, Role};
 use super::partner_users::check_batch;
-use crate::account::model::Account;
+use crate::account::model::{Account, AccountKind};
 use crate::app::{is_cam_user, Cam};
 use crate::asset::model::Asset;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
@@ -39,6 +39,14 @@ fn same_rows(changed: u64, read: u64, what: &str) -> Result<()> {
     } else {
         Err(StorageError::Transient(format!("{what}: {changed} changed, {read} read")).into())
     }
+}
+
+/// What `remove_all_partner_users` did (R28, R49).
+pub struct RemovedAll {
+    pub removed: Removed,
+    /// Partner users left in place because they are super admins there (R26).
+    pub skipped_super_admins: Vec<Membership>,
+    pub relationship: Relationship,
 }
 
 pub struct DeactivatedWorker {
@@ -346,7 +354,8 @@ impl Cam {
     /// Removes memberships (`targets`, which `sel` selects), giving each
     /// one's assets to a chosen member of that client or to nobody (R25).
     /// Never a super admin (R26). Set-based: the statements do not grow with
-    /// the number of memberships, only with the receivers the caller named.
+    /// the number of memberships, only with the receivers the caller named
+    /// (one `UPDATE` each).
     async fn remove_memberships(
         &self,
         repo: &dyn Repository,
@@ -363,26 +372,26 @@ impl Cam {
         }
         let owned = repo.asset_counts_of_selected(sel).await?;
         let mut removed = Removed { memberships: 0, reassigned: 0, unassigned: 0 };
+        // One statement per receiver the caller named (R25, R49).
+        let mut to_receivers = 0;
+        for (client, to) in reassign {
+            let one = PartnerUserSelection { clients: Some(vec![*client]), ..sel.clone() };
+            removed.reassigned += repo.reassign_assets_of_selected(&one, *to).await?;
+        }
         let mut events = Vec::new();
         for m in targets {
             let to = reassign.get(&m.account_id).copied();
             let moved = owned.get(&(m.account_id, m.user_id)).copied().unwrap_or(0);
-            let moved = match to {
-                Some(to) => {
-                    let moved = repo.reassign_assets(m.account_id, m.user_id, Some(to)).await?;
-                    removed.reassigned += moved;
-                    moved
-                }
-                None => {
-                    removed.unassigned += moved;
-                    moved
-                }
-            };
+            match to {
+                Some(_) => to_receivers += moved,
+                None => removed.unassigned += moved,
+            }
             let mut ev = self.membership_event(Some(actor), "membership.removed", Some(m), m);
             ev.after = Some(json!({"removed": true, "assetsTo": to.map(|u| u.get()), "assets": moved}));
             events.push(ev);
             removed.memberships += 1;
         }
+        same_rows(removed.reassigned, to_receivers, "reassigned assets")?;
         // What no receiver took is left without an owner; nothing is deleted.
         let unassigned = repo.unassign_assets_of_selected(sel).await?;
         same_rows(unassigned, removed.unassigned, "unassigned assets")?;
@@ -465,16 +474,21 @@ impl Cam {
         Ok(removed)
     }
 
-    /// R28: a CAM user removes every one of the partner's users from a
-    /// client, even when all of them are deactivated.
+    /// R28, R49: a CAM user of the partner, or a partner admin of that
+    /// client for that partner, removes every one of the partner's users
+    /// from a client, even when all of them are deactivated. Partner users
+    /// who are super admins there stay and are listed (R26); every removed
+    /// user's assets go to `reassign_to`, an active member of that client
+    /// who stays, or are left without an owner (R25).
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn remove_all_partner_users(
         &self,
         p: &Principal,
         partner: AccountId,
         client: AccountId,
-    ) -> Result<(Removed, Option<Relationship>)> {
-        self.retrying(|| self.remove_all_partner_users_once(p, partner, client)).await
+        reassign_to: Option<UserId>,
+    ) -> Result<RemovedAll> {
+        self.retrying(|| self.remove_all_partner_users_once(p, partner, client, reassign_to)).await
     }
 
     async fn remove_all_partner_users_once(
@@ -482,20 +496,41 @@ impl Cam {
         p: &Principal,
         partner: AccountId,
         client: AccountId,
-    ) -> Result<(Removed, Option<Relationship>)> {
+        reassign_to: Option<UserId>,
+    ) -> Result<RemovedAll> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
-        self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
+        if let Err(e) = self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await {
+            // R49: also open to a partner admin of that client for that partner.
+            match self.acting_in(tx.as_ref(), user, client, AccountKind::Client, &["clientAccountId"]).await {
+                Ok((_, me)) if me.is_active_partner_admin_of(partner) => {}
+                _ => return Err(e),
+            }
+        }
         let Some(rel) = tx.find_relationship(partner, client).await? else {
             return Err(Error::not_found(&["clientAccountId"], "client of this partner"));
         };
         tx.lock_account(client).await?;
         let filter =
             super::model::MemberFilter { partner_id: Some(partner), partner_users_only: true, ..Default::default() };
-        let targets = tx.members_of_accounts(&[client], &filter).await?;
+        let (skipped, targets): (Vec<Membership>, Vec<Membership>) =
+            tx.members_of_accounts(&[client], &filter).await?.into_iter().partition(|m| m.role == Role::SuperAdmin);
+        let mut reassign = HashMap::new();
+        if let Some(to) = reassign_to {
+            let receiver = tx.membership_of(client, to).await?;
+            let leaving = targets.iter().any(|m| m.user_id == to);
+            if leaving || !receiver.as_ref().is_some_and(Membership::is_active) {
+                return Err(Error::refused_at(
+                    Code::NotAMember,
+                    &["reassignToUserId"],
+                    "assets go to an active member of that client who stays",
+                ));
+            }
+            reassign.insert(client, to);
+        }
         let sel = PartnerUserSelection { partner, user: None, clients: Some(vec![client]) };
-        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &sel, &HashMap::new()).await?;
+        let removed = self.remove_memberships(tx.as_ref(), user, &targets, &sel, &reassign).await?;
         tx.commit().await?;
-        Ok((removed, Some(rel)))
+        Ok(RemovedAll { removed, skipped_super_admins: skipped, relationship: rel })
     }
 }

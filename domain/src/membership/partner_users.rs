@@ -3,13 +3,14 @@
 
 use std::collections::HashSet;
 
-use super::model::{Membership, NewMembership, Role, Seat};
+use super::model::{Membership, NewMembership, Role};
 use crate::account::model::{Account, AccountKind};
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
 use crate::notify::model::NewEmail;
+use crate::permission::change::{plan_new_member, SeatStanding};
 use crate::permission::{apply_ceiling, Permissions};
 use crate::store::Repository;
 use crate::user::model::User;
@@ -68,7 +69,8 @@ impl Cam {
     }
 
     /// R12, R13, R15, R16: adds workers of the caller's partner to a client
-    /// with one permission set; all or nothing.
+    /// with one permission set; all or nothing. The built-in Partner Admin
+    /// set makes them partner admins, if each is eligible (R46).
     #[tracing::instrument(skip(self, p, workers), err(level = "debug"))]
     pub async fn add_workers_to_client(
         &self,
@@ -131,29 +133,39 @@ impl Cam {
                 );
             }
         }
+        let users = tx.find_users(&user_ids).await?;
+        let tier_allows = partner_account.allows_partner_admins();
+        let mut plans = Vec::new();
+        for (i, w) in &chosen {
+            let Some(worker_user) = users.get(&w.user_id) else {
+                refusals.push(Refusal::new(Code::NotFound, "no such worker of this partner").at_item("workerIds", *i));
+                continue;
+            };
+            let eligible = self.seat_eligible(tx.as_ref(), &partner_account, w, &worker_user.email).await?;
+            // R13, R15, R46: the Partner Admin set makes partner admins of eligible workers only.
+            match plan_new_member(&set, me.grantable(), SeatStanding { tier_allows, eligible }) {
+                Ok(plan) => plans.push((w, worker_user, plan)),
+                Err((code, why)) => refusals.push(Refusal::new(code, why).at_item("workerIds", *i)),
+            }
+        }
         if !refusals.is_empty() {
             return Err(Error::Refused(refusals));
         }
-        let users = tx.find_users(&user_ids).await?;
         let outcome = apply_ceiling(Permissions::empty(), set.permissions, me.grantable());
         let now = self.now();
         self.record_activity(tx.as_ref(), partner, client, now).await?;
         let mut added = Vec::new();
-        for (_, w) in &chosen {
-            let Some(worker_user) = users.get(&w.user_id) else {
-                return Err(Error::not_found(&["workerIds"], "worker"));
-            };
-            let eligible = self.seat_eligible(tx.as_ref(), &partner_account, w, &worker_user.email).await?;
+        for (w, worker_user, plan) in plans {
             let m = tx
                 .insert_membership(NewMembership {
                     account_id: client,
                     user_id: w.user_id,
-                    role: Role::Standard,
-                    seat: if eligible { Seat::Partner } else { Seat::Core },
-                    permissions: outcome.permissions,
+                    role: plan.role,
+                    seat: plan.seat,
+                    permissions: plan.permissions,
                     permission_set_id: Some(set.id),
                     partner_id: Some(partner),
-                    managed_credit: eligible,
+                    managed_credit: plan.managed_credit,
                     worker_kind: None,
                 })
                 .await?;
@@ -240,7 +252,8 @@ impl Cam {
     }
 
     /// R12, R15, R16, R18: applies a permission set to a partner user; the
-    /// grant ceiling decides, the role never changes.
+    /// grant ceiling decides; an eligible member moves to the partner seat
+    /// (R45); only the built-in Partner Admin set changes the role (R46).
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn change_permission_set(
         &self,
@@ -260,33 +273,15 @@ impl Cam {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
-        let (_, me) = match self.partner_admin_in(tx.as_ref(), user, target.account_id, &["membershipId"]).await {
-            Ok(x) => x,
-            Err(e) => {
-                let not_found = Error::not_found(&["membershipId"], "membership");
-                let why = "only an active partner admin of this client account may do this (R12)";
-                return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
-            }
-        };
-        let partner = me.partner_id.unwrap_or(AccountId::new(0));
-        if target.partner_id != Some(partner) {
-            return Err(Error::forbidden("a partner admin changes only their own partner's users (R12)"));
-        }
-        if target.role == Role::SuperAdmin {
-            return Err(Error::forbidden("a super admin's permissions are not a partner admin's to change (R21)"));
-        }
-        let set = tx
-            .find_set(set)
-            .await?
-            .filter(|s| s.partner_id == partner)
-            .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        let outcome = apply_ceiling(target.permissions, set.permissions, me.grantable());
-        let after = Membership { permissions: outcome.permissions, permission_set_id: Some(set.id), ..target.clone() };
+        // The same plan as the preview (R41): ceiling, seat (R45), role (R46).
+        let plan = self.plan_set_change(tx.as_ref(), user, &target, set).await?;
+        let partner = plan.after.partner_id.unwrap_or(AccountId::new(0));
         // R27: a permission change is qualifying activity, whoever it concerns.
-        self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
-        tx.update_membership(&after).await?;
-        tx.record(self.membership_event(Some(user), "membership.permissions_changed", Some(&target), &after)).await?;
+        self.record_activity(tx.as_ref(), partner, plan.after.account_id, self.now()).await?;
+        tx.update_membership(&plan.after).await?;
+        tx.record(self.membership_event(Some(user), "membership.permissions_changed", Some(&target), &plan.after))
+            .await?;
         tx.commit().await?;
-        Ok(ChangedPermissions { membership: after, withheld: outcome.withheld })
+        Ok(ChangedPermissions { membership: plan.after, withheld: plan.withheld })
     }
 }

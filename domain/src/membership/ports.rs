@@ -101,7 +101,8 @@ pub trait MembershipRepository: Send + Sync {
     /// returns how many changed. Call with their accounts locked.
     /// Errors: `Other`.
     async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
-    /// Deletes every selected membership in one statement; returns how many.
-    /// Call with their accounts locked. Errors: `Other`.
+    /// Deletes every selected membership in one statement, never a super
+    /// admin (R26); returns how many. Call with their accounts locked.
+    /// Errors: `Other`.
     async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
 }

@@ -1,5 +1,6 @@
 //! Permissions, permission sets and the grant ceiling (R15–R20).
 pub mod ceiling;
+pub mod change;
 pub mod model;
 pub mod ports;
 pub mod service;

@@ -95,11 +95,17 @@ pub struct RemoveWorkerFromClientsPayload {
 pub struct RemoveAllPartnerUsersInput {
     pub partner_account_id: ID,
     pub client_account_id: ID,
+    /// v1.1, R49: who receives the assets; default: left without an owner.
+    pub reassign_to_user_id: Option<ID>,
 }
 #[derive(SimpleObject, Default)]
 pub struct RemoveAllPartnerUsersPayload {
     pub removed_memberships: i32,
+    /// v1.1, R49.
+    pub reassigned_assets: i32,
     pub unassigned_assets: i32,
+    /// v1.1, R49: partner users left in place because they are super admins there.
+    pub skipped_super_admins: Vec<Membership>,
     pub partner_client: Option<PartnerClient>,
     pub user_errors: Vec<UserError>,
 }
@@ -124,6 +130,9 @@ pub struct AddClientUsersInput {
     pub emails: Vec<String>,
     pub seat: Seat,
     pub permissions: Vec<Permission>,
+    /// v1.1, R48: give these partner-seat users the Partner Admin template (then permissions are ignored).
+    #[graphql(default = false)]
+    pub partner_admin: bool,
 }
 #[derive(SimpleObject, Default)]
 pub struct AddClientUsersPayload {
@@ -306,7 +315,7 @@ impl MembershipMutation {
         })
     }
 
-    /// R28: removes every partner user from a client.
+    /// R28, R49: removes every partner user from a client but its super admins.
     async fn remove_all_partner_users(
         &self,
         ctx: &Context<'_>,
@@ -314,12 +323,15 @@ impl MembershipMutation {
     ) -> Result<RemoveAllPartnerUsersPayload> {
         let p = principal(ctx)?;
         let partner = AccountId::new(id_of(Kind::PartnerAccount, &input.partner_account_id));
-        let r = cam(ctx)?.remove_all_partner_users(p, partner, client(&input.client_account_id)).await;
+        let to = input.reassign_to_user_id.as_ref().map(|u| UserId::new(id_of(Kind::User, u)));
+        let r = cam(ctx)?.remove_all_partner_users(p, partner, client(&input.client_account_id), to).await;
         Ok(match split(ctx, r)? {
-            Ok((x, rel)) => RemoveAllPartnerUsersPayload {
-                removed_memberships: count(x.memberships),
-                unassigned_assets: count(x.unassigned),
-                partner_client: rel.map(PartnerClient::new),
+            Ok(x) => RemoveAllPartnerUsersPayload {
+                removed_memberships: count(x.removed.memberships),
+                reassigned_assets: count(x.removed.reassigned),
+                unassigned_assets: count(x.removed.unassigned),
+                skipped_super_admins: x.skipped_super_admins.into_iter().map(Membership).collect(),
+                partner_client: Some(PartnerClient::new(x.relationship)),
                 user_errors: vec![],
             },
             Err(user_errors) => RemoveAllPartnerUsersPayload { user_errors, ..Default::default() },
@@ -343,7 +355,7 @@ impl MembershipMutation {
         })
     }
 
-    /// R22, R7.
+    /// R22, R7, R48.
     async fn add_client_users(&self, ctx: &Context<'_>, input: AddClientUsersInput) -> Result<AddClientUsersPayload> {
         let p = principal(ctx)?;
         let r = cam(ctx)?
@@ -353,6 +365,7 @@ impl MembershipMutation {
                 &input.emails,
                 input.seat.into(),
                 permissions_in(&input.permissions),
+                input.partner_admin,
             )
             .await;
         Ok(match split(ctx, r)? {

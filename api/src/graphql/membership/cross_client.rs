@@ -1,0 +1,79 @@
+//! `addWorkerToClients` (R40): one worker into many clients.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::membership::cross_client::AddWorkerToClients;
+use cam_domain::{AccountId, MembershipId, PermissionSetId};
+
+use super::Membership;
+use crate::graphql::account::ClientAccount;
+use crate::graphql::enums::{permissions_out, Permission};
+use crate::graphql::error::{split, UserError};
+use crate::graphql::ids::{decode, Kind};
+use crate::graphql::{cam, principal};
+
+/// R40: one worker into many clients, all-or-nothing.
+#[derive(InputObject)]
+pub struct AddWorkerToClientsInput {
+    pub partner_account_id: ID,
+    pub worker_id: ID,
+    /// 1 to 500 client accounts.
+    pub client_account_ids: Vec<ID>,
+    pub permission_set_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ClientWithheldPermissions {
+    pub client_account: ClientAccount,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct AddWorkerToClientsPayload {
+    pub memberships: Vec<Membership>,
+    /// Only clients where something was withheld (R15).
+    pub withheld: Vec<ClientWithheldPermissions>,
+    /// A refused client has field [input, clientAccountIds, <its index>].
+    pub user_errors: Vec<UserError>,
+}
+
+fn raw(kind: Kind, id: &ID) -> i64 {
+    decode(kind, id).unwrap_or(0)
+}
+
+#[derive(Default)]
+pub struct CrossClientMutation;
+
+#[Object]
+impl CrossClientMutation {
+    /// R40: adds one worker to up to 500 clients with one permission set;
+    /// every refused client is reported with its index.
+    async fn add_worker_to_clients(
+        &self,
+        ctx: &Context<'_>,
+        input: AddWorkerToClientsInput,
+    ) -> Result<AddWorkerToClientsPayload> {
+        let p = principal(ctx)?;
+        let req = AddWorkerToClients {
+            partner: AccountId::new(raw(Kind::PartnerAccount, &input.partner_account_id)),
+            worker: MembershipId::new(raw(Kind::Worker, &input.worker_id)),
+            clients: input.client_account_ids.iter().map(|c| AccountId::new(raw(Kind::ClientAccount, c))).collect(),
+            set: PermissionSetId::new(raw(Kind::PermissionSet, &input.permission_set_id)),
+        };
+        let r = cam(ctx)?.add_worker_to_clients(p, req).await;
+        Ok(match split(ctx, r)? {
+            Ok(a) => AddWorkerToClientsPayload {
+                memberships: a.memberships.into_iter().map(Membership).collect(),
+                withheld: a
+                    .withheld
+                    .into_iter()
+                    .map(|(client, w)| ClientWithheldPermissions {
+                        client_account: ClientAccount(client),
+                        permissions: permissions_out(w),
+                    })
+                    .collect(),
+                user_errors: vec![],
+            },
+            Err(user_errors) => AddWorkerToClientsPayload { user_errors, ..Default::default() },
+        })
+    }
+}

@@ -1,0 +1,104 @@
+//! `previewPermissionChange` (R41) and `changeMemberPermissions` (R47).
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::{MembershipId, PermissionSetId};
+
+use super::Membership;
+use crate::graphql::enums::{permissions_in, permissions_out, Permission};
+use crate::graphql::error::{query, split, UserError};
+use crate::graphql::ids::{decode, Kind};
+use crate::graphql::{cam, principal};
+
+/// R41: what changePermissionSet would do to one member.
+#[derive(SimpleObject)]
+pub struct PermissionChangePreview {
+    /// The member as they are now.
+    pub membership: Membership,
+    pub added: Vec<Permission>,
+    pub removed: Vec<Permission>,
+    /// In the set but not given: the caller lacks them (R15) or only a super admin may grant them (R20).
+    pub withheld: Vec<Permission>,
+    /// The member's permissions afterwards.
+    pub result: Vec<Permission>,
+}
+
+/// R47.
+#[derive(InputObject)]
+pub struct ChangeMemberPermissionsInput {
+    pub membership_id: ID,
+    #[graphql(default)]
+    pub grant: Vec<Permission>,
+    #[graphql(default)]
+    pub revoke: Vec<Permission>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct ChangeMemberPermissionsPayload {
+    pub membership: Option<Membership>,
+    pub withheld_permissions: Vec<Permission>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn membership(id: &ID) -> MembershipId {
+    MembershipId::new(decode(Kind::Membership, id).unwrap_or(0))
+}
+
+#[derive(Default)]
+pub struct PermissionChangeQuery;
+
+#[Object]
+impl PermissionChangeQuery {
+    /// v1.1, R41: changes nothing. Top-level NOT_FOUND / FORBIDDEN as for reads.
+    async fn preview_permission_change(
+        &self,
+        ctx: &Context<'_>,
+        membership_ids: Vec<ID>,
+        permission_set_id: ID,
+    ) -> Result<Vec<PermissionChangePreview>> {
+        let p = principal(ctx)?;
+        let ids: Vec<MembershipId> = membership_ids.iter().map(membership).collect();
+        let set = PermissionSetId::new(decode(Kind::PermissionSet, &permission_set_id).unwrap_or(0));
+        let plans = query(ctx, cam(ctx)?.preview_permission_change(p, &ids, set).await)?;
+        Ok(plans
+            .into_iter()
+            .map(|c| PermissionChangePreview {
+                added: permissions_out(c.added),
+                removed: permissions_out(c.removed),
+                withheld: permissions_out(c.withheld),
+                result: permissions_out(c.after.permissions),
+                membership: Membership(c.before),
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct PermissionChangeMutation;
+
+#[Object]
+impl PermissionChangeMutation {
+    /// R47: grants and revokes individual permissions of one member.
+    async fn change_member_permissions(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeMemberPermissionsInput,
+    ) -> Result<ChangeMemberPermissionsPayload> {
+        let p = principal(ctx)?;
+        let r = cam(ctx)?
+            .change_member_permissions(
+                p,
+                membership(&input.membership_id),
+                permissions_in(&input.grant),
+                permissions_in(&input.revoke),
+            )
+            .await;
+        Ok(match split(ctx, r)? {
+            Ok(c) => ChangeMemberPermissionsPayload {
+                membership: Some(Membership(c.membership)),
+                withheld_permissions: permissions_out(c.withheld),
+                user_errors: vec![],
+            },
+            Err(user_errors) => ChangeMemberPermissionsPayload { user_errors, ..Default::default() },
+        })
+    }
+}
