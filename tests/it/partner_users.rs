@@ -111,7 +111,7 @@ async fn one_foreign_worker_in_the_list_refuses_the_whole_request() {
     let dev = w.worker(&c.partner, "dev", "STANDARD", &[], "CONTRACTOR", Some("freelance.io")).await;
     let other = w.partner_with("SOLUTIONS_PARTNER", &[w.domain("other")]).await;
     let stranger = w.worker(&other, "stranger", "STANDARD", &[], "EMPLOYEE", Some(&w.domain("other"))).await;
-    let set = built_in_set(&t, &c.partner, &c.admin.who).await;
+    let set = w.permission_set(&c.partner, &c.admin.who, "Everyday", &["CONTACTS_VIEW"]).await;
     let before = t.count("memberships").await;
 
     let p = w.add_workers(&c.partner, &c.client, &[&emp.id, &dev.id, &stranger.id], &set, &c.admin.who).await;
@@ -133,7 +133,7 @@ async fn a_standard_member_cannot_add_workers_even_when_a_cam_user() {
     // Carl may use the Client Access Manager, but is only STANDARD in the client.
     let carl = w.worker(&c.partner, "carl", "SUPER_ADMIN", &[], "EMPLOYEE", None).await;
     let emp = w.worker(&c.partner, "emp", "STANDARD", &[], "EMPLOYEE", None).await;
-    let set = built_in_set(&t, &c.partner, &c.admin.who).await;
+    let set = w.permission_set(&c.partner, &c.admin.who, "Everyday", &["CONTACTS_VIEW"]).await;
     let added = w.add_workers(&c.partner, &c.client, &[&carl.id], &set, &c.admin.who).await;
     assert_eq!(added["memberships"][0]["role"], json!("STANDARD"), "{added}");
     let before = t.count("memberships").await;
@@ -189,7 +189,7 @@ async fn a_worker_already_in_the_client_is_refused_as_already_member() {
     let c = w.managed_client().await;
     let emp = w.worker(&c.partner, "emp", "STANDARD", &[], "EMPLOYEE", None).await;
     let dev = w.worker(&c.partner, "dev", "STANDARD", &[], "CONTRACTOR", Some("freelance.io")).await;
-    let set = built_in_set(&t, &c.partner, &c.admin.who).await;
+    let set = w.permission_set(&c.partner, &c.admin.who, "Everyday", &["CONTACTS_VIEW"]).await;
     let first = w.add_workers(&c.partner, &c.client, &[&emp.id], &set, &c.admin.who).await;
     assert!(user_error_codes(&first).is_empty(), "{first}");
     let before = t.count("memberships").await;

@@ -152,7 +152,7 @@ async fn the_clients_tab_filters_by_access_type_and_relationship_status() {
     let w = World::new(&t);
     let a = Agency::new(&w).await;
     let emp = w.worker(&a.partner, "emp", "STANDARD", &[], "EMPLOYEE", None).await;
-    let set = built_in_set(&t, &a.partner, &a.boss.who).await;
+    let set = w.permission_set(&a.partner, &a.boss.who, "Everyday", &["CONTACTS_VIEW"]).await;
     // Alpha: the boss as partner admin.
     a.approve_into(&w, "Alpha").await;
     // Bravo: the boss and a standard employee.
@@ -272,7 +272,7 @@ async fn a_worker_lists_their_clients_and_a_client_lists_its_partner_users() {
     let w = World::new(&t);
     let a = Agency::new(&w).await;
     let emp = w.worker(&a.partner, "emp", "STANDARD", &[], "EMPLOYEE", None).await;
-    let set = built_in_set(&t, &a.partner, &a.boss.who).await;
+    let set = w.permission_set(&a.partner, &a.boss.who, "Everyday", &["CONTACTS_VIEW"]).await;
     let (alpha, _, _) = a.approve_into(&w, "Alpha").await;
     let (bravo, bravo_owner, _) = a.approve_into(&w, "Bravo").await;
     assert!(user_error_codes(&w.add_workers(&a.partner, &alpha, &[&emp.id], &set, &a.boss.who).await).is_empty());

@@ -32,4 +32,3 @@ pub trait BulkRepository: Send + Sync {
     /// Errors: `Other`.
     async fn reassign_assets_of_selected(&self, sel: &PartnerUserSelection, to: UserId) -> Result<u64, StorageError>;
 }
-

@@ -120,8 +120,11 @@ impl Cam {
             };
             if !me.is_active_partner_admin_of(partner.id) {
                 refusals.push(
-                    Refusal::new(Code::NotAllowed, "you are not an active partner admin of this client for this partner (R12)")
-                        .at_item("clientAccountIds", i),
+                    Refusal::new(
+                        Code::NotAllowed,
+                        "you are not an active partner admin of this client for this partner (R12)",
+                    )
+                    .at_item("clientAccountIds", i),
                 );
                 continue;
             }

@@ -38,7 +38,12 @@ impl Cam {
     }
 
     /// R2 and R5 for a client member who may be a worker of `partner`.
-    async fn seat_standing(&self, repo: &dyn Repository, partner: &Account, target: &Membership) -> Result<SeatStanding> {
+    async fn seat_standing(
+        &self,
+        repo: &dyn Repository,
+        partner: &Account,
+        target: &Membership,
+    ) -> Result<SeatStanding> {
         let worker = repo.membership_of(partner.id, target.user_id).await?.filter(|w| w.worker_kind.is_some());
         let eligible = match worker {
             Some(w) => match repo.find_user(w.user_id).await? {
@@ -140,14 +145,14 @@ impl Cam {
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
         let why = "changing permissions needs a partner admin of this client for their partner's users, a super \
                    admin, or both USERS_ADD_EDIT and BILLING_EDIT (R47)";
-        let me = match self.acting_in(tx.as_ref(), user, target.account_id, AccountKind::Client, &["membershipId"]).await
-        {
-            Ok((_, me)) => me,
-            Err(e) => {
-                let not_found = Error::not_found(&["membershipId"], "membership");
-                return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
-            }
-        };
+        let me =
+            match self.acting_in(tx.as_ref(), user, target.account_id, AccountKind::Client, &["membershipId"]).await {
+                Ok((_, me)) => me,
+                Err(e) => {
+                    let not_found = Error::not_found(&["membershipId"], "membership");
+                    return Err(self.refused_over(tx.as_ref(), user, &target, e, not_found, why).await?);
+                }
+            };
         if target.role == Role::SuperAdmin {
             return Err(Error::forbidden("a super admin's permissions cannot be changed one by one (R47)"));
         }

@@ -11,7 +11,7 @@ use crate::graphql::error::{split, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::{cam, principal};
 
-/// R40: one worker into many clients, all-or-nothing.
+/// v1.1, R40: one worker into many clients, all-or-nothing.
 #[derive(InputObject)]
 pub struct AddWorkerToClientsInput {
     pub partner_account_id: ID,

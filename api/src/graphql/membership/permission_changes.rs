@@ -9,7 +9,7 @@ use crate::graphql::error::{query, split, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::{cam, principal};
 
-/// R41: what changePermissionSet would do to one member.
+/// v1.1, R41: what changePermissionSet would do to one member.
 #[derive(SimpleObject)]
 pub struct PermissionChangePreview {
     /// The member as they are now.
@@ -22,7 +22,7 @@ pub struct PermissionChangePreview {
     pub result: Vec<Permission>,
 }
 
-/// R47.
+/// v1.1, R47.
 #[derive(InputObject)]
 pub struct ChangeMemberPermissionsInput {
     pub membership_id: ID,
