@@ -23,4 +23,5 @@ mod process;
 mod race;
 mod relationship;
 mod schema;
+mod scim;
 mod tabs;

@@ -12,6 +12,7 @@ mod memberships;
 mod outbox;
 mod permission_sets;
 mod relationships;
+mod scim;
 mod sql;
 mod users;
 mod window;
