@@ -84,6 +84,7 @@ fn parse_path(raw: &str) -> Result<Target, PatchError> {
     };
     let attr = canonical(head).ok_or_else(|| err("invalidPath", format!("no attribute '{head}'")))?;
     match (attr, selector, tail) {
+        ("emails", None, None) => Ok(Target::Attr("emails")),
         ("emails", sel, sub) => {
             let sub = match sub {
                 Some(s) => {
@@ -362,6 +363,14 @@ mod tests {
         apply(&mut d, &patch(ops)).unwrap();
         assert_eq!(d["name"]["givenName"], json!("Ana"));
         assert_eq!(d["emails"][0]["value"], json!("ana.b@acme.com"));
+    }
+
+    #[test]
+    fn a_replaced_email_list_replaces_them_all() {
+        let mut d = doc();
+        let new = json!([{"value": "b@acme.com", "type": "home", "primary": true}]);
+        apply(&mut d, &patch(json!([{"op": "replace", "path": "emails", "value": new.clone()}]))).unwrap();
+        assert_eq!(d["emails"], new);
     }
 
     #[test]

@@ -295,6 +295,33 @@ mod tests {
     }
 
     #[test]
+    fn partner_users_and_partner_admins_are_never_scim_users() {
+        // R21, R44
+        use crate::common::ids::MembershipId;
+        use crate::membership::model::{MemberStatus, Seat};
+        use crate::permission::Permissions;
+        let member = |role: Role, partner: Option<i64>| Membership {
+            id: MembershipId::new(1),
+            account_id: AccountId::new(1),
+            user_id: UserId::new(1),
+            role,
+            seat: Seat::Core,
+            status: MemberStatus::Active,
+            permissions: Permissions::empty(),
+            permission_set_id: None,
+            partner_id: partner.map(AccountId::new),
+            managed_credit: false,
+            worker_kind: None,
+            created_at: DateTime::<Utc>::default(),
+        };
+        assert!(!is_scim_user(&member(Role::PartnerAdmin, Some(2))));
+        assert!(!is_scim_user(&member(Role::PartnerAdmin, None)));
+        assert!(!is_scim_user(&member(Role::Standard, Some(2))));
+        assert!(is_scim_user(&member(Role::Standard, None)));
+        assert!(is_scim_user(&member(Role::SuperAdmin, None)));
+    }
+
+    #[test]
     fn a_user_name_is_required_and_one_email_at_most_is_primary() {
         assert!(ScimUserInput::default().validate().is_err());
         let two = ScimUserInput {
