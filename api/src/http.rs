@@ -43,6 +43,7 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(metrics))
         .route("/playground/{file}", get(playground_asset))
         .route("/access/{token}", get(access_page))
+        .nest("/scim/v2", crate::scim::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
@@ -55,12 +56,12 @@ pub fn router(app: App) -> Router {
 /// metrics: a root field of the schema (`query.viewer`), `other` for a
 /// request refused before execution.
 #[derive(Clone)]
-struct Operation(String);
+pub(crate) struct Operation(pub(crate) String);
 
 /// Who called: `anonymous`, `user`, `operator` or `unauthenticated` (a
 /// refused token). Never the token or the email.
 #[derive(Clone, Copy)]
-struct Caller(&'static str);
+pub(crate) struct Caller(pub(crate) &'static str);
 
 /// The route label of a path: one of the router's routes, never the path
 /// itself (an access link's token is in its path).
@@ -73,6 +74,7 @@ fn route_label(path: &str) -> &'static str {
         "/metrics" => "/metrics",
         p if p.starts_with("/playground/") => "/playground/{file}",
         p if p.starts_with("/access/") => "/access/{token}",
+        p if p.starts_with("/scim/") => crate::scim::route_label(p),
         _ => "unmatched",
     }
 }

@@ -13,6 +13,7 @@ use crate::membership::ports::MembershipRepository;
 use crate::notify::ports::OutboxRepository;
 use crate::permission::ports::PermissionSetRepository;
 use crate::relationship::ports::RelationshipRepository;
+use crate::scim::ports::ScimRepository;
 use crate::user::ports::UserRepository;
 
 /// All repositories together.
@@ -28,6 +29,7 @@ pub trait Repository:
     + AuditRepository
     + OutboxRepository
     + BulkRepository
+    + ScimRepository
 {
     /// This repository as the verified-domain port, for the identity
     /// adapter (R4) to read through the caller's transaction.
@@ -47,6 +49,7 @@ where
         + AuditRepository
         + OutboxRepository
         + BulkRepository,
+        + ScimRepository,
 {
     fn as_domains(&self) -> &dyn DomainRepository {
         self

@@ -28,4 +28,5 @@ mod race;
 mod relationship;
 mod remove_all;
 mod schema;
+mod scim;
 mod tabs;

@@ -13,6 +13,7 @@ mod memberships;
 mod outbox;
 mod permission_sets;
 mod relationships;
+mod scim;
 mod sql;
 mod users;
 mod window;

@@ -19,6 +19,7 @@ pub enum Kind {
     PermissionSet,
     AccessLink,
     AuditEvent,
+    ScimToken,
 }
 
 impl Kind {
@@ -34,9 +35,10 @@ impl Kind {
             Kind::PermissionSet => "PermissionSet",
             Kind::AccessLink => "AccessLink",
             Kind::AuditEvent => "AuditEvent",
+            Kind::ScimToken => "ScimToken",
         }
     }
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 11] = [
         Kind::User,
         Kind::PartnerAccount,
         Kind::ClientAccount,
@@ -47,6 +49,7 @@ impl Kind {
         Kind::PermissionSet,
         Kind::AccessLink,
         Kind::AuditEvent,
+        Kind::ScimToken,
     ];
 }
 

@@ -19,6 +19,7 @@ pub mod order;
 pub mod permission;
 pub mod relationship;
 pub mod scalars;
+pub mod scim;
 pub mod user;
 
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
@@ -49,6 +50,7 @@ pub struct Mutation(
     membership::PermissionChangeMutation,
     permission::PermissionMutation,
     operator::OperatorMutation,
+    scim::ScimMutation,
 );
 
 pub type CamSchema = Schema<Query, Mutation, EmptySubscription>;

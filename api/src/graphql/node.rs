@@ -13,6 +13,7 @@ use super::ids::{decode_any, Kind};
 use super::membership::{Membership, Worker};
 use super::permission::PermissionSet;
 use super::relationship::PartnerClient;
+use super::scim::ScimToken;
 use super::user::User;
 use super::{cam, principal};
 
@@ -29,6 +30,7 @@ pub enum Node {
     PermissionSet(PermissionSet),
     AccessLink(AccessLink),
     AuditEvent(AuditEvent),
+    ScimToken(ScimToken),
 }
 
 #[derive(Default)]
@@ -71,8 +73,9 @@ impl NodeQuery {
             Kind::AccessLink => {
                 query(ctx, cam.visible_link(p, AccessLinkId::new(raw)).await)?.map(|l| Node::AccessLink(AccessLink(l)))
             }
-            // Audit events are read through the audit logs of their accounts.
-            Kind::AuditEvent => None,
+            // Audit events are read through the audit logs of their accounts,
+            // SCIM tokens through `ClientAccount.scimTokens`.
+            Kind::AuditEvent | Kind::ScimToken => None,
         };
         Ok(found)
     }
@@ -81,4 +84,9 @@ impl NodeQuery {
 #[allow(dead_code)]
 fn _audit_is_node(e: AuditEvent) -> Node {
     Node::AuditEvent(e)
+}
+
+#[allow(dead_code)]
+fn _scim_token_is_node(t: ScimToken) -> Node {
+    Node::ScimToken(t)
 }

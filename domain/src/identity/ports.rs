@@ -8,7 +8,6 @@ use crate::account::model::EmailDomain;
 use crate::account::ports::DomainRepository;
 use crate::common::error::StorageError;
 use crate::common::ids::AccountId;
-use crate::membership::model::Role;
 use crate::user::model::Email;
 
 /// Whom a valid bearer token names.
@@ -52,11 +51,4 @@ pub trait DomainVerifier: Send + Sync {
         partner: AccountId,
         emails: &[Email],
     ) -> Result<HashSet<String>, StorageError>;
-}
-
-/// R21: who may be provisioned through SCIM.
-pub trait ScimPolicy: Send + Sync {
-    /// Whether a member with this role, representing a partner or not, may be
-    /// provisioned or changed through SCIM.
-    fn is_scim_provisionable(&self, role: Role, represents_partner: bool) -> bool;
 }

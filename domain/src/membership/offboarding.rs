@@ -91,7 +91,12 @@ impl Cam {
 
     /// R26, R31: refuses when deactivating these super admins would leave a
     /// client without an active one. Call with the accounts locked.
-    async fn keep_a_super_admin(&self, repo: &dyn Repository, leaving: &[&Membership], path: &[&str]) -> Result<()> {
+    pub(crate) async fn keep_a_super_admin(
+        &self,
+        repo: &dyn Repository,
+        leaving: &[&Membership],
+        path: &[&str],
+    ) -> Result<()> {
         let mut per_account: HashMap<AccountId, u64> = HashMap::new();
         for m in leaving.iter().filter(|m| m.is_active_super_admin()) {
             *per_account.entry(m.account_id).or_default() += 1;

@@ -254,4 +254,9 @@ impl ClientAccount {
     ) -> Result<Conn<AuditEvent>> {
         audit_log(ctx, AuditScope::Client(self.0.id), first, after).await
     }
+    /// v1.1, R44: this account's SCIM tokens (active super admins only), without their secrets.
+    async fn scim_tokens(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::scim::ScimToken>> {
+        let tokens = query(ctx, cam(ctx)?.scim_tokens(principal(ctx)?, self.0.id).await)?;
+        Ok(tokens.into_iter().map(crate::graphql::scim::ScimToken).collect())
+    }
 }

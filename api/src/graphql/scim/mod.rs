@@ -1,0 +1,93 @@
+//! SCIM tokens (R44): `createScimToken`, `revokeScimToken` and
+//! `ClientAccount.scimTokens`. The SCIM protocol itself is served by
+//! `crate::scim` at `/scim/v2`.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::scim::model::ScimTokenId;
+use cam_domain::AccountId;
+
+use super::error::{split, UserError};
+use super::ids::{decode, encode, Kind};
+use super::loaders::load;
+use super::user::User;
+use super::{cam, principal};
+
+pub struct ScimToken(pub cam_domain::scim::model::ScimToken);
+
+#[Object]
+impl ScimToken {
+    pub async fn id(&self) -> ID {
+        encode(Kind::ScimToken, self.0.id.get())
+    }
+    async fn created_at(&self) -> crate::graphql::scalars::DateTime {
+        self.0.created_at.into()
+    }
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.created_by else { return Ok(None) };
+        Ok(load(ctx, id).await?.map(User))
+    }
+    async fn revoked_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.revoked_at.map(Into::into)
+    }
+}
+
+/// v1.1, R44: active super admins of the client account only.
+#[derive(InputObject)]
+pub struct CreateScimTokenInput {
+    pub client_account_id: ID,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct CreateScimTokenPayload {
+    pub scim_token: Option<ScimToken>,
+    /// Shown once.
+    pub token: Option<String>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(InputObject)]
+pub struct RevokeScimTokenInput {
+    pub scim_token_id: ID,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct RevokeScimTokenPayload {
+    pub scim_token: Option<ScimToken>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct ScimMutation;
+
+#[Object]
+impl ScimMutation {
+    async fn create_scim_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateScimTokenInput,
+    ) -> Result<CreateScimTokenPayload> {
+        let p = principal(ctx)?;
+        let client = AccountId::new(decode(Kind::ClientAccount, &input.client_account_id).unwrap_or(0));
+        Ok(match split(ctx, cam(ctx)?.create_scim_token(p, client).await)? {
+            Ok(c) => CreateScimTokenPayload {
+                scim_token: Some(ScimToken(c.token)),
+                token: Some(c.secret),
+                user_errors: vec![],
+            },
+            Err(user_errors) => CreateScimTokenPayload { user_errors, ..Default::default() },
+        })
+    }
+
+    async fn revoke_scim_token(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeScimTokenInput,
+    ) -> Result<RevokeScimTokenPayload> {
+        let p = principal(ctx)?;
+        let id = ScimTokenId::new(decode(Kind::ScimToken, &input.scim_token_id).unwrap_or(0));
+        Ok(match split(ctx, cam(ctx)?.revoke_scim_token(p, id).await)? {
+            Ok(t) => RevokeScimTokenPayload { scim_token: Some(ScimToken(t)), user_errors: vec![] },
+            Err(user_errors) => RevokeScimTokenPayload { user_errors, ..Default::default() },
+        })
+    }
+}

@@ -1,0 +1,386 @@
+//! PATCH (RFC 7644 §3.5.2): `add`, `replace` and `remove` operations applied
+//! to the writable attributes of a user (see `doc::writable`), with or
+//! without a `path`; paths may name a sub-attribute (`name.givenName`) or
+//! select emails (`emails[type eq "work"].value`, as Entra ID sends).
+//! The edited document is then validated like a PUT body.
+
+use serde_json::{json, Map, Value};
+
+use super::doc::{canonical, canonical_email_part, canonical_name_part};
+
+pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+/// A PATCH refusal: its `scimType` and why.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PatchError {
+    pub scim_type: &'static str,
+    pub detail: String,
+}
+
+fn err(scim_type: &'static str, detail: impl Into<String>) -> PatchError {
+    PatchError { scim_type, detail: detail.into() }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Add,
+    Replace,
+    Remove,
+}
+
+/// A selection of emails: `attr eq value`.
+#[derive(Debug, Clone, PartialEq)]
+struct Selector {
+    part: &'static str,
+    value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    /// An attribute of another schema (an extension this server does not
+    /// keep): the operation is ignored.
+    Ignored,
+    Attr(&'static str),
+    NamePart(&'static str),
+    /// Emails (all, or those the selector picks), optionally one sub-attribute.
+    Emails(Option<Selector>, Option<&'static str>),
+}
+
+fn parse_selector(raw: &str) -> Result<Selector, PatchError> {
+    let mut parts = raw.trim().splitn(3, char::is_whitespace);
+    let (Some(attr), Some(op), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(err("invalidPath", format!("cannot read the filter [{raw}]")));
+    };
+    let part = canonical_email_part(attr).ok_or_else(|| err("invalidPath", format!("emails have no '{attr}'")))?;
+    if !op.eq_ignore_ascii_case("eq") {
+        return Err(err("invalidPath", "only 'eq' selects emails"));
+    }
+    let value: Value =
+        serde_json::from_str(value.trim()).map_err(|_| err("invalidPath", format!("cannot read the value {value}")))?;
+    Ok(Selector { part, value })
+}
+
+fn parse_path(raw: &str) -> Result<Target, PatchError> {
+    let raw = raw.trim();
+    let lower = raw.to_ascii_lowercase();
+    let core = format!("{}:", super::doc::USER_SCHEMA.to_ascii_lowercase());
+    let rest = if lower.starts_with(&core) {
+        &raw[core.len()..]
+    } else if lower.starts_with("urn:") {
+        return Ok(Target::Ignored);
+    } else {
+        raw
+    };
+    let (head, selector, tail) = match rest.find('[') {
+        Some(open) => {
+            let close = rest.rfind(']').filter(|c| *c > open).ok_or_else(|| err("invalidPath", "unclosed '['"))?;
+            let tail = rest[close + 1..].strip_prefix('.').map(str::to_string);
+            (&rest[..open], Some(parse_selector(&rest[open + 1..close])?), tail)
+        }
+        None => match rest.split_once('.') {
+            Some((h, t)) => (h, None, Some(t.to_string())),
+            None => (rest, None, None),
+        },
+    };
+    let attr = canonical(head).ok_or_else(|| err("invalidPath", format!("no attribute '{head}'")))?;
+    match (attr, selector, tail) {
+        ("emails", None, None) => Ok(Target::Attr("emails")),
+        ("emails", sel, sub) => {
+            let sub = match sub {
+                Some(s) => {
+                    Some(canonical_email_part(&s).ok_or_else(|| err("invalidPath", format!("emails have no '{s}'")))?)
+                }
+                None => None,
+            };
+            Ok(Target::Emails(sel, sub))
+        }
+        ("name", None, Some(sub)) => Ok(Target::NamePart(
+            canonical_name_part(&sub).ok_or_else(|| err("invalidPath", format!("name has no '{sub}'")))?,
+        )),
+        ("id" | "meta" | "schemas", _, _) => Err(err("mutability", format!("{attr} cannot be changed"))),
+        (a, None, None) => Ok(Target::Attr(a)),
+        _ => Err(err("invalidPath", format!("cannot read the path '{raw}'"))),
+    }
+}
+
+fn matches(item: &Value, sel: &Option<Selector>) -> bool {
+    let Some(sel) = sel else { return true };
+    let Some(o) = item.as_object() else { return false };
+    let found = o.iter().find(|(k, _)| k.eq_ignore_ascii_case(sel.part)).map(|(_, v)| v);
+    match (found, &sel.value) {
+        (Some(Value::String(a)), Value::String(b)) => a.eq_ignore_ascii_case(b),
+        (Some(a), Value::Bool(b)) => super::doc::boolean("", a).ok().flatten() == Some(*b),
+        (Some(a), b) => a == b,
+        (None, Value::Bool(false)) => true,
+        (None, _) => false,
+    }
+}
+
+/// When one email is made primary, the others are not (RFC 7643 §2.4).
+fn one_primary(emails: &mut [Value], keep: usize) {
+    for (i, e) in emails.iter_mut().enumerate() {
+        if i != keep {
+            if let Some(o) = e.as_object_mut() {
+                o.insert("primary".into(), json!(false));
+            }
+        }
+    }
+}
+
+fn is_primary(v: &Value) -> bool {
+    v.get("primary").and_then(|p| super::doc::boolean("", p).ok().flatten()).unwrap_or(false)
+}
+
+fn apply_one(doc: &mut Map<String, Value>, op: Op, target: Target, value: Option<Value>) -> Result<(), PatchError> {
+    let need = |v: Option<Value>| v.ok_or_else(|| err("invalidValue", "this operation needs a value"));
+    match target {
+        Target::Ignored => {}
+        Target::Attr("name") => match op {
+            Op::Remove => {
+                doc.remove("name");
+            }
+            _ => {
+                let v = need(value)?;
+                let Value::Object(parts) = v else { return Err(err("invalidValue", "name must be an object")) };
+                let name = doc.entry("name").or_insert_with(|| json!({}));
+                if !name.is_object() {
+                    *name = json!({});
+                }
+                if let Some(n) = name.as_object_mut() {
+                    if op == Op::Replace {
+                        n.clear();
+                    }
+                    for (k, v) in parts {
+                        let k =
+                            canonical_name_part(&k).ok_or_else(|| err("invalidValue", format!("name has no '{k}'")))?;
+                        n.insert(k.into(), v);
+                    }
+                }
+            }
+        },
+        Target::Attr("emails") => match op {
+            Op::Remove => {
+                doc.remove("emails");
+            }
+            Op::Replace => {
+                doc.insert("emails".into(), need(value)?);
+            }
+            Op::Add => {
+                let new = match need(value)? {
+                    Value::Array(items) => items,
+                    one => vec![one],
+                };
+                let list = doc.entry("emails").or_insert_with(|| json!([]));
+                let Some(items) = list.as_array_mut() else { return Err(err("invalidValue", "emails must be a list")) };
+                for e in new {
+                    let same = items.iter().position(|i| {
+                        i.get("value").and_then(Value::as_str).map(str::to_lowercase)
+                            == e.get("value").and_then(Value::as_str).map(str::to_lowercase)
+                    });
+                    let at = match same {
+                        Some(at) => {
+                            items[at] = e;
+                            at
+                        }
+                        None => {
+                            items.push(e);
+                            items.len() - 1
+                        }
+                    };
+                    if is_primary(&items[at]) {
+                        one_primary(items, at);
+                    }
+                }
+            }
+        },
+        Target::Attr(attr) => match op {
+            Op::Remove => {
+                doc.remove(attr);
+            }
+            _ => {
+                doc.insert(attr.into(), need(value)?);
+            }
+        },
+        Target::NamePart(part) => {
+            let name = doc.entry("name").or_insert_with(|| json!({}));
+            if !name.is_object() {
+                *name = json!({});
+            }
+            if let Some(n) = name.as_object_mut() {
+                match op {
+                    Op::Remove => {
+                        n.remove(part);
+                    }
+                    _ => {
+                        n.insert(part.into(), need(value)?);
+                    }
+                }
+            }
+        }
+        Target::Emails(sel, sub) => {
+            let list = doc.entry("emails").or_insert_with(|| json!([]));
+            let Some(items) = list.as_array_mut() else { return Err(err("invalidValue", "emails must be a list")) };
+            let hits: Vec<usize> = (0..items.len()).filter(|i| matches(&items[*i], &sel)).collect();
+            match (op, sub) {
+                (Op::Remove, None) => {
+                    let mut i = 0;
+                    items.retain(|_| {
+                        let keep = !hits.contains(&i);
+                        i += 1;
+                        keep
+                    });
+                }
+                (Op::Remove, Some(part)) => {
+                    for i in hits {
+                        if let Some(o) = items[i].as_object_mut() {
+                            o.remove(part);
+                        }
+                    }
+                }
+                (_, sub) => {
+                    let v = need(value)?;
+                    let hits = if hits.is_empty() {
+                        // Nothing selected: the selected email is added.
+                        let mut e = Map::new();
+                        if let Some(s) = &sel {
+                            e.insert(s.part.into(), s.value.clone());
+                        }
+                        if items.is_empty() {
+                            e.insert("primary".into(), json!(true));
+                        }
+                        items.push(Value::Object(e));
+                        vec![items.len() - 1]
+                    } else {
+                        hits
+                    };
+                    for &i in &hits {
+                        match (sub, &v) {
+                            (Some(part), v) => {
+                                if let Some(o) = items[i].as_object_mut() {
+                                    o.insert(part.into(), v.clone());
+                                }
+                            }
+                            (None, Value::Object(fields)) => {
+                                if let Some(o) = items[i].as_object_mut() {
+                                    for (k, v) in fields {
+                                        if let Some(k) = canonical_email_part(k) {
+                                            o.insert(k.into(), v.clone());
+                                        }
+                                    }
+                                }
+                            }
+                            (None, _) => return Err(err("invalidValue", "an email is an object")),
+                        }
+                    }
+                    if let Some(&last) = hits.last() {
+                        if is_primary(&items[last]) {
+                            one_primary(items, last);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies a PatchOp message to `doc`. Errors: a malformed message or an
+/// operation this server cannot apply (400 with its `scimType`).
+pub fn apply(doc: &mut Map<String, Value>, message: &Value) -> Result<(), PatchError> {
+    let schemas = message.get("schemas").and_then(Value::as_array);
+    if !schemas.is_some_and(|s| s.iter().any(|x| x.as_str() == Some(PATCH_SCHEMA))) {
+        return Err(err("invalidSyntax", format!("a PATCH body has schemas [\"{PATCH_SCHEMA}\"]")));
+    }
+    let ops = message
+        .as_object()
+        .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("Operations")))
+        .and_then(|(_, v)| v.as_array())
+        .filter(|ops| !ops.is_empty())
+        .ok_or_else(|| err("invalidSyntax", "a PATCH body has a non-empty Operations list"))?;
+    if ops.len() > 100 {
+        return Err(err("tooMany", "at most 100 operations"));
+    }
+    for o in ops {
+        let field = |name: &str| {
+            o.as_object().and_then(|m| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))).map(|(_, v)| v.clone())
+        };
+        let op = match field("op").as_ref().and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+            Some("add") => Op::Add,
+            Some("replace") => Op::Replace,
+            Some("remove") => Op::Remove,
+            _ => return Err(err("invalidSyntax", "op is add, replace or remove")),
+        };
+        let value = field("value");
+        match field("path") {
+            Some(Value::String(path)) => apply_one(doc, op, parse_path(&path)?, value)?,
+            Some(_) => return Err(err("invalidPath", "path must be a string")),
+            None if op == Op::Remove => return Err(err("noTarget", "remove needs a path")),
+            None => {
+                let Some(Value::Object(fields)) = value else {
+                    return Err(err("invalidValue", "without a path, the value is an object of attributes"));
+                };
+                for (k, v) in fields {
+                    apply_one(doc, op, parse_path(&k)?, Some(v))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Map<String, Value> {
+        let v = json!({"userName": "ana", "active": true, "emails": [{"value": "ana@acme.com", "type": "work", "primary": true}]});
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    fn patch(ops: Value) -> Value {
+        json!({"schemas": [PATCH_SCHEMA], "Operations": ops})
+    }
+
+    #[test]
+    fn okta_and_entra_deactivations_are_understood() {
+        // R44
+        let mut d = doc();
+        apply(&mut d, &patch(json!([{"op": "replace", "value": {"active": false}}]))).unwrap();
+        assert_eq!(d["active"], json!(false));
+        let mut d = doc();
+        apply(&mut d, &patch(json!([{"op": "Replace", "path": "active", "value": "False"}]))).unwrap();
+        assert_eq!(d["active"], json!("False"));
+    }
+
+    #[test]
+    fn names_and_selected_emails_are_patched() {
+        let mut d = doc();
+        let ops = json!([
+            {"op": "add", "path": "name.givenName", "value": "Ana"},
+            {"op": "replace", "path": "emails[type eq \"work\"].value", "value": "ana.b@acme.com"},
+            {"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "x"}
+        ]);
+        apply(&mut d, &patch(ops)).unwrap();
+        assert_eq!(d["name"]["givenName"], json!("Ana"));
+        assert_eq!(d["emails"][0]["value"], json!("ana.b@acme.com"));
+    }
+
+    #[test]
+    fn a_replaced_email_list_replaces_them_all() {
+        let mut d = doc();
+        let new = json!([{"value": "b@acme.com", "type": "home", "primary": true}]);
+        apply(&mut d, &patch(json!([{"op": "replace", "path": "emails", "value": new.clone()}]))).unwrap();
+        assert_eq!(d["emails"], new);
+    }
+
+    #[test]
+    fn read_only_attributes_and_bad_messages_are_refused() {
+        let mut d = doc();
+        assert_eq!(
+            apply(&mut d, &patch(json!([{"op": "replace", "path": "id", "value": "9"}]))).map_err(|e| e.scim_type),
+            Err("mutability")
+        );
+        assert!(apply(&mut d, &json!({"Operations": []})).is_err());
+        assert!(apply(&mut d, &patch(json!([{"op": "move", "path": "active"}]))).is_err());
+    }
+}

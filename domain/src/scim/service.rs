@@ -1,0 +1,369 @@
+//! SCIM use cases (R44): tokens for a client's super admins, and the
+//! provisioning a token allows in its one account. Every change runs in one
+//! transaction with the account locked, keeps R26 and R31 through the same
+//! checks as GraphQL, and writes its `scim.*` audit event in it.
+
+use serde_json::{json, Value};
+
+use super::model::{
+    is_scim_user, NewScimToken, ScimCaller, ScimFilter, ScimProfile, ScimToken, ScimTokenId, ScimUser, ScimUserInput,
+    ValidUser,
+};
+use crate::account::model::AccountKind;
+use crate::app::{hidden, snapshot, Cam};
+use crate::common::error::{Code, Error, Result, StorageError};
+use crate::common::ids::{AccountId, MembershipId};
+use crate::common::principal::Principal;
+use crate::membership::model::{MemberStatus, Membership, NewMembership, Role, Seat};
+use crate::permission::Permissions;
+use crate::store::Repository;
+
+/// The secrets of SCIM tokens start with this, so that a leaked one is
+/// recognisable (secret scanners) and never taken for a user token.
+pub const TOKEN_PREFIX: &str = "cam_scim_";
+
+/// Most SCIM users one list answers.
+pub const MAX_RESULTS: u32 = 100;
+
+/// A created token and its secret, which is shown once.
+pub struct CreatedScimToken {
+    pub token: ScimToken,
+    pub secret: String,
+}
+
+fn not_found() -> Error {
+    Error::refused(Code::NotFound, "no such user")
+}
+
+fn invalid((field, why): (String, String)) -> Error {
+    Error::refused_at(Code::InvalidInput, &[&field], why)
+}
+
+/// What the audit log keeps of a SCIM record.
+fn profile_json(p: &ScimProfile) -> Value {
+    json!({
+        "userName": p.user_name,
+        "externalId": p.external_id,
+        "displayName": p.display_name,
+        "emails": p.emails.iter().map(|e| e.value.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+impl Cam {
+    /// R44: the caller must be an active super admin of the client account.
+    /// Not a member: `NOT_FOUND` at `path` (R33); a member: `FORBIDDEN`.
+    async fn scim_admin_of(
+        &self,
+        repo: &dyn Repository,
+        p: &Principal,
+        client: AccountId,
+        path: &[&str],
+    ) -> Result<crate::user::model::User> {
+        let user = self.user(p)?.clone();
+        let (_, me) = self.acting_in(repo, &user, client, AccountKind::Client, path).await?;
+        if !me.is_active_super_admin() {
+            return Err(Error::forbidden("only an active super admin of the client account manages SCIM tokens (R44)"));
+        }
+        Ok(user)
+    }
+
+    /// R44: a new SCIM token for a client account; its secret is returned
+    /// once and only its hash is stored.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn create_scim_token(&self, p: &Principal, client: AccountId) -> Result<CreatedScimToken> {
+        self.retrying(|| self.create_scim_token_once(p, client)).await
+    }
+
+    async fn create_scim_token_once(&self, p: &Principal, client: AccountId) -> Result<CreatedScimToken> {
+        let tx = self.store.begin().await?;
+        let user = self.scim_admin_of(tx.as_ref(), p, client, &["clientAccountId"]).await?;
+        let secret = format!("{TOKEN_PREFIX}{}", self.tokens.generate());
+        let token = tx
+            .insert_scim_token(NewScimToken {
+                account_id: client,
+                token_hash: self.tokens.hash(&secret),
+                created_by: Some(user.id),
+                created_at: self.now(),
+            })
+            .await?;
+        let mut ev = self.event(Some(&user), "scim.token_created");
+        ev.account_id = Some(client);
+        ev.after = Some(json!({"scimTokenId": token.id.get()}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(CreatedScimToken { token, secret })
+    }
+
+    /// R44: revokes a SCIM token; at once, its secret is refused (401).
+    /// Whoever is not an active super admin of its account gets the refusal
+    /// of an unknown id (R33). Revoking a revoked token changes nothing.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn revoke_scim_token(&self, p: &Principal, id: ScimTokenId) -> Result<ScimToken> {
+        self.retrying(|| self.revoke_scim_token_once(p, id)).await
+    }
+
+    async fn revoke_scim_token_once(&self, p: &Principal, id: ScimTokenId) -> Result<ScimToken> {
+        let path = ["scimTokenId"];
+        let tx = self.store.begin().await?;
+        let token = tx.find_scim_token(id).await?.ok_or_else(|| Error::not_found(&path, "SCIM token"))?;
+        let user = match self.scim_admin_of(tx.as_ref(), p, token.account_id, &path).await {
+            Ok(u) => u,
+            Err(Error::Forbidden(_)) => return Err(Error::not_found(&path, "SCIM token")),
+            Err(e) => return Err(hidden(e, &path, "SCIM token")),
+        };
+        if token.revoked_at.is_some() {
+            return Ok(token);
+        }
+        let now = self.now();
+        tx.revoke_scim_token(id, now).await?;
+        let mut ev = self.event(Some(&user), "scim.token_revoked");
+        ev.account_id = Some(token.account_id);
+        ev.before = Some(json!({"scimTokenId": id.get()}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(ScimToken { revoked_at: Some(now), ..token })
+    }
+
+    /// R44: a client account's tokens, without secrets: for its active super
+    /// admins (and the operator); other members get `FORBIDDEN`.
+    pub async fn scim_tokens(&self, p: &Principal, client: AccountId) -> Result<Vec<ScimToken>> {
+        if let Some(m) = self.require_client_member(p, client).await? {
+            if !m.is_active_super_admin() {
+                return Err(Error::forbidden("only super admins see the SCIM tokens (R44)"));
+            }
+        }
+        Ok(self.store.scim_tokens_of(client).await?)
+    }
+
+    /// The account a SCIM bearer secret acts for; `None` for an unknown or
+    /// revoked token (401). Only the hash is looked up, so the answer takes
+    /// the same time whatever the secret.
+    pub async fn scim_authenticate(&self, secret: &str) -> Result<Option<ScimCaller>> {
+        if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 256 {
+            return Ok(None);
+        }
+        let found = self.store.find_scim_token_by_hash(&self.tokens.hash(secret)).await?;
+        Ok(found.filter(|t| t.revoked_at.is_none()).map(|t| ScimCaller { account: t.account_id, token: t.id }))
+    }
+
+    /// R44: a page of the account's SCIM users: `count` (at most
+    /// [`MAX_RESULTS`]) from the 1-based `start_index`, and the total.
+    pub async fn scim_list_users(
+        &self,
+        caller: ScimCaller,
+        filter: &ScimFilter,
+        start_index: u64,
+        count: u32,
+    ) -> Result<(Vec<ScimUser>, u64)> {
+        let offset = start_index.max(1) - 1;
+        Ok(self.store.scim_users(caller.account, filter, offset, count.min(MAX_RESULTS)).await?)
+    }
+
+    /// R44: one SCIM user of the caller's account. Partner users, members of
+    /// other accounts and unknown ids alike: `NOT_FOUND`.
+    pub async fn scim_get_user(&self, caller: ScimCaller, id: MembershipId) -> Result<ScimUser> {
+        self.store.scim_user(caller.account, id).await?.ok_or_else(not_found)
+    }
+
+    /// R44: creates a SCIM user: a `STANDARD` member with a `CORE` seat and
+    /// no permissions; an unknown email becomes a new user. An email of
+    /// anyone who is a member already (a partner user included) or a taken
+    /// `userName`: `ALREADY_EXISTS` (409 uniqueness).
+    #[tracing::instrument(skip(self, input), err(level = "debug"))]
+    pub async fn scim_create_user(&self, caller: ScimCaller, input: ScimUserInput) -> Result<ScimUser> {
+        let valid = input.validate().map_err(invalid)?;
+        self.retrying(|| self.scim_create_user_once(caller, &valid)).await
+    }
+
+    async fn scim_create_user_once(&self, caller: ScimCaller, valid: &ValidUser) -> Result<ScimUser> {
+        let client = caller.account;
+        let tx = self.store.begin().await?;
+        tx.lock_account(client).await?;
+        let known = tx.find_user_by_email(&valid.email).await?;
+        if let Some(u) = &known {
+            if tx.membership_of(client, u.id).await?.is_some() {
+                return Err(Error::refused_at(
+                    Code::AlreadyMember,
+                    &["emails"],
+                    "a user with this email is a member of this account already",
+                ));
+            }
+        }
+        let key = valid.profile.user_name_key();
+        if tx.scim_user_name_taken(client, &key, None).await? {
+            return Err(Error::refused_at(Code::AlreadyExists, &["userName"], "this userName is taken"));
+        }
+        let user = match known {
+            Some(u) => u,
+            None => {
+                let u = match tx.insert_user(&valid.email, &valid.person_name()).await {
+                    Err(StorageError::Conflict(_)) => {
+                        return Err(StorageError::Transient("user created meanwhile".into()).into())
+                    }
+                    r => r?,
+                };
+                let mut ev = self.event(None, "user.created");
+                ev.subject_id = Some(u.id);
+                ev.account_id = Some(client);
+                ev.after = Some(json!({"email": u.email.as_str(), "name": u.name, "scimTokenId": caller.token.get()}));
+                tx.record(ev).await?;
+                u
+            }
+        };
+        let mut m = tx
+            .insert_membership(NewMembership {
+                account_id: client,
+                user_id: user.id,
+                role: Role::Standard,
+                seat: Seat::Core,
+                permissions: Permissions::empty(),
+                permission_set_id: None,
+                partner_id: None,
+                managed_credit: false,
+                worker_kind: None,
+            })
+            .await?;
+        if !valid.active {
+            m.status = MemberStatus::Deactivated;
+            tx.update_membership(&m).await?;
+        }
+        let profile = ScimProfile { updated_at: Some(self.now()), ..valid.profile.clone() };
+        match tx.save_scim_profile(client, m.id, &profile).await {
+            Err(StorageError::Conflict(_)) => {
+                return Err(Error::refused_at(Code::AlreadyExists, &["userName"], "this userName is taken"))
+            }
+            r => r?,
+        }
+        let mut ev = self.membership_event(None, "scim.user_created", None, &m);
+        ev.after = Some(self.scim_after(caller, &m, &profile));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(ScimUser { membership: m, user, profile, stored: true })
+    }
+
+    fn scim_after(&self, caller: ScimCaller, m: &Membership, p: &ScimProfile) -> Value {
+        let mut v = snapshot(m);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("scim".into(), profile_json(p));
+            o.insert("scimTokenId".into(), json!(caller.token.get()));
+        }
+        v
+    }
+
+    /// R44: replaces a SCIM user (PUT).
+    pub async fn scim_replace_user(
+        &self,
+        caller: ScimCaller,
+        id: MembershipId,
+        input: ScimUserInput,
+    ) -> Result<ScimUser> {
+        self.scim_update_user(caller, id, &|_: &ScimUser| Ok(input.clone())).await
+    }
+
+    /// R44: changes a SCIM user: `change` turns the user as stored (read
+    /// under the account's lock) into the wanted one (a PATCH applies its
+    /// operations there). Deactivating keeps R31 (`LAST_SUPER_ADMIN`, 409);
+    /// `userName` stays unique (409). Each kind of change is audited:
+    /// `scim.user_updated`, `scim.user_deactivated`, `scim.user_reactivated`.
+    #[tracing::instrument(skip(self, change), err(level = "debug"))]
+    pub async fn scim_update_user(
+        &self,
+        caller: ScimCaller,
+        id: MembershipId,
+        change: &(dyn Fn(&ScimUser) -> Result<ScimUserInput> + Send + Sync),
+    ) -> Result<ScimUser> {
+        self.retrying(|| self.scim_update_user_once(caller, id, change)).await
+    }
+
+    async fn scim_update_user_once(
+        &self,
+        caller: ScimCaller,
+        id: MembershipId,
+        change: &(dyn Fn(&ScimUser) -> Result<ScimUserInput> + Send + Sync),
+    ) -> Result<ScimUser> {
+        let client = caller.account;
+        let tx = self.store.begin().await?;
+        tx.lock_account(client).await?;
+        let current = tx.scim_user(client, id).await?.ok_or_else(not_found)?;
+        let valid = change(&current)?.validate().map_err(invalid)?;
+        let before = current.membership.clone();
+        let mut after = before.clone();
+        if valid.active != before.is_active() {
+            after.status = if valid.active { MemberStatus::Active } else { MemberStatus::Deactivated };
+            if !valid.active {
+                // R26, R31: the same check as every other deactivation.
+                self.keep_a_super_admin(tx.as_ref(), &[&before], &["active"]).await?;
+            }
+            tx.update_membership(&after).await?;
+            let action = if valid.active { "scim.user_reactivated" } else { "scim.user_deactivated" };
+            let mut ev = self.membership_event(None, action, Some(&before), &after);
+            ev.after = Some(self.scim_after(caller, &after, &current.profile));
+            tx.record(ev).await?;
+        }
+        let mut profile = valid.profile;
+        let changed = !current.stored
+            || profile.user_name != current.profile.user_name
+            || profile.external_id != current.profile.external_id
+            || profile.display_name != current.profile.display_name
+            || profile.name != current.profile.name
+            || profile.emails != current.profile.emails;
+        if changed {
+            let key = profile.user_name_key();
+            if key != current.profile.user_name_key() && tx.scim_user_name_taken(client, &key, Some(id)).await? {
+                return Err(Error::refused_at(Code::AlreadyExists, &["userName"], "this userName is taken"));
+            }
+            profile.updated_at = Some(self.now());
+            match tx.save_scim_profile(client, id, &profile).await {
+                Err(StorageError::Conflict(_)) => {
+                    return Err(Error::refused_at(Code::AlreadyExists, &["userName"], "this userName is taken"))
+                }
+                r => r?,
+            }
+            let mut ev = self.membership_event(None, "scim.user_updated", None, &after);
+            ev.before = Some(profile_json(&current.profile));
+            ev.after = Some(self.scim_after(caller, &after, &profile));
+            tx.record(ev).await?;
+        } else {
+            profile.updated_at = current.profile.updated_at;
+        }
+        tx.commit().await?;
+        Ok(ScimUser { membership: after, user: current.user, profile, stored: true })
+    }
+
+    /// R44, R26, R25: removes a SCIM user from the account. A super admin is
+    /// never removed (`CANNOT_REMOVE_SUPER_ADMIN`, 409). Their assets are
+    /// left without an owner, never deleted.
+    #[tracing::instrument(skip(self), err(level = "debug"))]
+    pub async fn scim_delete_user(&self, caller: ScimCaller, id: MembershipId) -> Result<()> {
+        self.retrying(|| self.scim_delete_user_once(caller, id)).await
+    }
+
+    async fn scim_delete_user_once(&self, caller: ScimCaller, id: MembershipId) -> Result<()> {
+        let client = caller.account;
+        let tx = self.store.begin().await?;
+        tx.lock_account(client).await?;
+        let current = tx.scim_user(client, id).await?.ok_or_else(not_found)?;
+        let m = &current.membership;
+        if !is_scim_user(m) {
+            return Err(not_found());
+        }
+        if m.role == Role::SuperAdmin {
+            return Err(Error::refused(
+                Code::CannotRemoveSuperAdmin,
+                "a super admin is never removed from a client account (R26)",
+            ));
+        }
+        let unassigned = tx.reassign_assets(client, m.user_id, None).await?;
+        tx.delete_membership(m.id).await?;
+        let mut ev = self.membership_event(None, "scim.user_deleted", Some(m), m);
+        ev.after = Some(json!({
+            "removed": true,
+            "unassignedAssets": unassigned,
+            "scim": profile_json(&current.profile),
+            "scimTokenId": caller.token.get(),
+        }));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
