@@ -48,7 +48,7 @@ where
         + AssetRepository
         + AuditRepository
         + OutboxRepository
-        + BulkRepository,
+        + BulkRepository
         + ScimRepository,
 {
     fn as_domains(&self) -> &dyn DomainRepository {
