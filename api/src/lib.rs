@@ -5,5 +5,6 @@ pub mod demo;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod scheduler;
 pub mod server;
 pub mod wiring;

@@ -18,6 +18,7 @@ pub mod membership;
 pub mod notify;
 pub mod permission;
 pub mod relationship;
+pub mod schedule;
 pub mod store;
 pub mod user;
 

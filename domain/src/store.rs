@@ -12,6 +12,7 @@ use crate::membership::ports::MembershipRepository;
 use crate::notify::ports::OutboxRepository;
 use crate::permission::ports::PermissionSetRepository;
 use crate::relationship::ports::RelationshipRepository;
+use crate::schedule::ports::LifecycleRepository;
 use crate::user::ports::UserRepository;
 
 /// All repositories together.
@@ -26,6 +27,7 @@ pub trait Repository:
     + AssetRepository
     + AuditRepository
     + OutboxRepository
+    + LifecycleRepository
 {
     /// This repository as the verified-domain port, for the identity
     /// adapter (R4) to read through the caller's transaction.
@@ -43,7 +45,8 @@ where
         + RelationshipRepository
         + AssetRepository
         + AuditRepository
-        + OutboxRepository,
+        + OutboxRepository
+        + LifecycleRepository,
 {
     fn as_domains(&self) -> &dyn DomainRepository {
         self

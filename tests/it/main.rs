@@ -12,6 +12,8 @@ mod domains;
 mod existence;
 mod hostile;
 mod http;
+mod lifecycle;
+mod mail;
 mod migration;
 mod offboarding;
 mod operate;

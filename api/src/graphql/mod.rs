@@ -44,6 +44,7 @@ pub struct Query(
 pub struct Mutation(
     access_link::AccessLinkMutation,
     membership::MembershipMutation,
+    membership::ExpiryMutation,
     permission::PermissionMutation,
     operator::OperatorMutation,
 );

@@ -3,6 +3,7 @@
 //! client account may represent a partner (a *partner user*).
 pub mod access;
 pub mod client_users;
+pub mod expiry;
 pub mod migration;
 pub mod model;
 pub mod offboarding;

@@ -77,8 +77,9 @@ impl Cam {
         client: AccountId,
         workers: &[MembershipId],
         set: PermissionSetId,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<AddedWorkers> {
-        self.retrying(|| self.add_workers_to_client_once(p, partner, client, workers, set)).await
+        self.retrying(|| self.add_workers_to_client_once(p, partner, client, workers, set, expires_at)).await
     }
 
     async fn add_workers_to_client_once(
@@ -88,9 +89,11 @@ impl Cam {
         client: AccountId,
         workers: &[MembershipId],
         set: PermissionSetId,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<AddedWorkers> {
         let user = self.user(p)?;
         check_batch(workers, "workerIds")?;
+        super::expiry::check_expiry(expires_at, self.now(), &["expiresAt"])?;
         let tx = self.store.begin().await?;
         tx.lock_account(client).await?;
         let (client_account, me) = self.partner_admin_in(tx.as_ref(), user, client, &["clientAccountId"]).await?;
@@ -144,8 +147,7 @@ impl Cam {
                 return Err(Error::not_found(&["workerIds"], "worker"));
             };
             let eligible = self.seat_eligible(tx.as_ref(), &partner_account, w, &worker_user.email).await?;
-            let m = tx
-                .insert_membership(NewMembership {
+            let new = NewMembership {
                     account_id: client,
                     user_id: w.user_id,
                     role: Role::Standard,
@@ -154,13 +156,14 @@ impl Cam {
                     permission_set_id: Some(set.id),
                     partner_id: Some(partner),
                     managed_credit: eligible,
-                    worker_kind: None,
-                })
-                .await?;
+                worker_kind: None,
+            };
+            let m = self.insert_partner_user(tx.as_ref(), new, expires_at).await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
             let news = format!("{} added you to {} for {}.", user.name, client_account.name, partner_account.name);
             let subject = format!("You now have access to {}", client_account.name);
-            tx.enqueue(NewEmail::to_user(worker_user, subject, news), now).await?;
+            let email = NewEmail::about(crate::notify::model::kind::MEMBERSHIP_ADDED, worker_user, subject, news);
+            tx.enqueue(email, now).await?;
             added.push(m);
         }
         tx.commit().await?;
