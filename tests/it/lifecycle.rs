@@ -17,7 +17,9 @@ fn iso(t: DateTime<Utc>) -> String {
 }
 
 fn at(v: &Value) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("a DateTime, not {v}"))).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("a DateTime, not {v}")))
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// The operator sets the clock; due work runs before the answer (R36).
@@ -79,9 +81,8 @@ async fn added(w: &World<'_>, c: &Managed, local: &str, expires: Option<DateTime
     if let Some(e) = expires {
         i["expiresAt"] = json!(iso(e));
     }
-    let p = w
-        .t
-        .payload(
+    let p =
+        w.t.payload(
             &c.admin.who,
             "mutation($i: AddWorkersToClientInput!){ addWorkersToClient(input:$i){
                 memberships{ id status expiresAt } userErrors{ code field message } } }",
@@ -113,11 +114,16 @@ async fn time_boxed_access_is_warned_a_week_before_and_ends_by_itself() {
     // At the end: deactivated by the system, assets kept, audited without actor.
     set_clock(&t, ends + Duration::minutes(1)).await;
     let node = t
-        .ok(&As::Operator, "query($id: ID!){ node(id:$id){ ... on Membership { status expiresAt } } }", json!({"id": m["id"]}))
+        .ok(
+            &As::Operator,
+            "query($id: ID!){ node(id:$id){ ... on Membership { status expiresAt } } }",
+            json!({"id": m["id"]}),
+        )
         .await;
     assert_eq!(node["node"]["status"], json!("DEACTIVATED"));
     let log = audit_actions(&t, &c.owner.who, "clientAccount", &c.client).await;
-    let (_, expired) = log.iter().find(|(a, _)| a == "membership.expired").expect("membership.expired in the client's log");
+    let (_, expired) =
+        log.iter().find(|(a, _)| a == "membership.expired").expect("membership.expired in the client's log");
     assert!(expired["actor"].is_null(), "the system acted: {expired}");
     assert_eq!(expired["after"]["status"], json!("DEACTIVATED"));
     // R38: the client's super admin is told, naming partner and worker.
@@ -170,7 +176,9 @@ async fn an_expiry_lies_ahead_at_most_730_days_and_only_a_partner_admin_sets_it_
 }
 
 async fn ending(t: &TestApp, c: &Managed) -> DateTime<Utc> {
-    let p = t.payload(&c.admin.who, REMOVE_ALL, json!({"i": {"partnerAccountId": c.partner, "clientAccountId": c.client}})).await;
+    let p = t
+        .payload(&c.admin.who, REMOVE_ALL, json!({"i": {"partnerAccountId": c.partner, "clientAccountId": c.client}}))
+        .await;
     assert!(user_error_codes(&p).is_empty(), "{p}");
     assert_eq!(p["partnerClient"]["status"], json!("ENDING"));
     at(&p["partnerClient"]["endsAt"])

@@ -98,9 +98,8 @@ impl Sink {
 }
 
 fn stored(dir: &Path) -> Vec<Value> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut names: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     names.retain(|p| p.extension().is_some_and(|e| e == "json"));
     names.retain(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'));
     names.sort();
@@ -117,8 +116,8 @@ fn sent_to(messages: &[Value], email: &str) -> bool {
 
 fn dispatcher(t: &TestApp, smtp_url: &str) -> (Dispatcher, Arc<TestClock>) {
     let clock = Arc::new(TestClock::new(t0()));
-    let mailer = SmtpMailer::new(&SmtpSettings::parse(smtp_url).unwrap(), "Client Access Manager <no-reply@cam.test>")
-        .unwrap();
+    let mailer =
+        SmtpMailer::new(&SmtpSettings::parse(smtp_url).unwrap(), "Client Access Manager <no-reply@cam.test>").unwrap();
     (Dispatcher::new(t.app.store.clone(), Arc::new(mailer), clock.clone()), clock)
 }
 
@@ -264,7 +263,13 @@ async fn client_with_owner(http: &reqwest::Client, s: &Server, name: &str) -> (S
     let c = op(http, s, "mutation($n: String!){ createAccount(input:{kind:CLIENT, name:$n}){ clientAccount{ id } userErrors{ code } } }", json!({"n": name})).await;
     let client = c["clientAccount"]["id"].as_str().unwrap().to_string();
     let email = format!("owner@{}.test", name.to_lowercase().replace(' ', "-"));
-    let u = op(http, s, "mutation($e: String!){ createUser(input:{email:$e, name:\"Olivia Owner\"}){ user{ id } userErrors{ code } } }", json!({"e": email})).await;
+    let u = op(
+        http,
+        s,
+        "mutation($e: String!){ createUser(input:{email:$e, name:\"Olivia Owner\"}){ user{ id } userErrors{ code } } }",
+        json!({"e": email}),
+    )
+    .await;
     let add = "mutation($a: ID!, $u: ID!){ addMember(input:{accountId:$a, userId:$u, role:SUPER_ADMIN}){ userErrors{ code } } }";
     op(http, s, add, json!({"a": client, "u": u["user"]["id"]})).await;
     (client, token(&email))
@@ -273,7 +278,14 @@ async fn client_with_owner(http: &reqwest::Client, s: &Server, name: &str) -> (S
 /// The owner adds users by email (R22): one email queued for each.
 async fn add_users(http: &reqwest::Client, s: &Server, client: &str, owner: &str, emails: &[String]) {
     let q = "mutation($i: AddClientUsersInput!){ addClientUsers(input:$i){ memberships{ id } userErrors{ code } } }";
-    let r = gql(http, s, owner, q, json!({"i": {"clientAccountId": client, "emails": emails, "seat": "CORE", "permissions": []}})).await;
+    let r = gql(
+        http,
+        s,
+        owner,
+        q,
+        json!({"i": {"clientAccountId": client, "emails": emails, "seat": "CORE", "permissions": []}}),
+    )
+    .await;
     assert!(r.get("errors").is_none() && user_error_codes(&r["data"]["addClientUsers"]).is_empty(), "{r}");
 }
 
@@ -398,11 +410,24 @@ async fn tokens_and_link_urls_never_reach_the_logs() {
     let p = op(&http, &s, "mutation{ createAccount(input:{kind:PARTNER, name:\"Loggers\", tier:PROVIDER}){ partnerAccount{ id } userErrors{ code } } }", json!({})).await;
     let partner = p["partnerAccount"]["id"].as_str().unwrap().to_string();
     op(&http, &s, "mutation($p: ID!){ addVerifiedDomain(input:{partnerAccountId:$p, domain:\"loggers.test\"}){ userErrors{ code } } }", json!({"p": partner})).await;
-    let u = op(&http, &s, "mutation{ createUser(input:{email:\"ana@loggers.test\", name:\"Ana\"}){ user{ id } userErrors{ code } } }", json!({})).await;
+    let u = op(
+        &http,
+        &s,
+        "mutation{ createUser(input:{email:\"ana@loggers.test\", name:\"Ana\"}){ user{ id } userErrors{ code } } }",
+        json!({}),
+    )
+    .await;
     let add = "mutation($a: ID!, $u: ID!){ addMember(input:{accountId:$a, userId:$u, role:SUPER_ADMIN, workerKind:EMPLOYEE}){ userErrors{ code } } }";
     op(&http, &s, add, json!({"a": partner, "u": u["user"]["id"]})).await;
     let (client, owner) = client_with_owner(&http, &s, "Logged Client").await;
-    let link = gql(&http, &s, &token("ana@loggers.test"), "mutation($p: ID!){ createAccessLink(input:{partnerAccountId:$p}){ token url userErrors{ code } } }", json!({"p": partner})).await;
+    let link = gql(
+        &http,
+        &s,
+        &token("ana@loggers.test"),
+        "mutation($p: ID!){ createAccessLink(input:{partnerAccountId:$p}){ token url userErrors{ code } } }",
+        json!({"p": partner}),
+    )
+    .await;
     let secret = link["data"]["createAccessLink"]["token"].as_str().unwrap().to_string();
     let url = link["data"]["createAccessLink"]["url"].as_str().unwrap().to_string();
     let ap = gql(&http, &s, &owner, "mutation($t: String!, $c: ID!){ approveAccessLink(input:{token:$t, clientAccountId:$c}){ userErrors{ code } } }", json!({"t": secret, "c": client})).await;

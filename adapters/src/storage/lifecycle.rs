@@ -14,8 +14,7 @@ use cam_domain::{AccountId, MembershipId, RelationshipId, StorageError, UserId};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::entities::{membership, relationship, user};
@@ -166,8 +165,8 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
         let mut q = Sql::new(backend);
         let t: Vec<String> = EndingStage::ALL.iter().map(|s| q.bind(due_before(*s, now))).collect();
         let due = format!(
-            "(CASE WHEN r.last_activity_at <= {} THEN 4 WHEN r.last_activity_at <= {} THEN 3 \
-             WHEN r.last_activity_at <= {} THEN 2 ELSE 1 END)",
+            "CAST(CASE WHEN r.last_activity_at <= {} THEN 4 WHEN r.last_activity_at <= {} THEN 3 \
+             WHEN r.last_activity_at <= {} THEN 2 ELSE 1 END AS BIGINT)",
             t[3], t[2], t[1]
         );
         q.push(&format!(

@@ -8,8 +8,8 @@ use cam_domain::StorageError;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::outbox;
@@ -179,10 +179,6 @@ impl<C: Conn> DeliveryQueue for SeaOrmRepository<C> {
     }
 
     async fn count_status(&self, status: EmailStatus) -> Result<u64, StorageError> {
-        outbox::Entity::find()
-            .filter(outbox::Column::Status.eq(status.as_str()))
-            .count(&self.conn)
-            .await
-            .map_err(db)
+        outbox::Entity::find().filter(outbox::Column::Status.eq(status.as_str())).count(&self.conn).await.map_err(db)
     }
 }

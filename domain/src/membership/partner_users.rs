@@ -148,14 +148,14 @@ impl Cam {
             };
             let eligible = self.seat_eligible(tx.as_ref(), &partner_account, w, &worker_user.email).await?;
             let new = NewMembership {
-                    account_id: client,
-                    user_id: w.user_id,
-                    role: Role::Standard,
-                    seat: if eligible { Seat::Partner } else { Seat::Core },
-                    permissions: outcome.permissions,
-                    permission_set_id: Some(set.id),
-                    partner_id: Some(partner),
-                    managed_credit: eligible,
+                account_id: client,
+                user_id: w.user_id,
+                role: Role::Standard,
+                seat: if eligible { Seat::Partner } else { Seat::Core },
+                permissions: outcome.permissions,
+                permission_set_id: Some(set.id),
+                partner_id: Some(partner),
+                managed_credit: eligible,
                 worker_kind: None,
             };
             let m = self.insert_partner_user(tx.as_ref(), new, expires_at).await?;

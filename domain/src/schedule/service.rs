@@ -138,8 +138,7 @@ impl Cam {
         let per_partner = group_by(won.iter().filter_map(|m| m.partner_id.map(|p| (p, m.user_id))));
         for (partner, users) in per_partner {
             let Some(partner) = tx.find_account(partner).await? else { continue };
-            let item =
-                ClientOffboarding { client, users, what: Offboarding::Expired, reassigned: 0, unassigned: 0 };
+            let item = ClientOffboarding { client, users, what: Offboarding::Expired, reassigned: 0, unassigned: 0 };
             self.queue_offboarding_notices(tx.as_ref(), &partner, vec![item]).await?;
         }
         tx.commit().await?;
@@ -213,7 +212,8 @@ impl Cam {
             }
             if let Some((_, admins)) = self.super_admins_of(tx.as_ref(), rel.client_id).await? {
                 for u in &admins {
-                    let subject = format!("{}: the partner {} no longer manages your account", client.name, partner.name);
+                    let subject =
+                        format!("{}: the partner {} no longer manages your account", client.name, partner.name);
                     let news = format!(
                         "The managed relationship between the partner {} and your account {} ended on {}: \
                          the partner has had no active user in {} since, and no qualifying activity for 60 days.",
