@@ -14,6 +14,10 @@ use crate::notify::model::{kind, NewEmail};
 use crate::store::Repository;
 use crate::user::model::User;
 
+/// For a removal (R25): the assets each user owned per client, and who
+/// receives each client's assets (unlisted clients: nobody).
+pub type RemovedAssets<'a> = (&'a HashMap<(AccountId, UserId), u64>, &'a HashMap<AccountId, UserId>);
+
 /// What happened to a partner's users in one client (R38).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Offboarding {
@@ -106,7 +110,7 @@ impl Cam {
         repo: &dyn Repository,
         memberships: &[Membership],
         what: Offboarding,
-        assets: Option<(&HashMap<(AccountId, UserId), u64>, &HashMap<AccountId, UserId>)>,
+        assets: Option<RemovedAssets<'_>>,
     ) -> Result<()> {
         let per_partner = group_by(memberships.iter().filter_map(|m| m.partner_id.map(|p| (p, m))));
         for (partner, ms) in per_partner {
