@@ -64,8 +64,9 @@ pub fn start_dispatcher(store: Arc<SeaOrmStore>, mailer: SmtpMailer) -> tokio::t
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_default_sender_is_no_reply_at_the_public_host() {
+    // The transport's connection pool lives on a tokio runtime.
+    #[tokio::test]
+    async fn the_default_sender_is_no_reply_at_the_public_host() {
         assert_eq!(default_from("https://cam.example.com/x"), "Client Access Manager <no-reply@cam.example.com>");
         assert_eq!(default_from("http://127.0.0.1:8080"), "Client Access Manager <no-reply@localhost>");
         for u in ["https://cam.example.com", "http://127.0.0.1:8080", "http://localhost:1"] {

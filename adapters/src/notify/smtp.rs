@@ -207,8 +207,9 @@ mod tests {
         assert!(SmtpSettings::parse("smtp://x?tls=maybe").is_err());
     }
 
-    #[test]
-    fn a_message_has_both_alternatives_and_every_header() {
+    // The transport's connection pool lives on a tokio runtime.
+    #[tokio::test]
+    async fn a_message_has_both_alternatives_and_every_header() {
         // R42
         let s = SmtpSettings::parse("smtp://127.0.0.1:2525").unwrap();
         let m = SmtpMailer::new(&s, "Client Access Manager <no-reply@cam.example>").unwrap();
