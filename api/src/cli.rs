@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{check_database_url, redact, Cli, Command, LogFormat, ServeArgs, TokenArgs};
 use crate::wiring::{build, Settings};
-use crate::{demo, graphql, http, server};
+use crate::{demo, graphql, http, scheduler, server};
 use cam_adapters::identity::JwtIdentity;
 use cam_adapters::storage::{PoolSettings, SeaOrmStore};
 use cam_domain::identity::IdentityProvider;
@@ -77,6 +77,15 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     // so that no message repeats its password); the address is bound
     // before the database is touched.
     check_database_url(&args.database.database_url).map_err(Failure::Settings)?;
+    // R42: the SMTP settings are checked before anything is touched.
+    let mailer = match &args.smtp_url {
+        Some(url) => {
+            let public = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
+            let from = args.smtp_from.clone().unwrap_or_else(|| scheduler::default_from(&public));
+            Some(scheduler::mailer(url, &from).map_err(Failure::Settings)?)
+        }
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| Failure::Settings(format!("cannot listen on {:?}: {e}", args.listen)))?;
@@ -108,10 +117,10 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     if args.test_clock {
         tracing::warn!("test-clock mode: the operator can set the time (never in production)");
     }
-    // Nothing marks an email sent that did not leave: until SMTP delivery is
-    // built, every email stays QUEUED in the outbox.
-    if args.smtp_url.is_some() {
-        tracing::warn!("CAM_SMTP_URL is set, but SMTP delivery is not built yet: emails stay queued in the outbox");
+    // Nothing marks an email sent that did not leave: without an SMTP
+    // server, every email stays QUEUED in the outbox.
+    if mailer.is_none() {
+        tracing::warn!("CAM_SMTP_URL is not set: emails stay queued in the outbox");
     }
     let settings = Settings {
         jwt_secret,
@@ -128,6 +137,10 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
         demo::print_tokens(app.identity.as_ref());
     }
+    // R36, R42: the sweep and the dispatcher run beside the server and
+    // stop with it (a claim that is cut short runs out and is taken again).
+    let sweeper = tokio::spawn(scheduler::sweep_forever(app.cam.clone(), scheduler::SWEEP_EVERY));
+    let dispatcher = mailer.map(|m| scheduler::start_dispatcher(store.clone(), m));
     println!("listening on http://{addr}");
     println!("playground: http://{addr}/graphql");
     let limits = server::ServerLimits {
@@ -136,7 +149,12 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         body_timeout: l.body_timeout,
         drain_deadline: l.drain_timeout,
     };
-    server::serve(listener, http::router(app), limits, shutdown_signal()).await?;
+    let served = server::serve(listener, http::router(app), limits, shutdown_signal()).await;
+    sweeper.abort();
+    if let Some(d) = dispatcher {
+        d.abort();
+    }
+    served?;
     tracing::info!("drained in-flight requests; bye");
     Ok(())
 }

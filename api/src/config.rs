@@ -70,6 +70,9 @@ pub struct ServeArgs {
     /// SMTP server for the outbox, e.g. smtp://127.0.0.1:2525.
     #[arg(long, env = "CAM_SMTP_URL", hide_env_values = true, value_parser = smtp_url)]
     pub smtp_url: Option<String>,
+    /// Sender of every email (default: Client Access Manager <no-reply@HOST of the public URL>).
+    #[arg(long, env = "CAM_SMTP_FROM")]
+    pub smtp_from: Option<String>,
     /// Load a small demo data set if the database is empty and print tokens.
     #[arg(long)]
     pub demo: bool,

@@ -6,5 +6,6 @@ pub mod graphql;
 pub mod http;
 pub mod metrics;
 pub mod scim;
+pub mod scheduler;
 pub mod server;
 pub mod wiring;

@@ -6,7 +6,9 @@
 
 use std::time::Duration;
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+};
 
 /// The version and commit of this build.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -21,6 +23,8 @@ pub struct Metrics {
     graphql_errors: IntCounterVec,
     pool_size: IntGauge,
     pool_idle: IntGauge,
+    /// R42: emails queued, sent, given up and retried by this process.
+    emails: [IntCounter; 4],
 }
 
 /// The label of a request's status: `2xx`, `4xx`, …
@@ -60,9 +64,18 @@ impl Metrics {
         registry.register(Box::new(pool_size.clone()))?;
         registry.register(Box::new(pool_idle.clone()))?;
         registry.register(Box::new(build))?;
+        let emails = [
+            IntCounter::new("cam_emails_queued_total", "Emails queued by committed changes (R42).")?,
+            IntCounter::new("cam_emails_sent_total", "Emails the SMTP server took (R42).")?,
+            IntCounter::new("cam_emails_failed_total", "Emails given up after 24 hours of failures (R42).")?,
+            IntCounter::new("cam_emails_retried_total", "Failed delivery attempts that will be retried (R42).")?,
+        ];
+        for c in &emails {
+            registry.register(Box::new(c.clone()))?;
+        }
         #[cfg(target_os = "linux")]
         registry.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()))?;
-        Ok(Self { registry, requests, duration, graphql_errors, pool_size, pool_idle })
+        Ok(Self { registry, requests, duration, graphql_errors, pool_size, pool_idle, emails })
     }
 
     /// One HTTP request: `route` is a route of the router (or `unmatched`),
@@ -81,6 +94,11 @@ impl Metrics {
     pub fn render(&self, pool_size: u32, pool_idle: usize) -> String {
         self.pool_size.set(i64::from(pool_size));
         self.pool_idle.set(i64::try_from(pool_idle).unwrap_or(i64::MAX));
+        let c = cam_adapters::notify::counts();
+        let now = [&c.queued, &c.sent, &c.failed, &c.retried].map(|a| a.load(std::sync::atomic::Ordering::Relaxed));
+        for (counter, now) in self.emails.iter().zip(now) {
+            counter.inc_by(now.saturating_sub(counter.get()));
+        }
         let mut out = Vec::new();
         if let Err(e) = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "could not encode the metrics");

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod permission;
 pub mod relationship;
 pub mod scim;
+pub mod schedule;
 pub mod store;
 pub mod user;
 

@@ -14,6 +14,7 @@ use crate::notify::ports::OutboxRepository;
 use crate::permission::ports::PermissionSetRepository;
 use crate::relationship::ports::RelationshipRepository;
 use crate::scim::ports::ScimRepository;
+use crate::schedule::ports::LifecycleRepository;
 use crate::user::ports::UserRepository;
 
 /// All repositories together.
@@ -30,6 +31,7 @@ pub trait Repository:
     + OutboxRepository
     + BulkRepository
     + ScimRepository
+    + LifecycleRepository
 {
     /// This repository as the verified-domain port, for the identity
     /// adapter (R4) to read through the caller's transaction.
@@ -49,7 +51,8 @@ where
         + AuditRepository
         + OutboxRepository
         + BulkRepository
-        + ScimRepository,
+        + ScimRepository
+        + LifecycleRepository,
 {
     fn as_domains(&self) -> &dyn DomainRepository {
         self

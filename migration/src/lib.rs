@@ -9,6 +9,7 @@ mod m20261125_000001_one_live_access_link_per_worker;
 mod m20261125_000002_page_indexes;
 mod m20261125_000003_memberships_user_id;
 mod m20261201_scim_001_scim_tables;
+mod m20261201_mail_001_email_delivery;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_page_indexes::Migration),
             Box::new(m20261125_000003_memberships_user_id::Migration),
             Box::new(m20261201_scim_001_scim_tables::Migration),
+            Box::new(m20261201_mail_001_email_delivery::Migration),
         ]
     }
 }

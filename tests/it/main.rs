@@ -14,6 +14,8 @@ mod domains;
 mod existence;
 mod hostile;
 mod http;
+mod lifecycle;
+mod mail;
 mod migration;
 mod offboarding;
 mod operate;

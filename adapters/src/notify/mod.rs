@@ -1,35 +1,171 @@
-//! Email delivery: a dispatcher hands each queued outbox email to a
-//! `Mailer` and marks it sent only when the mailer says it left.
+//! Email delivery (R42): the dispatcher claims due outbox emails, hands
+//! each to a `Mailer` (SMTP, `smtp.rs`) and records the outcome: `SENT`
+//! only when the SMTP server took it; otherwise another attempt after a
+//! growing back-off, and `FAILED` after 24 hours of failures. A commit that
+//! queued emails wakes the dispatcher at once; it also polls, for emails
+//! queued by other servers on the same database.
 
-use std::sync::Arc;
+pub mod smtp;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use cam_domain::notify::ports::{Mailer, OutboxRepository};
-use cam_domain::Clock;
+use cam_domain::notify::model::{after_failure, AfterFailure};
+use cam_domain::notify::ports::{DeliveryQueue, Mailer};
+use cam_domain::{Clock, StorageError};
+use tokio::sync::Notify;
 
-/// Drains the outbox every `every` until the task is dropped.
+pub use smtp::{SmtpMailer, SmtpSettings};
+
+static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
+
+/// Delivery counts of this process, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct DeliveryCounts {
+    /// Emails queued by committed transactions.
+    pub queued: AtomicU64,
+    /// Emails the SMTP server took.
+    pub sent: AtomicU64,
+    /// Emails given up after 24 hours (`FAILED`).
+    pub failed: AtomicU64,
+    /// Failed attempts that will be tried again.
+    pub retried: AtomicU64,
+}
+
+static COUNTS: LazyLock<DeliveryCounts> = LazyLock::new(DeliveryCounts::default);
+
+/// This process's delivery counts.
+pub fn counts() -> &'static DeliveryCounts {
+    &COUNTS
+}
+
+/// A transaction that queued `n` emails committed: count them and wake the
+/// dispatcher.
+pub(crate) fn queued_and_committed(n: u64) {
+    COUNTS.queued.fetch_add(n, Ordering::Relaxed);
+    WAKE.notify_one();
+}
+
+/// What one round of the dispatcher did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Round {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+/// Claims due emails and delivers them, one round at a time.
+pub struct Dispatcher {
+    queue: Arc<dyn DeliveryQueue>,
+    mailer: Arc<dyn Mailer>,
+    /// Delivery time (real time in production): back-off, the 24 hours,
+    /// claims. Not the domain's test clock.
+    clock: Arc<dyn Clock>,
+    /// Emails claimed per round.
+    pub batch: u32,
+    /// How long a claim holds.
+    pub lease: chrono::Duration,
+    /// The longest one send may take (the mailer's timeout, and a margin):
+    /// an email is sent only while its claim holds at least this long, so
+    /// that no other server claims it while it is on its way.
+    pub send_budget: chrono::Duration,
+}
+
+impl Dispatcher {
+    pub fn new(queue: Arc<dyn DeliveryQueue>, mailer: Arc<dyn Mailer>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            queue,
+            mailer,
+            clock,
+            batch: 20,
+            lease: chrono::Duration::minutes(2),
+            send_budget: chrono::Duration::seconds(smtp::SEND_TIMEOUT_SECONDS as i64 + 10),
+        }
+    }
+
+    /// Claims up to `batch` due emails and tries each once.
+    /// Errors: the outbox could not be read or written.
+    pub async fn round(&self) -> Result<Round, StorageError> {
+        let token = uuid::Uuid::new_v4().to_string();
+        let now = self.clock.now();
+        let until = now + self.lease;
+        let claimed = self.queue.claim_due(now, until, &token, self.batch).await?;
+        let mut round = Round { claimed: claimed.len(), ..Round::default() };
+        for email in claimed {
+            if self.clock.now() + self.send_budget > until {
+                // The rest wait for their claims to run out, then go in a
+                // later round (here or on another server).
+                break;
+            }
+            match self.mailer.send(&email).await {
+                Ok(()) => {
+                    if self.queue.mark_sent(email.id, &token, self.clock.now()).await? {
+                        COUNTS.sent.fetch_add(1, Ordering::Relaxed);
+                        round.sent += 1;
+                        tracing::info!(outbox_id = email.id, kind = %email.kind, "email sent");
+                    } else {
+                        tracing::warn!(outbox_id = email.id, "email sent after its claim ran out");
+                    }
+                }
+                Err(error) => {
+                    let now = self.clock.now();
+                    let since = email.failing_since.unwrap_or(now);
+                    let attempts = email.attempts.saturating_add(1);
+                    let next = match after_failure(attempts, since, now) {
+                        AfterFailure::RetryAt(at) => Some(at),
+                        AfterFailure::GiveUp => None,
+                    };
+                    self.queue.mark_failed_attempt(email.id, &token, &error, since, next).await?;
+                    match next {
+                        Some(at) => {
+                            COUNTS.retried.fetch_add(1, Ordering::Relaxed);
+                            round.retried += 1;
+                            tracing::warn!(outbox_id = email.id, kind = %email.kind, attempts, retry_at = %at,
+                                error = %error, "email not sent; will try again");
+                        }
+                        None => {
+                            COUNTS.failed.fetch_add(1, Ordering::Relaxed);
+                            round.failed += 1;
+                            tracing::error!(outbox_id = email.id, kind = %email.kind, attempts, error = %error,
+                                "email not sent for 24 hours: FAILED");
+                        }
+                    }
+                }
+            }
+        }
+        Ok(round)
+    }
+
+    /// Delivers until the task is dropped: a round whenever a commit queued
+    /// an email, or every `poll`; at once again while rounds are full.
+    pub async fn run(self, poll: Duration) {
+        loop {
+            let full = match self.round().await {
+                Ok(r) => r.claimed as u32 >= self.batch && r.sent + r.retried + r.failed > 0,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the outbox");
+                    false
+                }
+            };
+            if !full {
+                tokio::select! {
+                    _ = WAKE.notified() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Delivers the outbox through `mailer` until the task is dropped, polling
+/// every `every` (and at once after a commit that queued email).
 pub async fn dispatch_forever(
-    outbox: Arc<dyn OutboxRepository>,
+    queue: Arc<dyn DeliveryQueue>,
     mailer: Arc<dyn Mailer>,
     clock: Arc<dyn Clock>,
     every: Duration,
 ) {
-    loop {
-        match outbox.unsent(100).await {
-            Ok(batch) => {
-                for email in batch {
-                    match mailer.send(&email).await {
-                        Ok(()) => {
-                            if let Err(e) = outbox.mark_sent(email.id, clock.now()).await {
-                                tracing::warn!(error = %e, "could not mark an email sent");
-                            }
-                        }
-                        Err(e) => tracing::warn!(outbox_id = email.id, error = %e, "email not sent"),
-                    }
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "could not read the outbox"),
-        }
-        tokio::time::sleep(every).await;
-    }
+    Dispatcher::new(queue, mailer, clock).run(every).await
 }

@@ -6,7 +6,7 @@ use cam_domain::account::model::{Account, AccountKind, PartnerTier};
 use cam_domain::asset::model::{Asset, AssetKind};
 use cam_domain::audit::model::AuditEvent;
 use cam_domain::membership::model::{MemberStatus, Membership, Role, Seat, WorkerKind};
-use cam_domain::notify::model::OutboxEmail;
+use cam_domain::notify::model::{EmailStatus, OutboxEmail};
 use cam_domain::permission::model::{PermissionSet, Permissions};
 use cam_domain::relationship::model::Relationship;
 use cam_domain::user::model::{Email, User};
@@ -51,6 +51,7 @@ pub fn membership(m: e::membership::Model) -> Result<Membership, StorageError> {
         managed_credit: m.managed_credit,
         worker_kind: m.worker_kind.as_deref().map(|k| parse("worker kind", k, WorkerKind::parse)).transpose()?,
         created_at: m.created_at,
+        expires_at: m.expires_at,
     })
 }
 
@@ -123,15 +124,20 @@ pub fn audit_event(m: e::audit_event::Model) -> AuditEvent {
     }
 }
 
-pub fn outbox(m: e::outbox::Model) -> OutboxEmail {
-    OutboxEmail {
+pub fn outbox(m: e::outbox::Model) -> Result<OutboxEmail, StorageError> {
+    Ok(OutboxEmail {
         id: m.id,
+        status: parse("email status", &m.status, EmailStatus::parse)?,
+        kind: m.kind,
         to: m.to_email,
         subject: m.subject,
         body: m.body,
         created_at: m.created_at,
         sent_at: m.sent_at,
-    }
+        attempts: u32::try_from(m.attempts.max(0)).unwrap_or(0),
+        last_error: m.last_error,
+        failing_since: m.failing_since,
+    })
 }
 
 /// Converts a list of rows, failing on the first unreadable one.

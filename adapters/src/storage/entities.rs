@@ -55,6 +55,8 @@ pub mod membership {
         pub worker_kind: Option<String>,
         pub created_at: ChronoDateTimeUtc,
         pub updated_at: ChronoDateTimeUtc,
+        pub expires_at: Option<ChronoDateTimeUtc>,
+        pub expiry_warned_for: Option<ChronoDateTimeUtc>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -147,6 +149,8 @@ pub mod relationship {
         pub crm_name: Option<String>,
         pub started_at: ChronoDateTimeUtc,
         pub last_activity_at: ChronoDateTimeUtc,
+        pub notice_for: Option<ChronoDateTimeUtc>,
+        pub notice_stage: Option<i32>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -205,6 +209,14 @@ pub mod outbox {
         pub body: String,
         pub created_at: ChronoDateTimeUtc,
         pub sent_at: Option<ChronoDateTimeUtc>,
+        pub kind: String,
+        pub status: String,
+        pub attempts: i32,
+        pub last_error: Option<String>,
+        pub next_attempt_at: Option<ChronoDateTimeUtc>,
+        pub failing_since: Option<ChronoDateTimeUtc>,
+        pub claimed_until: Option<ChronoDateTimeUtc>,
+        pub claim_token: Option<String>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -9,6 +9,7 @@ mod audit;
 mod bulk;
 mod convert;
 mod entities;
+mod lifecycle;
 mod memberships;
 mod outbox;
 mod permission_sets;
@@ -60,6 +61,20 @@ impl Default for PoolSettings {
 /// Every repository port over one sea-orm connection or transaction.
 pub struct SeaOrmRepository<C> {
     conn: C,
+    /// Emails this transaction queued: its commit counts them and wakes
+    /// the dispatcher (R42), instead of letting it wait for its next poll.
+    wrote_outbox: std::sync::atomic::AtomicU64,
+}
+
+impl<C> SeaOrmRepository<C> {
+    fn over(conn: C) -> Self {
+        Self { conn, wrote_outbox: std::sync::atomic::AtomicU64::new(0) }
+    }
+
+    /// Notes that `n` emails were queued through this connection.
+    pub(crate) fn outbox_written(&self, n: u64) {
+        self.wrote_outbox.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// The store: the connection pool.
@@ -101,7 +116,7 @@ impl SeaOrmStore {
             probe_postgres(url, settings.connect_timeout).await?;
         }
         let conn = Database::connect(opts).await?;
-        Ok(Self { conn })
+        Ok(Self::over(conn))
     }
 
     /// Errors: a migration failed.
@@ -141,7 +156,7 @@ impl SeaOrmStore {
     }
 
     pub fn from_connection(conn: DatabaseConnection) -> Self {
-        Self { conn }
+        Self::over(conn)
     }
 
     /// Calls `observer` with the SQL of every statement run and the number
@@ -184,7 +199,7 @@ impl Store for SeaOrmStore {
             .await
             .map_err(db)?;
         }
-        Ok(Box::new(SeaOrmRepository { conn: tx }))
+        Ok(Box::new(SeaOrmRepository::over(tx)))
     }
 
     async fn ping(&self) -> bool {
@@ -195,7 +210,12 @@ impl Store for SeaOrmStore {
 #[async_trait]
 impl UnitOfWork for SeaOrmRepository<DatabaseTransaction> {
     async fn commit(self: Box<Self>) -> Result<(), StorageError> {
-        self.conn.commit().await.map_err(db)
+        let queued = self.wrote_outbox.load(std::sync::atomic::Ordering::Relaxed);
+        self.conn.commit().await.map_err(db)?;
+        if queued > 0 {
+            crate::notify::queued_and_committed(queued);
+        }
+        Ok(())
     }
 }
 

@@ -132,6 +132,8 @@ impl ClientRowQ {
             crm_name: self.crm_name,
             started_at: self.started_at,
             last_activity_at: self.last_activity_at,
+            notice_for: None,
+            notice_stage: None,
         });
         let n = |x: i64| u32::try_from(x.max(0)).unwrap_or(u32::MAX);
         let stats = PartnerUserStats {

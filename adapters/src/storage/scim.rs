@@ -145,6 +145,9 @@ impl Row {
             worker_kind: self.worker_kind,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            // R39: only partner users have an expiry; SCIM users never do.
+            expires_at: None,
+            expiry_warned_for: None,
         })?;
         Ok(ScimUser { membership, user, profile, stored })
     }

@@ -48,6 +48,7 @@ pub struct Mutation(
     membership::MembershipMutation,
     membership::CrossClientMutation,
     membership::PermissionChangeMutation,
+    membership::ExpiryMutation,
     permission::PermissionMutation,
     operator::OperatorMutation,
     scim::ScimMutation,

@@ -304,8 +304,9 @@ impl Cam {
             "{} approved your access link. You are now a partner admin of {} for {}.",
             approver.name, account.name, partner.name
         );
-        tx.enqueue(NewEmail::to_user(&worker_user, format!("{} approved your access", account.name), news), now)
-            .await?;
+        let subject = format!("{} approved your access", account.name);
+        let kind = crate::notify::model::kind::ACCESS_LINK_APPROVED;
+        tx.enqueue(NewEmail::about(kind, &worker_user, subject, news), now).await?;
         tx.record(self.membership_event(Some(approver), "access_link.approved", before.as_ref(), &membership)).await?;
         tx.commit().await?;
         Ok(ApprovedLink { membership, relationship })

@@ -196,7 +196,8 @@ impl Cam {
                 .await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
             let news = format!("{} added you to {}.", user.name, account.name);
-            tx.enqueue(NewEmail::to_user(&u, format!("You were added to {}", account.name), news), now).await?;
+            let kind = crate::notify::model::kind::CLIENT_USER_ADDED;
+            tx.enqueue(NewEmail::about(kind, &u, format!("You were added to {}", account.name), news), now).await?;
             added.push(m);
         }
         tx.commit().await?;

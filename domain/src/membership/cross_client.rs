@@ -5,6 +5,8 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
+
 use super::model::{Membership, NewMembership};
 use crate::account::model::Account;
 use crate::app::Cam;
@@ -25,6 +27,8 @@ pub struct AddWorkerToClients {
     pub worker: MembershipId,
     pub clients: Vec<AccountId>,
     pub set: PermissionSetId,
+    /// R39: when these memberships end by themselves.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 pub struct AddedToClients {
@@ -70,6 +74,7 @@ impl Cam {
     async fn add_worker_to_clients_once(&self, p: &Principal, input: &AddWorkerToClients) -> Result<AddedToClients> {
         let user = self.user(p)?;
         check_clients(&input.clients)?;
+        super::expiry::check_expiry(input.expires_at, self.now(), &["expiresAt"])?;
         let tx = self.store.begin().await?;
         // R33: the partner, its worker and its set are seen by its active members.
         let partner = tx.find_account(input.partner).await?.filter(Account::is_partner);
@@ -161,7 +166,7 @@ impl Cam {
         // R27: qualifying activity in every client, recorded before the
         // memberships exist so that an ENDED relationship starts anew.
         tx.record_activity_in(partner.id, &input.clients, now).await?;
-        let added = self.insert_new_memberships(tx.as_ref(), news).await?;
+        let added = self.insert_new_memberships(tx.as_ref(), news, input.expires_at).await?;
         let events = added.iter().map(|m| self.membership_event(Some(user), "membership.added", None, m)).collect();
         tx.record_many(events).await?;
         let names: Vec<&str> =
@@ -175,21 +180,28 @@ impl Cam {
         Ok(AddedToClients { memberships: added, withheld })
     }
 
-    /// The one place where R40 creates memberships: one set-based insert.
-    /// (A later per-request option, such as an expiry, joins `NewMembership`
-    /// here.) A membership that appeared meanwhile is `ALREADY_MEMBER`.
+    /// The one place where R40 creates memberships: one set-based insert,
+    /// then one statement for their expiry (R39) when there is one. A
+    /// membership that appeared meanwhile is `ALREADY_MEMBER`.
     pub(crate) async fn insert_new_memberships(
         &self,
         repo: &dyn Repository,
         news: Vec<NewMembership>,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<Membership>> {
-        match repo.insert_memberships(&news).await {
-            Err(StorageError::Conflict(_)) => Err(Error::refused_at(
-                Code::AlreadyMember,
-                &["clientAccountIds"],
-                "the worker joined one of these clients meanwhile; try again",
-            )),
-            r => Ok(r?),
-        }
+        let added = match repo.insert_memberships(&news).await {
+            Err(StorageError::Conflict(_)) => {
+                return Err(Error::refused_at(
+                    Code::AlreadyMember,
+                    &["clientAccountIds"],
+                    "the worker joined one of these clients meanwhile; try again",
+                ))
+            }
+            r => r?,
+        };
+        let Some(at) = expires_at else { return Ok(added) };
+        let ids: Vec<_> = added.iter().map(|m| m.id).collect();
+        repo.set_membership_expiry(&ids, Some(at)).await?;
+        Ok(added.into_iter().map(|m| Membership { expires_at: Some(at), ..m }).collect())
     }
 }

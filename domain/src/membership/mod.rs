@@ -6,6 +6,7 @@ pub mod bulk_ports;
 pub mod client_users;
 pub mod cross_client;
 pub mod individual;
+pub mod expiry;
 pub mod migration;
 pub mod model;
 pub mod offboarding;

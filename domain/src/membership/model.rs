@@ -55,6 +55,8 @@ pub struct Membership {
     /// In a partner account: employee or contractor.
     pub worker_kind: Option<WorkerKind>,
     pub created_at: DateTime<Utc>,
+    /// R39: when this partner user's access ends by itself.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl Membership {
@@ -162,6 +164,7 @@ mod tests {
             managed_credit: true,
             worker_kind: None,
             created_at: chrono::DateTime::<chrono::Utc>::default(),
+            expires_at: None,
         }
     }
 

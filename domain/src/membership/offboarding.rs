@@ -15,6 +15,7 @@ use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId, UserId};
 use crate::common::principal::Principal;
 use crate::relationship::model::Relationship;
+use crate::schedule::notices::Offboarding;
 use crate::store::Repository;
 use crate::user::model::User;
 
@@ -127,6 +128,8 @@ impl Cam {
         let found = self.locked_memberships(tx.as_ref(), ids).await?;
         let mut refusals = Vec::new();
         let mut targets = Vec::new();
+        // R38: which of them the partner deactivates (not the client itself).
+        let mut by_partner = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             let Some(m) = found.get(id).filter(|m| m.worker_kind.is_none()) else {
                 refusals.push(Refusal::new(Code::NotFound, "membership not found").at_item("membershipIds", i));
@@ -148,6 +151,9 @@ impl Cam {
                     "deactivating needs a CAM user of the member's partner or a client super admin (R24)",
                 ));
             }
+            if in_partner.as_ref().is_some_and(is_cam_user) && m.is_active() {
+                by_partner.push(m.clone());
+            }
             targets.push(m.clone());
         }
         if !refusals.is_empty() {
@@ -166,6 +172,7 @@ impl Cam {
                 out.push(m);
             }
         }
+        self.notify_offboarded(tx.as_ref(), &by_partner, Offboarding::Deactivated, None).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -327,6 +334,7 @@ impl Cam {
             events.push(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after));
         }
         tx.record_many(events).await?;
+        self.notify_offboarded(tx.as_ref(), &out, Offboarding::Deactivated, None).await?;
         tx.commit().await?;
         Ok(DeactivatedWorker { worker: worker_after, memberships: out })
     }
@@ -474,7 +482,9 @@ impl Cam {
         if !refusals.is_empty() {
             return Err(Error::Refused(refusals));
         }
+        let owned = tx.asset_counts_of_selected(&sel).await?;
         let removed = self.remove_memberships(tx.as_ref(), user, &targets, &sel, &map).await?;
+        self.notify_offboarded(tx.as_ref(), &targets, Offboarding::Removed, Some((&owned, &map))).await?;
         tx.commit().await?;
         Ok(removed)
     }
@@ -534,7 +544,9 @@ impl Cam {
             reassign.insert(client, to);
         }
         let sel = PartnerUserSelection { partner, user: None, clients: Some(vec![client]) };
+        let owned = tx.asset_counts_of_selected(&sel).await?;
         let removed = self.remove_memberships(tx.as_ref(), user, &targets, &sel, &reassign).await?;
+        self.notify_offboarded(tx.as_ref(), &targets, Offboarding::Removed, Some((&owned, &reassign))).await?;
         tx.commit().await?;
         Ok(RemovedAll { removed, skipped_super_admins: skipped, relationship: rel })
     }

@@ -79,8 +79,9 @@ impl Cam {
         client: AccountId,
         workers: &[MembershipId],
         set: PermissionSetId,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<AddedWorkers> {
-        self.retrying(|| self.add_workers_to_client_once(p, partner, client, workers, set)).await
+        self.retrying(|| self.add_workers_to_client_once(p, partner, client, workers, set, expires_at)).await
     }
 
     async fn add_workers_to_client_once(
@@ -90,9 +91,11 @@ impl Cam {
         client: AccountId,
         workers: &[MembershipId],
         set: PermissionSetId,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<AddedWorkers> {
         let user = self.user(p)?;
         check_batch(workers, "workerIds")?;
+        super::expiry::check_expiry(expires_at, self.now(), &["expiresAt"])?;
         let tx = self.store.begin().await?;
         tx.lock_account(client).await?;
         let (client_account, me) = self.partner_admin_in(tx.as_ref(), user, client, &["clientAccountId"]).await?;
@@ -156,23 +159,23 @@ impl Cam {
         self.record_activity(tx.as_ref(), partner, client, now).await?;
         let mut added = Vec::new();
         for (w, worker_user, plan) in plans {
-            let m = tx
-                .insert_membership(NewMembership {
-                    account_id: client,
-                    user_id: w.user_id,
-                    role: plan.role,
-                    seat: plan.seat,
-                    permissions: plan.permissions,
-                    permission_set_id: Some(set.id),
-                    partner_id: Some(partner),
-                    managed_credit: plan.managed_credit,
-                    worker_kind: None,
-                })
-                .await?;
+            let new = NewMembership {
+                account_id: client,
+                user_id: w.user_id,
+                role: plan.role,
+                seat: plan.seat,
+                permissions: plan.permissions,
+                permission_set_id: Some(set.id),
+                partner_id: Some(partner),
+                managed_credit: plan.managed_credit,
+                worker_kind: None,
+            };
+            let m = self.insert_partner_user(tx.as_ref(), new, expires_at).await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
             let news = format!("{} added you to {} for {}.", user.name, client_account.name, partner_account.name);
             let subject = format!("You now have access to {}", client_account.name);
-            tx.enqueue(NewEmail::to_user(worker_user, subject, news), now).await?;
+            let email = NewEmail::about(crate::notify::model::kind::MEMBERSHIP_ADDED, worker_user, subject, news);
+            tx.enqueue(email, now).await?;
             added.push(m);
         }
         tx.commit().await?;

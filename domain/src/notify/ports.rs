@@ -3,22 +3,56 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::model::{NewEmail, OutboxEmail};
+use super::model::{EmailStatus, NewEmail, OutboxEmail};
 use crate::common::error::StorageError;
 
 #[async_trait]
 pub trait OutboxRepository: Send + Sync {
-    /// Queues an email. Errors: `Other`.
+    /// Queues an email (`QUEUED`, due at once). Errors: `Other`.
     async fn enqueue(&self, email: NewEmail, at: DateTime<Utc>) -> Result<(), StorageError>;
+    /// Queues several emails in one statement, whatever their number.
+    /// Errors: `Other`.
+    async fn enqueue_many(&self, emails: Vec<NewEmail>, at: DateTime<Utc>) -> Result<(), StorageError>;
     /// Newest first, optionally to one address (case-insensitive). Errors: `Other`.
     async fn list_outbox(&self, to: Option<&str>, first: u32) -> Result<Vec<OutboxEmail>, StorageError>;
-    /// Unsent emails, oldest first. Errors: `Other`.
-    async fn unsent(&self, limit: u32) -> Result<Vec<OutboxEmail>, StorageError>;
-    /// Errors: `Other`.
-    async fn mark_sent(&self, id: i64, at: DateTime<Utc>) -> Result<(), StorageError>;
 }
 
-/// Delivers one email. Errors: a message saying why delivery failed.
+/// The dispatcher's side of the outbox (R42): claims, outcomes. Every
+/// method is one statement of its own (no transaction is held while an
+/// email is on its way).
+#[async_trait]
+pub trait DeliveryQueue: Send + Sync {
+    /// Claims up to `limit` `QUEUED` emails that are due at `now` and not
+    /// claimed by a live claim, for `token` until `until`, oldest first;
+    /// two dispatchers never claim the same email at once (PostgreSQL:
+    /// `FOR UPDATE SKIP LOCKED`; SQLite: one writer). Errors: `Other`,
+    /// `Unavailable`.
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        token: &str,
+        limit: u32,
+    ) -> Result<Vec<OutboxEmail>, StorageError>;
+    /// The SMTP server took the email: `SENT` (when the claim is still
+    /// ours). Errors: `Other`, `Unavailable`.
+    async fn mark_sent(&self, id: i64, token: &str, at: DateTime<Utc>) -> Result<bool, StorageError>;
+    /// An attempt failed: records it, and either the next attempt's time
+    /// (`QUEUED`) or `FAILED` (`next` is `None`). Errors: `Other`, `Unavailable`.
+    async fn mark_failed_attempt(
+        &self,
+        id: i64,
+        token: &str,
+        error: &str,
+        failing_since: DateTime<Utc>,
+        next: Option<DateTime<Utc>>,
+    ) -> Result<bool, StorageError>;
+    /// How many emails have this status. Errors: `Other`, `Unavailable`.
+    async fn count_status(&self, status: EmailStatus) -> Result<u64, StorageError>;
+}
+
+/// Delivers one email. Errors: a message saying why delivery failed (no
+/// token or link URL in it: it is stored and logged).
 #[async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutboxEmail) -> Result<(), String>;

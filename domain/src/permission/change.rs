@@ -178,6 +178,7 @@ mod tests {
             partner_id: Some(AccountId::new(1)),
             managed_credit: false,
             worker_kind: None,
+            expires_at: None,
             created_at: chrono::DateTime::<chrono::Utc>::default(),
         }
     }

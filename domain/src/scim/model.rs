@@ -312,6 +312,7 @@ mod tests {
             partner_id: partner.map(AccountId::new),
             managed_credit: false,
             worker_kind: None,
+            expires_at: None,
             created_at: DateTime::<Utc>::default(),
         };
         assert!(!is_scim_user(&member(Role::PartnerAdmin, Some(2))));

@@ -9,6 +9,7 @@ use crate::graphql::account::ClientAccount;
 use crate::graphql::enums::{permissions_out, Permission};
 use crate::graphql::error::{split, UserError};
 use crate::graphql::ids::{decode, Kind};
+use crate::graphql::scalars::DateTime;
 use crate::graphql::{cam, principal};
 
 /// v1.1, R40: one worker into many clients, all-or-nothing.
@@ -19,6 +20,8 @@ pub struct AddWorkerToClientsInput {
     /// 1 to 500 client accounts.
     pub client_account_ids: Vec<ID>,
     pub permission_set_id: ID,
+    /// R39: when the worker loses access to these clients (at most 730 days ahead).
+    pub expires_at: Option<DateTime>,
 }
 
 #[derive(SimpleObject)]
@@ -58,6 +61,7 @@ impl CrossClientMutation {
             worker: MembershipId::new(raw(Kind::Worker, &input.worker_id)),
             clients: input.client_account_ids.iter().map(|c| AccountId::new(raw(Kind::ClientAccount, c))).collect(),
             set: PermissionSetId::new(raw(Kind::PermissionSet, &input.permission_set_id)),
+            expires_at: input.expires_at.map(|t| t.0),
         };
         let r = cam(ctx)?.add_worker_to_clients(p, req).await;
         Ok(match split(ctx, r)? {

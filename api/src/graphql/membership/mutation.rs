@@ -17,6 +17,8 @@ pub struct AddWorkersToClientInput {
     pub client_account_id: ID,
     pub worker_ids: Vec<ID>,
     pub permission_set_id: ID,
+    /// v1.1, R39.
+    pub expires_at: Option<crate::graphql::scalars::DateTime>,
 }
 #[derive(SimpleObject, Default)]
 pub struct AddWorkersToClientPayload {
@@ -187,6 +189,7 @@ impl MembershipMutation {
                 client(&input.client_account_id),
                 &workers,
                 PermissionSetId::new(id_of(Kind::PermissionSet, &input.permission_set_id)),
+                input.expires_at.map(|t| t.0),
             )
             .await;
         Ok(match split(ctx, r)? {

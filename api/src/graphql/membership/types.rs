@@ -140,6 +140,10 @@ impl Membership {
     async fn created_at(&self) -> crate::graphql::scalars::DateTime {
         self.0.created_at.into()
     }
+    /// v1.1, R39: when this partner user's access ends by itself; null = never.
+    async fn expires_at(&self) -> Option<crate::graphql::scalars::DateTime> {
+        self.0.expires_at.map(Into::into)
+    }
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {
         let page = page_request(first, after)?;

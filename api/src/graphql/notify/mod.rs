@@ -1,9 +1,17 @@
 //! `outbox` (operator only).
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
 use super::error::{invalid_input, query};
 use super::{cam, principal};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "cam_domain::notify::model::EmailStatus")]
+pub enum EmailStatus {
+    Queued,
+    Sent,
+    Failed,
+}
 
 #[derive(SimpleObject)]
 pub struct OutboxEmail {
@@ -12,6 +20,14 @@ pub struct OutboxEmail {
     pub body: String,
     pub created_at: crate::graphql::scalars::DateTime,
     pub sent_at: Option<crate::graphql::scalars::DateTime>,
+    /// v1.1: what the email is about. At least: access_link.approved (R10),
+    /// relationship.ending_warning and relationship.ended (R37), offboarding.notice
+    /// (R38), membership.expiring (R39).
+    pub kind: String,
+    /// v1.1, R42.
+    pub status: EmailStatus,
+    pub attempts: i32,
+    pub last_error: Option<String>,
 }
 
 #[derive(Default)]
@@ -36,6 +52,10 @@ impl NotifyQuery {
                 body: e.body,
                 created_at: e.created_at.into(),
                 sent_at: e.sent_at.map(Into::into),
+                kind: e.kind,
+                status: e.status.into(),
+                attempts: i32::try_from(e.attempts).unwrap_or(i32::MAX),
+                last_error: e.last_error,
             })
             .collect())
     }

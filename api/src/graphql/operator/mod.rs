@@ -242,7 +242,7 @@ impl OperatorMutation {
 
     async fn set_test_clock(&self, ctx: &Context<'_>, input: SetTestClockInput) -> Result<SetTestClockPayload> {
         let p = principal(ctx)?;
-        Ok(match split(ctx, cam(ctx)?.set_test_clock(p, input.now.0))? {
+        Ok(match split(ctx, cam(ctx)?.set_test_clock_and_sweep(p, input.now.0).await)? {
             Ok(now) => SetTestClockPayload { now: Some(now.into()), user_errors: vec![] },
             Err(user_errors) => SetTestClockPayload { now: None, user_errors },
         })

@@ -1,0 +1,45 @@
+//! R39: `setMembershipExpiry`, a partner user's time-boxed access.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::MembershipId;
+
+use super::Membership;
+use crate::graphql::error::{split, UserError};
+use crate::graphql::ids::{decode, Kind};
+use crate::graphql::scalars::DateTime;
+use crate::graphql::{cam, principal};
+
+/// v1.1, R39: null clears the expiry.
+#[derive(InputObject)]
+pub struct SetMembershipExpiryInput {
+    pub membership_id: ID,
+    pub expires_at: Option<DateTime>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct SetMembershipExpiryPayload {
+    pub membership: Option<Membership>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(Default)]
+pub struct ExpiryMutation;
+
+#[Object]
+impl ExpiryMutation {
+    /// R39: a partner admin of the client sets or clears when one of their
+    /// partner's users loses access there.
+    async fn set_membership_expiry(
+        &self,
+        ctx: &Context<'_>,
+        input: SetMembershipExpiryInput,
+    ) -> Result<SetMembershipExpiryPayload> {
+        let p = principal(ctx)?;
+        let id = MembershipId::new(decode(Kind::Membership, &input.membership_id).unwrap_or(0));
+        let r = cam(ctx)?.set_membership_expiry(p, id, input.expires_at.map(|t| t.0)).await;
+        Ok(match split(ctx, r)? {
+            Ok(m) => SetMembershipExpiryPayload { membership: Some(Membership(m)), user_errors: vec![] },
+            Err(user_errors) => SetMembershipExpiryPayload { membership: None, user_errors },
+        })
+    }
+}

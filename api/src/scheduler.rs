@@ -1,0 +1,76 @@
+//! Background tasks of `cam serve`: the sweep of scheduled work every
+//! minute (R36) and the email dispatcher (R42).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cam_adapters::clock::SystemClock;
+use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
+use cam_adapters::storage::SeaOrmStore;
+use cam_domain::Cam;
+
+/// R36: how often the sweep runs.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// R42: how often the dispatcher looks for emails queued by other servers
+/// (a commit in this process wakes it at once).
+pub const POLL_OUTBOX_EVERY: Duration = Duration::from_secs(2);
+
+/// Runs the sweep now and then every `every`, until the task is dropped.
+pub async fn sweep_forever(cam: Cam, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        // Failures are logged by the use case; the next tick tries again.
+        let _ = cam.sweep().await;
+    }
+}
+
+/// The sender when `CAM_SMTP_FROM` is not set: no-reply at the public
+/// URL's host.
+pub fn default_from(public_url: &str) -> String {
+    let host = url_host(public_url).unwrap_or_else(|| "localhost".to_string());
+    // An address literal is no mail domain lettre takes: a local server it is.
+    let host = if host.parse::<std::net::IpAddr>().is_ok() { "localhost".to_string() } else { host };
+    format!("Client Access Manager <no-reply@{host}>")
+}
+
+fn url_host(u: &str) -> Option<String> {
+    let rest = u.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next()?.to_string()
+    } else {
+        authority.split(':').next()?.to_string()
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// The SMTP mailer of these settings. Errors: a message for the operator
+/// (never the URL: it may carry a password).
+pub fn mailer(smtp_url: &str, from: &str) -> Result<SmtpMailer, String> {
+    let settings = SmtpSettings::parse(smtp_url).map_err(|e| format!("CAM_SMTP_URL {e}"))?;
+    SmtpMailer::new(&settings, from)
+}
+
+/// Starts the dispatcher over the store, on real time.
+pub fn start_dispatcher(store: Arc<SeaOrmStore>, mailer: SmtpMailer) -> tokio::task::JoinHandle<()> {
+    let d = Dispatcher::new(store, Arc::new(mailer), Arc::new(SystemClock));
+    tokio::spawn(d.run(POLL_OUTBOX_EVERY))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The transport's connection pool lives on a tokio runtime.
+    #[tokio::test]
+    async fn the_default_sender_is_no_reply_at_the_public_host() {
+        assert_eq!(default_from("https://cam.example.com/x"), "Client Access Manager <no-reply@cam.example.com>");
+        assert_eq!(default_from("http://127.0.0.1:8080"), "Client Access Manager <no-reply@localhost>");
+        for u in ["https://cam.example.com", "http://127.0.0.1:8080", "http://localhost:1"] {
+            assert!(mailer("smtp://127.0.0.1:25", &default_from(u)).is_ok(), "{u}");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The emails of R37, R38 and R39: who gets them and what they say. Each
+//! names the people and accounts involved; none carries a token or a link.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use crate::account::model::Account;
+use crate::app::{is_cam_user, Cam};
+use crate::common::error::Result;
+use crate::common::ids::{AccountId, UserId};
+use crate::membership::model::Membership;
+use crate::notify::model::{kind, NewEmail};
+use crate::store::Repository;
+use crate::user::model::User;
+
+/// For a removal (R25): the assets each user owned per client, and who
+/// receives each client's assets (unlisted clients: nobody).
+pub type RemovedAssets<'a> = (&'a HashMap<(AccountId, UserId), u64>, &'a HashMap<AccountId, UserId>);
+
+/// What happened to a partner's users in one client (R38).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offboarding {
+    Deactivated,
+    Removed,
+    Expired,
+}
+
+/// R38: one client's part of a partner's request.
+#[derive(Debug, Clone)]
+pub struct ClientOffboarding {
+    pub client: AccountId,
+    pub users: Vec<UserId>,
+    pub what: Offboarding,
+    /// Assets given to another member of the client.
+    pub reassigned: u64,
+    /// Assets left without an owner.
+    pub unassigned: u64,
+}
+
+pub(crate) fn day(t: DateTime<Utc>) -> String {
+    t.format("%B %-d, %Y").to_string()
+}
+
+fn who(u: &User) -> String {
+    format!("{} <{}>", u.name, u.email.as_str())
+}
+
+impl Cam {
+    /// R38: queues one email per client to each of its active super admins:
+    /// which partner, which users, what happened to their assets. The
+    /// statements do not grow with the number of clients or users.
+    pub(crate) async fn queue_offboarding_notices(
+        &self,
+        repo: &dyn Repository,
+        partner: &Account,
+        items: Vec<ClientOffboarding>,
+    ) -> Result<()> {
+        let items: Vec<ClientOffboarding> = items.into_iter().filter(|i| !i.users.is_empty()).collect();
+        if items.is_empty() {
+            return Ok(());
+        }
+        let clients: Vec<AccountId> = items.iter().map(|i| i.client).collect();
+        let recipients = repo.active_super_admins_of(&clients).await?;
+        let mut user_ids: Vec<UserId> = items.iter().flat_map(|i| i.users.iter().copied()).collect();
+        user_ids.sort();
+        user_ids.dedup();
+        let users = repo.users_by_ids(&user_ids).await?;
+        let mut emails = Vec::new();
+        for item in &items {
+            let Some((client_name, admins)) = recipients.get(&item.client) else { continue };
+            let names: Vec<String> = item.users.iter().filter_map(|u| users.get(u)).map(who).collect();
+            let n = names.len();
+            let (verb, subject_verb) = match item.what {
+                Offboarding::Deactivated => ("deactivated", "deactivated"),
+                Offboarding::Removed => ("removed", "removed"),
+                Offboarding::Expired => ("deactivated (their time-boxed access expired)", "lost access"),
+            };
+            let people = if n == 1 { "1 of its users".to_string() } else { format!("{n} of its users") };
+            let assets = match item.what {
+                Offboarding::Removed => format!(
+                    "Their assets were kept: {} reassigned to another member of {client_name}, {} left without an owner.",
+                    item.reassigned, item.unassigned
+                ),
+                _ => "Their memberships, data and assets are kept; they can no longer act in this account.".to_string(),
+            };
+            let subject = match item.what {
+                Offboarding::Expired => format!("{}: {people} of {} {subject_verb}", client_name, partner.name),
+                _ => format!("{}: {} {subject_verb} {people}", client_name, partner.name),
+            };
+            for admin in admins {
+                let news = format!(
+                    "The partner {} {verb} {people} in your account {client_name}:\n\n{}\n\n{assets}",
+                    partner.name,
+                    names.iter().map(|n| format!("  - {n}")).collect::<Vec<_>>().join("\n"),
+                );
+                emails.push(NewEmail::about(kind::OFFBOARDING_NOTICE, admin, subject.clone(), news));
+            }
+        }
+        repo.enqueue_many(emails, self.now()).await?;
+        Ok(())
+    }
+
+    /// R38: the notices of a partner's request that deactivated or removed
+    /// these memberships (`assets`: for a removal, what each user owned per
+    /// client and who receives each client's assets). Grouped per partner
+    /// and client; one statement per partner, the rest does not grow.
+    pub(crate) async fn notify_offboarded(
+        &self,
+        repo: &dyn Repository,
+        memberships: &[Membership],
+        what: Offboarding,
+        assets: Option<RemovedAssets<'_>>,
+    ) -> Result<()> {
+        let per_partner = group_by(memberships.iter().filter_map(|m| m.partner_id.map(|p| (p, m))));
+        for (partner, ms) in per_partner {
+            let Some(partner) = repo.find_account(partner).await? else { continue };
+            let mut items: BTreeMap<AccountId, ClientOffboarding> = BTreeMap::new();
+            for m in ms {
+                let item = items.entry(m.account_id).or_insert_with(|| ClientOffboarding {
+                    client: m.account_id,
+                    users: Vec::new(),
+                    what,
+                    reassigned: 0,
+                    unassigned: 0,
+                });
+                item.users.push(m.user_id);
+                if let Some((owned, to)) = assets {
+                    let n = owned.get(&(m.account_id, m.user_id)).copied().unwrap_or(0);
+                    if to.contains_key(&m.account_id) {
+                        item.reassigned += n;
+                    } else {
+                        item.unassigned += n;
+                    }
+                }
+            }
+            self.queue_offboarding_notices(repo, &partner, items.into_values().collect()).await?;
+        }
+        Ok(())
+    }
+
+    /// R1: the partner's active CAM users.
+    pub(crate) async fn cam_users_of(&self, repo: &dyn Repository, partner: AccountId) -> Result<Vec<User>> {
+        let members = repo.active_members_with_users(partner).await?;
+        Ok(members.into_iter().filter(|(m, _)| is_cam_user(m)).map(|(_, u)| u).collect())
+    }
+
+    /// Active super admins of one client, with its name.
+    pub(crate) async fn super_admins_of(
+        &self,
+        repo: &dyn Repository,
+        client: AccountId,
+    ) -> Result<Option<(String, Vec<User>)>> {
+        Ok(repo.active_super_admins_of(&[client]).await?.remove(&client))
+    }
+}
+
+/// Groups values by a key, keeping the keys in order.
+pub(crate) fn group_by<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, Vec<V>> {
+    let mut out: BTreeMap<K, Vec<V>> = BTreeMap::new();
+    for (k, v) in items {
+        out.entry(k).or_default().push(v);
+    }
+    out
+}

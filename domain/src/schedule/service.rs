@@ -1,0 +1,258 @@
+//! The sweep (R36): runs every piece of time-driven work that is due at the
+//! clock's `now`. Each piece is read outside a transaction, then claimed in
+//! the transaction that records its effects (audit, emails), so that a
+//! second server sweeping at the same time does nothing twice.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::notices::{day, group_by, ClientOffboarding, Offboarding};
+use super::ports::{DueRelationship, EndingStage};
+use crate::app::Cam;
+use crate::common::error::{Error, Result};
+use crate::common::ids::AccountId;
+use crate::common::principal::Principal;
+use crate::membership::model::{MemberStatus, Membership};
+use crate::notify::model::{kind, NewEmail};
+
+/// R39: the worker is told this long before their access ends.
+pub const EXPIRY_WARNING_DAYS: i64 = 7;
+/// Items read per batch.
+const BATCH: u32 = 100;
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub expired: u64,
+    pub expiry_warnings: u64,
+    pub ending_warnings: u64,
+    pub ended: u64,
+}
+
+impl SweepReport {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl Cam {
+    /// R35, R36: the operator sets the test clock; every piece of work that
+    /// has become due runs before the answer.
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn set_test_clock_and_sweep(&self, p: &Principal, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        let now = self.set_test_clock(p, now)?;
+        self.sweep().await?;
+        Ok(now)
+    }
+
+    /// R36: runs all work due at the clock's `now`: expiries (R39) first,
+    /// since they can start a relationship's end, then the expiry warnings,
+    /// then the relationships' warnings and ends (R37).
+    #[tracing::instrument(skip(self), err(level = "warn"))]
+    pub async fn sweep(&self) -> Result<SweepReport> {
+        let mut report = SweepReport::default();
+        let now = self.now();
+        loop {
+            let due = self.store.memberships_expired(now, BATCH).await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut won = 0;
+            for (client, members) in group_by(due.into_iter().map(|m| (m.account_id, m))) {
+                won += self.retrying(|| self.expire_in_client(client, &members, now)).await?;
+            }
+            report.expired += won;
+            if won == 0 {
+                break;
+            }
+        }
+        loop {
+            let due = self.store.memberships_to_warn(now, now + Duration::days(EXPIRY_WARNING_DAYS), BATCH).await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut won = 0;
+            for m in &due {
+                if self.retrying(|| self.warn_of_expiry(m)).await? {
+                    won += 1;
+                }
+            }
+            report.expiry_warnings += won;
+            if won == 0 {
+                break;
+            }
+        }
+        loop {
+            let due = self.store.relationships_due(now, BATCH).await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut won = 0;
+            for d in &due {
+                if self.retrying(|| self.relationship_stage(d, now)).await? {
+                    won += 1;
+                    if d.stage == EndingStage::Ended {
+                        report.ended += 1;
+                    } else {
+                        report.ending_warnings += 1;
+                    }
+                }
+            }
+            if won == 0 {
+                break;
+            }
+        }
+        if !report.is_empty() {
+            tracing::info!(
+                expired = report.expired,
+                expiry_warnings = report.expiry_warnings,
+                ending_warnings = report.ending_warnings,
+                ended = report.ended,
+                "scheduled work done"
+            );
+        }
+        Ok(report)
+    }
+
+    /// R39: deactivates the expired partner users of one client, by the
+    /// system (`membership.expired`, no actor), then tells the client's
+    /// super admins (R38), one email per partner.
+    async fn expire_in_client(&self, client: AccountId, members: &[Membership], now: DateTime<Utc>) -> Result<u64> {
+        let tx = self.store.begin().await?;
+        // The account's lock first, as every use case that changes its
+        // memberships takes it: none of them can write back a stale status.
+        tx.lock_account(client).await?;
+        let mut won = Vec::new();
+        for m in members {
+            if tx.claim_expiry(m.id, now).await? {
+                let after = Membership { status: MemberStatus::Deactivated, expires_at: None, ..m.clone() };
+                let mut ev = self.membership_event(None, "membership.expired", Some(m), &after);
+                ev.before = ev.before.map(|mut b| {
+                    b["expiresAt"] = json!(m.expires_at);
+                    b
+                });
+                tx.record(ev).await?;
+                won.push(after);
+            }
+        }
+        let per_partner = group_by(won.iter().filter_map(|m| m.partner_id.map(|p| (p, m.user_id))));
+        for (partner, users) in per_partner {
+            let Some(partner) = tx.find_account(partner).await? else { continue };
+            let item = ClientOffboarding { client, users, what: Offboarding::Expired, reassigned: 0, unassigned: 0 };
+            self.queue_offboarding_notices(tx.as_ref(), &partner, vec![item]).await?;
+        }
+        tx.commit().await?;
+        Ok(won.len() as u64)
+    }
+
+    /// R39: the seven-day email to the worker, once per expiry.
+    async fn warn_of_expiry(&self, m: &Membership) -> Result<bool> {
+        let tx = self.store.begin().await?;
+        if !tx.claim_expiry_warning(m.id).await? {
+            return Ok(false);
+        }
+        let (Some(expires), Some(partner_id)) = (m.expires_at, m.partner_id) else {
+            return Ok(false);
+        };
+        let accounts = tx.find_accounts(&[m.account_id, partner_id]).await?;
+        let users = tx.find_users(&[m.user_id]).await?;
+        let (Some(client), Some(partner), Some(user)) =
+            (accounts.get(&m.account_id), accounts.get(&partner_id), users.get(&m.user_id))
+        else {
+            return Err(Error::Storage(crate::StorageError::Other("an expiring membership lost its account".into())));
+        };
+        let subject = format!("Your access to {} ends on {}", client.name, day(expires));
+        let news = format!(
+            "Your access to the client account {} on behalf of {} ends on {} ({} UTC), in {} days or less. \
+             After that your membership there is deactivated; your assets stay.\n\n\
+             A partner admin of {} can extend or clear the end date.",
+            client.name,
+            partner.name,
+            day(expires),
+            expires.format("%H:%M"),
+            EXPIRY_WARNING_DAYS,
+            client.name
+        );
+        tx.enqueue(NewEmail::about(kind::MEMBERSHIP_EXPIRING, user, subject, news), self.now()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// R37: a warning to the partner's CAM users, or the end: notices to
+    /// both sides and `relationship.ended` in both audit logs.
+    async fn relationship_stage(&self, d: &DueRelationship, now: DateTime<Utc>) -> Result<bool> {
+        let rel = &d.relationship;
+        let tx = self.store.begin().await?;
+        tx.lock_account(rel.client_id).await?;
+        if !tx.claim_ending_stage(rel.id, d.stage, now).await? {
+            return Ok(false);
+        }
+        let accounts = tx.find_accounts(&[rel.partner_id, rel.client_id]).await?;
+        let (Some(partner), Some(client)) = (accounts.get(&rel.partner_id), accounts.get(&rel.client_id)) else {
+            return Ok(false);
+        };
+        let display = rel.crm_name.clone().unwrap_or_else(|| client.name.clone());
+        let ends = rel.ends_at();
+        let cam_users = self.cam_users_of(tx.as_ref(), rel.partner_id).await?;
+        let mut emails = Vec::new();
+        if d.stage == EndingStage::Ended {
+            for u in &cam_users {
+                let subject = format!("{}'s managed relationship with {} has ended", partner.name, display);
+                let news = format!(
+                    "{} had no active user in the client account {} ({}) for 60 days after its last \
+                     qualifying activity ({}), so the managed relationship ended on {}.\n\n\
+                     Approving a new access link starts it again.",
+                    partner.name,
+                    client.name,
+                    display,
+                    day(rel.last_activity_at),
+                    day(ends)
+                );
+                emails.push(NewEmail::about(kind::RELATIONSHIP_ENDED, u, subject, news));
+            }
+            if let Some((_, admins)) = self.super_admins_of(tx.as_ref(), rel.client_id).await? {
+                for u in &admins {
+                    let subject =
+                        format!("{}: the partner {} no longer manages your account", client.name, partner.name);
+                    let news = format!(
+                        "The managed relationship between the partner {} and your account {} ended on {}: \
+                         the partner has had no active user in {} since, and no qualifying activity for 60 days.",
+                        partner.name,
+                        client.name,
+                        day(ends),
+                        client.name
+                    );
+                    emails.push(NewEmail::about(kind::RELATIONSHIP_ENDED, u, subject, news));
+                }
+            }
+            let mut ev = self.event(None, "relationship.ended");
+            ev.account_id = Some(rel.client_id);
+            ev.partner_id = Some(rel.partner_id);
+            ev.before = Some(json!({"status": "ENDING", "endsAt": ends}));
+            ev.after = Some(json!({"status": "ENDED", "endsAt": ends}));
+            tx.record(ev).await?;
+        } else {
+            let days = d.stage.days_before_end();
+            let left = if days == 1 { "1 day".to_string() } else { format!("{days} days") };
+            for u in &cam_users {
+                let subject = format!("{}'s managed relationship with {} ends in {left}", partner.name, display);
+                let news = format!(
+                    "{} has no active user in the client account {} ({}) any more. The managed relationship \
+                     ends on {} ({} UTC), 60 days after its last qualifying activity on {}.\n\n\
+                     To keep it, add or reactivate a user there, approve an access link, or change a \
+                     partner user's permissions before then.",
+                    partner.name,
+                    client.name,
+                    display,
+                    day(ends),
+                    ends.format("%H:%M"),
+                    day(rel.last_activity_at)
+                );
+                emails.push(NewEmail::about(kind::RELATIONSHIP_ENDING_WARNING, u, subject, news));
+            }
+        }
+        tx.enqueue_many(emails, self.now()).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
