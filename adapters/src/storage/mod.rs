@@ -8,10 +8,12 @@ mod assets;
 mod audit;
 mod convert;
 mod entities;
+pub mod live;
 mod memberships;
 mod outbox;
 mod permission_sets;
 mod relationships;
+mod settings;
 mod sql;
 mod users;
 mod window;
@@ -58,6 +60,8 @@ impl Default for PoolSettings {
 /// Every repository port over one sea-orm connection or transaction.
 pub struct SeaOrmRepository<C> {
     conn: C,
+    /// Audit events recorded, for live subscriptions (R43, `live`).
+    live: live::Recorded,
 }
 
 /// The store: the connection pool.
@@ -99,7 +103,7 @@ impl SeaOrmStore {
             probe_postgres(url, settings.connect_timeout).await?;
         }
         let conn = Database::connect(opts).await?;
-        Ok(Self { conn })
+        Ok(Self::from_connection(conn))
     }
 
     /// Errors: a migration failed.
@@ -139,7 +143,20 @@ impl SeaOrmStore {
     }
 
     pub fn from_connection(conn: DatabaseConnection) -> Self {
-        Self { conn }
+        Self { conn, live: live::Recorded::autocommit(live::LocalFeed::default()) }
+    }
+
+    /// The ids of audit events as they commit, in commit order (R43): on
+    /// PostgreSQL from one dedicated `LISTEN` connection (every server on
+    /// the database), on SQLite from this process. Errors: the `LISTEN`
+    /// connection cannot be opened.
+    pub async fn committed_events(&self) -> Result<live::CommittedEvents, DbErr> {
+        match self.conn.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                live::CommittedEvents::postgres(self.conn.get_postgres_connection_pool()).await
+            }
+            _ => Ok(live::CommittedEvents::local(self.live.feed())),
+        }
     }
 
     /// Calls `observer` with the SQL of every statement run and the number
@@ -182,7 +199,7 @@ impl Store for SeaOrmStore {
             .await
             .map_err(db)?;
         }
-        Ok(Box::new(SeaOrmRepository { conn: tx }))
+        Ok(Box::new(SeaOrmRepository { conn: tx, live: self.live.transaction() }))
     }
 
     async fn ping(&self) -> bool {
@@ -193,7 +210,8 @@ impl Store for SeaOrmStore {
 #[async_trait]
 impl UnitOfWork for SeaOrmRepository<DatabaseTransaction> {
     async fn commit(self: Box<Self>) -> Result<(), StorageError> {
-        self.conn.commit().await.map_err(db)
+        let SeaOrmRepository { conn, live } = *self;
+        live.commit_then_announce(async move { conn.commit().await.map_err(db) }).await
     }
 }
 
