@@ -8,6 +8,7 @@ mod m20261122_000001_create_schema;
 mod m20261125_000001_one_live_access_link_per_worker;
 mod m20261125_000002_page_indexes;
 mod m20261125_000003_memberships_user_id;
+mod m20261201_live_001_server_settings;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_one_live_access_link_per_worker::Migration),
             Box::new(m20261125_000002_page_indexes::Migration),
             Box::new(m20261125_000003_memberships_user_id::Migration),
+            Box::new(m20261201_live_001_server_settings::Migration),
         ]
     }
 }
