@@ -138,14 +138,14 @@ async def run(demo):
         # A bad token is told so.
         await page.fill("#bearer", "not-a-token")
         await page.click("#signin-button")
-        await page.wait_for_function("document.getElementById('result').textContent.includes('not valid')")
+        await page.locator("#result", has_text="not valid").wait_for()
         check(True, "a bad token is refused with a clear message")
         await page.screenshot(path=f"{SHOTS}/02-bad-token.png", full_page=True)
 
         # A worker with no client account cannot approve anything.
         await page.fill("#bearer", demo.tokens["dev"])
         await page.click("#signin-button")
-        await page.wait_for_function("document.getElementById('result').textContent.includes('not a member')")
+        await page.locator("#result", has_text="not a member").wait_for()
         check(True, "R10 someone with no client account is told they cannot approve")
 
         # R10: Olivia approves for Acme with one click.
