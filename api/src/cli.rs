@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::config::{check_database_url, redact, Cli, Command, LogFormat, ServeArgs, TokenArgs};
-use crate::wiring::{build, Settings};
+use crate::wiring::{build_with, Settings};
 use crate::{demo, graphql, http, scheduler, server};
 use cam_adapters::identity::JwtIdentity;
 use cam_adapters::storage::{PoolSettings, SeaOrmStore};
@@ -102,11 +102,22 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let mut jwt_secret = args.jwt_secret.clone().filter(|s| !s.is_empty());
     let mut operator_token = args.operator_token.clone().filter(|s| !s.is_empty());
     if args.demo {
+        // Kept with the demo database, so that the printed tokens keep
+        // working when the demo is started again on it.
+        let kept = |name: &'static str, make: fn() -> String| {
+            let store = store.clone();
+            async move {
+                store
+                    .setting_or_insert(name, make)
+                    .await
+                    .map_err(|e| Failure::Database(format!("cannot keep the demo's {name}: {e}")))
+            }
+        };
         if jwt_secret.is_none() {
-            jwt_secret = Some(random_secret());
+            jwt_secret = Some(kept("demo_jwt_secret", random_secret).await?);
         }
         if operator_token.is_none() {
-            let t = format!("op-{}", random_secret());
+            let t = kept("demo_operator_token", || format!("op-{}", random_secret())).await?;
             println!("Demo operator token: {t}");
             operator_token = Some(t);
         }
@@ -129,11 +140,27 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         link_ttl_days: args.link_ttl_days,
         test_clock: args.test_clock,
     };
-    let app = build(store.clone(), &settings, None).map_err(|e| Failure::Other(e.to_string()))?;
+    let cors_origins =
+        crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
+    let live_limits = crate::live::LiveLimits {
+        max_connections: l.max_ws_connections as usize,
+        max_operations_per_connection: l.max_ws_operations as usize,
+        init_timeout: l.ws_init_timeout,
+        ..crate::live::LiveLimits::default()
+    };
+    let app = build_with(store.clone(), &settings, None, live_limits).map_err(|e| Failure::Other(e.to_string()))?;
+    // One source of committed audit events per server (PostgreSQL: one
+    // dedicated LISTEN connection), fanned out by the hub (R43).
+    let events = store
+        .committed_events()
+        .await
+        .map_err(|e| Failure::Database(format!("cannot listen for audit events: {e}")))?;
+    tokio::spawn(app.live.clone().run(app.cam.clone(), events));
     if args.demo {
         if store.is_empty().await.map_err(|e| Failure::Other(e.to_string()))? {
-            demo::load(&app.cam).await?;
+            let pending = demo::load(&app.cam).await?;
             println!("Loaded the demo data set.");
+            println!("A pending access link (open it, sign in as a client admin, approve): {pending}");
         }
         demo::print_tokens(app.identity.as_ref());
     }
@@ -149,7 +176,8 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         body_timeout: l.body_timeout,
         drain_deadline: l.drain_timeout,
     };
-    let served = server::serve(listener, http::router(app), limits, shutdown_signal()).await;
+    let options = http::HttpOptions { cors_origins };
+    let served = server::serve(listener, http::router_with(app, &options), limits, shutdown_signal()).await;
     sweeper.abort();
     if let Some(d) = dispatcher {
         d.abort();

@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// Load a small demo data set if the database is empty and print tokens.
     #[arg(long)]
     pub demo: bool,
+    /// Browser origins allowed to call the API, comma-separated
+    /// (`https://app.example`), or `*`; none by default.
+    #[arg(long, env = "CAM_CORS_ORIGINS")]
+    pub cors_origins: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -109,6 +113,15 @@ pub struct LimitArgs {
     /// Longest a statement may run (PostgreSQL).
     #[arg(long, env = "CAM_DB_STATEMENT_TIMEOUT", default_value = "15", value_parser = seconds)]
     pub db_statement_timeout: Duration,
+    /// Most WebSocket connections open at once (R43).
+    #[arg(long, env = "CAM_MAX_WS_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_ws_connections: u32,
+    /// Most operations (subscriptions) running at once on one WebSocket.
+    #[arg(long, env = "CAM_MAX_WS_OPERATIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_ws_operations: u32,
+    /// Time a WebSocket client has to send `connection_init`.
+    #[arg(long, env = "CAM_WS_INIT_TIMEOUT", default_value = "10", value_parser = seconds)]
+    pub ws_init_timeout: Duration,
 }
 
 /// A database URL this binary can open. Checked by the commands rather

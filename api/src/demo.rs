@@ -1,5 +1,7 @@
 //! `serve --demo`: a small data set for exploring in the playground, made
-//! through the operator's use cases (so it has its audit trail).
+//! through the use cases themselves (so it has its audit trail and its
+//! emails): a partner managing several clients (one of them `ENDING`), a
+//! pending access link, a deactivated worker, queued emails.
 
 use cam_domain::account::model::{AccountKind, PartnerTier};
 use cam_domain::account::service::CreateAccount;
@@ -17,11 +19,13 @@ pub const PEOPLE: &[(&str, &str)] = &[
     ("dev@freelance-studio.example", "Dev Contractor"),
     ("olivia@acme-corp.example", "Olivia Acme-Owner"),
     ("george@globex.example", "George Globex-Owner"),
+    ("ivy@initech.example", "Ivy Initech-Owner"),
+    ("eve@northwind-agency.example", "Eve Former-Employee"),
 ];
 
-/// Loads the demo data. Errors: anything a use case refuses (the database
-/// was not empty after all).
-pub async fn load(cam: &Cam) -> anyhow::Result<()> {
+/// Loads the demo data; returns the URL of its pending access link.
+/// Errors: anything a use case refuses (the database was not empty after all).
+pub async fn load(cam: &Cam) -> anyhow::Result<String> {
     let op = Principal::Operator;
     let partner = cam
         .create_account(
@@ -52,6 +56,12 @@ pub async fn load(cam: &Cam) -> anyhow::Result<()> {
             },
         )
         .await?;
+    let initech = cam
+        .create_account(
+            &op,
+            CreateAccount { kind: AccountKind::Client, name: "Initech".into(), tier: None, data_center: None },
+        )
+        .await?;
     let mut users = Vec::new();
     for (email, name) in PEOPLE {
         users.push(cam.create_user(&op, email, name).await?);
@@ -66,13 +76,32 @@ pub async fn load(cam: &Cam) -> anyhow::Result<()> {
     };
     let cam_perms: Permissions =
         [Permission::PartnerEmployeeManagementView, Permission::PartnerEmployeeManagementEdit].into_iter().collect();
-    cam.add_member(&op, member(partner.id, 0, Role::SuperAdmin, Some(WorkerKind::Employee), None)).await?;
+    let (_, ana) =
+        cam.add_member(&op, member(partner.id, 0, Role::SuperAdmin, Some(WorkerKind::Employee), None)).await?;
     cam.add_member(&op, member(partner.id, 1, Role::Standard, Some(WorkerKind::Employee), Some(cam_perms))).await?;
-    cam.add_member(&op, member(partner.id, 2, Role::Standard, Some(WorkerKind::Employee), None)).await?;
+    let (_, carla) =
+        cam.add_member(&op, member(partner.id, 2, Role::Standard, Some(WorkerKind::Employee), None)).await?;
     cam.add_member(&op, member(partner.id, 3, Role::Standard, Some(WorkerKind::Contractor), None)).await?;
     cam.add_member(&op, member(acme.id, 4, Role::SuperAdmin, None, None)).await?;
     cam.add_member(&op, member(globex.id, 5, Role::SuperAdmin, None, None)).await?;
-    Ok(())
+    cam.add_member(&op, member(initech.id, 6, Role::SuperAdmin, None, None)).await?;
+    let (_, eve) = cam.add_member(&op, member(partner.id, 7, Role::Standard, Some(WorkerKind::Employee), None)).await?;
+    let as_user = |i: usize| Principal::User(users[i].clone());
+    let (ben, olivia, george, ivy) = (as_user(1), as_user(4), as_user(5), as_user(6));
+    // Carla manages Acme; Ana manages Globex and managed Initech, which
+    // she has left, so that relationship is ENDING (R27). Each approval
+    // queues an email to the worker (R10).
+    let link = cam.create_access_link(&ben, partner.id, Some(carla.id)).await?;
+    cam.approve_access_link(&olivia, &link.token, acme.id).await?;
+    let link = cam.create_access_link(&ben, partner.id, Some(ana.id)).await?;
+    cam.approve_access_link(&george, &link.token, globex.id).await?;
+    cam.approve_access_link(&ivy, &link.token, initech.id).await?;
+    cam.remove_worker_from_clients(&ben, ana.id, Some(&[initech.id]), &[]).await?;
+    // Eve left the agency (R24).
+    cam.deactivate_worker(&ben, eve.id).await?;
+    // Ben's own link waits for a client admin.
+    let pending = cam.create_access_link(&ben, partner.id, None).await?;
+    Ok(pending.url)
 }
 
 /// Prints a token per demo person, with what they can do.

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -34,6 +36,23 @@ use crate::wiring::App;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
+/// What the router needs besides the app.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// Origins a browser may call from (`CAM_CORS_ORIGINS`); `*` for any.
+    /// Empty: no cross-origin calls.
+    pub cors_origins: Vec<HeaderValue>,
+}
+
+/// The router with the options' layers around it (CORS).
+pub fn router_with(app: App, options: &HttpOptions) -> Router {
+    let router = router(app);
+    match crate::cors::layer(&options.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -42,7 +61,8 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/playground/{file}", get(playground_asset))
-        .route("/access/{token}", get(access_page))
+        .route("/access/{token}", get(crate::pages::access_page))
+        .route("/assets/access/{file}", get(crate::pages::access_asset))
         .nest("/scim/v2", crate::scim::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
@@ -75,6 +95,7 @@ fn route_label(path: &str) -> &'static str {
         p if p.starts_with("/playground/") => "/playground/{file}",
         p if p.starts_with("/access/") => "/access/{token}",
         p if p.starts_with("/scim/") => crate::scim::route_label(p),
+        p if p.starts_with("/assets/access/") => "/assets/access/{file}",
         _ => "unmatched",
     }
 }
@@ -210,6 +231,22 @@ async fn execute(
     if request.operation_name.as_deref().is_some_and(str::is_empty) {
         request.operation_name = None;
     }
+    // Automatic persisted queries: a request sent by hash alone runs the
+    // document stored under that hash, which the guard then checks whole;
+    // an unknown hash asks the client for the document.
+    if let Some(hash) = persisted_hash(&request).filter(|_| request.query.is_empty()) {
+        use async_graphql::extensions::apollo_persisted_queries::CacheStorage;
+        match app.persisted.get(hash).await {
+            Some(doc) => request.set_parsed_query(doc),
+            None => {
+                let body = json!({"errors": [{"message": "PersistedQueryNotFound",
+                    "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]});
+                let mut r = graphql_response(headers, body.to_string().into_bytes(), false, false);
+                r.extensions_mut().insert(Operation("other".into()));
+                return r;
+            }
+        }
+    }
     let inspected = match guard::inspect(&mut request) {
         Ok(i) => i,
         Err(rejection) => {
@@ -290,6 +327,15 @@ async fn execute(
     r
 }
 
+/// The `sha256Hash` of an APQ request (`extensions.persistedQuery`).
+fn persisted_hash(request: &async_graphql::Request) -> Option<String> {
+    let async_graphql::Value::Object(pq) = request.extensions.get("persistedQuery")? else { return None };
+    match pq.get("sha256Hash")? {
+        async_graphql::Value::String(h) if h.len() == 64 => Some(h.clone()),
+        _ => None,
+    }
+}
+
 fn operation_word(ty: OperationType) -> &'static str {
     match ty {
         OperationType::Query => "query",
@@ -344,9 +390,16 @@ async fn graphql_get(
     State(app): State<App>,
     Extension(id): Extension<RequestId>,
     headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let Some(query) = params.get("query") else {
+    if let Ok(ws) = upgrade {
+        let mut r = crate::live::ws::upgrade(app, ws, id);
+        r.extensions_mut().insert(Operation("subscription".into()));
+        return r;
+    }
+    // A persisted query (APQ) may come by hash alone, without `query`.
+    let Some(query) = params.get("query").or(params.get("extensions").map(|_| &EMPTY)) else {
         return (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
             Html(PLAYGROUND_HTML),
@@ -364,8 +417,24 @@ async fn graphql_get(
             Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "variables must be a JSON object"),
         }
     }
+    if let Some(ext) = params.get("extensions").filter(|v| !v.is_empty()) {
+        match serde_json::from_str::<HashMap<String, Value>>(ext) {
+            Ok(map) => {
+                for (k, v) in map {
+                    if let Ok(v) = async_graphql::Value::from_json(v) {
+                        request.extensions.insert(k, v);
+                    }
+                }
+            }
+            Err(_) => {
+                return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "extensions must be a JSON object")
+            }
+        }
+    }
     execute(&app, &headers, id, request, true).await
 }
+
+static EMPTY: String = String::new();
 
 /// How long `/readyz` waits for the database before answering 503.
 const READY_DEADLINE: Duration = Duration::from_secs(1);
@@ -388,7 +457,13 @@ async fn readyz(State(app): State<App>) -> Response {
 
 async fn metrics(State(app): State<App>) -> Response {
     let (size, idle) = app.store.pool_stats();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render(size, idle)).into_response()
+    let mut text = app.metrics.render(size, idle);
+    text.push_str(&format!(
+        "# HELP cam_live_subscriptions Live subscriptions open on this server (R43).\n\
+         # TYPE cam_live_subscriptions gauge\ncam_live_subscriptions {}\n",
+        app.live.subscriptions()
+    ));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 const PLAYGROUND_HTML: &str = include_str!("../assets/playground/index.html");
@@ -407,60 +482,4 @@ async fn playground_asset(Path(file): Path<String>) -> Response {
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
-}
-
-fn escape(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '&' => "&amp;".to_string(),
-            '"' => "&quot;".to_string(),
-            '\'' => "&#39;".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-/// The page an access link opens (R9): who asks for access, until when,
-/// and how a client admin approves it. It shows nothing else.
-async fn access_page(State(app): State<App>, Path(token): Path<String>) -> Response {
-    let preview = if token.len() > 512 { Ok(None) } else { app.cam.preview_access_link(&token).await };
-    let (status, body) = match preview {
-        Ok(Some(p)) => {
-            let state = match p.problem {
-                None => "This link can be approved.".to_string(),
-                Some(problem) => format!(
-                    "This link cannot be approved: {}.",
-                    crate::graphql::enums::UserErrorCode::from(problem.code()).as_str()
-                ),
-            };
-            (
-                StatusCode::OK,
-                format!(
-                    "<h1>Access request</h1><p><strong>{}</strong> ({}) of <strong>{}</strong> asks to become a partner admin of your account.</p>\
-                     <p>Expires {}. {}</p><p>A super admin (or a user with USERS_ADD_EDIT) approves it with the \
-                     <code>approveAccessLink</code> mutation in the <a href=\"/graphql\">playground</a>, giving this token and the client account id.</p>",
-                    escape(&p.worker_name),
-                    escape(&p.worker_email),
-                    escape(&p.partner_name),
-                    p.expires_at.format("%Y-%m-%d %H:%M UTC"),
-                    escape(&state)
-                ),
-            )
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, "<h1>Unknown access link</h1>".to_string()),
-        Err(e) => {
-            tracing::error!(error = %e, "could not read an access link");
-            (StatusCode::SERVICE_UNAVAILABLE, "<h1>Please try again later</h1>".to_string())
-        }
-    };
-    let html = format!("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Access request</title></head><body>{body}</body></html>");
-    // The token is in the path: never send it on as a Referer.
-    let headers = [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        (header::CACHE_CONTROL, "no-store"),
-        (header::REFERRER_POLICY, "no-referrer"),
-    ];
-    (status, headers, html).into_response()
 }

@@ -20,6 +20,10 @@ pub struct App {
     pub identity: Arc<dyn IdentityProvider>,
     pub store: Arc<SeaOrmStore>,
     pub metrics: Arc<Metrics>,
+    /// The hub of live subscriptions (R43).
+    pub live: Arc<crate::live::Live>,
+    /// Documents of automatic persisted queries, by SHA-256 (APQ).
+    pub persisted: async_graphql::extensions::apollo_persisted_queries::LruCacheStorage,
 }
 
 pub struct Settings {
@@ -35,6 +39,17 @@ pub fn build(
     store: Arc<SeaOrmStore>,
     settings: &Settings,
     clock: Option<Arc<dyn Clock>>,
+) -> Result<App, prometheus::Error> {
+    build_with(store, settings, clock, crate::live::LiveLimits::default())
+}
+
+/// As `build`, with these limits of live subscriptions (R43).
+/// Errors: the metrics could not be registered.
+pub fn build_with(
+    store: Arc<SeaOrmStore>,
+    settings: &Settings,
+    clock: Option<Arc<dyn Clock>>,
+    live_limits: crate::live::LiveLimits,
 ) -> Result<App, prometheus::Error> {
     let clock: Arc<dyn Clock> = clock.unwrap_or_else(|| {
         if settings.test_clock {
@@ -54,8 +69,13 @@ pub fn build(
             test_clock: settings.test_clock,
         },
     };
+    let live = Arc::new(crate::live::Live::new(live_limits));
+    let persisted =
+        async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);
     Ok(App {
-        schema: build_schema(cam.clone()),
+        schema: build_schema(cam.clone(), live.clone(), persisted.clone()),
+        live,
+        persisted,
         cam,
         identity: Arc::new(JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref())),
         store,

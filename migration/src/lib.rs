@@ -10,6 +10,7 @@ mod m20261125_000002_page_indexes;
 mod m20261125_000003_memberships_user_id;
 mod m20261201_scim_001_scim_tables;
 mod m20261201_mail_001_email_delivery;
+mod m20261201_live_001_server_settings;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_memberships_user_id::Migration),
             Box::new(m20261201_scim_001_scim_tables::Migration),
             Box::new(m20261201_mail_001_email_delivery::Migration),
+            Box::new(m20261201_live_001_server_settings::Migration),
         ]
     }
 }

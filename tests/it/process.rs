@@ -13,23 +13,31 @@ pub struct Server {
     pub child: Child,
     /// Its log lines (stderr), when started with `start_logged`.
     pub logs: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    /// What it printed on stdout before its address.
+    pub printed: Vec<String>,
 }
 
 impl Server {
     /// Starts `cam serve` on `db` with these extra `CAM_*` settings and waits
     /// until it prints its address.
     pub async fn start(db: &str, env: &[(&str, &str)]) -> Self {
-        Self::spawn(db, env, false).await
+        Self::spawn(db, env, false, &[]).await
+    }
+
+    /// As `start`, with extra arguments of `serve` (`--demo`).
+    pub async fn start_with_args(db: &str, env: &[(&str, &str)], args: &[&str]) -> Self {
+        Self::spawn(db, env, false, args).await
     }
 
     /// As `start`, keeping its log lines (stderr) for `next_log`.
     pub async fn start_logged(db: &str, env: &[(&str, &str)]) -> Self {
-        Self::spawn(db, env, true).await
+        Self::spawn(db, env, true, &[]).await
     }
 
-    async fn spawn(db: &str, env: &[(&str, &str)], logged: bool) -> Self {
+    async fn spawn(db: &str, env: &[(&str, &str)], logged: bool, args: &[&str]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cam-under-test"));
         cmd.arg("serve")
+            .args(args)
             .env("CAM_DATABASE_URL", db)
             .env("CAM_LISTEN", "127.0.0.1:0")
             .env("CAM_JWT_SECRET", JWT_SECRET)
@@ -55,16 +63,18 @@ impl Server {
             rx
         });
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut printed = Vec::new();
         let url = loop {
             let line = lines.next_line().await.expect("read stdout").expect("the server printed its address");
             if let Some(rest) = line.split("listening on ").nth(1) {
                 break rest.trim().to_string();
             }
+            printed.push(line);
         };
         // Keep draining stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         let addr = url.trim_start_matches("http://").to_string();
-        Self { url, addr, child, logs }
+        Self { url, addr, child, logs, printed }
     }
 
     /// The next log line that `matches`, waiting for it at most five

@@ -109,6 +109,14 @@ impl TestApp {
         Self::on(db, store, tweak).await
     }
 
+    /// The app on a database the test made, for tests that also start
+    /// `cam serve` processes on it (fixtures in-process, the act through
+    /// the servers).
+    pub async fn on_database(db: TestDb) -> Self {
+        let store = SeaOrmStore::connect(&db.url).await.expect("connect");
+        Self::on(db, store, |_| {}).await
+    }
+
     /// The app on a pool of `max` connections that gives up waiting for one
     /// after `acquire_timeout` (SQLite configured as `connect` does), to
     /// prove that no use case needs two connections at once.

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use cam_domain::audit::model::{AuditEvent, AuditScope, NewAuditEvent};
 use cam_domain::audit::ports::AuditRepository;
-use cam_domain::{Page, PageRequest, StorageError};
+use cam_domain::{AuditEventId, Page, PageRequest, StorageError};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set,
@@ -16,7 +16,11 @@ use super::{convert, db, Conn, SeaOrmRepository};
 #[async_trait]
 impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
     async fn record(&self, e: NewAuditEvent) -> Result<(), StorageError> {
-        audit_event::ActiveModel {
+        if self.conn.get_database_backend() == DatabaseBackend::Postgres {
+            // One statement that also announces the event (R43).
+            return self.record_many(vec![e]).await;
+        }
+        let inserted = audit_event::ActiveModel {
             at: Set(e.at),
             actor_id: Set(e.actor_id.map(|u| u.get())),
             action: Set(e.action.to_string()),
@@ -30,6 +34,7 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
         .insert(&self.conn)
         .await
         .map_err(db)?;
+        self.live.note(&[inserted.id]);
         Ok(())
     }
 
@@ -61,6 +66,11 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
             .collect();
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
+        if backend == DatabaseBackend::Postgres {
+            // Announced to every listening server at commit, in commit order
+            // (R43, `live`); nothing is announced if the transaction rolls back.
+            q.push("WITH inserted AS (");
+        }
         q.push("INSERT INTO audit_events (at, actor_id, action, account_id, partner_id, subject_id, before, after) ");
         if backend == DatabaseBackend::Postgres {
             q.push(
@@ -70,8 +80,11 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
             .value(serde_json::Value::Array(rows).to_string())
             .push(
                 "::json) AS x(i bigint, at timestamptz, actor_id bigint, action text, account_id bigint, \
-                 partner_id bigint, subject_id bigint, before text, after text) ORDER BY x.i",
+                 partner_id bigint, subject_id bigint, before text, after text) ORDER BY x.i \
+                 RETURNING id) SELECT pg_notify('cam_audit', id::text) FROM inserted ORDER BY id",
             );
+            self.conn.execute(q.statement()).await.map_err(db)?;
+            return Ok(());
         } else {
             q.push(
                 "SELECT json_extract(value, '$.at'), json_extract(value, '$.actor_id'), \
@@ -80,10 +93,20 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                  json_extract(value, '$.before'), json_extract(value, '$.after') FROM json_each(",
             )
             .value(serde_json::Value::Array(rows).to_string())
-            .push(") ORDER BY CAST(key AS INTEGER)");
+            .push(") ORDER BY CAST(key AS INTEGER) RETURNING id");
         }
-        self.conn.execute(q.statement()).await.map_err(db)?;
+        let mut ids = Vec::new();
+        for row in self.conn.query_all(q.statement()).await.map_err(db)? {
+            ids.push(row.try_get_by_index::<i64>(0).map_err(db)?);
+        }
+        ids.sort_unstable();
+        self.live.note(&ids);
         Ok(())
+    }
+
+    async fn find_audit_event(&self, id: AuditEventId) -> Result<Option<AuditEvent>, StorageError> {
+        let found = audit_event::Entity::find_by_id(id.get()).one(&self.conn).await.map_err(db)?;
+        Ok(found.map(convert::audit_event))
     }
 
     async fn list_audit(

@@ -10,11 +10,13 @@ mod bulk;
 mod convert;
 mod entities;
 mod lifecycle;
+pub mod live;
 mod memberships;
 mod outbox;
 mod permission_sets;
 mod relationships;
 mod scim;
+mod settings;
 mod sql;
 mod users;
 mod window;
@@ -64,11 +66,13 @@ pub struct SeaOrmRepository<C> {
     /// Emails this transaction queued: its commit counts them and wakes
     /// the dispatcher (R42), instead of letting it wait for its next poll.
     wrote_outbox: std::sync::atomic::AtomicU64,
+    /// Audit events recorded, for live subscriptions (R43, `live`).
+    live: live::Recorded,
 }
 
 impl<C> SeaOrmRepository<C> {
-    fn over(conn: C) -> Self {
-        Self { conn, wrote_outbox: std::sync::atomic::AtomicU64::new(0) }
+    fn over(conn: C, live: live::Recorded) -> Self {
+        Self { conn, wrote_outbox: std::sync::atomic::AtomicU64::new(0), live }
     }
 
     /// Notes that `n` emails were queued through this connection.
@@ -116,7 +120,7 @@ impl SeaOrmStore {
             probe_postgres(url, settings.connect_timeout).await?;
         }
         let conn = Database::connect(opts).await?;
-        Ok(Self::over(conn))
+        Ok(Self::from_connection(conn))
     }
 
     /// Errors: a migration failed.
@@ -156,7 +160,20 @@ impl SeaOrmStore {
     }
 
     pub fn from_connection(conn: DatabaseConnection) -> Self {
-        Self::over(conn)
+        Self::over(conn, live::Recorded::autocommit(live::LocalFeed::default()))
+    }
+
+    /// The ids of audit events as they commit, in commit order (R43): on
+    /// PostgreSQL from one dedicated `LISTEN` connection (every server on
+    /// the database), on SQLite from this process. Errors: the `LISTEN`
+    /// connection cannot be opened.
+    pub async fn committed_events(&self) -> Result<live::CommittedEvents, DbErr> {
+        match self.conn.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                live::CommittedEvents::postgres(self.conn.get_postgres_connection_pool()).await
+            }
+            _ => Ok(live::CommittedEvents::local(self.live.feed())),
+        }
     }
 
     /// Calls `observer` with the SQL of every statement run and the number
@@ -199,7 +216,7 @@ impl Store for SeaOrmStore {
             .await
             .map_err(db)?;
         }
-        Ok(Box::new(SeaOrmRepository::over(tx)))
+        Ok(Box::new(SeaOrmRepository::over(tx, self.live.transaction())))
     }
 
     async fn ping(&self) -> bool {
@@ -210,8 +227,9 @@ impl Store for SeaOrmStore {
 #[async_trait]
 impl UnitOfWork for SeaOrmRepository<DatabaseTransaction> {
     async fn commit(self: Box<Self>) -> Result<(), StorageError> {
-        let queued = self.wrote_outbox.load(std::sync::atomic::Ordering::Relaxed);
-        self.conn.commit().await.map_err(db)?;
+        let SeaOrmRepository { conn, wrote_outbox, live } = *self;
+        let queued = wrote_outbox.load(std::sync::atomic::Ordering::Relaxed);
+        live.commit_then_announce(async move { conn.commit().await.map_err(db) }).await?;
         if queued > 0 {
             crate::notify::queued_and_committed(queued);
         }

@@ -40,7 +40,12 @@ where
     StoreLoader: Loader<K, Value = V, Error = LoadError>,
     V: Send + Sync + Clone + 'static,
 {
-    let loader = ctx.data::<Loaders>()?;
+    // A subscription's events are resolved without the request's cache, so
+    // that a long-lived one neither grows it nor reads stale values.
+    let Some(loader) = ctx.data_opt::<Loaders>() else {
+        let fresh = loaders(super::cam(ctx)?);
+        return fresh.load_one(key).await.map_err(|e| super::error::failure(ctx, &e));
+    };
     loader.load_one(key).await.map_err(|e| super::error::failure(ctx, &e))
 }
 

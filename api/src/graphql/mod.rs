@@ -20,9 +20,11 @@ pub mod permission;
 pub mod relationship;
 pub mod scalars;
 pub mod scim;
+pub mod subscription;
 pub mod user;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
+use async_graphql::{Context, MergedObject, Schema};
 use cam_domain::{Cam, Principal};
 
 /// Limits against expensive or abusive documents.
@@ -54,7 +56,12 @@ pub struct Mutation(
     scim::ScimMutation,
 );
 
-pub type CamSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type CamSchema = Schema<Query, Mutation, subscription::Subscription>;
+
+/// Documents kept for automatic persisted queries (Apollo's APQ): the
+/// least recently used beyond this are forgotten (the client then sends the
+/// document again).
+pub const PERSISTED_QUERIES: usize = 256;
 
 /// The request id, for logs and `INTERNAL` errors.
 #[derive(Clone, Debug)]
@@ -86,10 +93,15 @@ impl async_graphql::extensions::Extension for OperationSpans {
     }
 }
 
-pub fn build_schema(cam: Cam) -> CamSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+/// The schema, with the hub live subscriptions register with (R43) and the
+/// store of persisted queries (APQ), which the HTTP layer also reads so
+/// that the guard sees the whole document of a request sent by hash.
+pub fn build_schema(cam: Cam, live: std::sync::Arc<crate::live::Live>, persisted: LruCacheStorage) -> CamSchema {
+    Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .data(cam)
+        .data(live)
         .extension(OperationSpans)
+        .extension(ApolloPersistedQueries::new(persisted))
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
@@ -109,7 +121,7 @@ pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> 
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .finish()
         .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }

@@ -13,6 +13,8 @@ pub trait AuditRepository: Send + Sync {
     /// Records events in one statement, in the given order, whatever their
     /// number. Errors: `Other`.
     async fn record_many(&self, events: Vec<NewAuditEvent>) -> Result<(), StorageError>;
+    /// One event by id, for live delivery (R43). Errors: `Other`.
+    async fn find_audit_event(&self, id: crate::common::ids::AuditEventId) -> Result<Option<AuditEvent>, StorageError>;
     /// Newest first; cursors are the event ids. The total (one more
     /// statement) only when `with_total`, else 0. Errors: `Other`.
     async fn list_audit(

@@ -1,0 +1,55 @@
+//! Watching an audit log live (R43): who may, checked when they subscribe
+//! and again for every event, so that a subscriber sees only what
+//! `auditLog` would show them at that moment (R32, R33).
+
+use super::model::{AuditEvent, AuditScope};
+use crate::account::model::AccountKind;
+use crate::common::error::{Error, Result};
+use crate::common::ids::AuditEventId;
+use crate::common::principal::Principal;
+use crate::Cam;
+
+impl Cam {
+    /// Whether `p` may read this audit log now: a partner's for its CAM
+    /// users (R1), a client's for its active super admins, any for the
+    /// operator. Errors: `NOT_FOUND` at `partnerAccountId` /
+    /// `clientAccountId` when the account is unknown or not theirs (R33);
+    /// `FORBIDDEN` when they are a member whose log it is not.
+    pub async fn may_watch_audit(&self, p: &Principal, scope: AuditScope) -> Result<()> {
+        let repo = self.store.as_ref();
+        let (account, kind, path) = match scope {
+            AuditScope::Partner(a) => (a, AccountKind::Partner, "partnerAccountId"),
+            AuditScope::Client(a) => (a, AccountKind::Client, "clientAccountId"),
+        };
+        match p {
+            Principal::Operator => {
+                if repo.find_account(account).await?.is_some_and(|a| a.kind == kind) {
+                    Ok(())
+                } else {
+                    Err(Error::not_found(
+                        &[path],
+                        if kind == AccountKind::Partner { "partner account" } else { "client account" },
+                    ))
+                }
+            }
+            Principal::User(u) => {
+                if kind == AccountKind::Partner {
+                    self.cam_access(repo, u, account, &[path]).await.map(|_| ())
+                } else {
+                    let (_, m) = self.acting_in(repo, u, account, kind, &[path]).await?;
+                    if m.is_active_super_admin() {
+                        Ok(())
+                    } else {
+                        Err(Error::forbidden("only super admins read a client's audit log (R32)"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// One committed audit event, for delivery to the subscribers that may
+    /// see it (each checked with `may_watch_audit`). Errors: storage.
+    pub async fn committed_audit_event(&self, id: AuditEventId) -> Result<Option<AuditEvent>> {
+        Ok(self.store.find_audit_event(id).await?)
+    }
+}
