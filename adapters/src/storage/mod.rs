@@ -8,6 +8,7 @@ mod assets;
 mod audit;
 mod convert;
 mod entities;
+mod joined;
 mod memberships;
 mod outbox;
 mod permission_sets;

@@ -6,6 +6,7 @@ pub mod client_users;
 pub mod migration;
 pub mod model;
 pub mod offboarding;
+pub mod pages;
 pub mod partner_users;
 pub mod ports;
 pub mod service;
