@@ -120,10 +120,9 @@ impl Cam {
         kind: AccountKind,
         path: &[&str],
     ) -> Result<(Account, Membership)> {
-        let found = repo.find_account(account).await?.filter(|a| a.kind == kind);
-        let member = match &found {
-            Some(a) => repo.membership_of(a.id, user.id).await?,
-            None => None,
+        let (found, member) = match repo.account_with_membership(account, user.id).await? {
+            Some((a, m)) if a.kind == kind => (Some(a), m),
+            _ => (None, None),
         };
         match (found, member) {
             (Some(a), Some(m)) if m.is_active() => Ok((a, m)),

@@ -186,7 +186,7 @@ async fn nested_lists_read_at_most_one_row_more_than_their_page_per_parent() {
 }
 
 #[tokio::test]
-async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_only_when_asked() {
+async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_in_the_same_statements() {
     // R1: PostgreSQL refuses more than 65,535 parameters; no statement of
     // the Clients tab may bind one value per client of the agency.
     let t = TestApp::new().await;
@@ -202,12 +202,12 @@ async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_on
     let before = t.statement_count();
     t.ok(&boss, &without, json!({"id": partner, "first": 5})).await;
     let without_total = t.statement_count() - before;
-    assert_eq!(with_total, without_total + 1, "totalCount costs one statement, and only when asked");
+    assert_eq!(with_total, without_total, "the totals ride on the pages' own statements");
 }
 
 #[tokio::test]
-async fn the_employees_tab_members_and_audit_logs_count_their_total_only_when_asked() {
-    // R1, R32: totalCount is right when asked, and costs one statement only then.
+async fn the_employees_tab_members_and_audit_logs_count_their_total_without_another_statement() {
+    // R1, R32: totalCount is right when asked, and costs no statement of its own.
     let t = TestApp::new().await;
     let (partner, boss) = seeded(&t).await;
     let client = t
@@ -261,7 +261,7 @@ async fn the_employees_tab_members_and_audit_logs_count_their_total_only_when_as
         let conn =
             d.as_object().unwrap().values().next().unwrap().as_object().unwrap().values().next().unwrap().clone();
         assert_eq!(conn["totalCount"], total, "{q}");
-        assert_eq!(with, without + 1, "{q}: totalCount costs one statement, and only when asked");
+        assert_eq!(with, without, "{q}: totalCount rides on the page's own statement");
     }
 }
 
@@ -279,4 +279,58 @@ async fn an_invalid_nested_page_is_refused_at_its_own_field_and_the_page_still_s
     assert_eq!(path.last(), Some(&json!("partnerUsers")), "{r}");
     let clients = &r["data"]["partnerAccount"]["clients"];
     assert_eq!(names(clients, |n| &n["displayName"]), seeded_names(1..=2));
+}
+
+#[tokio::test]
+async fn members_and_audit_logs_under_a_list_cost_the_same_statements_for_3_or_50_parents() {
+    // R32, issue 9: ClientAccount.members and auditLog under the Clients tab
+    // are read per parent in one statement each (first + 1 rows per parent,
+    // totals in the same statement), not one call per client.
+    let t = TestApp::new().await;
+    let (partner, _) = seeded(&t).await;
+    let ts = t.t0_literal();
+    t.execute(&format!(
+        "INSERT INTO audit_events (at, action, account_id) SELECT {ts}, 'seed.event' || k.i, a.id \
+         FROM accounts a, (SELECT 1 AS i UNION ALL SELECT 2 UNION ALL SELECT 3) k \
+         WHERE a.name LIKE 'Seeded %' ORDER BY a.id, k.i"
+    ))
+    .await;
+    let seed1 = "(SELECT id FROM accounts WHERE name = 'Seeded 1')";
+    t.execute(&format!(
+        "UPDATE memberships SET worker_kind = 'POISON' WHERE id = (SELECT MAX(id) FROM memberships WHERE account_id = {seed1})"
+    ))
+    .await;
+    let q = "query($id: ID!, $n: Int, $m: Int){ partnerAccount(id:$id){ clients(first: $n){ edges{ node{ client{
+        members(first: $m){ totalCount pageInfo{ hasNextPage } edges{ node{ user{ email } permissionSet{ name } } } }
+        auditLog(first: 2){ totalCount pageInfo{ hasNextPage } edges{ node{ action } } } } } } } } }";
+    // The poison is real: a page of 100 members reaches it.
+    let r = t.exec(&As::Operator, q, json!({"id": partner, "n": 1, "m": 100})).await;
+    assert_eq!(error_codes(&r), vec!["INTERNAL"], "{r}");
+
+    let run = |n: i64| {
+        let (t, partner) = (&t, partner.clone());
+        async move {
+            let before = t.statement_count();
+            let d = t.ok(&As::Operator, q, json!({"id": partner, "n": n, "m": 2})).await;
+            (t.statement_count() - before, d)
+        }
+    };
+    let (three, _) = run(3).await;
+    let (fifty, d) = run(50).await;
+
+    assert_eq!(three, fifty, "3 clients cost {three} statements, 50 cost {fifty}");
+    let edges = d["partnerAccount"]["clients"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 50);
+    let first = &edges[0]["node"]["client"];
+    assert_eq!(first["members"]["totalCount"], json!(1 + PARTNER_USERS));
+    assert_eq!(first["members"]["pageInfo"]["hasNextPage"], json!(true));
+    assert_eq!(names(&first["members"], |n| &n["user"]["email"])[1], "pu1@seed.test");
+    for e in edges {
+        let log = &e["node"]["client"]["auditLog"];
+        assert_eq!(log["totalCount"], json!(3), "{e}");
+        assert_eq!(names(log, |n| &n["action"]), ["seed.event3", "seed.event2"], "newest first: {e}");
+        assert_eq!(log["pageInfo"]["hasNextPage"], json!(true));
+    }
+    let second = &edges[1]["node"]["client"]["members"];
+    assert_eq!((&second["totalCount"], &second["pageInfo"]["hasNextPage"]), (&json!(1), &json!(false)));
 }

@@ -5,13 +5,15 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use cam_domain::account::model::{Account, EmailDomain, NewAccount};
 use cam_domain::account::ports::{AccountRepository, DomainRepository};
-use cam_domain::{AccountId, StorageError};
+use cam_domain::membership::model::Membership;
+use cam_domain::{AccountId, StorageError, UserId};
 use chrono::Utc;
 use sea_orm::sea_query::{LockType, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use super::entities::{account, verified_domain};
-use super::{convert, db, Conn, SeaOrmRepository};
+use super::entities::{account, membership, verified_domain};
+use super::sql::Sql;
+use super::{convert, db, joined, Conn, SeaOrmRepository};
 
 #[async_trait]
 impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
@@ -45,6 +47,26 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
             .await
             .map_err(db)?;
         rows.into_iter().map(|r| convert::account(r).map(|a| (a.id, a))).collect()
+    }
+
+    async fn account_with_membership(
+        &self,
+        id: AccountId,
+        user: UserId,
+    ) -> Result<Option<(Account, Option<Membership>)>, StorageError> {
+        let mut q = Sql::new(self.conn.get_database_backend());
+        q.push(&format!(
+            "SELECT {}, {} FROM accounts a LEFT JOIN memberships m ON m.account_id = a.id AND m.user_id = ",
+            joined::select_list::<account::Entity>("a", "a__"),
+            joined::select_list::<membership::Entity>("m", "m__"),
+        ))
+        .value(user.get())
+        .push(" WHERE a.id = ")
+        .value(id.get());
+        let Some(row) = self.conn.query_one(q.statement()).await.map_err(db)? else { return Ok(None) };
+        let Some(a) = joined::read::<account::Model>(&row, "a__").map_err(db)? else { return Ok(None) };
+        let m = joined::read::<membership::Model>(&row, "m__").map_err(db)?;
+        Ok(Some((convert::account(a)?, m.map(convert::membership).transpose()?)))
     }
 
     async fn lock_account(&self, id: AccountId) -> Result<(), StorageError> {

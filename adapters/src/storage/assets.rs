@@ -16,7 +16,7 @@ use sea_orm::{
 
 use super::entities::{asset, membership};
 use super::memberships::selected;
-use super::window::{first_per_parent, pages};
+use super::window::{first_per_parent, pages, PerParent};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[derive(FromQueryResult)]
@@ -137,41 +137,23 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
             return Ok(HashMap::new());
         }
         let select = asset::Entity::find();
-        let totals = if with_total {
-            let rows = select
-                .clone()
-                .filter(owned_by(pairs))
-                .select_only()
-                .column(asset::Column::ClientId)
-                .column(asset::Column::OwnerId)
-                .column_as(asset::Column::Id.count(), "n")
-                .group_by(asset::Column::ClientId)
-                .group_by(asset::Column::OwnerId)
-                .into_model::<OwnerCount>()
-                .all(&self.conn)
-                .await
-                .map_err(db)?;
-            rows.into_iter()
-                .filter_map(|r| Some(((AccountId::new(r.client_id), UserId::new(r.owner_id?)), r.n.max(0) as u64)))
-                .collect()
-        } else {
-            HashMap::new()
-        };
+        let count = with_total.then(|| select.clone().into_query());
         let mut windowed = select;
         if let Some(after) = page.after {
             windowed = windowed.filter(asset::Column::Id.gt(after));
         }
         let parents: Vec<Vec<i64>> = pairs.iter().map(|(c, o)| vec![c.get(), o.get()]).collect();
-        let backend = self.conn.get_database_backend();
-        let stmt = first_per_parent(
-            backend,
-            "assets",
-            windowed.into_query(),
-            &["client_id", "owner_id"],
-            &parents,
-            page.first,
-        );
-        let rows = asset::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
+        let spec = PerParent {
+            table: "assets",
+            rows: windowed.into_query(),
+            count,
+            partition: &["client_id", "owner_id"],
+            descending: false,
+        };
+        let (rows, totals) =
+            first_per_parent::<asset::Model>(&self.conn, spec, &parents, page.first).await.map_err(db)?;
+        let totals: HashMap<(AccountId, UserId), u64> =
+            pairs.iter().map(|(c, o)| ((*c, *o), totals.get(&vec![c.get(), o.get()]).copied().unwrap_or(0))).collect();
         let rows = convert::all(rows, convert::asset)?;
         Ok(pages(pairs, rows, |a| (a.client_id, a.owner_id.unwrap_or(UserId::new(0))), page, &totals))
     }

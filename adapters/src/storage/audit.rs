@@ -1,16 +1,20 @@
 //! The audit log (R32), newest first.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use cam_domain::audit::model::{AuditEvent, AuditScope, NewAuditEvent};
 use cam_domain::audit::ports::AuditRepository;
-use cam_domain::{AuditEventId, Page, PageRequest, StorageError};
+use cam_domain::{AccountId, AuditEventId, Page, PageRequest, StorageError};
+use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 
 use super::entities::audit_event;
 use super::sql::Sql;
+use super::window::{first_per_parent, pages, PerParent};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -119,12 +123,36 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
             AuditScope::Client(c) => audit_event::Entity::find().filter(audit_event::Column::AccountId.eq(c.get())),
             AuditScope::Partner(p) => audit_event::Entity::find().filter(audit_event::Column::PartnerId.eq(p.get())),
         };
-        let total = if with_total { select.clone().count(&self.conn).await.map_err(db)? } else { 0 };
+        // The total rides on the page's statement as a scalar subquery.
+        let count = with_total.then(|| {
+            let mut c = select.clone().into_query();
+            c.clear_selects().expr(Expr::cust("COUNT(*)"));
+            c
+        });
         let mut q = select.order_by_desc(audit_event::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(audit_event::Column::Id.lt(after));
         }
-        let mut rows = q.limit(page.first as u64 + 1).all(&self.conn).await.map_err(db)?;
+        let mut q = q.limit(page.first as u64 + 1).into_query();
+        if let Some(c) = count.clone() {
+            q.expr_as(SimpleExpr::SubQuery(None, Box::new(c.into_sub_query_statement())), Alias::new("total__"));
+        }
+        let backend = self.conn.get_database_backend();
+        let found = self.conn.query_all(backend.build(&q)).await.map_err(db)?;
+        let mut total = match found.first() {
+            Some(r) if with_total => r.try_get::<i64>("", "total__").map_err(db)?.max(0) as u64,
+            _ => 0,
+        };
+        if let (Some(c), true, Some(_)) = (count, found.is_empty(), page.after) {
+            // Past the end of the log: no row carries the total.
+            let row = self.conn.query_one(backend.build(&c)).await.map_err(db)?;
+            total = row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64;
+        }
+        let mut rows = found
+            .iter()
+            .map(|r| audit_event::Model::from_query_result(r, ""))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
         let has_next = rows.len() > page.first as usize;
         rows.truncate(page.first as usize);
         Ok(Page {
@@ -133,5 +161,54 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
             has_previous: page.after.is_some(),
             total,
         })
+    }
+
+    async fn audit_page_per_scope(
+        &self,
+        scopes: &[AuditScope],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<AuditScope, Page<AuditEvent>>, StorageError> {
+        let mut out = HashMap::new();
+        // One statement per kind of scope: a client's log is its
+        // `account_id`'s events, a partner's its `partner_id`'s.
+        for (column, client) in [("account_id", true), ("partner_id", false)] {
+            let these: Vec<AuditScope> =
+                scopes.iter().copied().filter(|s| matches!(s, AuditScope::Client(_)) == client).collect();
+            if these.is_empty() {
+                continue;
+            }
+            let id = |s: &AuditScope| match s {
+                AuditScope::Client(a) | AuditScope::Partner(a) => a.get(),
+            };
+            let select = audit_event::Entity::find();
+            let count = with_total.then(|| select.clone().into_query());
+            let mut rows = select;
+            if let Some(after) = page.after {
+                rows = rows.filter(audit_event::Column::Id.lt(after));
+            }
+            let spec = PerParent {
+                table: "audit_events",
+                rows: rows.into_query(),
+                count,
+                partition: &[column],
+                descending: true,
+            };
+            let parents: Vec<Vec<i64>> = these.iter().map(|s| vec![id(s)]).collect();
+            let (rows, totals) =
+                first_per_parent::<audit_event::Model>(&self.conn, spec, &parents, page.first).await.map_err(db)?;
+            let totals: HashMap<AuditScope, u64> =
+                these.iter().map(|s| (*s, totals.get(&vec![id(s)]).copied().unwrap_or(0))).collect();
+            let events: Vec<AuditEvent> = rows.into_iter().map(convert::audit_event).collect();
+            let of = |e: &AuditEvent| {
+                if client {
+                    AuditScope::Client(e.account_id.unwrap_or(AccountId::new(0)))
+                } else {
+                    AuditScope::Partner(e.partner_id.unwrap_or(AccountId::new(0)))
+                }
+            };
+            out.extend(pages(&these, events, of, page, &totals));
+        }
+        Ok(out)
     }
 }

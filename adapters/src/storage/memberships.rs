@@ -6,18 +6,18 @@ use async_trait::async_trait;
 use cam_domain::membership::model::{
     MemberFilter, MemberStatus, Membership, NewMembership, PartnerUserSelection, Role, WorkerFilter, WorkerKind,
 };
-use cam_domain::membership::ports::MembershipRepository;
+use cam_domain::membership::ports::{MemberPages, MembershipRepository};
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Func, LockType, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, Func, LockType, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, QueryTrait, Select, Set,
 };
 
-use super::entities::{account, membership, relationship, user};
-use super::window::{first_per_parent, pages};
-use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
+use super::entities::{account, membership, permission_set, relationship, user};
+use super::window::{first_per_parent, pages, PerParent};
+use super::{convert, db, joined, like_pattern, Conn, SeaOrmRepository};
 
 fn filter_condition(f: &MemberFilter) -> Condition {
     let mut c = Condition::all();
@@ -37,21 +37,44 @@ fn filter_condition(f: &MemberFilter) -> Condition {
 }
 
 impl<C: Conn> SeaOrmRepository<C> {
-    /// Runs a keyset page over an id-ordered select: one query for the page
-    /// (one row more than asked, to know if there is a next page) and, when
-    /// asked, one for the total.
+    /// Runs a keyset page over an id-ordered select: one statement for the
+    /// page (one row more than asked, to know if there is a next page) and,
+    /// when asked, the total as an uncorrelated scalar subquery of it.
     async fn page_of(
         &self,
         select: Select<membership::Entity>,
         page: PageRequest,
         with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
-        let total = if with_total { select.clone().count(&self.conn).await.map_err(db)? } else { 0 };
+        let count = with_total.then(|| {
+            let mut c = select.clone().into_query();
+            c.clear_selects().expr(Expr::cust("COUNT(*)"));
+            c
+        });
         let mut q = select.order_by_asc(membership::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(membership::Column::Id.gt(after));
         }
-        let mut rows = q.limit(page.first as u64 + 1).all(&self.conn).await.map_err(db)?;
+        let mut q = q.limit(page.first as u64 + 1).into_query();
+        if let Some(c) = count.clone() {
+            q.expr_as(SimpleExpr::SubQuery(None, Box::new(c.into_sub_query_statement())), Alias::new("total__"));
+        }
+        let backend = self.conn.get_database_backend();
+        let found = self.conn.query_all(backend.build(&q)).await.map_err(db)?;
+        let mut total = match found.first() {
+            Some(r) if with_total => r.try_get::<i64>("", "total__").map_err(db)?.max(0) as u64,
+            _ => 0,
+        };
+        if let (Some(c), true, Some(_)) = (count, found.is_empty(), page.after) {
+            // Past the end of the list: no row carries the total.
+            let row = self.conn.query_one(backend.build(&c)).await.map_err(db)?;
+            total = row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64;
+        }
+        let mut rows = found
+            .iter()
+            .map(|r| membership::Model::from_query_result(r, ""))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
         let has_next = rows.len() > page.first as usize;
         rows.truncate(page.first as usize);
         Ok(Page {
@@ -66,12 +89,6 @@ impl<C: Conn> SeaOrmRepository<C> {
 #[derive(FromQueryResult)]
 struct AccountCount {
     account_id: i64,
-    n: i64,
-}
-
-#[derive(FromQueryResult)]
-struct UserCount {
-    user_id: i64,
     n: i64,
 }
 
@@ -107,24 +124,97 @@ pub(crate) fn selected(sel: &PartnerUserSelection) -> Condition {
     c
 }
 
+/// A membership with the rows it refers to, read by one statement.
+struct MemberRow {
+    m: membership::Model,
+    u: user::Model,
+    a: account::Model,
+    ps: Option<permission_set::Model>,
+}
+
+impl FromQueryResult for MemberRow {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            m: membership::Model::from_query_result(res, pre)?,
+            u: user::Model::from_query_result(res, "u__")?,
+            a: account::Model::from_query_result(res, "a__")?,
+            ps: joined::read(res, "ps__")?,
+        })
+    }
+}
+
+/// A select of memberships joined with their users, accounts and sets.
+fn with_people(select: Select<membership::Entity>) -> SelectStatement {
+    let mut q = select.into_query();
+    let m = |c: membership::Column| Expr::col((membership::Entity, c));
+    q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).eq(m(membership::Column::UserId)))
+        .inner_join(
+            account::Entity,
+            Expr::col((account::Entity, account::Column::Id)).eq(m(membership::Column::AccountId)),
+        )
+        .left_join(
+            permission_set::Entity,
+            Expr::col((permission_set::Entity, permission_set::Column::Id)).eq(m(membership::Column::PermissionSetId)),
+        );
+    joined::add_columns::<user::Entity>(&mut q, "users", "u__");
+    joined::add_columns::<account::Entity>(&mut q, "accounts", "a__");
+    joined::add_columns::<permission_set::Entity>(&mut q, "permission_sets", "ps__");
+    q
+}
+
 impl<C: Conn> SeaOrmRepository<C> {
-    /// Runs `first_per_parent` over a filtered select of memberships.
-    async fn windowed_memberships(
+    /// The first page of memberships per parent (`partition`, one of its
+    /// columns), with their users, accounts and sets, and the totals when
+    /// asked: one statement (see `window::first_per_parent`).
+    #[allow(clippy::too_many_arguments)]
+    async fn windowed_memberships<K: std::hash::Hash + Eq + Copy>(
         &self,
         select: Select<membership::Entity>,
         partition: &str,
-        parents: &[i64],
+        parents: &[K],
+        id: impl Fn(K) -> i64,
+        of: impl Fn(&Membership) -> K,
         page: PageRequest,
-    ) -> Result<Vec<Membership>, StorageError> {
-        let mut select = select;
+        with_total: bool,
+    ) -> Result<MemberPages<K>, StorageError> {
+        let count = with_total.then(|| select.clone().into_query());
+        let mut rows = select;
         if let Some(after) = page.after {
-            select = select.filter(membership::Column::Id.gt(after));
+            rows = rows.filter(membership::Column::Id.gt(after));
         }
-        let parents: Vec<Vec<i64>> = parents.iter().map(|p| vec![*p]).collect();
-        let backend = self.conn.get_database_backend();
-        let stmt = first_per_parent(backend, "memberships", select.into_query(), &[partition], &parents, page.first);
-        let rows = membership::Model::find_by_statement(stmt).all(&self.conn).await.map_err(db)?;
-        convert::all(rows, convert::membership)
+        let spec = PerParent {
+            table: "memberships",
+            rows: with_people(rows),
+            count,
+            partition: &[partition],
+            descending: false,
+        };
+        let keys: Vec<Vec<i64>> = parents.iter().map(|p| vec![id(*p)]).collect();
+        let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page.first).await.map_err(db)?;
+        let totals: HashMap<K, u64> =
+            parents.iter().map(|p| (*p, totals.get(&vec![id(*p)]).copied().unwrap_or(0))).collect();
+        let mut users = HashMap::new();
+        let mut sets = HashMap::new();
+        let mut accounts = HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            if let Some(ps) = r.ps {
+                sets.entry(ps.id).or_insert_with(|| convert::permission_set(ps));
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = users.entry(r.u.id) {
+                e.insert(convert::user(r.u)?);
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = accounts.entry(r.a.id) {
+                e.insert(convert::account(r.a)?);
+            }
+            items.push(convert::membership(r.m)?);
+        }
+        Ok(MemberPages {
+            pages: pages(parents, items, of, page, &totals),
+            users: users.into_values().collect(),
+            sets: sets.into_values().collect(),
+            accounts: accounts.into_values().collect(),
+        })
     }
 }
 
@@ -328,30 +418,9 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         filter: &MemberFilter,
         page: PageRequest,
         with_total: bool,
-    ) -> Result<HashMap<AccountId, Page<Membership>>, StorageError> {
-        if accounts.is_empty() {
-            return Ok(HashMap::new());
-        }
+    ) -> Result<MemberPages<AccountId>, StorageError> {
         let select = membership::Entity::find().filter(filter_condition(filter));
-        let totals = if with_total {
-            let rows = select
-                .clone()
-                .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
-                .select_only()
-                .column(membership::Column::AccountId)
-                .column_as(membership::Column::Id.count(), "n")
-                .group_by(membership::Column::AccountId)
-                .into_model::<AccountCount>()
-                .all(&self.conn)
-                .await
-                .map_err(db)?;
-            rows.into_iter().map(|r| (AccountId::new(r.account_id), r.n.max(0) as u64)).collect()
-        } else {
-            HashMap::new()
-        };
-        let ids: Vec<i64> = accounts.iter().map(|a| a.get()).collect();
-        let rows = self.windowed_memberships(select, "account_id", &ids, page).await?;
-        Ok(pages(accounts, rows, |m| m.account_id, page, &totals))
+        self.windowed_memberships(select, "account_id", accounts, |a| a.get(), |m| m.account_id, page, with_total).await
     }
 
     async fn client_memberships_page_per_user(
@@ -360,30 +429,9 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         users: &[UserId],
         page: PageRequest,
         with_total: bool,
-    ) -> Result<HashMap<UserId, Page<Membership>>, StorageError> {
-        if users.is_empty() {
-            return Ok(HashMap::new());
-        }
+    ) -> Result<MemberPages<UserId>, StorageError> {
         let select = membership::Entity::find().filter(in_clients_of(partner));
-        let totals = if with_total {
-            let rows = select
-                .clone()
-                .filter(membership::Column::UserId.is_in(users.iter().map(|u| u.get())))
-                .select_only()
-                .column(membership::Column::UserId)
-                .column_as(membership::Column::Id.count(), "n")
-                .group_by(membership::Column::UserId)
-                .into_model::<UserCount>()
-                .all(&self.conn)
-                .await
-                .map_err(db)?;
-            rows.into_iter().map(|r| (UserId::new(r.user_id), r.n.max(0) as u64)).collect()
-        } else {
-            HashMap::new()
-        };
-        let ids: Vec<i64> = users.iter().map(|u| u.get()).collect();
-        let rows = self.windowed_memberships(select, "user_id", &ids, page).await?;
-        Ok(pages(users, rows, |m| m.user_id, page, &totals))
+        self.windowed_memberships(select, "user_id", users, |u| u.get(), |m| m.user_id, page, with_total).await
     }
 
     async fn lock_accounts_of(&self, sel: &PartnerUserSelection, also: Option<AccountId>) -> Result<(), StorageError> {

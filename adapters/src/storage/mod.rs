@@ -11,6 +11,7 @@ mod convert;
 mod entities;
 mod lifecycle;
 pub mod live;
+mod joined;
 mod memberships;
 mod outbox;
 mod permission_sets;

@@ -89,6 +89,14 @@ fn client_filter(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_
     }
 }
 
+/// `SELECT COUNT(*) AS n` of the Clients tab's filter. The filter reads only
+/// the relationship (and, for the search, its own join), so the count walks
+/// `managed_relationships (partner_id, …)` without touching `accounts`.
+fn count_clients(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_after: DateTime<Utc>) {
+    q.push("SELECT COUNT(*) AS n FROM managed_relationships r");
+    client_filter(q, partner, filter, ending_after);
+}
+
 fn or_else_false(any: Vec<String>) -> String {
     if any.is_empty() {
         "1 = 0".to_string()
@@ -113,6 +121,7 @@ struct ClientRowQ {
     n_partner_admins: i64,
     n_super_admins: i64,
     n_standard: i64,
+    total__: Option<i64>,
 }
 
 impl ClientRowQ {
@@ -325,29 +334,43 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         q.push(&format!(
             "SELECT r.id, r.partner_id, r.client_id, r.crm_name, r.started_at, r.last_activity_at, \
              a.kind AS a_kind, a.name AS a_name, a.tier AS a_tier, a.data_center AS a_data_center, \
-             a.created_at AS a_created_at, {} AS n_partner_admins, {} AS n_super_admins, {} AS n_standard \
-             FROM managed_relationships r JOIN accounts a ON a.id = r.client_id",
+             a.created_at AS a_created_at, {} AS n_partner_admins, {} AS n_super_admins, {} AS n_standard, ",
             count_active(Role::PartnerAdmin),
             count_active(Role::SuperAdmin),
             count_active(Role::Standard),
         ));
+        // The total rides on the page's statement as an uncorrelated scalar
+        // subquery, computed once (PostgreSQL: an InitPlan).
+        if with_total {
+            q.push("(");
+            count_clients(&mut q, partner, filter, ending_after);
+            q.push(") AS total__");
+        } else {
+            q.push("CAST(NULL AS BIGINT) AS total__");
+        }
+        q.push(" FROM managed_relationships r JOIN accounts a ON a.id = r.client_id");
         client_filter(&mut q, partner, filter, ending_after);
         if let Some(after) = page.after {
             q.push(" AND r.id > ").value(after);
         }
         q.push(" ORDER BY r.id LIMIT ").value(i64::from(page.first) + 1);
         let rows = ClientRowQ::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
+        let counted = rows.first().and_then(|r| r.total__);
         let mut items = rows.into_iter().map(ClientRowQ::into_row).collect::<Result<Vec<_>, _>>()?;
         let has_next = items.len() > page.first as usize;
         items.truncate(page.first as usize);
-        let total = if with_total {
-            let mut c = Sql::new(backend);
-            c.push("SELECT COUNT(*) AS n FROM managed_relationships r JOIN accounts a ON a.id = r.client_id");
-            client_filter(&mut c, partner, filter, ending_after);
-            let n = Total::find_by_statement(c.statement()).one(&self.conn).await.map_err(db)?;
-            n.map_or(0, |t| t.n.max(0) as u64)
-        } else {
-            0
+        let total = match (with_total, counted) {
+            (false, _) => 0,
+            (true, Some(n)) => n.max(0) as u64,
+            // No row to carry it: nothing matches, or the cursor is past the
+            // end (then one more statement counts).
+            (true, None) if page.after.is_none() => 0,
+            (true, None) => {
+                let mut c = Sql::new(backend);
+                count_clients(&mut c, partner, filter, ending_after);
+                let n = Total::find_by_statement(c.statement()).one(&self.conn).await.map_err(db)?;
+                n.map_or(0, |t| t.n.max(0) as u64)
+            }
         };
         Ok(Page { items, has_next, has_previous: page.after.is_some(), total })
     }

@@ -1,86 +1,240 @@
 //! Nested connections, paged per parent in one statement: the first
 //! `first + 1` children of each parent, instead of every child of every
-//! parent.
+//! parent, and, when asked, each parent's total in the same statement.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 use cam_domain::{Page, PageRequest};
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Order, Query, SelectStatement};
-use sea_orm::{DatabaseBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult, QueryResult, Statement, Value};
 
-/// At most `first + 1` rows of `inner` per parent, ordered by parent then
-/// id. `inner` is a filtered select of `table` that includes its `id` and
-/// the `partition` columns, without any condition on them: `parents` holds
-/// one value per partition column for each parent asked for.
-///
-/// PostgreSQL: one `LATERAL` subquery per parent with `ORDER BY id LIMIT n`
-/// (n = first + 1), which an index on (parent…, id) answers by reading only
-/// those rows; a window over the parents' children would sort all of them
-/// first (640 ms for a worker in 100,000 clients). SQLite has no `LATERAL`:
-/// one such branch per parent, joined by `UNION ALL` (a window took 820 ms
-/// for a worker in 50,000 clients); beyond `MAX_BRANCHES` parents,
-/// `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)`.
-/// SQLite refuses compound selects of more than 500 parts.
+/// SQLite has no `LATERAL`: one branch per parent, joined by `UNION ALL`,
+/// up to this many parents (SQLite refuses compound selects of more than
+/// 500 parts); beyond, a window.
 const MAX_BRANCHES: usize = 400;
 
-pub(crate) fn first_per_parent(
-    backend: DatabaseBackend,
-    table: &str,
-    mut inner: SelectStatement,
-    partition: &[&str],
+/// The name of the total column in the statements built here.
+const TOTAL: &str = "total__";
+
+/// What to page per parent.
+pub(crate) struct PerParent<'a> {
+    /// The children's table, as named in `rows` and `count`.
+    pub table: &'a str,
+    /// A filtered select of `table` with the page's cursor condition, that
+    /// includes its `id` and the `partition` columns, without any condition
+    /// on them. It may join other tables and select more columns.
+    pub rows: SelectStatement,
+    /// The same filter without the cursor, when the totals are asked for;
+    /// its selected columns are replaced by `COUNT(*)`.
+    pub count: Option<SelectStatement>,
+    /// The parent's columns in `table`.
+    pub partition: &'a [&'a str],
+    /// Newest first (`ORDER BY id DESC`; the cursor condition in `rows` is
+    /// then `id < after`).
+    pub descending: bool,
+}
+
+impl PerParent<'_> {
+    fn order(&self) -> (Order, &'static str) {
+        if self.descending {
+            (Order::Desc, "DESC")
+        } else {
+            (Order::Asc, "ASC")
+        }
+    }
+}
+
+/// Children of each parent: at most `first + 1` rows per parent (ordered by
+/// parent, then id), and each parent's total when `count` is given. Parents
+/// are one value per partition column.
+///
+/// PostgreSQL: one `LATERAL (… ORDER BY id LIMIT n)` per parent (n is
+/// `first + 1`), which an index on (parent…, id) answers by reading only those rows
+/// (a window over the parents' children would sort all of them first: 640 ms
+/// for a worker in 100,000 clients), and the total as a `LATERAL` count
+/// beside it. SQLite: one such branch per parent under `UNION ALL` (a window
+/// took 820 ms for a worker in 50,000 clients); beyond `MAX_BRANCHES`
+/// parents, `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)` and the
+/// totals in a second, grouped statement.
+pub(crate) async fn first_per_parent<T: FromQueryResult>(
+    conn: &impl ConnectionTrait,
+    spec: PerParent<'_>,
     parents: &[Vec<i64>],
     first: u32,
-) -> Statement {
-    let limit = i64::from(first) + 1;
-    if backend == DatabaseBackend::Postgres && !parents.is_empty() {
-        for p in partition {
-            inner.and_where(Expr::cust(format!("\"{table}\".\"{p}\" = p.\"{p}\"")));
-        }
-        inner.order_by(Alias::new("id"), Order::Asc).limit(limit as u64);
-        let built = backend.build(&inner);
-        let mut values = built.values.map(|v| v.0).unwrap_or_default();
-        let mut rows = Vec::new();
-        for parent in parents {
-            let mut cells = Vec::new();
-            for v in parent {
-                values.push(Value::BigInt(Some(*v)));
-                cells.push(format!("${}", values.len()));
+) -> Result<(Vec<T>, HashMap<Vec<i64>, u64>), DbErr> {
+    if parents.is_empty() {
+        return Ok((Vec::new(), HashMap::new()));
+    }
+    let backend = conn.get_database_backend();
+    let limit = u64::from(first) + 1;
+    let with_total = spec.count.is_some();
+    let n = spec.partition.len();
+    let stmt = match backend {
+        DatabaseBackend::Postgres => lateral(backend, spec, parents, limit),
+        DatabaseBackend::Sqlite if parents.len() <= MAX_BRANCHES => branches(backend, spec, parents, limit),
+        _ => {
+            let count = spec.count.clone().map(|c| grouped_count(backend, spec.table, c, spec.partition, parents));
+            let rows: Vec<T> = T::find_by_statement(window(backend, spec, parents, limit)).all(conn).await?;
+            let mut totals = HashMap::new();
+            if let Some(count) = count {
+                for r in conn.query_all(count).await? {
+                    let (key, total) = key_and_total(&r, n, true)?;
+                    totals.insert(key, total);
+                }
             }
-            rows.push(format!("({})", cells.join(", ")));
+            return Ok((rows, totals));
         }
-        let cols: Vec<String> = partition.iter().map(|p| format!("\"{p}\"")).collect();
-        let order: Vec<String> = partition.iter().map(|p| format!("t.\"{p}\"")).collect();
-        let sql = format!(
-            "SELECT t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\"",
-            rows.join(", "),
+    };
+    let mut rows = Vec::new();
+    let mut totals = HashMap::new();
+    for r in conn.query_all(stmt).await? {
+        let (key, total) = key_and_total(&r, n, with_total)?;
+        if with_total {
+            totals.insert(key, total);
+        }
+        // A parent without rows still has its total: a row of NULLs.
+        if r.try_get::<Option<i64>>("", "id")?.is_some() {
+            rows.push(T::from_query_result(&r, "")?);
+        }
+    }
+    Ok((rows, totals))
+}
+
+fn key_and_total(r: &QueryResult, n: usize, with_total: bool) -> Result<(Vec<i64>, u64), DbErr> {
+    let key = (0..n).map(|i| r.try_get::<i64>("", &format!("p{i}"))).collect::<Result<Vec<_>, _>>()?;
+    let total = if with_total { r.try_get::<i64>("", TOTAL)?.max(0) as u64 } else { 0 };
+    Ok((key, total))
+}
+
+fn as_count(mut count: SelectStatement) -> SelectStatement {
+    count.clear_selects().expr_as(Expr::cust("COUNT(*)"), Alias::new(TOTAL));
+    count
+}
+
+fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
+    let (order_by, dir) = spec.order();
+    let PerParent { table, mut rows, count, partition, .. } = spec;
+    let correlate = |q: &mut SelectStatement| {
+        for (i, c) in partition.iter().enumerate() {
+            q.and_where(Expr::cust(format!("\"{table}\".\"{c}\" = p.\"p{i}\"")));
+        }
+    };
+    correlate(&mut rows);
+    rows.order_by((Alias::new(table), Alias::new("id")), order_by).limit(limit);
+    let built = backend.build(&rows);
+    let mut values = built.values.map(|v| v.0).unwrap_or_default();
+    let count_sql = count.map(|c| {
+        let mut c = as_count(c);
+        correlate(&mut c);
+        // Renumber the count's placeholders after the rows' ones.
+        let built = backend.build(&c);
+        let sql = shift_placeholders(&built.sql, values.len());
+        values.extend(built.values.map(|v| v.0).unwrap_or_default());
+        sql
+    });
+    let mut tuples = Vec::new();
+    for parent in parents {
+        let mut cells = Vec::new();
+        for v in parent {
+            values.push(Value::BigInt(Some(*v)));
+            cells.push(format!("${}", values.len()));
+        }
+        tuples.push(format!("({})", cells.join(", ")));
+    }
+    let cols: Vec<String> = (0..partition.len()).map(|i| format!("\"p{i}\"")).collect();
+    let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
+    let sql = match count_sql {
+        Some(count_sql) => format!(
+            "SELECT p.*, c.\"{TOTAL}\", t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({count_sql}) AS c \
+             LEFT JOIN LATERAL ({}) AS t ON TRUE ORDER BY {}, t.\"id\" {dir}",
+            tuples.join(", "),
             cols.join(", "),
             built.sql,
             order.join(", ")
-        );
-        return Statement::from_sql_and_values(backend, sql, values);
-    }
-    if backend == DatabaseBackend::Sqlite && !parents.is_empty() && parents.len() <= MAX_BRANCHES {
-        // One `ORDER BY id LIMIT n` branch per parent, joined by UNION ALL:
-        // each branch reads its n rows from an index on (parent…, id).
-        let mut branches = Vec::new();
-        let mut values = Vec::new();
-        for parent in parents {
-            let mut branch = inner.clone();
-            for (col, v) in partition.iter().zip(parent) {
-                branch.and_where(Expr::col((Alias::new(table), Alias::new(*col))).eq(*v));
-            }
-            branch.order_by(Alias::new("id"), Order::Asc).limit(limit as u64);
-            let built = backend.build(&branch);
-            values.extend(built.values.map(|v| v.0).unwrap_or_default());
-            branches.push(format!("SELECT * FROM ({})", built.sql));
+        ),
+        None => format!(
+            "SELECT p.*, t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\" {dir}",
+            tuples.join(", "),
+            cols.join(", "),
+            built.sql,
+            order.join(", ")
+        ),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `$1`, `$2`, … become `$1+offset`, … (PostgreSQL placeholders of a
+/// statement appended after `offset` bound values; the texts built here hold
+/// no string literal with a `$`).
+fn shift_placeholders(sql: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
         }
-        let order: Vec<String> = partition.iter().map(|p| format!("\"{p}\"")).collect();
-        let sql = format!("SELECT * FROM ({}) ORDER BY {}, \"id\"", branches.join(" UNION ALL "), order.join(", "));
-        return Statement::from_sql_and_values(backend, sql, values);
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+            digits.push(d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
     }
-    // More parents than SQLite takes branches in one compound select: a
-    // window, which numbers all of the parents' children.
+    out
+}
+
+fn branches(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
+    let (order_by, dir) = spec.order();
+    let PerParent { table, rows, count, partition, .. } = spec;
+    // One `ORDER BY id LIMIT n` branch per parent, joined by UNION ALL: each
+    // branch reads its n rows from an index on (parent…, id). The parents'
+    // ids are integers written into the text, so that the values bound do
+    // not grow with the parents.
+    let pin = |q: &mut SelectStatement, parent: &[i64]| {
+        for (c, v) in partition.iter().zip(parent) {
+            q.and_where(Expr::cust(format!("\"{table}\".\"{c}\" = {v}")));
+        }
+    };
+    let mut out = Vec::new();
+    let mut values = Vec::new();
+    for parent in parents {
+        let keys: Vec<String> = parent.iter().enumerate().map(|(i, v)| format!("{v} AS \"p{i}\"")).collect();
+        let mut branch = rows.clone();
+        pin(&mut branch, parent);
+        branch.order_by((Alias::new(table), Alias::new("id")), order_by.clone()).limit(limit);
+        match &count {
+            Some(c) => {
+                let mut c = as_count(c.clone());
+                pin(&mut c, parent);
+                let c = backend.build(&c);
+                let b = backend.build(&branch);
+                values.extend(c.values.map(|v| v.0).unwrap_or_default());
+                values.extend(b.values.map(|v| v.0).unwrap_or_default());
+                out.push(format!(
+                    "SELECT {}, c.\"{TOTAL}\", t.* FROM ({}) AS c LEFT JOIN ({}) AS t ON 1 = 1",
+                    keys.join(", "),
+                    c.sql,
+                    b.sql
+                ));
+            }
+            None => {
+                let b = backend.build(&branch);
+                values.extend(b.values.map(|v| v.0).unwrap_or_default());
+                out.push(format!("SELECT {}, t.* FROM ({}) AS t", keys.join(", "), b.sql));
+            }
+        }
+    }
+    let order: Vec<String> = (0..partition.len()).map(|i| format!("\"p{i}\"")).collect();
+    let sql = format!("SELECT * FROM ({}) ORDER BY {}, \"id\" {dir}", out.join(" UNION ALL "), order.join(", "));
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+fn any_parent(table: &str, partition: &[&str], parents: &[Vec<i64>]) -> Condition {
     let mut any = Condition::any();
     for parent in parents {
         let mut this = Condition::all();
@@ -89,16 +243,45 @@ pub(crate) fn first_per_parent(
         }
         any = any.add(this);
     }
-    inner.cond_where(any);
-    let by = partition.join(", ");
-    inner.expr_as(Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {by} ORDER BY id)")), Alias::new("rn"));
+    any
+}
+
+/// More parents than SQLite takes branches in one compound select: a
+/// window, which numbers all of the parents' children.
+fn window(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
+    let (order_by, dir) = spec.order();
+    let PerParent { table, mut rows, partition, .. } = spec;
+    rows.cond_where(any_parent(table, partition, parents));
+    let by: Vec<String> = partition.iter().map(|p| format!("\"{table}\".\"{p}\"")).collect();
+    rows.expr_as(
+        Expr::cust(format!("ROW_NUMBER() OVER (PARTITION BY {} ORDER BY \"{table}\".\"id\" {dir})", by.join(", "))),
+        Alias::new("rn__"),
+    );
     let mut outer = Query::select();
-    outer.column(Asterisk).from_subquery(inner, Alias::new("t")).and_where(Expr::col(Alias::new("rn")).lte(limit));
+    outer.column(Asterisk).from_subquery(rows, Alias::new("t")).and_where(Expr::col(Alias::new("rn__")).lte(limit));
     for p in partition {
         outer.order_by(Alias::new(*p), Order::Asc);
     }
-    outer.order_by(Alias::new("id"), Order::Asc);
+    outer.order_by(Alias::new("id"), order_by);
     backend.build(&outer)
+}
+
+/// Each parent's total, grouped (the window path's second statement).
+fn grouped_count(
+    backend: DatabaseBackend,
+    table: &str,
+    mut count: SelectStatement,
+    partition: &[&str],
+    parents: &[Vec<i64>],
+) -> Statement {
+    count.clear_selects();
+    for (i, p) in partition.iter().enumerate() {
+        count.expr_as(Expr::col((Alias::new(table), Alias::new(*p))), Alias::new(format!("p{i}")));
+        count.group_by_col((Alias::new(table), Alias::new(*p)));
+    }
+    count.expr_as(Expr::cust("COUNT(*)"), Alias::new(TOTAL));
+    count.cond_where(any_parent(table, partition, parents));
+    backend.build(&count)
 }
 
 /// Cuts rows (at most `first + 1` per parent, in order) into one page per

@@ -2,14 +2,16 @@
 //! by a batch port method, so that a list never costs a query per row.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::Context;
 use cam_domain::access_link::model::AccessLink;
 use cam_domain::account::model::Account;
+use cam_domain::audit::model::{AuditEvent, AuditScope};
 use cam_domain::identity::DomainVerifier;
 use cam_domain::membership::model::{MemberFilter, MemberStatus, Membership};
+use cam_domain::membership::ports::MemberPages;
 use cam_domain::permission::PermissionSet;
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
 use cam_domain::store::Store;
@@ -19,15 +21,41 @@ use cam_domain::*;
 pub type LoadError = Arc<StorageError>;
 
 pub struct StoreLoader {
+    cam: Cam,
     store: Arc<dyn Store>,
     verifier: Arc<dyn DomainVerifier>,
+    /// Users, sets and accounts that a nested page read along with its
+    /// rows (`MemberPages`): the by-id loaders of the same request answer
+    /// them without another statement.
+    seen: Mutex<Seen>,
+}
+
+#[derive(Default)]
+struct Seen {
+    users: HashMap<UserId, User>,
+    sets: HashMap<PermissionSetId, PermissionSet>,
+    accounts: HashMap<AccountId, Account>,
+}
+
+impl StoreLoader {
+    fn remember<K>(&self, found: &MemberPages<K>) {
+        let Ok(mut seen) = self.seen.lock() else { return };
+        seen.users.extend(found.users.iter().map(|u| (u.id, u.clone())));
+        seen.sets.extend(found.sets.iter().map(|s| (s.id, s.clone())));
+        seen.accounts.extend(found.accounts.iter().map(|a| (a.id, a.clone())));
+    }
 }
 
 pub type Loaders = DataLoader<StoreLoader, HashMapCache>;
 
 pub fn loaders(cam: &Cam) -> Loaders {
     DataLoader::with_cache(
-        StoreLoader { store: cam.store.clone(), verifier: cam.verifier.clone() },
+        StoreLoader {
+            cam: cam.clone(),
+            store: cam.store.clone(),
+            verifier: cam.verifier.clone(),
+            seen: Mutex::default(),
+        },
         tokio::spawn,
         HashMapCache::default(),
     )
@@ -65,10 +93,39 @@ macro_rules! by_id {
     };
 }
 
-by_id!(UserId, User, find_users);
-by_id!(AccountId, Account, find_accounts);
+/// By id, first from what the request's nested pages already read.
+macro_rules! by_id_seen {
+    ($key:ty, $value:ty, $method:ident, $seen:ident) => {
+        impl Loader<$key> for StoreLoader {
+            type Value = $value;
+            type Error = LoadError;
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, LoadError> {
+                let mut out = HashMap::new();
+                let mut rest = Vec::new();
+                {
+                    let seen = self.seen.lock().map_err(|_| Arc::new(StorageError::Other("loader cache".into())))?;
+                    for k in keys {
+                        match seen.$seen.get(k) {
+                            Some(v) => {
+                                out.insert(*k, v.clone());
+                            }
+                            None => rest.push(*k),
+                        }
+                    }
+                }
+                if !rest.is_empty() {
+                    out.extend(map(self.store.$method(&rest).await)?);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+by_id_seen!(UserId, User, find_users, users);
+by_id_seen!(AccountId, Account, find_accounts, accounts);
 by_id!(MembershipId, Membership, find_memberships);
-by_id!(PermissionSetId, PermissionSet, find_sets);
+by_id_seen!(PermissionSetId, PermissionSet, find_sets, sets);
 by_id!(RelationshipId, Relationship, find_relationships);
 
 /// The partner's active users in a client, by role (R27, access types).
@@ -203,7 +260,8 @@ impl Loader<PartnerUsersOf> for StoreLoader {
                 .members_page_per_account(&clients, &filter, group.page, group.with_total)
                 .await
                 .map_err(Arc::new)?;
-            for (client, p) in found {
+            self.remember(&found);
+            for (client, p) in found.pages {
                 out.insert(PartnerUsersOf { client, ..group.clone() }, p);
             }
         }
@@ -253,7 +311,8 @@ impl Loader<ClientMembershipsOf> for StoreLoader {
                 .client_memberships_page_per_user(partner, &users, page, with_total)
                 .await
                 .map_err(Arc::new)?;
-            for (user, p) in found {
+            self.remember(&found);
+            for (user, p) in found.pages {
                 out.insert(ClientMembershipsOf { partner, user, page, with_total }, p);
             }
         }
@@ -284,6 +343,112 @@ impl Loader<OwnedAssets> for StoreLoader {
             let found = self.store.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
             for ((client, owner), p) in found {
                 out.insert(OwnedAssets { client, owner, page, with_total }, p);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Who asks, in a loader key: keys of one request share it, so they form
+/// one batch. Equal when they are the same user, or both the operator.
+#[derive(Clone, Debug)]
+pub struct Asker(pub Principal);
+
+impl PartialEq for Asker {
+    fn eq(&self, o: &Self) -> bool {
+        self.0.user().map(|u| u.id) == o.0.user().map(|u| u.id)
+    }
+}
+impl Eq for Asker {}
+impl std::hash::Hash for Asker {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.user().map(|u| u.id).hash(h)
+    }
+}
+
+/// A refusal of one parent of a batch (`FORBIDDEN`, with its message).
+pub type Refused = String;
+
+fn refusal(e: cam_domain::Error) -> Result<Refused, LoadError> {
+    match e {
+        cam_domain::Error::Forbidden(m) => Ok(m),
+        cam_domain::Error::Refused(r) => Ok(r.into_iter().map(|r| r.message).collect::<Vec<_>>().join("; ")),
+        cam_domain::Error::Storage(e) => Err(Arc::new(e)),
+    }
+}
+
+/// A page of a client account's members (`ClientAccount.members`), for
+/// every client account of a list at once: who may read each is checked
+/// in one statement, the pages are read in one more.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct MembersOf {
+    pub asker: Asker,
+    pub client: AccountId,
+    pub filter: MemberFilter,
+    pub page: PageRequest,
+    pub with_total: bool,
+}
+
+impl Loader<MembersOf> for StoreLoader {
+    type Value = Result<Page<Membership>, Refused>;
+    type Error = LoadError;
+    async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, LoadError> {
+        let mut groups: HashMap<MembersOf, Vec<AccountId>> = HashMap::new();
+        for k in keys {
+            groups.entry(MembersOf { client: AccountId::new(0), ..k.clone() }).or_default().push(k.client);
+        }
+        let mut out = HashMap::new();
+        for (group, clients) in groups {
+            let found = self
+                .cam
+                .client_members_of(&group.asker.0, &clients, &group.filter, group.page, group.with_total)
+                .await
+                .map_err(|e| match e {
+                    cam_domain::Error::Storage(e) => Arc::new(e),
+                    other => Arc::new(StorageError::Other(other.to_string())),
+                })?;
+            self.remember(&found.pages);
+            for (client, p) in found.pages.pages {
+                out.insert(MembersOf { client, ..group.clone() }, Ok(p));
+            }
+            for (client, e) in found.refused {
+                out.insert(MembersOf { client, ..group.clone() }, Err(refusal(e)?));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A page of an account's audit log (R32), for every account of a list at
+/// once.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct AuditOf {
+    pub asker: Asker,
+    pub scope: AuditScope,
+    pub page: PageRequest,
+    pub with_total: bool,
+}
+
+impl Loader<AuditOf> for StoreLoader {
+    type Value = Result<Page<AuditEvent>, Refused>;
+    type Error = LoadError;
+    async fn load(&self, keys: &[AuditOf]) -> Result<HashMap<AuditOf, Self::Value>, LoadError> {
+        let mut groups: HashMap<(Asker, PageRequest, bool), Vec<AuditScope>> = HashMap::new();
+        for k in keys {
+            groups.entry((k.asker.clone(), k.page, k.with_total)).or_default().push(k.scope);
+        }
+        let mut out = HashMap::new();
+        for ((asker, page, with_total), scopes) in groups {
+            let found = self.cam.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(|e| match e {
+                cam_domain::Error::Storage(e) => Arc::new(e),
+                other => Arc::new(StorageError::Other(other.to_string())),
+            })?;
+            let key = |scope| AuditOf { asker: asker.clone(), scope, page, with_total };
+            for (scope, p) in found.pages {
+                out.insert(key(scope), Ok(p));
+            }
+            for (scope, e) in found.refused {
+                out.insert(key(scope), Err(refusal(e)?));
             }
         }
         Ok(out)

@@ -181,12 +181,13 @@ impl Cam {
     /// R33: an account the principal may see (the operator sees all; a user
     /// sees accounts where they are an active member).
     pub async fn visible_account(&self, p: &Principal, id: AccountId, kind: AccountKind) -> Result<Option<Account>> {
-        let Some(account) = self.store.find_account(id).await?.filter(|a| a.kind == kind) else {
-            return Ok(None);
-        };
         match p {
-            Principal::Operator => Ok(Some(account)),
-            Principal::User(u) => Ok(self.active_membership(self.store.as_ref(), id, u.id).await?.map(|_| account)),
+            Principal::Operator => Ok(self.store.find_account(id).await?.filter(|a| a.kind == kind)),
+            // One statement for the account and the membership.
+            Principal::User(u) => Ok(match self.store.account_with_membership(id, u.id).await? {
+                Some((a, Some(m))) if a.kind == kind && m.is_active() => Some(a),
+                _ => None,
+            }),
         }
     }
 

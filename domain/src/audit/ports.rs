@@ -1,5 +1,7 @@
 //! Storage of audit events.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 
 use super::model::{AuditEvent, AuditScope, NewAuditEvent};
@@ -23,4 +25,14 @@ pub trait AuditRepository: Send + Sync {
         page: PageRequest,
         with_total: bool,
     ) -> Result<Page<AuditEvent>, StorageError>;
+    /// The first page of each scope's log, newest first, for nested lists:
+    /// at most `page.first + 1` events per scope read by one statement per
+    /// kind of scope, with each scope's total when `with_total` (else 0).
+    /// Every scope asked for has a page, maybe empty. Errors: `Other`.
+    async fn audit_page_per_scope(
+        &self,
+        scopes: &[AuditScope],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<HashMap<AuditScope, Page<AuditEvent>>, StorageError>;
 }

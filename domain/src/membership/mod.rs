@@ -10,6 +10,7 @@ pub mod expiry;
 pub mod migration;
 pub mod model;
 pub mod offboarding;
+pub mod pages;
 pub mod partner_users;
 pub mod ports;
 pub mod service;

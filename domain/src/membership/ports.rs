@@ -5,9 +5,24 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 
 use super::model::{MemberFilter, Membership, NewMembership, PartnerUserSelection, WorkerFilter, WorkerKind};
+use crate::account::model::Account;
 use crate::common::error::StorageError;
 use crate::common::ids::{AccountId, MembershipId, UserId};
 use crate::common::page::{Page, PageRequest};
+use crate::permission::model::PermissionSet;
+use crate::user::model::User;
+
+/// Pages of memberships per parent, and the users, permission sets and
+/// accounts their rows refer to, read by the same statement: a nested list
+/// and what its rows show cost one statement.
+#[derive(Debug, Clone)]
+pub struct MemberPages<K> {
+    /// A page for every parent asked for, maybe empty.
+    pub pages: HashMap<K, Page<Membership>>,
+    pub users: Vec<User>,
+    pub sets: Vec<PermissionSet>,
+    pub accounts: Vec<Account>,
+}
 
 #[async_trait]
 pub trait MembershipRepository: Send + Sync {
@@ -71,27 +86,29 @@ pub trait MembershipRepository: Send + Sync {
     ) -> Result<Page<Membership>, StorageError>;
     /// The first page of members of each of these accounts matching the
     /// filter, in id order, for batch loading of nested lists: one statement
-    /// that reads at most `page.first + 1` rows per account, and one more
-    /// for the totals only when `with_total` (else they are 0). Every
-    /// account asked for has a page, maybe empty. Errors: `Other`.
+    /// that reads at most `page.first + 1` rows per account, with their
+    /// users, sets and accounts, and each account's total when `with_total`
+    /// (else 0). Every account asked for has a page, maybe empty.
+    /// Errors: `Other`.
     async fn members_page_per_account(
         &self,
         accounts: &[AccountId],
         filter: &MemberFilter,
         page: PageRequest,
         with_total: bool,
-    ) -> Result<HashMap<AccountId, Page<Membership>>, StorageError>;
+    ) -> Result<MemberPages<AccountId>, StorageError>;
     /// The first page, in id order, of each user's memberships in the client
     /// accounts `partner` has a managed relationship with (a worker's
-    /// `clientMemberships`): at most `page.first + 1` rows per user, totals
-    /// only when `with_total`. Errors: `Other`.
+    /// `clientMemberships`): one statement that reads at most `page.first +
+    /// 1` rows per user, with their users, sets and accounts, and each
+    /// user's total when `with_total`. Errors: `Other`.
     async fn client_memberships_page_per_user(
         &self,
         partner: AccountId,
         users: &[UserId],
         page: PageRequest,
         with_total: bool,
-    ) -> Result<HashMap<UserId, Page<Membership>>, StorageError>;
+    ) -> Result<MemberPages<UserId>, StorageError>;
     /// Locks, in one statement and in ascending id order, the client
     /// accounts of the selected memberships and `also` (PostgreSQL: `FOR NO
     /// KEY UPDATE`; SQLite holds its write lock from `begin`), as

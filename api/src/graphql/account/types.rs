@@ -1,6 +1,6 @@
 //! Account object types.
 
-use async_graphql::{Context, InputObject, Object, Result, ID};
+use async_graphql::{Context, InputObject, InputType, Object, Pos, Result, SelectionField, ID};
 use cam_domain::account::model::Account;
 use cam_domain::audit::model::AuditScope;
 use cam_domain::membership::model::{
@@ -12,10 +12,12 @@ use cam_domain::user::model::User as DomainUser;
 use crate::graphql::audit::AuditEvent;
 use crate::graphql::connection::{connection, page_request, Conn};
 use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
-use crate::graphql::error::failure;
 use crate::graphql::error::query;
+use crate::graphql::error::{failure, forbidden};
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{load, prefetch_memberships, DomainsOf, Loaders, SuperAdminCount};
+use crate::graphql::loaders::{
+    load, prefetch_memberships, Asker, AuditOf, DomainsOf, Loaders, MembersOf, SuperAdminCount,
+};
 use crate::graphql::membership::{Membership, Worker};
 use crate::graphql::permission::PermissionSet;
 use crate::graphql::relationship::{partner_users_keys, PartnerClient};
@@ -62,12 +64,24 @@ impl From<WorkerFilter> for DomainWorkerFilter {
     }
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Default, Clone)]
 pub struct MemberFilter {
     pub roles: Option<Vec<Role>>,
     pub status: Option<Vec<MemberStatus>>,
     /// Only members that represent a partner.
     pub partner_users_only: Option<bool>,
+}
+
+/// The loader key of an account's `auditLog(first, after)` (R32); the
+/// Clients tab builds the same keys to load every row's log in one batch.
+fn audit_key(
+    ctx: &Context<'_>,
+    scope: AuditScope,
+    first: Option<i32>,
+    after: Option<String>,
+    with_total: bool,
+) -> Result<AuditOf> {
+    Ok(AuditOf { asker: Asker(principal(ctx)?.clone()), scope, page: page_request(first, after)?, with_total })
 }
 
 /// A page of an account's audit log (R32).
@@ -77,11 +91,92 @@ async fn audit_log(
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<Conn<AuditEvent>> {
-    let page = page_request(first, after)?;
-    let p = principal(ctx)?;
-    let with_total = ctx.look_ahead().field("totalCount").exists();
-    let rows = query(ctx, cam(ctx)?.audit_log(p, scope, page, with_total).await)?;
-    Ok(connection(rows, |e| e.id.get(), AuditEvent))
+    let key = audit_key(ctx, scope, first, after, ctx.look_ahead().field("totalCount").exists())?;
+    let page = key.page;
+    // Batched: the logs of every account of a list cost one check and one
+    // statement per kind of scope.
+    let rows = load(ctx, key).await?.unwrap_or(Ok(empty(page)));
+    Ok(connection(rows.map_err(forbidden)?, |e| e.id.get(), AuditEvent))
+}
+
+/// The loader key of a client account's `members(first, after, filter)`.
+fn members_key(
+    ctx: &Context<'_>,
+    client: cam_domain::AccountId,
+    first: Option<i32>,
+    after: Option<String>,
+    filter: Option<MemberFilter>,
+    with_total: bool,
+) -> Result<MembersOf> {
+    let f = filter.unwrap_or_default();
+    let filter = DomainMemberFilter {
+        roles: f.roles.map(|v| v.into_iter().map(Into::into).collect()),
+        statuses: f.status.map(|v| v.into_iter().map(Into::into).collect()),
+        partner_users_only: f.partner_users_only.unwrap_or(false),
+        partner_id: None,
+    };
+    Ok(MembersOf {
+        asker: Asker(principal(ctx)?.clone()),
+        client,
+        filter,
+        page: page_request(first, after)?,
+        with_total,
+    })
+}
+
+/// An argument of a selected field, read as its resolver reads it.
+fn argument<T: InputType>(field: &SelectionField<'_>, name: &str) -> Result<Option<T>> {
+    for (n, value) in field.arguments()? {
+        if n.as_str() == name {
+            return <Option<T> as InputType>::parse(Some(value))
+                .map_err(|e| e.into_server_error(Pos::default()).into());
+        }
+    }
+    Ok(None)
+}
+
+/// Warms the loaders of `members` and `auditLog` selected under the
+/// Clients tab's `client`, for every row at once: one batch each, however
+/// the executor schedules the rows (a list of more than 32 rows is polled
+/// in slices, and a batch may close between them).
+async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::AccountId]) -> Result<()> {
+    let loader = ctx.data::<Loaders>()?;
+    for client in ctx.look_ahead().field("edges").field("node").field("client").selection_fields() {
+        for field in client.selection_set() {
+            let with_total = field.selection_set().any(|f| f.name() == "totalCount");
+            // Invalid arguments are the nested field's to report, at its path.
+            let (Ok(first), Ok(after)) = (argument::<i32>(&field, "first"), argument::<String>(&field, "after")) else {
+                continue;
+            };
+            match field.name() {
+                "members" => {
+                    let Ok(filter) = argument::<MemberFilter>(&field, "filter") else { continue };
+                    let keys: Result<Vec<_>> = clients
+                        .iter()
+                        .map(|c| members_key(ctx, *c, first, after.clone(), filter.clone(), with_total))
+                        .collect();
+                    let Ok(keys) = keys else { continue };
+                    loader.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
+                }
+                "auditLog" => {
+                    let keys: Result<Vec<_>> = clients
+                        .iter()
+                        .map(|c| audit_key(ctx, AuditScope::Client(*c), first, after.clone(), with_total))
+                        .collect();
+                    let Ok(keys) = keys else { continue };
+                    loader.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A page without rows (a loader answers one for every key; this is only
+/// the fallback).
+fn empty<T>(page: cam_domain::PageRequest) -> cam_domain::Page<T> {
+    cam_domain::Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total: 0 }
 }
 
 /// A search string longer than this is refused.
@@ -166,6 +261,8 @@ impl PartnerAccount {
             let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
             prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
         }
+        let clients: Vec<_> = rows.items.iter().map(|r| r.relationship.client_id).collect();
+        prefetch_client_lists(ctx, &clients).await?;
         Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
     }
     /// Employees tab.
@@ -231,17 +328,12 @@ impl ClientAccount {
         after: Option<String>,
         filter: Option<MemberFilter>,
     ) -> Result<Conn<Membership>> {
-        let page = page_request(first, after)?;
-        let f = filter.unwrap_or_default();
-        let f = DomainMemberFilter {
-            roles: f.roles.map(|v| v.into_iter().map(Into::into).collect()),
-            statuses: f.status.map(|v| v.into_iter().map(Into::into).collect()),
-            partner_users_only: f.partner_users_only.unwrap_or(false),
-            partner_id: None,
-        };
-        let p = principal(ctx)?;
         let with_total = ctx.look_ahead().field("totalCount").exists();
-        let rows = query(ctx, cam(ctx)?.client_members(p, self.0.id, &f, page, with_total).await)?;
+        // Batched: the members of every client account of a list cost one
+        // check and one statement, with their users and sets.
+        let key = members_key(ctx, self.0.id, first, after, filter, with_total)?;
+        let page = key.page;
+        let rows = load(ctx, key).await?.unwrap_or(Ok(empty(page))).map_err(forbidden)?;
         prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
