@@ -18,8 +18,8 @@ pub mod membership;
 pub mod notify;
 pub mod permission;
 pub mod relationship;
-pub mod scim;
 pub mod schedule;
+pub mod scim;
 pub mod store;
 pub mod user;
 

@@ -13,8 +13,8 @@ use crate::membership::ports::MembershipRepository;
 use crate::notify::ports::OutboxRepository;
 use crate::permission::ports::PermissionSetRepository;
 use crate::relationship::ports::RelationshipRepository;
-use crate::scim::ports::ScimRepository;
 use crate::schedule::ports::LifecycleRepository;
+use crate::scim::ports::ScimRepository;
 use crate::user::ports::UserRepository;
 
 /// All repositories together.

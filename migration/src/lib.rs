@@ -8,9 +8,9 @@ mod m20261122_000001_create_schema;
 mod m20261125_000001_one_live_access_link_per_worker;
 mod m20261125_000002_page_indexes;
 mod m20261125_000003_memberships_user_id;
-mod m20261201_scim_001_scim_tables;
-mod m20261201_mail_001_email_delivery;
 mod m20261201_live_001_server_settings;
+mod m20261201_mail_001_email_delivery;
+mod m20261201_scim_001_scim_tables;
 
 pub struct Migrator;
 
