@@ -95,6 +95,8 @@ pub struct TestApp {
     /// The most values any one statement bound since the last
     /// `take_largest_bind`.
     pub largest_bind: Arc<AtomicUsize>,
+    /// The texts of the statements sent since the last `take_texts`.
+    pub texts: Arc<std::sync::Mutex<Vec<String>>>,
     pub db: TestDb,
 }
 
@@ -139,10 +141,14 @@ impl TestApp {
         store.migrate().await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let largest_bind = Arc::new(AtomicUsize::new(0));
-        let (counter, largest) = (statements.clone(), largest_bind.clone());
-        store.observe_statements(move |_, values| {
+        let texts = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (counter, largest, seen) = (statements.clone(), largest_bind.clone(), texts.clone());
+        store.observe_statements(move |sql, values| {
             counter.fetch_add(1, Ordering::SeqCst);
             largest.fetch_max(values, Ordering::SeqCst);
+            if let Ok(mut seen) = seen.lock() {
+                seen.push(sql.to_string());
+            }
         });
         let clock = Arc::new(TestClock::new(t0()));
         let mut settings = Settings {
@@ -154,7 +160,7 @@ impl TestApp {
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");
-        Self { app, clock, statements, largest_bind, db }
+        Self { app, clock, statements, largest_bind, texts, db }
     }
 
     /// `t0()` as an SQL literal, the way each database stores the API's own
@@ -220,6 +226,11 @@ impl TestApp {
     /// The most values one statement bound since the last call.
     pub fn take_largest_bind(&self) -> usize {
         self.largest_bind.swap(0, Ordering::SeqCst)
+    }
+
+    /// The texts of the statements sent since the last call, in order.
+    pub fn take_texts(&self) -> Vec<String> {
+        self.texts.lock().map(|mut t| std::mem::take(&mut *t)).unwrap_or_default()
     }
 
     /// Runs SQL straight on the database (to seed many rows fast, or to

@@ -193,44 +193,62 @@ fn branches(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>],
     let PerParent { table, rows, count, partition, .. } = spec;
     // One `ORDER BY id LIMIT n` branch per parent, joined by UNION ALL: each
     // branch reads its n rows from an index on (parent…, id). The parents'
-    // ids are integers written into the text, so that the values bound do
-    // not grow with the parents.
-    let pin = |q: &mut SelectStatement, parent: &[i64]| {
-        for (c, v) in partition.iter().zip(parent) {
-            q.and_where(Expr::cust(format!("\"{table}\".\"{c}\" = {v}")));
+    // ids are bound, not written into the text: every branch then has the
+    // same text, built once (building 50 branches cost more than running
+    // them), and so has the whole statement for every page of the same
+    // size, which SQLite prepares once per connection instead of filling
+    // the statement cache with one-off texts. The values bound grow with
+    // the page (at most `MAX_BRANCHES` parents), never with the data.
+    //
+    // The branch is built for a stand-in parent whose ids no row has; each
+    // parent's branch binds the same values with its own ids in their place.
+    let stand_in: Vec<i64> = (0..partition.len()).map(|i| i64::MIN + i as i64).collect();
+    let pin = |q: &mut SelectStatement| {
+        for (c, v) in partition.iter().zip(&stand_in) {
+            q.and_where(Expr::col((Alias::new(table), Alias::new(*c))).eq(*v));
         }
     };
-    let mut out = Vec::new();
-    let mut values = Vec::new();
-    for parent in parents {
-        let keys: Vec<String> = parent.iter().enumerate().map(|(i, v)| format!("{v} AS \"p{i}\"")).collect();
-        let mut branch = rows.clone();
-        pin(&mut branch, parent);
-        branch.order_by((Alias::new(table), Alias::new("id")), order_by.clone()).limit(limit);
-        match &count {
-            Some(c) => {
-                let mut c = as_count(c.clone());
-                pin(&mut c, parent);
-                let c = backend.build(&c);
-                let b = backend.build(&branch);
-                values.extend(c.values.map(|v| v.0).unwrap_or_default());
-                values.extend(b.values.map(|v| v.0).unwrap_or_default());
-                out.push(format!(
-                    "SELECT {}, c.\"{TOTAL}\", t.* FROM ({}) AS c LEFT JOIN ({}) AS t ON 1 = 1",
-                    keys.join(", "),
-                    c.sql,
-                    b.sql
-                ));
-            }
-            None => {
-                let b = backend.build(&branch);
-                values.extend(b.values.map(|v| v.0).unwrap_or_default());
-                out.push(format!("SELECT {}, t.* FROM ({}) AS t", keys.join(", "), b.sql));
-            }
+    let keys: Vec<String> = (0..partition.len()).map(|i| format!("? AS \"p{i}\"")).collect();
+    let mut template: Vec<Value> = stand_in.iter().map(|v| Value::BigInt(Some(*v))).collect();
+    let mut branch = rows;
+    pin(&mut branch);
+    branch.order_by((Alias::new(table), Alias::new("id")), order_by).limit(limit);
+    let b = backend.build(&branch);
+    let sql = match count {
+        Some(c) => {
+            let mut c = as_count(c);
+            pin(&mut c);
+            let c = backend.build(&c);
+            template.extend(c.values.map(|v| v.0).unwrap_or_default());
+            template.extend(b.values.map(|v| v.0).unwrap_or_default());
+            format!(
+                "SELECT {}, c.\"{TOTAL}\", t.* FROM ({}) AS c LEFT JOIN ({}) AS t ON 1 = 1",
+                keys.join(", "),
+                c.sql,
+                b.sql
+            )
         }
+        None => {
+            template.extend(b.values.map(|v| v.0).unwrap_or_default());
+            format!("SELECT {}, t.* FROM ({}) AS t", keys.join(", "), b.sql)
+        }
+    };
+    let mut values = Vec::with_capacity(template.len() * parents.len());
+    for parent in parents {
+        values.extend(template.iter().map(|v| match v {
+            Value::BigInt(Some(x)) => match stand_in.iter().position(|s| s == x) {
+                Some(i) => Value::BigInt(parent.get(i).copied()),
+                None => v.clone(),
+            },
+            _ => v.clone(),
+        }));
     }
     let order: Vec<String> = (0..partition.len()).map(|i| format!("\"p{i}\"")).collect();
-    let sql = format!("SELECT * FROM ({}) ORDER BY {}, \"id\" {dir}", out.join(" UNION ALL "), order.join(", "));
+    let sql = format!(
+        "SELECT * FROM ({}) ORDER BY {}, \"id\" {dir}",
+        vec![sql; parents.len()].join(" UNION ALL "),
+        order.join(", ")
+    );
     Statement::from_sql_and_values(backend, sql, values)
 }
 
