@@ -269,17 +269,42 @@ impl Loader<PartnerUsersOf> for StoreLoader {
     }
 }
 
+/// Loads a complete set of keys now and keeps the values in the request's
+/// cache. For a prefetch that already knows every key of its batch: the
+/// DataLoader would wait its batching delay (1 ms) first, once per level of
+/// the page, for keys that cannot come. Later `load` calls of these keys
+/// are answered from the cache.
+pub async fn load_now<K, V>(loader: &Loaders, keys: &[K]) -> Result<HashMap<K, V>, LoadError>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    StoreLoader: Loader<K, Value = V, Error = LoadError>,
+    V: Send + Sync + Clone + 'static,
+{
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = loader.loader().load(keys).await?;
+    loader.feed_many(found.iter().map(|(k, v)| (k.clone(), v.clone()))).await;
+    Ok(found)
+}
+
 /// Warms the request's loaders for a page of memberships: their users and
 /// permission sets in one batch each, whatever the page size and however
 /// the executor schedules the rows' resolvers.
-pub async fn prefetch_memberships(ctx: &Context<'_>, ms: &[&Membership]) -> async_graphql::Result<()> {
+pub async fn prefetch_memberships(
+    ctx: &Context<'_>,
+    ms: &[&Membership],
+) -> async_graphql::Result<HashMap<UserId, User>> {
     let loader = ctx.data::<Loaders>()?;
-    let users: Vec<UserId> = ms.iter().map(|m| m.user_id).collect();
-    let sets: Vec<PermissionSetId> = ms.iter().filter_map(|m| m.permission_set_id).collect();
-    let (u, s) = futures::join!(loader.load_many(users), loader.load_many(sets));
-    u.map_err(|e| super::error::failure(ctx, &e))?;
+    let mut users: Vec<UserId> = ms.iter().map(|m| m.user_id).collect();
+    let mut sets: Vec<PermissionSetId> = ms.iter().filter_map(|m| m.permission_set_id).collect();
+    users.sort_unstable();
+    users.dedup();
+    sets.sort_unstable();
+    sets.dedup();
+    let (u, s) = futures::join!(load_now(loader, &users), load_now(loader, &sets));
     s.map_err(|e| super::error::failure(ctx, &e))?;
-    Ok(())
+    u.map_err(|e| super::error::failure(ctx, &e))
 }
 
 /// A page of a worker's memberships in the partner's client accounts; one

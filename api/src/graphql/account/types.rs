@@ -16,7 +16,8 @@ use crate::graphql::error::query;
 use crate::graphql::error::{failure, forbidden};
 use crate::graphql::ids::{encode, Kind};
 use crate::graphql::loaders::{
-    load, prefetch_memberships, Asker, AuditOf, DomainsOf, Loaders, MembersOf, SuperAdminCount,
+    load, load_now, prefetch_memberships, Asker, AuditOf, ClientMembershipsOf, DomainsOf, Loaders, MembersOf,
+    SuperAdminCount, VerifiedKey,
 };
 use crate::graphql::membership::{Membership, Worker};
 use crate::graphql::permission::PermissionSet;
@@ -156,7 +157,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
                         .map(|c| members_key(ctx, *c, first, after.clone(), filter.clone(), with_total))
                         .collect();
                     let Ok(keys) = keys else { continue };
-                    loader.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
+                    load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
                 }
                 "auditLog" => {
                     let keys: Result<Vec<_>> = clients
@@ -164,7 +165,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
                         .map(|c| audit_key(ctx, AuditScope::Client(*c), first, after.clone(), with_total))
                         .collect();
                     let Ok(keys) = keys else { continue };
-                    loader.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
+                    load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
                 }
                 _ => {}
             }
@@ -208,8 +209,54 @@ impl PartnerAccount {
         let p = principal(ctx)?;
         let with_total = ctx.look_ahead().field("totalCount").exists();
         let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page, with_total).await)?;
-        prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
+        let users = prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
+        self.prefetch_worker_fields(ctx, &rows.items, &users).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
+    }
+
+    /// Warms, for every row of a Workers tab at once, what its fields read:
+    /// the partner (this account), the check marks and the selected
+    /// `clientMemberships` pages with their accounts. One batch each,
+    /// without the loaders' batching delay, however the executor schedules
+    /// the rows.
+    async fn prefetch_worker_fields(
+        &self,
+        ctx: &Context<'_>,
+        rows: &[cam_domain::membership::model::Membership],
+        users: &std::collections::HashMap<cam_domain::UserId, DomainUser>,
+    ) -> Result<()> {
+        let loader = ctx.data::<Loaders>()?;
+        loader.feed_one(self.0.id, self.0.clone()).await;
+        let node = ctx.look_ahead().field("edges").field("node");
+        if node.field("emailDomainVerified").exists() || node.field("partnerSeatEligible").exists() {
+            let keys: Vec<_> = rows
+                .iter()
+                .filter_map(|m| users.get(&m.user_id))
+                .map(|u| VerifiedKey(self.0.id, u.email.clone()))
+                .collect();
+            load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
+        }
+        for field in node.field("clientMemberships").selection_fields() {
+            // Invalid arguments are the nested field's to report, at its path.
+            let (Ok(first), Ok(after)) = (argument::<i32>(&field, "first"), argument::<String>(&field, "after")) else {
+                continue;
+            };
+            let Ok(page) = page_request(first, after) else { continue };
+            let with_total = field.selection_set().any(|f| f.name() == "totalCount");
+            let keys: Vec<_> = rows
+                .iter()
+                .map(|m| ClientMembershipsOf { partner: m.account_id, user: m.user_id, page, with_total })
+                .collect();
+            let pages = load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
+            let accounts: Vec<_> = pages.values().flat_map(|p| p.items.iter().map(|m| m.account_id)).collect();
+            if field.selection_set().any(|f| f.name() == "edges") && !accounts.is_empty() {
+                let mut accounts = accounts;
+                accounts.sort_unstable();
+                accounts.dedup();
+                load_now::<_, Account>(loader, &accounts).await.map_err(|e| failure(ctx, &e))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -258,7 +305,7 @@ impl PartnerAccount {
         for field in ctx.look_ahead().field("edges").field("node").field("partnerUsers").selection_fields() {
             // Invalid arguments are the nested field's to report, at its path.
             let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
-            let users = ctx.data::<Loaders>()?.load_many(keys).await.map_err(|e| failure(ctx, &e))?;
+            let users = load_now(ctx.data::<Loaders>()?, &keys).await.map_err(|e| failure(ctx, &e))?;
             prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
         }
         let clients: Vec<_> = rows.items.iter().map(|r| r.relationship.client_id).collect();

@@ -11,9 +11,10 @@ use crate::graphql::account::{ClientAccount, PartnerAccount};
 use crate::graphql::asset::Asset;
 use crate::graphql::connection::{connection, page_request, Conn};
 use crate::graphql::enums::{permissions_out, MemberStatus, Permission, Role, Seat, WorkerKind};
+use crate::graphql::error::failure;
 use crate::graphql::error::internal;
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{load, ClientMembershipsOf, CurrentLink, OwnedAssets, VerifiedKey};
+use crate::graphql::loaders::{load, load_now, ClientMembershipsOf, CurrentLink, Loaders, OwnedAssets, VerifiedKey};
 use crate::graphql::permission::PermissionSet;
 use crate::graphql::user::User;
 
@@ -87,6 +88,16 @@ impl Worker {
         let with_total = ctx.look_ahead().field("totalCount").exists();
         let key = ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id, page, with_total };
         let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
+        // The page read its accounts along (the loader keeps them): take
+        // them now rather than through one batching delay more.
+        let loader = ctx.data_opt::<Loaders>();
+        if let Some(loader) = loader.filter(|_| ctx.look_ahead().field("edges").field("node").field("account").exists())
+        {
+            let mut accounts: Vec<_> = rows.items.iter().map(|m| m.account_id).collect();
+            accounts.sort_unstable();
+            accounts.dedup();
+            load_now::<_, Account>(loader, &accounts).await.map_err(|e| failure(ctx, &e))?;
+        }
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
     /// The worker's current access link, without its token.
