@@ -1,7 +1,7 @@
 //! The business of the Client Access Manager.
 //!
 //! Everything here is independent of storage, HTTP and GraphQL: models with
-//! validated constructors, the rules R1–R35 of `shared/spec/RULES.md`, and the
+//! validated constructors, the rules R1–R49 of `shared/spec/RULES.md`, and the
 //! ports (traits) through which the use cases reach the outside world.
 //! Each area has its own folder; `Cam` in [`app`] holds the ports and exposes
 //! one method per thing a user can do.
