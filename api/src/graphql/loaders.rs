@@ -273,17 +273,19 @@ impl Loader<PartnerUsersOf> for StoreLoader {
 /// cache. For a prefetch that already knows every key of its batch: the
 /// DataLoader would wait its batching delay (1 ms) first, once per level of
 /// the page, for keys that cannot come. Later `load` calls of these keys
-/// are answered from the cache.
-pub async fn load_now<K, V>(loader: &Loaders, keys: &[K]) -> Result<HashMap<K, V>, LoadError>
+/// are answered from the cache. Keys may repeat; each is loaded once.
+pub async fn load_now<K, V>(loader: &Loaders, keys: impl IntoIterator<Item = K>) -> Result<HashMap<K, V>, LoadError>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     StoreLoader: Loader<K, Value = V, Error = LoadError>,
     V: Send + Sync + Clone + 'static,
 {
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<K> = keys.into_iter().filter(|k| seen.insert(k.clone())).collect();
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let found = loader.loader().load(keys).await?;
+    let found = loader.loader().load(&keys).await?;
     loader.feed_many(found.iter().map(|(k, v)| (k.clone(), v.clone()))).await;
     Ok(found)
 }
@@ -296,13 +298,9 @@ pub async fn prefetch_memberships(
     ms: &[&Membership],
 ) -> async_graphql::Result<HashMap<UserId, User>> {
     let loader = ctx.data::<Loaders>()?;
-    let mut users: Vec<UserId> = ms.iter().map(|m| m.user_id).collect();
-    let mut sets: Vec<PermissionSetId> = ms.iter().filter_map(|m| m.permission_set_id).collect();
-    users.sort_unstable();
-    users.dedup();
-    sets.sort_unstable();
-    sets.dedup();
-    let (u, s) = futures::join!(load_now(loader, &users), load_now(loader, &sets));
+    let users = ms.iter().map(|m| m.user_id);
+    let sets = ms.iter().filter_map(|m| m.permission_set_id);
+    let (u, s) = futures::join!(load_now(loader, users), load_now::<PermissionSetId, _>(loader, sets));
     s.map_err(|e| super::error::failure(ctx, &e))?;
     u.map_err(|e| super::error::failure(ctx, &e))
 }

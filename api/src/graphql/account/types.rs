@@ -157,7 +157,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
                         .map(|c| members_key(ctx, *c, first, after.clone(), filter.clone(), with_total))
                         .collect();
                     let Ok(keys) = keys else { continue };
-                    load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
+                    load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
                 }
                 "auditLog" => {
                     let keys: Result<Vec<_>> = clients
@@ -165,7 +165,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
                         .map(|c| audit_key(ctx, AuditScope::Client(*c), first, after.clone(), with_total))
                         .collect();
                     let Ok(keys) = keys else { continue };
-                    load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
+                    load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
                 }
                 _ => {}
             }
@@ -216,7 +216,8 @@ impl PartnerAccount {
 
     /// Warms, for every row of a Workers tab at once, what its fields read:
     /// the partner (this account), the check marks and the selected
-    /// `clientMemberships` pages with their accounts. One batch each,
+    /// `clientMemberships` pages (whose resolver takes their accounts from
+    /// what the pages read along). One batch each,
     /// without the loaders' batching delay, however the executor schedules
     /// the rows.
     async fn prefetch_worker_fields(
@@ -229,12 +230,9 @@ impl PartnerAccount {
         loader.feed_one(self.0.id, self.0.clone()).await;
         let node = ctx.look_ahead().field("edges").field("node");
         if node.field("emailDomainVerified").exists() || node.field("partnerSeatEligible").exists() {
-            let keys: Vec<_> = rows
-                .iter()
-                .filter_map(|m| users.get(&m.user_id))
-                .map(|u| VerifiedKey(self.0.id, u.email.clone()))
-                .collect();
-            load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
+            let keys =
+                rows.iter().filter_map(|m| users.get(&m.user_id)).map(|u| VerifiedKey(self.0.id, u.email.clone()));
+            load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
         }
         for field in node.field("clientMemberships").selection_fields() {
             // Invalid arguments are the nested field's to report, at its path.
@@ -243,18 +241,9 @@ impl PartnerAccount {
             };
             let Ok(page) = page_request(first, after) else { continue };
             let with_total = field.selection_set().any(|f| f.name() == "totalCount");
-            let keys: Vec<_> = rows
-                .iter()
-                .map(|m| ClientMembershipsOf { partner: m.account_id, user: m.user_id, page, with_total })
-                .collect();
-            let pages = load_now(loader, &keys).await.map_err(|e| failure(ctx, &e))?;
-            let accounts: Vec<_> = pages.values().flat_map(|p| p.items.iter().map(|m| m.account_id)).collect();
-            if field.selection_set().any(|f| f.name() == "edges") && !accounts.is_empty() {
-                let mut accounts = accounts;
-                accounts.sort_unstable();
-                accounts.dedup();
-                load_now::<_, Account>(loader, &accounts).await.map_err(|e| failure(ctx, &e))?;
-            }
+            let keys =
+                rows.iter().map(|m| ClientMembershipsOf { partner: m.account_id, user: m.user_id, page, with_total });
+            load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
         }
         Ok(())
     }
@@ -305,7 +294,7 @@ impl PartnerAccount {
         for field in ctx.look_ahead().field("edges").field("node").field("partnerUsers").selection_fields() {
             // Invalid arguments are the nested field's to report, at its path.
             let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
-            let users = load_now(ctx.data::<Loaders>()?, &keys).await.map_err(|e| failure(ctx, &e))?;
+            let users = load_now(ctx.data::<Loaders>()?, keys).await.map_err(|e| failure(ctx, &e))?;
             prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
         }
         let clients: Vec<_> = rows.items.iter().map(|r| r.relationship.client_id).collect();

@@ -93,10 +93,8 @@ impl Worker {
         let loader = ctx.data_opt::<Loaders>();
         if let Some(loader) = loader.filter(|_| ctx.look_ahead().field("edges").field("node").field("account").exists())
         {
-            let mut accounts: Vec<_> = rows.items.iter().map(|m| m.account_id).collect();
-            accounts.sort_unstable();
-            accounts.dedup();
-            load_now::<_, Account>(loader, &accounts).await.map_err(|e| failure(ctx, &e))?;
+            let accounts = rows.items.iter().map(|m| m.account_id);
+            load_now::<_, Account>(loader, accounts).await.map_err(|e| failure(ctx, &e))?;
         }
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
