@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::OperationType;
-use axum::body::Bytes;
+use async_graphql_axum::GraphQLRequest;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -24,7 +24,7 @@ use axum::Router;
 use cam_domain::identity::{Identity, TokenError};
 use cam_domain::user::ports::UserRepository;
 use cam_domain::Principal;
-use serde_json::{json, Value};
+use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
@@ -55,7 +55,7 @@ pub fn router_with(app: App, options: &HttpOptions) -> Router {
 
 pub fn router(app: App) -> Router {
     Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql", get(graphql_get).post(graphql_post).layer(middleware::from_fn(graphql_post_policy)))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .route("/healthz", get(readyz))
@@ -344,13 +344,16 @@ fn operation_word(ty: OperationType) -> &'static str {
     }
 }
 
-async fn graphql_post(
-    State(app): State<App>,
-    Extension(id): Extension<RequestId>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let is_json = headers
+/// The policy in front of GraphQL over HTTP POST, before async-graphql-axum
+/// reads the request: the body only as `application/json` (no form or
+/// text/plain request can act: CSRF), at most 1 MiB, and one operation,
+/// not a batch.
+async fn graphql_post_policy(request: axum::extract::Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::POST {
+        return next.run(request).await;
+    }
+    let is_json = request
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|c| c.to_str().ok())
         .and_then(|c| c.split(';').next())
@@ -362,28 +365,69 @@ async fn graphql_post(
             "POST bodies must be application/json",
         );
     }
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body is not valid JSON"),
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "BAD_REQUEST", "the body is larger than 1 MiB");
     };
-    if value.is_array() {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return error_response(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
             "batched requests are not supported; send one operation",
         );
     }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(r) => r,
-        Err(_) => {
-            return error_response(
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+/// A request async-graphql-axum could not read, answered as JSON with a
+/// stable code.
+pub(crate) struct Unreadable(async_graphql::ParseRequestError);
+
+impl From<async_graphql::ParseRequestError> for Unreadable {
+    fn from(e: async_graphql::ParseRequestError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for Unreadable {
+    fn into_response(self) -> Response {
+        use async_graphql::ParseRequestError as E;
+        match self.0 {
+            E::PayloadTooLarge => {
+                error_response(StatusCode::PAYLOAD_TOO_LARGE, "BAD_REQUEST", "the body is larger than 1 MiB")
+            }
+            E::InvalidRequest(e) if e.downcast_ref::<serde_json::Error>().is_some_and(|e| e.is_data()) => {
+                error_response(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "the body must be {\"query\", \"variables\", \"operationName\"}",
+                )
+            }
+            E::UnsupportedBatch => error_response(
                 StatusCode::BAD_REQUEST,
                 "BAD_REQUEST",
-                "the body must be {\"query\", \"variables\", \"operationName\"}",
-            )
+                "batched requests are not supported; send one operation",
+            ),
+            E::Io(e) if e.kind() == std::io::ErrorKind::Other => {
+                // A query string async-graphql could not read (GET).
+                error_response(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    &format!("the query string is not a request: {e}"),
+                )
+            }
+            _ => error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body is not valid JSON"),
         }
-    };
-    execute(&app, &headers, id, request, false).await
+    }
+}
+
+async fn graphql_post(
+    State(app): State<App>,
+    Extension(id): Extension<RequestId>,
+    headers: HeaderMap,
+    request: GraphQLRequest<Unreadable>,
+) -> Response {
+    execute(&app, &headers, id, request.into_inner(), false).await
 }
 
 async fn graphql_get(
@@ -392,49 +436,33 @@ async fn graphql_get(
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     Query(params): Query<HashMap<String, String>>,
+    request: Result<GraphQLRequest<Unreadable>, Unreadable>,
 ) -> Response {
     if let Ok(ws) = upgrade {
         let mut r = crate::live::ws::upgrade(app, ws, id);
         r.extensions_mut().insert(Operation("subscription".into()));
         return r;
     }
-    // A persisted query (APQ) may come by hash alone, without `query`.
-    let Some(query) = params.get("query").or(params.get("extensions").map(|_| &EMPTY)) else {
+    // The playground, unless the query string holds a request; a persisted
+    // query (APQ) may come by hash alone, without `query`.
+    if !params.contains_key("query") && !params.contains_key("extensions") {
         return (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
             Html(PLAYGROUND_HTML),
         )
             .into_response();
+    }
+    let mut request = match request {
+        Ok(r) => r.into_inner(),
+        Err(refused) => return refused.into_response(),
     };
-    let operation = params.get("operationName").filter(|o| !o.is_empty());
-    let mut request = async_graphql::Request::new(query.clone());
-    if let Some(op) = operation {
-        request = request.operation_name(op.clone());
-    }
-    if let Some(vars) = params.get("variables").filter(|v| !v.is_empty()) {
-        match serde_json::from_str::<Value>(vars) {
-            Ok(v) => request = request.variables(async_graphql::Variables::from_json(v)),
-            Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "variables must be a JSON object"),
-        }
-    }
-    if let Some(ext) = params.get("extensions").filter(|v| !v.is_empty()) {
-        match serde_json::from_str::<HashMap<String, Value>>(ext) {
-            Ok(map) => {
-                for (k, v) in map {
-                    if let Ok(v) = async_graphql::Value::from_json(v) {
-                        request.extensions.insert(k, v);
-                    }
-                }
-            }
-            Err(_) => {
-                return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "extensions must be a JSON object")
-            }
-        }
+    // async-graphql reads `operation_name` from a query string; GraphQL over
+    // HTTP names it `operationName`.
+    if let Some(op) = params.get("operationName").filter(|o| !o.is_empty()) {
+        request.operation_name = Some(op.clone());
     }
     execute(&app, &headers, id, request, true).await
 }
-
-static EMPTY: String = String::new();
 
 /// How long `/readyz` waits for the database before answering 503.
 const READY_DEADLINE: Duration = Duration::from_secs(1);

@@ -67,6 +67,35 @@ fn urlencode(s: &str) -> String {
 }
 
 #[tokio::test]
+async fn a_get_request_runs_the_operation_it_names_with_its_variables() {
+    // GraphQL over HTTP: `operationName` and `variables` in the query string
+    // (async-graphql-axum's reader alone knows only `operation_name`).
+    let t = TestApp::new().await;
+    let doc = "query A { now } query B($id: ID!) { node(id: $id) { id } }";
+    let uri = format!(
+        "/graphql?query={}&operationName=B&variables={}",
+        urlencode(doc),
+        urlencode(r#"{"id": "VXNlcjo5OTk"}"#)
+    );
+    let req = Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {OPERATOR_TOKEN}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send(&t, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json_body(&body), json!({"data": {"node": null}}), "ran B, not A, with its variable");
+    let uri = format!("/graphql?query={}&variables=%7Bnot-json", urlencode("{ now }"));
+    let (status, _, body) = send(&t, Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        json_body(&body)["errors"][0]["extensions"]["code"],
+        "BAD_REQUEST",
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+}
+
+#[tokio::test]
 async fn batched_requests_are_refused() {
     let t = TestApp::new().await;
     let body = json!([{"query": "{ now }"}, {"query": "{ now }"}]).to_string();
