@@ -177,7 +177,13 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         drain_deadline: l.drain_timeout,
     };
     let options = http::HttpOptions { cors_origins };
+    let live = app.live.clone();
     let served = server::serve(listener, http::router_with(app, &options), limits, shutdown_signal()).await;
+    // WebSocket connections left HTTP when they upgraded: close them (1001)
+    // and let them finish within the same deadline.
+    if tokio::time::timeout(limits.drain_deadline, live.close_connections()).await.is_err() {
+        tracing::warn!("drain deadline passed: dropping the remaining WebSocket connections");
+    }
     sweeper.abort();
     if let Some(d) = dispatcher {
         d.abort();

@@ -369,3 +369,23 @@ async fn websocket_limits_hold() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn sigterm_closes_open_websockets_with_going_away_and_the_server_exits() {
+    // R43 with the hardening's drain: an upgraded connection is no longer an
+    // HTTP request, so shutting down must close it itself (1001, going
+    // away) instead of leaving subscribers hanging or the process waiting.
+    let t = TestApp::on_database(TestDb::new().await).await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let mut s = Server::start(&t.db.url, &[("CAM_DRAIN_TIMEOUT", "5")]).await;
+    let mut ws = Ws::signed_in(&s, &t.token(&boss.email)).await;
+    ws.subscribe("1", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+    let killed = std::process::Command::new("kill").args(["-TERM", &s.pid().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(ws.closed_code().await, 1001, "the subscriber hears that the server is going away");
+    let exit = tokio::time::timeout(PATIENCE, s.child.wait()).await.expect("the server exited in time").unwrap();
+    assert!(exit.success(), "{exit:?}");
+}

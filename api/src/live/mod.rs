@@ -19,7 +19,7 @@ use std::time::Duration;
 use cam_adapters::storage::live::CommittedEvents;
 use cam_domain::audit::model::{AuditEvent, AuditScope};
 use cam_domain::{AuditEventId, Cam};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, watch, Semaphore};
 
 /// The limits of live delivery (README, "Limits").
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +65,8 @@ pub struct Live {
     subscribers: Mutex<Subscribers>,
     pub(crate) connections: Arc<Semaphore>,
     pub(crate) limits: LiveLimits,
+    /// Becomes true when the server shuts down: every WebSocket closes.
+    closing: watch::Sender<bool>,
 }
 
 impl Live {
@@ -73,7 +75,22 @@ impl Live {
             subscribers: Mutex::new(Subscribers::default()),
             connections: Arc::new(Semaphore::new(limits.max_connections)),
             limits,
+            closing: watch::Sender::new(false),
         }
+    }
+
+    /// Tells whether the server is shutting down.
+    pub(crate) fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Closes every WebSocket connection (1001, going away) and waits until
+    /// they are all gone. Upgraded connections are no longer HTTP requests,
+    /// so the server's drain does not wait for them.
+    pub async fn close_connections(&self) {
+        self.closing.send_replace(true);
+        let all = u32::try_from(self.limits.max_connections).unwrap_or(u32::MAX);
+        let _ = self.connections.acquire_many(all).await;
     }
 
     fn lock(&self) -> MutexGuard<'_, Subscribers> {
