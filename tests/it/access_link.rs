@@ -221,6 +221,34 @@ async fn an_approver_needs_super_admin_or_users_add_edit() {
 }
 
 #[tokio::test]
+async fn the_approval_page_offers_only_the_accounts_where_the_viewer_may_approve() {
+    // R10: the page's account list (viewer.approvableClientAccounts) keeps
+    // the accounts where the member is an active super admin or holds
+    // USERS_ADD_EDIT, and leaves out the others.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let (owned, managed, plain) = (w.client("Owned").await, w.client("Managed").await, w.client("Plain").await);
+    let (id, email) = w.user("olivia", &w.domain("client")).await;
+    w.member(&owned, &id, json!({"role": "SUPER_ADMIN", "seat": "CORE"})).await;
+    w.member(&managed, &id, json!({"role": "STANDARD", "permissions": ["USERS_ADD_EDIT"]})).await;
+    w.member(&plain, &id, json!({"role": "STANDARD", "permissions": ["CONTACTS_VIEW"]})).await;
+    let v =
+        t.ok(&user(&email), "{ viewer { clientAccounts { id } approvableClientAccounts { id } } }", json!({})).await;
+    let ids = |f: &str| {
+        let mut v: Vec<String> =
+            v["viewer"][f].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+        v.sort();
+        v
+    };
+    let mut all = vec![owned.clone(), managed.clone(), plain.clone()];
+    all.sort();
+    let mut approvable = vec![owned, managed];
+    approvable.sort();
+    assert_eq!(ids("clientAccounts"), all);
+    assert_eq!(ids("approvableClientAccounts"), approvable, "not the account where she only views contacts");
+}
+
+#[tokio::test]
 async fn someone_outside_the_client_cannot_approve_for_it() {
     // R10, R33
     let t = TestApp::new().await;

@@ -1,6 +1,6 @@
 // The one-click approval page of an access link (R9, R10): a client admin
-// pastes their bearer token, picks one of their client accounts and
-// approves. It calls the GraphQL API of the server that served it; the
+// pastes their bearer token, picks one of their client accounts where they
+// may approve (R10) and approves. It calls the GraphQL API of the server that served it; the
 // token stays in this page's memory only.
 (function () {
   "use strict";
@@ -45,20 +45,23 @@
     bearer = $("bearer").value.trim();
     if (!bearer) { say("Paste your bearer token first.", "error"); return; }
     say("Signing in…");
-    gql("{ viewer { user { name email } clientAccounts { id name } } }").then(function (res) {
+    gql("{ viewer { user { name email } clientAccounts { id } approvableClientAccounts { id name } } }").then(function (res) {
       var v = res.data && res.data.viewer;
       if (!v) { say(reason("UNAUTHENTICATED"), "error"); return; }
       $("who").textContent = v.user.name + " <" + v.user.email + ">";
       var select = $("client");
       select.innerHTML = "";
-      v.clientAccounts.forEach(function (a) {
+      // R10: only the accounts where this member may approve.
+      v.approvableClientAccounts.forEach(function (a) {
         var o = document.createElement("option");
         o.value = a.id;
         o.textContent = a.name;
         select.appendChild(o);
       });
-      if (!v.clientAccounts.length) {
-        say("You are not a member of any client account, so you cannot approve this link.", "error");
+      if (!v.approvableClientAccounts.length) {
+        say(v.clientAccounts.length
+          ? "None of your client accounts lets you approve: it takes an active super admin or the USERS_ADD_EDIT permission. (FORBIDDEN)"
+          : "You are not a member of any client account, so you cannot approve this link.", "error");
         return;
       }
       $("approve-form").hidden = false;

@@ -15,6 +15,12 @@ use crate::notify::model::NewEmail;
 use crate::permission::model::{Permission, Permissions};
 use crate::relationship::model::Relationship;
 
+/// R10: may this client-account member approve access links for it (an
+/// active super admin, or `USERS_ADD_EDIT`)?
+pub fn may_approve_links(m: &Membership) -> bool {
+    m.is_active() && (m.is_active_super_admin() || m.effective_permissions().contains(Permission::UsersAddEdit))
+}
+
 /// A new link and its token, which is shown this once (R8).
 pub struct CreatedLink {
     pub link: AccessLink,
@@ -188,7 +194,7 @@ impl Cam {
         tx.lock_account(client).await?;
         let (account, me) =
             self.acting_in(tx.as_ref(), approver, client, AccountKind::Client, &["clientAccountId"]).await?;
-        if !(me.is_active_super_admin() || me.effective_permissions().contains(Permission::UsersAddEdit)) {
+        if !may_approve_links(&me) {
             return Err(Error::forbidden("approving needs a super admin or the USERS_ADD_EDIT permission (R10)"));
         }
         let link = tx

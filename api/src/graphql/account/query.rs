@@ -1,6 +1,7 @@
 //! `viewer`, `partnerAccount`, `clientAccount`, `now`.
 
 use async_graphql::{Context, Object, Result, ID};
+use cam_domain::access_link::service::may_approve_links;
 use cam_domain::account::model::AccountKind;
 use cam_domain::Principal;
 
@@ -18,8 +19,10 @@ impl AccountQuery {
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<Viewer>> {
         let Some(p @ Principal::User(u)) = ctx.data_opt::<Principal>() else { return Ok(None) };
         let accounts = query(ctx, cam(ctx)?.viewer_accounts(p).await)?;
+        let approves_for =
+            accounts.iter().filter(|(a, m)| !a.is_partner() && may_approve_links(m)).map(|(a, _)| a.clone()).collect();
         let (partners, clients): (Vec<_>, Vec<_>) = accounts.into_iter().map(|(a, _)| a).partition(|a| a.is_partner());
-        Ok(Some(Viewer { user: u.clone(), partners, clients }))
+        Ok(Some(Viewer { user: u.clone(), partners, clients, approves_for }))
     }
 
     async fn partner_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PartnerAccount>> {

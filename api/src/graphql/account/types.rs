@@ -29,6 +29,7 @@ pub struct Viewer {
     pub user: DomainUser,
     pub partners: Vec<Account>,
     pub clients: Vec<Account>,
+    pub approves_for: Vec<Account>,
 }
 
 #[Object]
@@ -41,6 +42,11 @@ impl Viewer {
     }
     async fn client_accounts(&self) -> Vec<ClientAccount> {
         self.clients.iter().cloned().map(ClientAccount).collect()
+    }
+    /// v1.1: the client accounts where the viewer may approve an access
+    /// link (R10: an active super admin, or `USERS_ADD_EDIT`).
+    async fn approvable_client_accounts(&self) -> Vec<ClientAccount> {
+        self.approves_for.iter().cloned().map(ClientAccount).collect()
     }
 }
 
