@@ -1,6 +1,6 @@
 //! Partner email-domain verification (R3, R4).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 use cam_domain::account::model::EmailDomain;
@@ -136,40 +136,10 @@ impl DomainVerifier for DbDomainVerifier {
     }
 }
 
-/// A fixed list of verified domains per partner, for tests and static setups.
-pub struct StaticDomainVerifier {
-    domains: HashMap<AccountId, Vec<String>>,
-}
-
-impl StaticDomainVerifier {
-    pub fn new(domains: HashMap<AccountId, Vec<String>>) -> Self {
-        Self {
-            domains: domains
-                .into_iter()
-                .map(|(k, v)| (k, v.into_iter().map(|d| d.to_ascii_lowercase()).collect()))
-                .collect(),
-        }
-    }
-}
-
-#[async_trait]
-impl DomainVerifier for StaticDomainVerifier {
-    fn is_public_mail_domain(&self, domain: &EmailDomain) -> bool {
-        is_public_mail_domain(domain)
-    }
-
-    async fn verified_emails(
-        &self,
-        _: &dyn DomainRepository,
-        partner: AccountId,
-        emails: &[Email],
-    ) -> Result<HashSet<String>, StorageError> {
-        Ok(self.domains.get(&partner).map(|d| verified_among(d, emails)).unwrap_or_default())
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     fn d(s: &str) -> EmailDomain {
@@ -207,15 +177,14 @@ mod tests {
     async fn verification_is_an_exact_case_insensitive_domain_match() {
         // R4: no sub-domain tricks.
         let p = AccountId::new(1);
-        let v = StaticDomainVerifier::new(HashMap::from([(p, vec!["Agency.com".to_string()])]));
+        let repo = Domains(HashMap::from([(p, vec!["agency.com".to_string()])]));
         let emails: Vec<Email> = ["a@AGENCY.com", "b@mail.agency.com", "c@agency.com.evil.io", "d@notagency.com"]
             .iter()
             .map(|e| Email::parse(e).unwrap())
             .collect();
-        let none = Domains(HashMap::new());
-        let ok = v.verified_emails(&none, p, &emails).await.unwrap();
+        let ok = DbDomainVerifier.verified_emails(&repo, p, &emails).await.unwrap();
         assert_eq!(ok, HashSet::from(["a@agency.com".to_string()]));
-        assert!(v.verified_emails(&none, AccountId::new(2), &emails).await.unwrap().is_empty());
+        assert!(DbDomainVerifier.verified_emails(&repo, AccountId::new(2), &emails).await.unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -1,12 +1,12 @@
 //! Identity adapters: JWT bearer tokens and the operator token
 //! (`JwtIdentity`), partner email-domain verification (`DbDomainVerifier`,
-//! `StaticDomainVerifier`, with the public-mail deny list) and the hashing of
+//! with the public-mail deny list) and the hashing of
 //! access-link and SCIM token secrets (`Sha256LinkTokens`).
 
 mod domains;
 mod jwt;
 mod link_tokens;
 
-pub use domains::{is_public_mail_domain, DbDomainVerifier, StaticDomainVerifier};
+pub use domains::{is_public_mail_domain, DbDomainVerifier};
 pub use jwt::JwtIdentity;
 pub use link_tokens::Sha256LinkTokens;

@@ -22,10 +22,6 @@ impl PageRequest {
         };
         Ok(Self { first, after })
     }
-
-    pub fn all() -> Self {
-        Self { first: u32::MAX, after: None }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -102,6 +102,7 @@ impl Permissions {
     pub fn contains(self, p: Permission) -> bool {
         self.0 & p.bit() != 0
     }
+    #[cfg(test)]
     pub fn contains_all(self, other: Permissions) -> bool {
         self.0 & other.0 == other.0
     }

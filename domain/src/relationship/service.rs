@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::model::{PartnerUserStats, Relationship, RelationshipStatus};
+use super::model::{Relationship, RelationshipStatus};
 use crate::app::{is_cam_user, Cam};
 use crate::common::error::{Error, Result};
 use crate::common::ids::{AccountId, RelationshipId};
@@ -74,12 +74,6 @@ impl Cam {
         let Principal::User(u) = p else { return Ok(Some(rel)) };
         let me = self.active_membership(self.store.as_ref(), rel.partner_id, u.id).await?;
         Ok(me.as_ref().is_some_and(is_cam_user).then_some(rel))
-    }
-
-    /// Stats of one relationship, for payloads.
-    pub async fn relationship_stats(&self, rel: &Relationship) -> Result<PartnerUserStats> {
-        let key = (rel.partner_id, rel.client_id);
-        Ok(self.store.partner_user_stats(&[key]).await?.get(&key).copied().unwrap_or_default())
     }
 }
 
