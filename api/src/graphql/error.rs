@@ -94,6 +94,39 @@ pub fn split<T>(ctx: &Context<'_>, r: Result<T, Error>) -> async_graphql::Result
     }
 }
 
+/// A mutation payload: what the use case returned, or its refusals in
+/// `userErrors` with every other field left empty.
+pub trait Payload: Default {
+    fn refused(user_errors: Vec<UserError>) -> Self;
+}
+
+/// Declares the payload types of a module (their field `user_errors`).
+macro_rules! payloads {
+    ($($t:ty),+ $(,)?) => {
+        $(impl $crate::graphql::error::Payload for $t {
+            // A payload may hold nothing but its `userErrors`.
+            #[allow(clippy::needless_update)]
+            fn refused(user_errors: Vec<$crate::graphql::error::UserError>) -> Self {
+                Self { user_errors, ..Default::default() }
+            }
+        })+
+    };
+}
+pub(crate) use payloads;
+
+/// The payload of a use case's result: `ok` builds it from the value, a
+/// refusal becomes `userErrors`, any other error is top-level.
+pub fn payload<T, P: Payload>(
+    ctx: &Context<'_>,
+    r: Result<T, Error>,
+    ok: impl FnOnce(T) -> P,
+) -> async_graphql::Result<P> {
+    Ok(match split(ctx, r)? {
+        Ok(v) => ok(v),
+        Err(user_errors) => P::refused(user_errors),
+    })
+}
+
 /// For queries: a use-case error as a top-level error.
 pub fn query<T>(ctx: &Context<'_>, r: Result<T, Error>) -> async_graphql::Result<T> {
     r.map_err(|e| top_level(ctx, e))

@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use cam_domain::{AccessLinkId, AccountId, MembershipId};
 
 use super::AccessLink;
-use crate::graphql::error::{split, UserError};
+use crate::graphql::error::{payload, payloads, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::membership::Membership;
 use crate::graphql::relationship::PartnerClient;
@@ -51,6 +51,8 @@ pub struct ApproveAccessLinkPayload {
     pub user_errors: Vec<UserError>,
 }
 
+payloads!(CreateAccessLinkPayload, RevokeAccessLinkPayload, ApproveAccessLinkPayload);
+
 #[derive(Default)]
 pub struct AccessLinkMutation;
 
@@ -64,14 +66,11 @@ impl AccessLinkMutation {
         let p = principal(ctx)?;
         let partner = AccountId::new(decode(Kind::PartnerAccount, &input.partner_account_id).unwrap_or(0));
         let worker = input.worker_id.as_ref().map(|w| MembershipId::new(decode(Kind::Worker, w).unwrap_or(0)));
-        Ok(match split(ctx, cam(ctx)?.create_access_link(p, partner, worker).await)? {
-            Ok(c) => CreateAccessLinkPayload {
-                access_link: Some(AccessLink(c.link)),
-                token: Some(c.token),
-                url: Some(c.url),
-                user_errors: vec![],
-            },
-            Err(user_errors) => CreateAccessLinkPayload { user_errors, ..Default::default() },
+        payload(ctx, cam(ctx)?.create_access_link(p, partner, worker).await, |c| CreateAccessLinkPayload {
+            access_link: Some(AccessLink(c.link)),
+            token: Some(c.token),
+            url: Some(c.url),
+            ..Default::default()
         })
     }
 
@@ -82,9 +81,9 @@ impl AccessLinkMutation {
     ) -> Result<RevokeAccessLinkPayload> {
         let p = principal(ctx)?;
         let id = AccessLinkId::new(decode(Kind::AccessLink, &input.access_link_id).unwrap_or(0));
-        Ok(match split(ctx, cam(ctx)?.revoke_access_link(p, id).await)? {
-            Ok(l) => RevokeAccessLinkPayload { access_link: Some(AccessLink(l)), user_errors: vec![] },
-            Err(user_errors) => RevokeAccessLinkPayload { user_errors, ..Default::default() },
+        payload(ctx, cam(ctx)?.revoke_access_link(p, id).await, |l| RevokeAccessLinkPayload {
+            access_link: Some(AccessLink(l)),
+            ..Default::default()
         })
     }
 
@@ -95,13 +94,10 @@ impl AccessLinkMutation {
     ) -> Result<ApproveAccessLinkPayload> {
         let p = principal(ctx)?;
         let client = AccountId::new(decode(Kind::ClientAccount, &input.client_account_id).unwrap_or(0));
-        Ok(match split(ctx, cam(ctx)?.approve_access_link(p, &input.token, client).await)? {
-            Ok(a) => ApproveAccessLinkPayload {
-                membership: Some(Membership(a.membership)),
-                partner_client: Some(PartnerClient::new(a.relationship)),
-                user_errors: vec![],
-            },
-            Err(user_errors) => ApproveAccessLinkPayload { user_errors, ..Default::default() },
+        payload(ctx, cam(ctx)?.approve_access_link(p, &input.token, client).await, |a| ApproveAccessLinkPayload {
+            membership: Some(Membership(a.membership)),
+            partner_client: Some(PartnerClient::new(a.relationship)),
+            ..Default::default()
         })
     }
 }

@@ -7,7 +7,7 @@ use cam_domain::{AccountId, MembershipId, PermissionSetId};
 use super::Membership;
 use crate::graphql::account::ClientAccount;
 use crate::graphql::enums::{permissions_out, Permission};
-use crate::graphql::error::{split, UserError};
+use crate::graphql::error::{payload, payloads, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::{cam, principal};
@@ -39,6 +39,8 @@ pub struct AddWorkerToClientsPayload {
     pub user_errors: Vec<UserError>,
 }
 
+payloads!(AddWorkerToClientsPayload);
+
 fn raw(kind: Kind, id: &ID) -> i64 {
     decode(kind, id).unwrap_or(0)
 }
@@ -64,20 +66,17 @@ impl CrossClientMutation {
             expires_at: input.expires_at.map(|t| t.0),
         };
         let r = cam(ctx)?.add_worker_to_clients(p, req).await;
-        Ok(match split(ctx, r)? {
-            Ok(a) => AddWorkerToClientsPayload {
-                memberships: a.memberships.into_iter().map(Membership).collect(),
-                withheld: a
-                    .withheld
-                    .into_iter()
-                    .map(|(client, w)| ClientWithheldPermissions {
-                        client_account: ClientAccount(client),
-                        permissions: permissions_out(w),
-                    })
-                    .collect(),
-                user_errors: vec![],
-            },
-            Err(user_errors) => AddWorkerToClientsPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |a| AddWorkerToClientsPayload {
+            memberships: a.memberships.into_iter().map(Membership).collect(),
+            withheld: a
+                .withheld
+                .into_iter()
+                .map(|(client, w)| ClientWithheldPermissions {
+                    client_account: ClientAccount(client),
+                    permissions: permissions_out(w),
+                })
+                .collect(),
+            ..Default::default()
         })
     }
 }

@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use cam_domain::MembershipId;
 
 use super::Membership;
-use crate::graphql::error::{split, UserError};
+use crate::graphql::error::{payload, payloads, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::{cam, principal};
@@ -22,6 +22,8 @@ pub struct SetMembershipExpiryPayload {
     pub user_errors: Vec<UserError>,
 }
 
+payloads!(SetMembershipExpiryPayload);
+
 #[derive(Default)]
 pub struct ExpiryMutation;
 
@@ -37,9 +39,6 @@ impl ExpiryMutation {
         let p = principal(ctx)?;
         let id = MembershipId::new(decode(Kind::Membership, &input.membership_id).unwrap_or(0));
         let r = cam(ctx)?.set_membership_expiry(p, id, input.expires_at.map(|t| t.0)).await;
-        Ok(match split(ctx, r)? {
-            Ok(m) => SetMembershipExpiryPayload { membership: Some(Membership(m)), user_errors: vec![] },
-            Err(user_errors) => SetMembershipExpiryPayload { membership: None, user_errors },
-        })
+        payload(ctx, r, |m| SetMembershipExpiryPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 }

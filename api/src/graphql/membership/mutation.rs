@@ -6,7 +6,7 @@ use cam_domain::{AccountId, MembershipId, PermissionSetId, UserId};
 
 use super::{Membership, Worker};
 use crate::graphql::enums::{permissions_in, permissions_out, Permission, Seat};
-use crate::graphql::error::{split, UserError};
+use crate::graphql::error::{payload, payloads, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::relationship::PartnerClient;
 use crate::graphql::{cam, principal};
@@ -153,6 +153,19 @@ pub struct ChangeSeatPayload {
     pub user_errors: Vec<UserError>,
 }
 
+payloads!(
+    AddWorkersToClientPayload,
+    LinkWorkerToClientsPayload,
+    ChangePermissionSetPayload,
+    SetMemberStatusPayload,
+    DeactivateWorkerPayload,
+    RemoveWorkerFromClientsPayload,
+    RemoveAllPartnerUsersPayload,
+    ChangeToPartnerAdminPayload,
+    AddClientUsersPayload,
+    ChangeSeatPayload
+);
+
 fn id_of(kind: Kind, id: &ID) -> i64 {
     decode(kind, id).unwrap_or(0)
 }
@@ -192,13 +205,10 @@ impl MembershipMutation {
                 input.expires_at.map(|t| t.0),
             )
             .await;
-        Ok(match split(ctx, r)? {
-            Ok(a) => AddWorkersToClientPayload {
-                memberships: a.memberships.into_iter().map(Membership).collect(),
-                withheld_permissions: permissions_out(a.withheld),
-                user_errors: vec![],
-            },
-            Err(user_errors) => AddWorkersToClientPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |a| AddWorkersToClientPayload {
+            memberships: a.memberships.into_iter().map(Membership).collect(),
+            withheld_permissions: permissions_out(a.withheld),
+            ..Default::default()
         })
     }
 
@@ -211,12 +221,9 @@ impl MembershipMutation {
         let p = principal(ctx)?;
         let clients: Vec<AccountId> = input.client_account_ids.iter().map(client).collect();
         let r = cam(ctx)?.link_worker_to_clients(p, worker(&input.worker_id), &clients).await;
-        Ok(match split(ctx, r)? {
-            Ok(ms) => LinkWorkerToClientsPayload {
-                memberships: ms.into_iter().map(Membership).collect(),
-                user_errors: vec![],
-            },
-            Err(user_errors) => LinkWorkerToClientsPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |ms| LinkWorkerToClientsPayload {
+            memberships: ms.into_iter().map(Membership).collect(),
+            ..Default::default()
         })
     }
 
@@ -229,13 +236,10 @@ impl MembershipMutation {
         let p = principal(ctx)?;
         let set = PermissionSetId::new(id_of(Kind::PermissionSet, &input.permission_set_id));
         let r = cam(ctx)?.change_permission_set(p, membership(&input.membership_id), set).await;
-        Ok(match split(ctx, r)? {
-            Ok(c) => ChangePermissionSetPayload {
-                membership: Some(Membership(c.membership)),
-                withheld_permissions: permissions_out(c.withheld),
-                user_errors: vec![],
-            },
-            Err(user_errors) => ChangePermissionSetPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |c| ChangePermissionSetPayload {
+            membership: Some(Membership(c.membership)),
+            withheld_permissions: permissions_out(c.withheld),
+            ..Default::default()
         })
     }
 
@@ -248,11 +252,9 @@ impl MembershipMutation {
         let p = principal(ctx)?;
         let ids: Vec<MembershipId> = input.membership_ids.iter().map(membership).collect();
         let r = cam(ctx)?.deactivate_memberships(p, &ids).await;
-        Ok(match split(ctx, r)? {
-            Ok(ms) => {
-                SetMemberStatusPayload { memberships: ms.into_iter().map(Membership).collect(), user_errors: vec![] }
-            }
-            Err(user_errors) => SetMemberStatusPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |ms| SetMemberStatusPayload {
+            memberships: ms.into_iter().map(Membership).collect(),
+            ..Default::default()
         })
     }
 
@@ -265,11 +267,9 @@ impl MembershipMutation {
         let p = principal(ctx)?;
         let ids: Vec<MembershipId> = input.membership_ids.iter().map(membership).collect();
         let r = cam(ctx)?.reactivate_memberships(p, &ids).await;
-        Ok(match split(ctx, r)? {
-            Ok(ms) => {
-                SetMemberStatusPayload { memberships: ms.into_iter().map(Membership).collect(), user_errors: vec![] }
-            }
-            Err(user_errors) => SetMemberStatusPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |ms| SetMemberStatusPayload {
+            memberships: ms.into_iter().map(Membership).collect(),
+            ..Default::default()
         })
     }
 
@@ -281,13 +281,10 @@ impl MembershipMutation {
     ) -> Result<DeactivateWorkerPayload> {
         let p = principal(ctx)?;
         let r = cam(ctx)?.deactivate_worker(p, worker(&input.worker_id)).await;
-        Ok(match split(ctx, r)? {
-            Ok(d) => DeactivateWorkerPayload {
-                worker: Some(Worker(d.worker)),
-                deactivated_memberships: d.memberships.into_iter().map(Membership).collect(),
-                user_errors: vec![],
-            },
-            Err(user_errors) => DeactivateWorkerPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |d| DeactivateWorkerPayload {
+            worker: Some(Worker(d.worker)),
+            deactivated_memberships: d.memberships.into_iter().map(Membership).collect(),
+            ..Default::default()
         })
     }
 
@@ -307,14 +304,11 @@ impl MembershipMutation {
             .map(|r| (client(&r.client_account_id), UserId::new(id_of(Kind::User, &r.user_id))))
             .collect();
         let r = cam(ctx)?.remove_worker_from_clients(p, worker(&input.worker_id), clients.as_deref(), &reassign).await;
-        Ok(match split(ctx, r)? {
-            Ok(x) => RemoveWorkerFromClientsPayload {
-                removed_memberships: count(x.memberships),
-                reassigned_assets: count(x.reassigned),
-                unassigned_assets: count(x.unassigned),
-                user_errors: vec![],
-            },
-            Err(user_errors) => RemoveWorkerFromClientsPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |x| RemoveWorkerFromClientsPayload {
+            removed_memberships: count(x.memberships),
+            reassigned_assets: count(x.reassigned),
+            unassigned_assets: count(x.unassigned),
+            ..Default::default()
         })
     }
 
@@ -328,16 +322,13 @@ impl MembershipMutation {
         let partner = AccountId::new(id_of(Kind::PartnerAccount, &input.partner_account_id));
         let to = input.reassign_to_user_id.as_ref().map(|u| UserId::new(id_of(Kind::User, u)));
         let r = cam(ctx)?.remove_all_partner_users(p, partner, client(&input.client_account_id), to).await;
-        Ok(match split(ctx, r)? {
-            Ok(x) => RemoveAllPartnerUsersPayload {
-                removed_memberships: count(x.removed.memberships),
-                reassigned_assets: count(x.removed.reassigned),
-                unassigned_assets: count(x.removed.unassigned),
-                skipped_super_admins: x.skipped_super_admins.into_iter().map(Membership).collect(),
-                partner_client: Some(PartnerClient::new(x.relationship)),
-                user_errors: vec![],
-            },
-            Err(user_errors) => RemoveAllPartnerUsersPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |x| RemoveAllPartnerUsersPayload {
+            removed_memberships: count(x.removed.memberships),
+            reassigned_assets: count(x.removed.reassigned),
+            unassigned_assets: count(x.removed.unassigned),
+            skipped_super_admins: x.skipped_super_admins.into_iter().map(Membership).collect(),
+            partner_client: Some(PartnerClient::new(x.relationship)),
+            ..Default::default()
         })
     }
 
@@ -352,10 +343,7 @@ impl MembershipMutation {
         let r = cam(ctx)?
             .change_to_partner_admin(p, client(&input.client_account_id), target, input.keep_billing_permissions)
             .await;
-        Ok(match split(ctx, r)? {
-            Ok(m) => ChangeToPartnerAdminPayload { membership: Some(Membership(m)), user_errors: vec![] },
-            Err(user_errors) => ChangeToPartnerAdminPayload { user_errors, ..Default::default() },
-        })
+        payload(ctx, r, |m| ChangeToPartnerAdminPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 
     /// R22, R7, R48.
@@ -371,11 +359,9 @@ impl MembershipMutation {
                 input.partner_admin,
             )
             .await;
-        Ok(match split(ctx, r)? {
-            Ok(ms) => {
-                AddClientUsersPayload { memberships: ms.into_iter().map(Membership).collect(), user_errors: vec![] }
-            }
-            Err(user_errors) => AddClientUsersPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |ms| AddClientUsersPayload {
+            memberships: ms.into_iter().map(Membership).collect(),
+            ..Default::default()
         })
     }
 
@@ -383,9 +369,6 @@ impl MembershipMutation {
     async fn change_seat(&self, ctx: &Context<'_>, input: ChangeSeatInput) -> Result<ChangeSeatPayload> {
         let p = principal(ctx)?;
         let r = cam(ctx)?.change_seat(p, membership(&input.membership_id), input.seat.into()).await;
-        Ok(match split(ctx, r)? {
-            Ok(m) => ChangeSeatPayload { membership: Some(Membership(m)), user_errors: vec![] },
-            Err(user_errors) => ChangeSeatPayload { user_errors, ..Default::default() },
-        })
+        payload(ctx, r, |m| ChangeSeatPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 }

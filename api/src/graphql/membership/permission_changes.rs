@@ -5,7 +5,7 @@ use cam_domain::{MembershipId, PermissionSetId};
 
 use super::Membership;
 use crate::graphql::enums::{permissions_in, permissions_out, Permission};
-use crate::graphql::error::{query, split, UserError};
+use crate::graphql::error::{payload, payloads, query, UserError};
 use crate::graphql::ids::{decode, Kind};
 use crate::graphql::{cam, principal};
 
@@ -38,6 +38,8 @@ pub struct ChangeMemberPermissionsPayload {
     pub withheld_permissions: Vec<Permission>,
     pub user_errors: Vec<UserError>,
 }
+
+payloads!(ChangeMemberPermissionsPayload);
 
 fn membership(id: &ID) -> MembershipId {
     MembershipId::new(decode(Kind::Membership, id).unwrap_or(0))
@@ -92,13 +94,10 @@ impl PermissionChangeMutation {
                 permissions_in(&input.revoke),
             )
             .await;
-        Ok(match split(ctx, r)? {
-            Ok(c) => ChangeMemberPermissionsPayload {
-                membership: Some(Membership(c.membership)),
-                withheld_permissions: permissions_out(c.withheld),
-                user_errors: vec![],
-            },
-            Err(user_errors) => ChangeMemberPermissionsPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |c| ChangeMemberPermissionsPayload {
+            membership: Some(Membership(c.membership)),
+            withheld_permissions: permissions_out(c.withheld),
+            ..Default::default()
         })
     }
 }

@@ -8,7 +8,7 @@ use cam_domain::{AccountId, UserId};
 use super::account::{ClientAccount, PartnerAccount};
 use super::asset::Asset;
 use super::enums::{permissions_in, AccountKind, AssetKind, PartnerTier, Permission, Role, Seat, WorkerKind};
-use super::error::{split, UserError};
+use super::error::{payload, payloads, UserError};
 use super::ids::{decode, decode_any, Kind};
 use super::membership::{Membership, Worker};
 use super::relationship::PartnerClient;
@@ -114,6 +114,17 @@ pub struct SetTestClockPayload {
     pub user_errors: Vec<UserError>,
 }
 
+payloads!(
+    CreateAccountPayload,
+    CreateUserPayload,
+    AddMemberPayload,
+    AddVerifiedDomainPayload,
+    SetCrmCompanyNamePayload,
+    CreateAssetPayload,
+    RecordPartnerActivityPayload,
+    SetTestClockPayload
+);
+
 fn partner_id(id: &ID) -> AccountId {
     AccountId::new(decode(Kind::PartnerAccount, id).unwrap_or(0))
 }
@@ -139,20 +150,17 @@ impl OperatorMutation {
                 },
             )
             .await;
-        Ok(match split(ctx, r)? {
-            Ok(a) if a.is_partner() => {
-                CreateAccountPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() }
-            }
-            Ok(a) => CreateAccountPayload { client_account: Some(ClientAccount(a)), ..Default::default() },
-            Err(user_errors) => CreateAccountPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |a| match a.is_partner() {
+            true => CreateAccountPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() },
+            false => CreateAccountPayload { client_account: Some(ClientAccount(a)), ..Default::default() },
         })
     }
 
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<CreateUserPayload> {
         let p = principal(ctx)?;
-        Ok(match split(ctx, cam(ctx)?.create_user(p, &input.email, &input.name).await)? {
-            Ok(u) => CreateUserPayload { user: Some(User(u)), user_errors: vec![] },
-            Err(user_errors) => CreateUserPayload { user: None, user_errors },
+        payload(ctx, cam(ctx)?.create_user(p, &input.email, &input.name).await, |u| CreateUserPayload {
+            user: Some(User(u)),
+            ..Default::default()
         })
     }
 
@@ -175,10 +183,9 @@ impl OperatorMutation {
                 },
             )
             .await;
-        Ok(match split(ctx, r)? {
-            Ok((a, m)) if a.is_partner() => AddMemberPayload { worker: Some(Worker(m)), ..Default::default() },
-            Ok((_, m)) => AddMemberPayload { membership: Some(Membership(m)), ..Default::default() },
-            Err(user_errors) => AddMemberPayload { user_errors, ..Default::default() },
+        payload(ctx, r, |(a, m)| match a.is_partner() {
+            true => AddMemberPayload { worker: Some(Worker(m)), ..Default::default() },
+            false => AddMemberPayload { membership: Some(Membership(m)), ..Default::default() },
         })
     }
 
@@ -189,10 +196,7 @@ impl OperatorMutation {
     ) -> Result<AddVerifiedDomainPayload> {
         let p = principal(ctx)?;
         let r = cam(ctx)?.add_verified_domain(p, partner_id(&input.partner_account_id), &input.domain).await;
-        Ok(match split(ctx, r)? {
-            Ok(a) => AddVerifiedDomainPayload { partner_account: Some(PartnerAccount(a)), user_errors: vec![] },
-            Err(user_errors) => AddVerifiedDomainPayload { partner_account: None, user_errors },
-        })
+        payload(ctx, r, |a| AddVerifiedDomainPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() })
     }
 
     async fn set_crm_company_name(
@@ -209,7 +213,7 @@ impl OperatorMutation {
                 &input.name,
             )
             .await;
-        Ok(SetCrmCompanyNamePayload { user_errors: split(ctx, r)?.err().unwrap_or_default() })
+        payload(ctx, r, |_| SetCrmCompanyNamePayload::default())
     }
 
     async fn create_asset(&self, ctx: &Context<'_>, input: CreateAssetInput) -> Result<CreateAssetPayload> {
@@ -217,10 +221,7 @@ impl OperatorMutation {
         let owner = UserId::new(decode(Kind::User, &input.owner_user_id).unwrap_or(0));
         let r =
             cam(ctx)?.create_asset(p, client_id(&input.client_account_id), owner, input.kind.into(), &input.name).await;
-        Ok(match split(ctx, r)? {
-            Ok(a) => CreateAssetPayload { asset: Some(Asset(a)), user_errors: vec![] },
-            Err(user_errors) => CreateAssetPayload { asset: None, user_errors },
-        })
+        payload(ctx, r, |a| CreateAssetPayload { asset: Some(Asset(a)), ..Default::default() })
     }
 
     async fn record_partner_activity(
@@ -232,19 +233,17 @@ impl OperatorMutation {
         let r = cam(ctx)?
             .record_partner_activity(p, partner_id(&input.partner_account_id), client_id(&input.client_account_id))
             .await;
-        Ok(match split(ctx, r)? {
-            Ok(rel) => {
-                RecordPartnerActivityPayload { partner_client: Some(PartnerClient::new(rel)), user_errors: vec![] }
-            }
-            Err(user_errors) => RecordPartnerActivityPayload { partner_client: None, user_errors },
+        payload(ctx, r, |rel| RecordPartnerActivityPayload {
+            partner_client: Some(PartnerClient::new(rel)),
+            ..Default::default()
         })
     }
 
     async fn set_test_clock(&self, ctx: &Context<'_>, input: SetTestClockInput) -> Result<SetTestClockPayload> {
         let p = principal(ctx)?;
-        Ok(match split(ctx, cam(ctx)?.set_test_clock_and_sweep(p, input.now.0).await)? {
-            Ok(now) => SetTestClockPayload { now: Some(now.into()), user_errors: vec![] },
-            Err(user_errors) => SetTestClockPayload { now: None, user_errors },
+        payload(ctx, cam(ctx)?.set_test_clock_and_sweep(p, input.now.0).await, |now| SetTestClockPayload {
+            now: Some(now.into()),
+            ..Default::default()
         })
     }
 }

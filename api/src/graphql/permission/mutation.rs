@@ -5,7 +5,7 @@ use cam_domain::{AccountId, PermissionSetId};
 
 use super::PermissionSet;
 use crate::graphql::enums::{permissions_in, Permission};
-use crate::graphql::error::{split, UserError};
+use crate::graphql::error::{payload, payloads, UserError};
 use crate::graphql::ids::{decode, encode, Kind};
 use crate::graphql::{cam, principal};
 
@@ -28,23 +28,22 @@ pub struct DeletePermissionSetInput {
     pub permission_set_id: ID,
 }
 
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Default)]
 pub struct PermissionSetPayload {
     pub permission_set: Option<PermissionSet>,
     pub user_errors: Vec<UserError>,
 }
 
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Default)]
 pub struct DeletePermissionSetPayload {
     pub deleted_id: Option<ID>,
     pub user_errors: Vec<UserError>,
 }
 
-fn set_payload(r: Result<cam_domain::permission::PermissionSet, Vec<UserError>>) -> PermissionSetPayload {
-    match r {
-        Ok(s) => PermissionSetPayload { permission_set: Some(PermissionSet(s)), user_errors: vec![] },
-        Err(user_errors) => PermissionSetPayload { permission_set: None, user_errors },
-    }
+payloads!(PermissionSetPayload, DeletePermissionSetPayload);
+
+fn set_payload(s: cam_domain::permission::PermissionSet) -> PermissionSetPayload {
+    PermissionSetPayload { permission_set: Some(PermissionSet(s)), ..Default::default() }
 }
 
 fn set_id(id: &ID) -> PermissionSetId {
@@ -64,7 +63,7 @@ impl PermissionMutation {
         let p = principal(ctx)?;
         let partner = AccountId::new(decode(Kind::PartnerAccount, &input.partner_account_id).unwrap_or(0));
         let r = cam(ctx)?.create_permission_set(p, partner, &input.name, permissions_in(&input.permissions)).await;
-        Ok(set_payload(split(ctx, r)?))
+        payload(ctx, r, set_payload)
     }
 
     async fn update_permission_set(
@@ -76,7 +75,7 @@ impl PermissionMutation {
         let perms = input.permissions.as_deref().map(permissions_in);
         let r =
             cam(ctx)?.update_permission_set(p, set_id(&input.permission_set_id), input.name.as_deref(), perms).await;
-        Ok(set_payload(split(ctx, r)?))
+        payload(ctx, r, set_payload)
     }
 
     async fn delete_permission_set(
@@ -86,12 +85,9 @@ impl PermissionMutation {
     ) -> Result<DeletePermissionSetPayload> {
         let p = principal(ctx)?;
         let r = cam(ctx)?.delete_permission_set(p, set_id(&input.permission_set_id)).await;
-        Ok(match split(ctx, r)? {
-            Ok(id) => DeletePermissionSetPayload {
-                deleted_id: Some(encode(Kind::PermissionSet, id.get())),
-                user_errors: vec![],
-            },
-            Err(user_errors) => DeletePermissionSetPayload { deleted_id: None, user_errors },
+        payload(ctx, r, |id| DeletePermissionSetPayload {
+            deleted_id: Some(encode(Kind::PermissionSet, id.get())),
+            ..Default::default()
         })
     }
 }

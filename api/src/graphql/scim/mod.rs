@@ -6,7 +6,7 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use cam_domain::scim::model::ScimTokenId;
 use cam_domain::AccountId;
 
-use super::error::{split, UserError};
+use super::error::{payload, payloads, UserError};
 use super::ids::{decode, encode, Kind};
 use super::loaders::load;
 use super::user::User;
@@ -56,6 +56,8 @@ pub struct RevokeScimTokenPayload {
     pub user_errors: Vec<UserError>,
 }
 
+payloads!(CreateScimTokenPayload, RevokeScimTokenPayload);
+
 #[derive(Default)]
 pub struct ScimMutation;
 
@@ -68,13 +70,10 @@ impl ScimMutation {
     ) -> Result<CreateScimTokenPayload> {
         let p = principal(ctx)?;
         let client = AccountId::new(decode(Kind::ClientAccount, &input.client_account_id).unwrap_or(0));
-        Ok(match split(ctx, cam(ctx)?.create_scim_token(p, client).await)? {
-            Ok(c) => CreateScimTokenPayload {
-                scim_token: Some(ScimToken(c.token)),
-                token: Some(c.secret),
-                user_errors: vec![],
-            },
-            Err(user_errors) => CreateScimTokenPayload { user_errors, ..Default::default() },
+        payload(ctx, cam(ctx)?.create_scim_token(p, client).await, |c| CreateScimTokenPayload {
+            scim_token: Some(ScimToken(c.token)),
+            token: Some(c.secret),
+            ..Default::default()
         })
     }
 
@@ -85,9 +84,9 @@ impl ScimMutation {
     ) -> Result<RevokeScimTokenPayload> {
         let p = principal(ctx)?;
         let id = ScimTokenId::new(decode(Kind::ScimToken, &input.scim_token_id).unwrap_or(0));
-        Ok(match split(ctx, cam(ctx)?.revoke_scim_token(p, id).await)? {
-            Ok(t) => RevokeScimTokenPayload { scim_token: Some(ScimToken(t)), user_errors: vec![] },
-            Err(user_errors) => RevokeScimTokenPayload { user_errors, ..Default::default() },
+        payload(ctx, cam(ctx)?.revoke_scim_token(p, id).await, |t| RevokeScimTokenPayload {
+            scim_token: Some(ScimToken(t)),
+            ..Default::default()
         })
     }
 }
