@@ -21,8 +21,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 use axum::Router;
-use cam_domain::identity::{Identity, TokenError};
-use cam_domain::user::ports::UserRepository;
+use cam_domain::identity::TokenError;
 use cam_domain::Principal;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -167,12 +166,11 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauth("the Authorization header must be: Bearer <token>"))?;
     match app.identity.authenticate(token) {
-        Ok(Identity::Operator) => Ok(Some(Principal::Operator)),
-        Ok(Identity::User(email)) => match app.store.find_user_by_email(&email).await {
-            Ok(Some(user)) => Ok(Some(Principal::User(user))),
+        Ok(identity) => match app.cam.principal_of(identity).await {
+            Ok(Some(p)) => Ok(Some(p)),
             Ok(None) => Err(unauth("the token names no known user")),
             Err(e) => {
-                tracing::error!(error = %e, "could not look up the token's user");
+                tracing::error!(error = %cam_domain::chain(&e), "could not look up the token's user");
                 let mut r =
                     error_response(StatusCode::SERVICE_UNAVAILABLE, error::SERVICE_UNAVAILABLE, "retry in a moment");
                 r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -65,7 +65,7 @@ pub async fn access_page(State(app): State<App>, Path(token): Path<String>) -> R
         }
         Ok(None) => (StatusCode::NOT_FOUND, "<h1>Unknown access link</h1><p>Check the link you were sent.</p>".into()),
         Err(e) => {
-            tracing::error!(error = %e, "could not read an access link");
+            tracing::error!(error = %cam_domain::chain(&e), "could not read an access link");
             (StatusCode::SERVICE_UNAVAILABLE, "<h1>Please try again later</h1>".to_string())
         }
     };

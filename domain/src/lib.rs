@@ -24,7 +24,7 @@ pub mod store;
 pub mod user;
 
 pub use app::{Cam, CamConfig};
-pub use common::error::{Code, Error, Refusal, StorageError};
+pub use common::error::{chain, Code, Error, Refusal, Result, StorageError};
 pub use common::ids::*;
 pub use common::page::{Page, PageRequest};
 pub use common::principal::Principal;

@@ -145,7 +145,7 @@ impl Dispatcher {
             let full = match self.round().await {
                 Ok(r) => r.claimed as u32 >= self.batch && r.sent + r.retried + r.failed > 0,
                 Err(e) => {
-                    tracing::warn!(error = %e, "could not read the outbox");
+                    tracing::warn!(error = %cam_domain::chain(&e), "could not read the outbox");
                     false
                 }
             };

@@ -15,7 +15,7 @@ use cam_domain::*;
 use super::entities as e;
 
 fn bad(what: &str, value: &str) -> StorageError {
-    StorageError::Other(format!("unreadable {what} in storage: {value:?}"))
+    StorageError::Other(format!("unreadable {what} in storage: {value:?}").into())
 }
 
 fn parse<T>(what: &str, s: &str, f: impl Fn(&str) -> Option<T>) -> Result<T, StorageError> {

@@ -274,9 +274,9 @@ pub(crate) fn db(e: DbErr) -> StorageError {
         _ => None,
     };
     match kind {
-        Some(Failure::Transient) => StorageError::Transient(e.to_string()),
-        Some(Failure::Unavailable) => StorageError::Unavailable(e.to_string()),
-        None => StorageError::Other(e.to_string()),
+        Some(Failure::Transient) => StorageError::Transient(Box::new(e)),
+        Some(Failure::Unavailable) => StorageError::Unavailable(Box::new(e)),
+        None => StorageError::Other(Box::new(e)),
     }
 }
 

@@ -304,7 +304,7 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
                 Some(Role::PartnerAdmin) => s.active_partner_admins += n,
                 Some(Role::SuperAdmin) => s.active_super_admins += n,
                 Some(Role::Standard) => s.active_standard += n,
-                None => return Err(StorageError::Other(format!("unreadable role in storage: {:?}", r.role))),
+                None => return Err(StorageError::Other(format!("unreadable role in storage: {:?}", r.role).into())),
             }
         }
         Ok(out)

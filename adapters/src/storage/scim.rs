@@ -104,7 +104,7 @@ const FROM: &str = " FROM memberships m JOIN users u ON u.id = m.user_id \
     LEFT JOIN scim_users s ON s.membership_id = m.id";
 
 fn bad(what: &str) -> StorageError {
-    StorageError::Other(format!("unreadable SCIM record in storage: {what}"))
+    StorageError::Other(format!("unreadable SCIM record in storage: {what}").into())
 }
 
 impl Row {
@@ -332,7 +332,7 @@ impl<C: Conn> ScimRepository for SeaOrmRepository<C> {
         membership: MembershipId,
         p: &ScimProfile,
     ) -> Result<(), StorageError> {
-        let json = |v: serde_json::Result<String>| v.map_err(|e| StorageError::Other(e.to_string()));
+        let json = |v: serde_json::Result<String>| v.map_err(|e| StorageError::Other(Box::new(e)));
         let row = scim_user::ActiveModel {
             membership_id: Set(membership.get()),
             account_id: Set(account.get()),
@@ -345,7 +345,7 @@ impl<C: Conn> ScimRepository for SeaOrmRepository<C> {
                 .as_ref()
                 .map(serde_json::to_string)
                 .transpose()
-                .map_err(|e| StorageError::Other(e.to_string()))?),
+                .map_err(|e| StorageError::Other(Box::new(e)))?),
             emails: Set(json(serde_json::to_string(&p.emails))?),
             email_key: Set(p.email_key()),
             updated_at: Set(p.updated_at.unwrap_or_else(Utc::now)),

@@ -30,15 +30,22 @@ pub fn not_found(message: impl Into<String>) -> async_graphql::Error {
     coded("NOT_FOUND", message)
 }
 
-/// A failure of ours: logged with a request id that the client also gets.
-pub fn internal(ctx: &Context<'_>, e: &dyn std::fmt::Display) -> async_graphql::Error {
+/// A failure of ours: logged once, with its whole chain of causes and a
+/// request id that the client also gets.
+pub fn internal(ctx: &Context<'_>, e: &(dyn std::error::Error + 'static)) -> async_graphql::Error {
     let request_id = ctx.data_opt::<super::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
-    tracing::error!(request_id = %request_id, error = %e, "internal error");
+    tracing::error!(request_id = %request_id, error = %cam_domain::chain(e), "internal error");
     async_graphql::Error::new("internal error").extend_with(|_, x| {
         x.set("code", "INTERNAL");
         x.set("requestId", request_id.clone());
     })
 }
+
+/// Stored data that breaks an invariant (a membership without its user):
+/// a failure of ours.
+#[derive(Debug, thiserror::Error)]
+#[error("stored data is inconsistent: {0}")]
+pub struct Inconsistent(pub &'static str);
 
 /// The code of a storage failure the client may retry (HTTP 503).
 pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
@@ -51,7 +58,7 @@ pub fn failure(ctx: &Context<'_>, e: &cam_domain::StorageError) -> async_graphql
     match e {
         Unavailable(_) | Transient(_) => {
             let request_id = ctx.data_opt::<super::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
-            tracing::warn!(request_id = %request_id, error = %e, "storage unavailable");
+            tracing::warn!(request_id = %request_id, error = %cam_domain::chain(e), "storage unavailable");
             coded(SERVICE_UNAVAILABLE, "the service is busy; retry in a moment")
         }
         _ => internal(ctx, e),

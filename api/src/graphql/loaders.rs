@@ -103,7 +103,10 @@ macro_rules! by_id_seen {
                 let mut out = HashMap::new();
                 let mut rest = Vec::new();
                 {
-                    let seen = self.seen.lock().map_err(|_| Arc::new(StorageError::Other("loader cache".into())))?;
+                    let seen = self
+                        .seen
+                        .lock()
+                        .map_err(|_| Arc::new(StorageError::Other("the loader cache lock was poisoned".into())))?;
                     for k in keys {
                         match seen.$seen.get(k) {
                             Some(v) => {
@@ -428,7 +431,7 @@ impl Loader<MembersOf> for StoreLoader {
                 .await
                 .map_err(|e| match e {
                     cam_domain::Error::Storage(e) => Arc::new(e),
-                    other => Arc::new(StorageError::Other(other.to_string())),
+                    other => Arc::new(StorageError::Other(Box::new(other))),
                 })?;
             self.remember(&found.pages);
             for (client, p) in found.pages.pages {
@@ -464,7 +467,7 @@ impl Loader<AuditOf> for StoreLoader {
         for ((asker, page, with_total), scopes) in groups {
             let found = self.cam.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(|e| match e {
                 cam_domain::Error::Storage(e) => Arc::new(e),
-                other => Arc::new(StorageError::Other(other.to_string())),
+                other => Arc::new(StorageError::Other(Box::new(other))),
             })?;
             let key = |scope| AuditOf { asker: asker.clone(), scope, page, with_total };
             for (scope, p) in found.pages {

@@ -88,7 +88,7 @@ async fn may_still_watch(cam: &Cam, p: &Principal, scope: AuditScope, request_id
             Err(coded(&code, message))
         }
         Err(Error::Storage(e)) => {
-            tracing::warn!(request_id = %request_id, error = %e, "could not check a subscriber's access");
+            tracing::warn!(request_id = %request_id, error = %cam_domain::chain(&e), "could not check a subscriber's access");
             Err(coded(SERVICE_UNAVAILABLE, "the service is busy; subscribe again in a moment"))
         }
     }

@@ -161,7 +161,7 @@ async fn read(cam: &Cam, id: AuditEventId) -> Option<AuditEvent> {
         match cam.committed_audit_event(id).await {
             Ok(found) => return found,
             Err(e) => {
-                tracing::warn!(error = %e, attempt, "could not read a committed audit event");
+                tracing::warn!(error = %cam_domain::chain(&e), attempt, "could not read a committed audit event");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }

@@ -33,8 +33,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgr
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use cam_domain::identity::{Identity, IdentityProvider};
-use cam_domain::user::ports::UserRepository;
+use cam_domain::identity::IdentityProvider;
 use cam_domain::Principal;
 use futures::channel::mpsc;
 use futures::stream::{BoxStream, SplitStream};
@@ -429,14 +428,11 @@ async fn authenticate(app: &App, payload: Option<&Value>) -> Option<Principal> {
         return None;
     }
     let identity: &dyn IdentityProvider = app.identity.as_ref();
-    match identity.authenticate(token).ok()? {
-        Identity::Operator => Some(Principal::Operator),
-        Identity::User(email) => match app.store.find_user_by_email(&email).await {
-            Ok(found) => found.map(Principal::User),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not look up a WebSocket token's user");
-                None
-            }
-        },
+    match app.cam.principal_of(identity.authenticate(token).ok()?).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(error = %cam_domain::chain(&e), "could not look up a WebSocket token's user");
+            None
+        }
     }
 }

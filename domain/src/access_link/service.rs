@@ -106,7 +106,7 @@ impl Cam {
         let link = match tx.insert_link(new).await {
             // Another live link of this worker committed after our revocation:
             // run again, revoking it (R8: the newest link wins).
-            Err(StorageError::Conflict(what)) => return Err(StorageError::Transient(what).into()),
+            Err(StorageError::Conflict(what)) => return Err(StorageError::Transient(what.into()).into()),
             r => r?,
         };
         let mut ev = self.event(Some(user), "access_link.created");

@@ -56,7 +56,12 @@ impl Refusal {
     }
 }
 
-/// A failure of the storage adapter. Its text is for logs, never for clients.
+/// What caused a storage failure: the driver's error (with its own
+/// sources) or a description, kept whole for the logs.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// A failure of the storage adapter. Its text is for logs, never for
+/// clients; `source()` leads to the cause (`chain` prints all of it).
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// A uniqueness constraint was violated; the string names it.
@@ -65,14 +70,26 @@ pub enum StorageError {
     /// The database could not serve the request in time (no free
     /// connection, a lock or statement timeout, the server is down): the
     /// caller may retry later (`SERVICE_UNAVAILABLE`).
-    #[error("storage unavailable: {0}")]
-    Unavailable(String),
+    #[error("storage unavailable")]
+    Unavailable(#[source] Cause),
     /// A deadlock or serialization failure: the transaction was rolled back
     /// and running the whole use case again may succeed.
-    #[error("transient storage conflict: {0}")]
-    Transient(String),
-    #[error("storage failure: {0}")]
-    Other(String),
+    #[error("transient storage conflict")]
+    Transient(#[source] Cause),
+    #[error("storage failure")]
+    Other(#[source] Cause),
+}
+
+/// An error and every `source()` under it, on one line: `a: b: c`.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(s) = next {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        next = s.source();
+    }
+    out
 }
 
 impl StorageError {
@@ -111,3 +128,26 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("relation \"email_outbox\" does not exist")]
+    struct Driver;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("query failed")]
+    struct Query(#[source] Driver);
+
+    #[test]
+    fn a_storage_failure_keeps_its_cause_for_the_logs() {
+        // An INTERNAL answer hides the cause from the client; the log line
+        // must still say what the database said, however deep.
+        let e: Error = StorageError::Other(Box::new(Query(Driver))).into();
+        assert_eq!(chain(&e), "storage failure: query failed: relation \"email_outbox\" does not exist");
+        let described = StorageError::Transient("user created meanwhile".into());
+        assert_eq!(chain(&described), "transient storage conflict: user created meanwhile");
+    }
+}

@@ -24,7 +24,7 @@ where
     loop {
         match body().await {
             Err(Error::Storage(e)) if e.is_transient() && attempt < ATTEMPTS => {
-                tracing::info!(attempt, error = %e, "running the use case again after a transient storage failure");
+                tracing::info!(attempt, error = %crate::common::error::chain(&e), "running the use case again after a transient storage failure");
                 attempt += 1;
             }
             outcome => return outcome,

@@ -38,7 +38,7 @@ fn same_rows(changed: u64, read: u64, what: &str) -> Result<()> {
     if changed == read {
         Ok(())
     } else {
-        Err(StorageError::Transient(format!("{what}: {changed} changed, {read} read")).into())
+        Err(StorageError::Transient(format!("{what}: {changed} changed, {read} read").into()).into())
     }
 }
 

@@ -62,3 +62,15 @@ impl Cam {
         Ok((!shared.is_empty()).then_some(user))
     }
 }
+
+impl Cam {
+    /// Who a verified token names: the operator, a known user, or `None`
+    /// for a user this server does not know. Every transport (HTTP,
+    /// WebSocket) signs callers in through this.
+    pub async fn principal_of(&self, identity: crate::identity::Identity) -> Result<Option<Principal>> {
+        Ok(match identity {
+            crate::identity::Identity::Operator => Some(Principal::Operator),
+            crate::identity::Identity::User(email) => self.store.find_user_by_email(&email).await?.map(Principal::User),
+        })
+    }
+}

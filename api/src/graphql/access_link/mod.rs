@@ -22,7 +22,9 @@ impl AccessLink {
         encode(Kind::AccessLink, self.0.id.get())
     }
     async fn worker(&self, ctx: &Context<'_>) -> Result<Worker> {
-        let w = load(ctx, self.0.worker_id).await?.ok_or_else(|| internal(ctx, &"link without its worker"))?;
+        let w = load(ctx, self.0.worker_id)
+            .await?
+            .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("link without its worker")))?;
         Ok(Worker(w))
     }
     async fn created_at(&self) -> crate::graphql::scalars::DateTime {

@@ -19,11 +19,15 @@ use crate::graphql::permission::PermissionSet;
 use crate::graphql::user::User;
 
 async fn user_of(ctx: &Context<'_>, id: UserId) -> Result<cam_domain::user::model::User> {
-    load(ctx, id).await?.ok_or_else(|| internal(ctx, &"membership without its user"))
+    load(ctx, id)
+        .await?
+        .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("membership without its user")))
 }
 
 async fn account_of(ctx: &Context<'_>, id: cam_domain::AccountId) -> Result<Account> {
-    load(ctx, id).await?.ok_or_else(|| internal(ctx, &"membership without its account"))
+    load(ctx, id)
+        .await?
+        .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("membership without its account")))
 }
 
 /// A page without rows (a loader answers one for every key; this is only

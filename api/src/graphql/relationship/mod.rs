@@ -36,9 +36,9 @@ impl PartnerClient {
     async fn client_account(&self, ctx: &Context<'_>) -> Result<cam_domain::account::model::Account> {
         match &self.client {
             Some(c) => Ok(c.clone()),
-            None => {
-                load(ctx, self.rel.client_id).await?.ok_or_else(|| internal(ctx, &"relationship without its client"))
-            }
+            None => load(ctx, self.rel.client_id)
+                .await?
+                .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("relationship without its client"))),
         }
     }
 }
@@ -94,8 +94,9 @@ impl PartnerClient {
         encode(Kind::PartnerClient, self.rel.id.get())
     }
     async fn partner(&self, ctx: &Context<'_>) -> Result<PartnerAccount> {
-        let a =
-            load(ctx, self.rel.partner_id).await?.ok_or_else(|| internal(ctx, &"relationship without its partner"))?;
+        let a = load(ctx, self.rel.partner_id)
+            .await?
+            .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("relationship without its partner")))?;
         Ok(PartnerAccount(a))
     }
     async fn client(&self, ctx: &Context<'_>) -> Result<ClientAccount> {
