@@ -115,6 +115,39 @@ async fn malformed_and_foreign_kind_ids_are_not_found() {
 }
 
 #[tokio::test]
+async fn a_mutation_refuses_malformed_ids_at_their_field_and_changes_nothing() {
+    // R34: input is checked before storage; garbage is INVALID_INPUT and an
+    // id of another type NOT_FOUND (R33), each at its field and index.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let c = w.managed_client().await;
+    let p = t
+        .payload(
+            &c.owner.who,
+            "mutation($i: SetMemberStatusInput!){ deactivateMemberships(input:$i){ memberships{ id } userErrors{ code field } } }",
+            json!({"i": {"membershipIds": [c.admin_membership, "%%%", c.client]}}),
+        )
+        .await;
+    assert_eq!(
+        p["userErrors"],
+        json!([
+            {"code": "INVALID_INPUT", "field": ["input", "membershipIds", "1"]},
+            {"code": "NOT_FOUND", "field": ["input", "membershipIds", "2"]},
+        ]),
+        "{p}"
+    );
+    assert_eq!(t.count("memberships WHERE status = 'DEACTIVATED'").await, 0, "nothing changed");
+    let p = t
+        .payload(
+            &c.owner.who,
+            "mutation($i: ChangeToPartnerAdminInput!){ changeToPartnerAdmin(input:$i){ userErrors{ code field } } }",
+            json!({"i": {"clientAccountId": "bm90LWFuLWlk"}}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([{"code": "INVALID_INPUT", "field": ["input", "clientAccountId"]}]), "{p}");
+}
+
+#[tokio::test]
 async fn the_viewer_sees_their_accounts() {
     let t = TestApp::new().await;
     let w = World::new(&t);

@@ -73,6 +73,43 @@ pub fn decode(kind: Kind, id: &str) -> Option<i64> {
     decode_any(id).filter(|(k, _)| *k == kind).map(|(_, raw)| raw)
 }
 
+/// An id in a mutation's input, at `path` under `input`, checked at the
+/// edge before any use case runs (R34): one that is not an id of this API
+/// is `INVALID_INPUT`; an id of another type names nothing of this one, so
+/// it is `NOT_FOUND` (R33).
+pub fn input_id(kind: Kind, id: &ID, path: &[&str]) -> cam_domain::Result<i64> {
+    input_id_of(&[kind], id, path).map(|(_, raw)| raw)
+}
+
+/// As `input_id`, for a field that takes an id of one of several types.
+pub fn input_id_of(kinds: &[Kind], id: &ID, path: &[&str]) -> cam_domain::Result<(Kind, i64)> {
+    use cam_domain::{Code, Error};
+    match decode_any(id) {
+        Some((k, raw)) if kinds.contains(&k) => Ok((k, raw)),
+        Some(_) => Err(Error::not_found(path, "object")),
+        None => Err(Error::refused_at(Code::InvalidInput, path, "not an id of this API")),
+    }
+}
+
+/// A list of ids in a mutation's input; every bad one is reported at its
+/// index (`[input, <field>, <index>]`).
+pub fn input_ids(kind: Kind, ids: &[ID], field: &str) -> cam_domain::Result<Vec<i64>> {
+    let mut raw = Vec::with_capacity(ids.len());
+    let mut refused = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        match input_id(kind, id, &[field, &i.to_string()]) {
+            Ok(r) => raw.push(r),
+            Err(cam_domain::Error::Refused(rs)) => refused.extend(rs),
+            Err(other) => return Err(other),
+        }
+    }
+    if refused.is_empty() {
+        Ok(raw)
+    } else {
+        Err(cam_domain::Error::Refused(refused))
+    }
+}
+
 /// A connection cursor: `base64url("c:123")`.
 pub fn cursor(raw: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("c:{raw}"))
@@ -102,5 +139,27 @@ mod tests {
         assert_eq!(decode_any("not-an-id"), None);
         assert_eq!(parse_cursor(Some(&cursor(7))).ok(), Some(Some(7)));
         assert!(parse_cursor(Some("zzz")).is_err());
+    }
+
+    #[test]
+    fn input_ids_are_refused_at_their_field() {
+        // R33, R34: garbage is INVALID_INPUT, another type's id NOT_FOUND,
+        // each at the field (and index) it came in.
+        use cam_domain::{Code, Error};
+        fn code_at(r: cam_domain::Result<Vec<i64>>) -> Vec<(Code, Vec<String>)> {
+            match r {
+                Err(Error::Refused(rs)) => rs.into_iter().map(|r| (r.code, r.field.unwrap_or_default())).collect(),
+                other => panic!("{other:?}"),
+            }
+        }
+        let ids = [encode(Kind::Worker, 1), ID::from("%%%"), encode(Kind::User, 2)];
+        assert_eq!(
+            code_at(input_ids(Kind::Worker, &ids, "workerIds")),
+            vec![
+                (Code::InvalidInput, vec!["input".to_string(), "workerIds".into(), "1".into()]),
+                (Code::NotFound, vec!["input".to_string(), "workerIds".into(), "2".into()]),
+            ]
+        );
+        assert_eq!(input_ids(Kind::Worker, &ids[..1], "workerIds").ok(), Some(vec![1]));
     }
 }

@@ -5,7 +5,7 @@ use cam_domain::{AccessLinkId, AccountId, MembershipId};
 
 use super::AccessLink;
 use crate::graphql::error::{payload, payloads, UserError};
-use crate::graphql::ids::{decode, Kind};
+use crate::graphql::ids::{input_id, Kind};
 use crate::graphql::membership::Membership;
 use crate::graphql::relationship::PartnerClient;
 use crate::graphql::{cam, principal};
@@ -63,10 +63,18 @@ impl AccessLinkMutation {
         ctx: &Context<'_>,
         input: CreateAccessLinkInput,
     ) -> Result<CreateAccessLinkPayload> {
-        let p = principal(ctx)?;
-        let partner = AccountId::new(decode(Kind::PartnerAccount, &input.partner_account_id).unwrap_or(0));
-        let worker = input.worker_id.as_ref().map(|w| MembershipId::new(decode(Kind::Worker, w).unwrap_or(0)));
-        payload(ctx, cam(ctx)?.create_access_link(p, partner, worker).await, |c| CreateAccessLinkPayload {
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let partner =
+                AccountId::new(input_id(Kind::PartnerAccount, &input.partner_account_id, &["partnerAccountId"])?);
+            let worker = match &input.worker_id {
+                Some(w) => Some(MembershipId::new(input_id(Kind::Worker, w, &["workerId"])?)),
+                None => None,
+            };
+            cam.create_access_link(p, partner, worker).await
+        }
+        .await;
+        payload(ctx, r, |c| CreateAccessLinkPayload {
             access_link: Some(AccessLink(c.link)),
             token: Some(c.token),
             url: Some(c.url),
@@ -79,12 +87,13 @@ impl AccessLinkMutation {
         ctx: &Context<'_>,
         input: RevokeAccessLinkInput,
     ) -> Result<RevokeAccessLinkPayload> {
-        let p = principal(ctx)?;
-        let id = AccessLinkId::new(decode(Kind::AccessLink, &input.access_link_id).unwrap_or(0));
-        payload(ctx, cam(ctx)?.revoke_access_link(p, id).await, |l| RevokeAccessLinkPayload {
-            access_link: Some(AccessLink(l)),
-            ..Default::default()
-        })
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let id = AccessLinkId::new(input_id(Kind::AccessLink, &input.access_link_id, &["accessLinkId"])?);
+            cam.revoke_access_link(p, id).await
+        }
+        .await;
+        payload(ctx, r, |l| RevokeAccessLinkPayload { access_link: Some(AccessLink(l)), ..Default::default() })
     }
 
     async fn approve_access_link(
@@ -92,9 +101,13 @@ impl AccessLinkMutation {
         ctx: &Context<'_>,
         input: ApproveAccessLinkInput,
     ) -> Result<ApproveAccessLinkPayload> {
-        let p = principal(ctx)?;
-        let client = AccountId::new(decode(Kind::ClientAccount, &input.client_account_id).unwrap_or(0));
-        payload(ctx, cam(ctx)?.approve_access_link(p, &input.token, client).await, |a| ApproveAccessLinkPayload {
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
+            cam.approve_access_link(p, &input.token, client).await
+        }
+        .await;
+        payload(ctx, r, |a| ApproveAccessLinkPayload {
             membership: Some(Membership(a.membership)),
             partner_client: Some(PartnerClient::new(a.relationship)),
             ..Default::default()

@@ -8,7 +8,7 @@ use super::Membership;
 use crate::graphql::account::ClientAccount;
 use crate::graphql::enums::{permissions_out, Permission};
 use crate::graphql::error::{payload, payloads, UserError};
-use crate::graphql::ids::{decode, Kind};
+use crate::graphql::ids::{input_id, input_ids, Kind};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::{cam, principal};
 
@@ -41,10 +41,6 @@ pub struct AddWorkerToClientsPayload {
 
 payloads!(AddWorkerToClientsPayload);
 
-fn raw(kind: Kind, id: &ID) -> i64 {
-    decode(kind, id).unwrap_or(0)
-}
-
 #[derive(Default)]
 pub struct CrossClientMutation;
 
@@ -57,15 +53,29 @@ impl CrossClientMutation {
         ctx: &Context<'_>,
         input: AddWorkerToClientsInput,
     ) -> Result<AddWorkerToClientsPayload> {
-        let p = principal(ctx)?;
-        let req = AddWorkerToClients {
-            partner: AccountId::new(raw(Kind::PartnerAccount, &input.partner_account_id)),
-            worker: MembershipId::new(raw(Kind::Worker, &input.worker_id)),
-            clients: input.client_account_ids.iter().map(|c| AccountId::new(raw(Kind::ClientAccount, c))).collect(),
-            set: PermissionSetId::new(raw(Kind::PermissionSet, &input.permission_set_id)),
-            expires_at: input.expires_at.map(|t| t.0),
-        };
-        let r = cam(ctx)?.add_worker_to_clients(p, req).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let req = AddWorkerToClients {
+                partner: AccountId::new(input_id(
+                    Kind::PartnerAccount,
+                    &input.partner_account_id,
+                    &["partnerAccountId"],
+                )?),
+                worker: MembershipId::new(input_id(Kind::Worker, &input.worker_id, &["workerId"])?),
+                clients: input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds")?
+                    .into_iter()
+                    .map(AccountId::new)
+                    .collect(),
+                set: PermissionSetId::new(input_id(
+                    Kind::PermissionSet,
+                    &input.permission_set_id,
+                    &["permissionSetId"],
+                )?),
+                expires_at: input.expires_at.map(|t| t.0),
+            };
+            cam.add_worker_to_clients(p, req).await
+        }
+        .await;
         payload(ctx, r, |a| AddWorkerToClientsPayload {
             memberships: a.memberships.into_iter().map(Membership).collect(),
             withheld: a

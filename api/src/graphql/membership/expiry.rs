@@ -5,7 +5,7 @@ use cam_domain::MembershipId;
 
 use super::Membership;
 use crate::graphql::error::{payload, payloads, UserError};
-use crate::graphql::ids::{decode, Kind};
+use crate::graphql::ids::{input_id, Kind};
 use crate::graphql::scalars::DateTime;
 use crate::graphql::{cam, principal};
 
@@ -36,9 +36,12 @@ impl ExpiryMutation {
         ctx: &Context<'_>,
         input: SetMembershipExpiryInput,
     ) -> Result<SetMembershipExpiryPayload> {
-        let p = principal(ctx)?;
-        let id = MembershipId::new(decode(Kind::Membership, &input.membership_id).unwrap_or(0));
-        let r = cam(ctx)?.set_membership_expiry(p, id, input.expires_at.map(|t| t.0)).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let id = MembershipId::new(input_id(Kind::Membership, &input.membership_id, &["membershipId"])?);
+            cam.set_membership_expiry(p, id, input.expires_at.map(|t| t.0)).await
+        }
+        .await;
         payload(ctx, r, |m| SetMembershipExpiryPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 }

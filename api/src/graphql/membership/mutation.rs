@@ -7,7 +7,7 @@ use cam_domain::{AccountId, MembershipId, PermissionSetId, UserId};
 use super::{Membership, Worker};
 use crate::graphql::enums::{permissions_in, permissions_out, Permission, Seat};
 use crate::graphql::error::{payload, payloads, UserError};
-use crate::graphql::ids::{decode, Kind};
+use crate::graphql::ids::{input_id, input_ids, Kind};
 use crate::graphql::relationship::PartnerClient;
 use crate::graphql::{cam, principal};
 
@@ -166,17 +166,14 @@ payloads!(
     ChangeSeatPayload
 );
 
-fn id_of(kind: Kind, id: &ID) -> i64 {
-    decode(kind, id).unwrap_or(0)
+fn client(id: &ID, field: &str) -> cam_domain::Result<AccountId> {
+    input_id(Kind::ClientAccount, id, &[field]).map(AccountId::new)
 }
-fn client(id: &ID) -> AccountId {
-    AccountId::new(id_of(Kind::ClientAccount, id))
+fn membership(id: &ID, field: &str) -> cam_domain::Result<MembershipId> {
+    input_id(Kind::Membership, id, &[field]).map(MembershipId::new)
 }
-fn membership(id: &ID) -> MembershipId {
-    MembershipId::new(id_of(Kind::Membership, id))
-}
-fn worker(id: &ID) -> MembershipId {
-    MembershipId::new(id_of(Kind::Worker, id))
+fn worker(id: &ID) -> cam_domain::Result<MembershipId> {
+    input_id(Kind::Worker, id, &["workerId"]).map(MembershipId::new)
 }
 fn count(n: u64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -193,18 +190,17 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: AddWorkersToClientInput,
     ) -> Result<AddWorkersToClientPayload> {
-        let p = principal(ctx)?;
-        let workers: Vec<MembershipId> = input.worker_ids.iter().map(worker).collect();
-        let r = cam(ctx)?
-            .add_workers_to_client(
-                p,
-                AccountId::new(id_of(Kind::PartnerAccount, &input.partner_account_id)),
-                client(&input.client_account_id),
-                &workers,
-                PermissionSetId::new(id_of(Kind::PermissionSet, &input.permission_set_id)),
-                input.expires_at.map(|t| t.0),
-            )
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let partner = input_id(Kind::PartnerAccount, &input.partner_account_id, &["partnerAccountId"])?;
+            let client = client(&input.client_account_id, "clientAccountId")?;
+            let workers = input_ids(Kind::Worker, &input.worker_ids, "workerIds")?;
+            let workers: Vec<MembershipId> = workers.into_iter().map(MembershipId::new).collect();
+            let set = input_id(Kind::PermissionSet, &input.permission_set_id, &["permissionSetId"])?;
+            let (partner, set) = (AccountId::new(partner), PermissionSetId::new(set));
+            cam.add_workers_to_client(p, partner, client, &workers, set, input.expires_at.map(|t| t.0)).await
+        }
+        .await;
         payload(ctx, r, |a| AddWorkersToClientPayload {
             memberships: a.memberships.into_iter().map(Membership).collect(),
             withheld_permissions: permissions_out(a.withheld),
@@ -218,9 +214,13 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: LinkWorkerToClientsInput,
     ) -> Result<LinkWorkerToClientsPayload> {
-        let p = principal(ctx)?;
-        let clients: Vec<AccountId> = input.client_account_ids.iter().map(client).collect();
-        let r = cam(ctx)?.link_worker_to_clients(p, worker(&input.worker_id), &clients).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let clients = input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds")?;
+            let clients: Vec<AccountId> = clients.into_iter().map(AccountId::new).collect();
+            cam.link_worker_to_clients(p, worker(&input.worker_id)?, &clients).await
+        }
+        .await;
         payload(ctx, r, |ms| LinkWorkerToClientsPayload {
             memberships: ms.into_iter().map(Membership).collect(),
             ..Default::default()
@@ -233,9 +233,13 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: ChangePermissionSetInput,
     ) -> Result<ChangePermissionSetPayload> {
-        let p = principal(ctx)?;
-        let set = PermissionSetId::new(id_of(Kind::PermissionSet, &input.permission_set_id));
-        let r = cam(ctx)?.change_permission_set(p, membership(&input.membership_id), set).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let set = input_id(Kind::PermissionSet, &input.permission_set_id, &["permissionSetId"])?;
+            let member = membership(&input.membership_id, "membershipId")?;
+            cam.change_permission_set(p, member, PermissionSetId::new(set)).await
+        }
+        .await;
         payload(ctx, r, |c| ChangePermissionSetPayload {
             membership: Some(Membership(c.membership)),
             withheld_permissions: permissions_out(c.withheld),
@@ -249,9 +253,12 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: SetMemberStatusInput,
     ) -> Result<SetMemberStatusPayload> {
-        let p = principal(ctx)?;
-        let ids: Vec<MembershipId> = input.membership_ids.iter().map(membership).collect();
-        let r = cam(ctx)?.deactivate_memberships(p, &ids).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds")?;
+            cam.deactivate_memberships(p, &ids.into_iter().map(MembershipId::new).collect::<Vec<_>>()).await
+        }
+        .await;
         payload(ctx, r, |ms| SetMemberStatusPayload {
             memberships: ms.into_iter().map(Membership).collect(),
             ..Default::default()
@@ -264,9 +271,12 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: SetMemberStatusInput,
     ) -> Result<SetMemberStatusPayload> {
-        let p = principal(ctx)?;
-        let ids: Vec<MembershipId> = input.membership_ids.iter().map(membership).collect();
-        let r = cam(ctx)?.reactivate_memberships(p, &ids).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds")?;
+            cam.reactivate_memberships(p, &ids.into_iter().map(MembershipId::new).collect::<Vec<_>>()).await
+        }
+        .await;
         payload(ctx, r, |ms| SetMemberStatusPayload {
             memberships: ms.into_iter().map(Membership).collect(),
             ..Default::default()
@@ -279,8 +289,8 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: DeactivateWorkerInput,
     ) -> Result<DeactivateWorkerPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?.deactivate_worker(p, worker(&input.worker_id)).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async { cam.deactivate_worker(p, worker(&input.worker_id)?).await }.await;
         payload(ctx, r, |d| DeactivateWorkerPayload {
             worker: Some(Worker(d.worker)),
             deactivated_memberships: d.memberships.into_iter().map(Membership).collect(),
@@ -294,16 +304,25 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: RemoveWorkerFromClientsInput,
     ) -> Result<RemoveWorkerFromClientsPayload> {
-        let p = principal(ctx)?;
-        let clients: Option<Vec<AccountId>> =
-            input.client_account_ids.as_ref().map(|ids| ids.iter().map(client).collect());
-        let reassign: Vec<(AccountId, UserId)> = input
-            .reassign_to
-            .unwrap_or_default()
-            .iter()
-            .map(|r| (client(&r.client_account_id), UserId::new(id_of(Kind::User, &r.user_id))))
-            .collect();
-        let r = cam(ctx)?.remove_worker_from_clients(p, worker(&input.worker_id), clients.as_deref(), &reassign).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let clients: Option<Vec<AccountId>> = match &input.client_account_ids {
+                Some(ids) => Some(
+                    input_ids(Kind::ClientAccount, ids, "clientAccountIds")?.into_iter().map(AccountId::new).collect(),
+                ),
+                None => None,
+            };
+            let mut reassign: Vec<(AccountId, UserId)> = Vec::new();
+            for (i, r) in input.reassign_to.iter().flatten().enumerate() {
+                let i = i.to_string();
+                let client =
+                    input_id(Kind::ClientAccount, &r.client_account_id, &["reassignTo", &i, "clientAccountId"])?;
+                let user = input_id(Kind::User, &r.user_id, &["reassignTo", &i, "userId"])?;
+                reassign.push((AccountId::new(client), UserId::new(user)));
+            }
+            cam.remove_worker_from_clients(p, worker(&input.worker_id)?, clients.as_deref(), &reassign).await
+        }
+        .await;
         payload(ctx, r, |x| RemoveWorkerFromClientsPayload {
             removed_memberships: count(x.memberships),
             reassigned_assets: count(x.reassigned),
@@ -318,10 +337,17 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: RemoveAllPartnerUsersInput,
     ) -> Result<RemoveAllPartnerUsersPayload> {
-        let p = principal(ctx)?;
-        let partner = AccountId::new(id_of(Kind::PartnerAccount, &input.partner_account_id));
-        let to = input.reassign_to_user_id.as_ref().map(|u| UserId::new(id_of(Kind::User, u)));
-        let r = cam(ctx)?.remove_all_partner_users(p, partner, client(&input.client_account_id), to).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let partner = input_id(Kind::PartnerAccount, &input.partner_account_id, &["partnerAccountId"])?;
+            let to = match &input.reassign_to_user_id {
+                Some(u) => Some(UserId::new(input_id(Kind::User, u, &["reassignToUserId"])?)),
+                None => None,
+            };
+            let client = client(&input.client_account_id, "clientAccountId")?;
+            cam.remove_all_partner_users(p, AccountId::new(partner), client, to).await
+        }
+        .await;
         payload(ctx, r, |x| RemoveAllPartnerUsersPayload {
             removed_memberships: count(x.removed.memberships),
             reassigned_assets: count(x.removed.reassigned),
@@ -338,27 +364,28 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: ChangeToPartnerAdminInput,
     ) -> Result<ChangeToPartnerAdminPayload> {
-        let p = principal(ctx)?;
-        let target = input.membership_id.as_ref().map(membership);
-        let r = cam(ctx)?
-            .change_to_partner_admin(p, client(&input.client_account_id), target, input.keep_billing_permissions)
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let target = match &input.membership_id {
+                Some(m) => Some(membership(m, "membershipId")?),
+                None => None,
+            };
+            let client = client(&input.client_account_id, "clientAccountId")?;
+            cam.change_to_partner_admin(p, client, target, input.keep_billing_permissions).await
+        }
+        .await;
         payload(ctx, r, |m| ChangeToPartnerAdminPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 
     /// R22, R7, R48.
     async fn add_client_users(&self, ctx: &Context<'_>, input: AddClientUsersInput) -> Result<AddClientUsersPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?
-            .add_client_users(
-                p,
-                client(&input.client_account_id),
-                &input.emails,
-                input.seat.into(),
-                permissions_in(&input.permissions),
-                input.partner_admin,
-            )
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let client = client(&input.client_account_id, "clientAccountId")?;
+            let permissions = permissions_in(&input.permissions);
+            cam.add_client_users(p, client, &input.emails, input.seat.into(), permissions, input.partner_admin).await
+        }
+        .await;
         payload(ctx, r, |ms| AddClientUsersPayload {
             memberships: ms.into_iter().map(Membership).collect(),
             ..Default::default()
@@ -367,8 +394,10 @@ impl MembershipMutation {
 
     /// R22, R5, R6.
     async fn change_seat(&self, ctx: &Context<'_>, input: ChangeSeatInput) -> Result<ChangeSeatPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?.change_seat(p, membership(&input.membership_id), input.seat.into()).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r =
+            async { cam.change_seat(p, membership(&input.membership_id, "membershipId")?, input.seat.into()).await }
+                .await;
         payload(ctx, r, |m| ChangeSeatPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 }

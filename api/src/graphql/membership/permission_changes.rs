@@ -6,7 +6,7 @@ use cam_domain::{MembershipId, PermissionSetId};
 use super::Membership;
 use crate::graphql::enums::{permissions_in, permissions_out, Permission};
 use crate::graphql::error::{payload, payloads, query, UserError};
-use crate::graphql::ids::{decode, Kind};
+use crate::graphql::ids::{input_id, input_ids, Kind};
 use crate::graphql::{cam, principal};
 
 /// v1.1, R41: what changePermissionSet would do to one member.
@@ -41,10 +41,6 @@ pub struct ChangeMemberPermissionsPayload {
 
 payloads!(ChangeMemberPermissionsPayload);
 
-fn membership(id: &ID) -> MembershipId {
-    MembershipId::new(decode(Kind::Membership, id).unwrap_or(0))
-}
-
 #[derive(Default)]
 pub struct PermissionChangeQuery;
 
@@ -57,10 +53,15 @@ impl PermissionChangeQuery {
         membership_ids: Vec<ID>,
         permission_set_id: ID,
     ) -> Result<Vec<PermissionChangePreview>> {
-        let p = principal(ctx)?;
-        let ids: Vec<MembershipId> = membership_ids.iter().map(membership).collect();
-        let set = PermissionSetId::new(decode(Kind::PermissionSet, &permission_set_id).unwrap_or(0));
-        let plans = query(ctx, cam(ctx)?.preview_permission_change(p, &ids, set).await)?;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let plans = async {
+            let ids = input_ids(Kind::Membership, &membership_ids, "membershipIds")?;
+            let ids: Vec<MembershipId> = ids.into_iter().map(MembershipId::new).collect();
+            let set = PermissionSetId::new(input_id(Kind::PermissionSet, &permission_set_id, &["permissionSetId"])?);
+            cam.preview_permission_change(p, &ids, set).await
+        }
+        .await;
+        let plans = query(ctx, plans)?;
         Ok(plans
             .into_iter()
             .map(|c| PermissionChangePreview {
@@ -85,15 +86,12 @@ impl PermissionChangeMutation {
         ctx: &Context<'_>,
         input: ChangeMemberPermissionsInput,
     ) -> Result<ChangeMemberPermissionsPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?
-            .change_member_permissions(
-                p,
-                membership(&input.membership_id),
-                permissions_in(&input.grant),
-                permissions_in(&input.revoke),
-            )
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let member = MembershipId::new(input_id(Kind::Membership, &input.membership_id, &["membershipId"])?);
+            cam.change_member_permissions(p, member, permissions_in(&input.grant), permissions_in(&input.revoke)).await
+        }
+        .await;
         payload(ctx, r, |c| ChangeMemberPermissionsPayload {
             membership: Some(Membership(c.membership)),
             withheld_permissions: permissions_out(c.withheld),

@@ -6,7 +6,7 @@ use cam_domain::{AccountId, MembershipId};
 use super::Membership;
 use crate::graphql::asset::Asset;
 use crate::graphql::error::query;
-use crate::graphql::ids::{decode, Kind};
+use crate::graphql::ids::{input_id, input_ids, Kind};
 use crate::graphql::relationship::PartnerClient;
 use crate::graphql::{cam, principal};
 
@@ -34,11 +34,19 @@ impl MembershipQuery {
         worker_id: ID,
         client_account_ids: Option<Vec<ID>>,
     ) -> Result<RemovalPreview> {
-        let p = principal(ctx)?;
-        let worker = MembershipId::new(decode(Kind::Worker, &worker_id).unwrap_or(0));
-        let clients: Option<Vec<AccountId>> = client_account_ids
-            .map(|ids| ids.iter().map(|id| AccountId::new(decode(Kind::ClientAccount, id).unwrap_or(0))).collect());
-        let items = query(ctx, cam(ctx)?.removal_preview(p, worker, clients.as_deref()).await)?;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let items = async {
+            let worker = MembershipId::new(input_id(Kind::Worker, &worker_id, &["workerId"])?);
+            let clients: Option<Vec<AccountId>> = match &client_account_ids {
+                Some(ids) => Some(
+                    input_ids(Kind::ClientAccount, ids, "clientAccountIds")?.into_iter().map(AccountId::new).collect(),
+                ),
+                None => None,
+            };
+            cam.removal_preview(p, worker, clients.as_deref()).await
+        }
+        .await;
+        let items = query(ctx, items)?;
         Ok(RemovalPreview {
             items: items
                 .into_iter()

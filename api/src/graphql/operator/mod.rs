@@ -9,7 +9,7 @@ use super::account::{ClientAccount, PartnerAccount};
 use super::asset::Asset;
 use super::enums::{permissions_in, AccountKind, AssetKind, PartnerTier, Permission, Role, Seat, WorkerKind};
 use super::error::{payload, payloads, UserError};
-use super::ids::{decode, decode_any, Kind};
+use super::ids::{input_id, input_id_of, Kind};
 use super::membership::{Membership, Worker};
 use super::relationship::PartnerClient;
 use super::user::User;
@@ -125,11 +125,11 @@ payloads!(
     SetTestClockPayload
 );
 
-fn partner_id(id: &ID) -> AccountId {
-    AccountId::new(decode(Kind::PartnerAccount, id).unwrap_or(0))
+fn partner_id(id: &ID) -> cam_domain::Result<AccountId> {
+    input_id(Kind::PartnerAccount, id, &["partnerAccountId"]).map(AccountId::new)
 }
-fn client_id(id: &ID) -> AccountId {
-    AccountId::new(decode(Kind::ClientAccount, id).unwrap_or(0))
+fn client_id(id: &ID) -> cam_domain::Result<AccountId> {
+    input_id(Kind::ClientAccount, id, &["clientAccountId"]).map(AccountId::new)
 }
 
 #[derive(Default)]
@@ -165,24 +165,21 @@ impl OperatorMutation {
     }
 
     async fn add_member(&self, ctx: &Context<'_>, input: AddMemberInput) -> Result<AddMemberPayload> {
-        let p = principal(ctx)?;
-        let account = match decode_any(&input.account_id) {
-            Some((Kind::PartnerAccount | Kind::ClientAccount, raw)) => raw,
-            _ => 0,
-        };
-        let r = cam(ctx)?
-            .add_member(
-                p,
-                AddMember {
-                    account_id: AccountId::new(account),
-                    user_id: UserId::new(decode(Kind::User, &input.user_id).unwrap_or(0)),
-                    role: input.role.into(),
-                    seat: input.seat.map(Into::into),
-                    permissions: input.permissions.as_deref().map(permissions_in),
-                    worker_kind: input.worker_kind.map(Into::into),
-                },
-            )
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let (_, account) =
+                input_id_of(&[Kind::PartnerAccount, Kind::ClientAccount], &input.account_id, &["accountId"])?;
+            let member = AddMember {
+                account_id: AccountId::new(account),
+                user_id: UserId::new(input_id(Kind::User, &input.user_id, &["userId"])?),
+                role: input.role.into(),
+                seat: input.seat.map(Into::into),
+                permissions: input.permissions.as_deref().map(permissions_in),
+                worker_kind: input.worker_kind.map(Into::into),
+            };
+            cam.add_member(p, member).await
+        }
+        .await;
         payload(ctx, r, |(a, m)| match a.is_partner() {
             true => AddMemberPayload { worker: Some(Worker(m)), ..Default::default() },
             false => AddMemberPayload { membership: Some(Membership(m)), ..Default::default() },
@@ -194,8 +191,8 @@ impl OperatorMutation {
         ctx: &Context<'_>,
         input: AddVerifiedDomainInput,
     ) -> Result<AddVerifiedDomainPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?.add_verified_domain(p, partner_id(&input.partner_account_id), &input.domain).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async { cam.add_verified_domain(p, partner_id(&input.partner_account_id)?, &input.domain).await }.await;
         payload(ctx, r, |a| AddVerifiedDomainPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() })
     }
 
@@ -204,23 +201,22 @@ impl OperatorMutation {
         ctx: &Context<'_>,
         input: SetCrmCompanyNameInput,
     ) -> Result<SetCrmCompanyNamePayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?
-            .set_crm_company_name(
-                p,
-                partner_id(&input.partner_account_id),
-                client_id(&input.client_account_id),
-                &input.name,
-            )
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let (partner, client) = (partner_id(&input.partner_account_id)?, client_id(&input.client_account_id)?);
+            cam.set_crm_company_name(p, partner, client, &input.name).await
+        }
+        .await;
         payload(ctx, r, |_| SetCrmCompanyNamePayload::default())
     }
 
     async fn create_asset(&self, ctx: &Context<'_>, input: CreateAssetInput) -> Result<CreateAssetPayload> {
-        let p = principal(ctx)?;
-        let owner = UserId::new(decode(Kind::User, &input.owner_user_id).unwrap_or(0));
-        let r =
-            cam(ctx)?.create_asset(p, client_id(&input.client_account_id), owner, input.kind.into(), &input.name).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let owner = UserId::new(input_id(Kind::User, &input.owner_user_id, &["ownerUserId"])?);
+            cam.create_asset(p, client_id(&input.client_account_id)?, owner, input.kind.into(), &input.name).await
+        }
+        .await;
         payload(ctx, r, |a| CreateAssetPayload { asset: Some(Asset(a)), ..Default::default() })
     }
 
@@ -229,10 +225,12 @@ impl OperatorMutation {
         ctx: &Context<'_>,
         input: RecordPartnerActivityInput,
     ) -> Result<RecordPartnerActivityPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?
-            .record_partner_activity(p, partner_id(&input.partner_account_id), client_id(&input.client_account_id))
-            .await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let (partner, client) = (partner_id(&input.partner_account_id)?, client_id(&input.client_account_id)?);
+            cam.record_partner_activity(p, partner, client).await
+        }
+        .await;
         payload(ctx, r, |rel| RecordPartnerActivityPayload {
             partner_client: Some(PartnerClient::new(rel)),
             ..Default::default()

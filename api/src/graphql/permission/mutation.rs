@@ -6,7 +6,7 @@ use cam_domain::{AccountId, PermissionSetId};
 use super::PermissionSet;
 use crate::graphql::enums::{permissions_in, Permission};
 use crate::graphql::error::{payload, payloads, UserError};
-use crate::graphql::ids::{decode, encode, Kind};
+use crate::graphql::ids::{encode, input_id, Kind};
 use crate::graphql::{cam, principal};
 
 #[derive(InputObject)]
@@ -46,8 +46,8 @@ fn set_payload(s: cam_domain::permission::PermissionSet) -> PermissionSetPayload
     PermissionSetPayload { permission_set: Some(PermissionSet(s)), ..Default::default() }
 }
 
-fn set_id(id: &ID) -> PermissionSetId {
-    PermissionSetId::new(decode(Kind::PermissionSet, id).unwrap_or(0))
+fn set_id(id: &ID) -> cam_domain::Result<PermissionSetId> {
+    input_id(Kind::PermissionSet, id, &["permissionSetId"]).map(PermissionSetId::new)
 }
 
 #[derive(Default)]
@@ -60,9 +60,13 @@ impl PermissionMutation {
         ctx: &Context<'_>,
         input: CreatePermissionSetInput,
     ) -> Result<PermissionSetPayload> {
-        let p = principal(ctx)?;
-        let partner = AccountId::new(decode(Kind::PartnerAccount, &input.partner_account_id).unwrap_or(0));
-        let r = cam(ctx)?.create_permission_set(p, partner, &input.name, permissions_in(&input.permissions)).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let partner =
+                AccountId::new(input_id(Kind::PartnerAccount, &input.partner_account_id, &["partnerAccountId"])?);
+            cam.create_permission_set(p, partner, &input.name, permissions_in(&input.permissions)).await
+        }
+        .await;
         payload(ctx, r, set_payload)
     }
 
@@ -71,10 +75,12 @@ impl PermissionMutation {
         ctx: &Context<'_>,
         input: UpdatePermissionSetInput,
     ) -> Result<PermissionSetPayload> {
-        let p = principal(ctx)?;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let perms = input.permissions.as_deref().map(permissions_in);
-        let r =
-            cam(ctx)?.update_permission_set(p, set_id(&input.permission_set_id), input.name.as_deref(), perms).await;
+        let r = async {
+            cam.update_permission_set(p, set_id(&input.permission_set_id)?, input.name.as_deref(), perms).await
+        }
+        .await;
         payload(ctx, r, set_payload)
     }
 
@@ -83,8 +89,8 @@ impl PermissionMutation {
         ctx: &Context<'_>,
         input: DeletePermissionSetInput,
     ) -> Result<DeletePermissionSetPayload> {
-        let p = principal(ctx)?;
-        let r = cam(ctx)?.delete_permission_set(p, set_id(&input.permission_set_id)).await;
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async { cam.delete_permission_set(p, set_id(&input.permission_set_id)?).await }.await;
         payload(ctx, r, |id| DeletePermissionSetPayload {
             deleted_id: Some(encode(Kind::PermissionSet, id.get())),
             ..Default::default()

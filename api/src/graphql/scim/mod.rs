@@ -7,7 +7,7 @@ use cam_domain::scim::model::ScimTokenId;
 use cam_domain::AccountId;
 
 use super::error::{payload, payloads, UserError};
-use super::ids::{decode, encode, Kind};
+use super::ids::{encode, input_id, Kind};
 use super::loaders::load;
 use super::user::User;
 use super::{cam, principal};
@@ -68,9 +68,13 @@ impl ScimMutation {
         ctx: &Context<'_>,
         input: CreateScimTokenInput,
     ) -> Result<CreateScimTokenPayload> {
-        let p = principal(ctx)?;
-        let client = AccountId::new(decode(Kind::ClientAccount, &input.client_account_id).unwrap_or(0));
-        payload(ctx, cam(ctx)?.create_scim_token(p, client).await, |c| CreateScimTokenPayload {
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
+            cam.create_scim_token(p, client).await
+        }
+        .await;
+        payload(ctx, r, |c| CreateScimTokenPayload {
             scim_token: Some(ScimToken(c.token)),
             token: Some(c.secret),
             ..Default::default()
@@ -82,11 +86,12 @@ impl ScimMutation {
         ctx: &Context<'_>,
         input: RevokeScimTokenInput,
     ) -> Result<RevokeScimTokenPayload> {
-        let p = principal(ctx)?;
-        let id = ScimTokenId::new(decode(Kind::ScimToken, &input.scim_token_id).unwrap_or(0));
-        payload(ctx, cam(ctx)?.revoke_scim_token(p, id).await, |t| RevokeScimTokenPayload {
-            scim_token: Some(ScimToken(t)),
-            ..Default::default()
-        })
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let id = ScimTokenId::new(input_id(Kind::ScimToken, &input.scim_token_id, &["scimTokenId"])?);
+            cam.revoke_scim_token(p, id).await
+        }
+        .await;
+        payload(ctx, r, |t| RevokeScimTokenPayload { scim_token: Some(ScimToken(t)), ..Default::default() })
     }
 }
