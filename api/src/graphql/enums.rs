@@ -116,31 +116,17 @@ pub enum AssetKind {
     Form,
 }
 
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "cam_domain::Code")]
-pub enum UserErrorCode {
-    InvalidInput,
-    NotFound,
-    AlreadyExists,
-    AlreadyMember,
-    NotAMember,
-    PartnerTierNotAllowed,
-    InvalidDomain,
-    DomainTaken,
-    NotEligibleForPartnerSeat,
-    LinkExpired,
-    LinkRevoked,
-    AlreadyApproved,
-    AlreadySuperAdmin,
-    NotSuperAdmin,
-    LastSuperAdmin,
-    CannotRemoveSuperAdmin,
-    BuiltIn,
-    NotDeactivated,
-    TestClockDisabled,
-    /// v1.1: visible, but the caller may not do this there (R40).
-    NotAllowed,
+macro_rules! define_user_error_code {
+    ($($(#[$doc:meta])* $code:ident,)+) => {
+        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+        #[graphql(remote = "cam_domain::Code")]
+        pub enum UserErrorCode {
+            $($(#[$doc])* $code,)+
+        }
+    };
 }
+// The domain's list of refusal codes, not a copy of it.
+cam_domain::with_refusal_codes!(define_user_error_code);
 
 impl UserErrorCode {
     /// The wire name, e.g. `LINK_EXPIRED`.

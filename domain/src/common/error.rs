@@ -3,31 +3,49 @@
 //! input or a business rule said no: the payload's `userErrors`, nothing
 //! changed, R34) and `Storage` (our fault: logged, answered as `INTERNAL`).
 
-/// Stable codes of refusals; the API's `UserErrorCode` mirrors them one to one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Code {
-    InvalidInput,
-    NotFound,
-    AlreadyExists,
-    AlreadyMember,
-    NotAMember,
-    PartnerTierNotAllowed,
-    InvalidDomain,
-    DomainTaken,
-    NotEligibleForPartnerSeat,
-    LinkExpired,
-    LinkRevoked,
-    AlreadyApproved,
-    AlreadySuperAdmin,
-    NotSuperAdmin,
-    LastSuperAdmin,
-    CannotRemoveSuperAdmin,
-    BuiltIn,
-    NotDeactivated,
-    TestClockDisabled,
-    /// v1.1: visible, but the caller may not do this there (R40).
-    NotAllowed,
+/// Passes the list of refusal codes (with their docs) to the macro named,
+/// once here for `Code` and once in the API for `UserErrorCode`: the list
+/// is written in this one place.
+#[macro_export]
+macro_rules! with_refusal_codes {
+    ($then:ident) => {
+        $then! {
+            InvalidInput,
+            NotFound,
+            AlreadyExists,
+            AlreadyMember,
+            NotAMember,
+            PartnerTierNotAllowed,
+            InvalidDomain,
+            DomainTaken,
+            NotEligibleForPartnerSeat,
+            LinkExpired,
+            LinkRevoked,
+            AlreadyApproved,
+            AlreadySuperAdmin,
+            NotSuperAdmin,
+            LastSuperAdmin,
+            CannotRemoveSuperAdmin,
+            BuiltIn,
+            NotDeactivated,
+            TestClockDisabled,
+            /// v1.1: visible, but the caller may not do this there (R40).
+            NotAllowed,
+        }
+    };
 }
+
+macro_rules! define_code {
+    ($($(#[$doc:meta])* $code:ident,)+) => {
+        /// Stable codes of refusals; the API's `UserErrorCode` is made from
+        /// the same list (`with_refusal_codes`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $code,)+
+        }
+    };
+}
+with_refusal_codes!(define_code);
 
 /// One reason a request was refused, with the input field at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
