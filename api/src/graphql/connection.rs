@@ -19,7 +19,7 @@ pub type Conn<T> = Connection<String, T, Total>;
 /// negative `first` or a foreign cursor.
 pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
     let after = parse_cursor(after.as_deref())?;
-    PageRequest::new(first, after).map_err(invalid_input)
+    PageRequest::new(first, after).map_err(|e| invalid_input(e.to_string()))
 }
 
 /// Query complexity of a connection field: what it costs to read is its

@@ -60,15 +60,26 @@ pub struct NewAccount {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EmailDomain(String);
 
+/// Why a text is not an email domain.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidDomain {
+    #[error("a domain has 1 to 253 characters")]
+    Length,
+    #[error("a domain has at least two labels, like agency.com")]
+    OneLabel,
+    #[error("'{0}' is not a valid domain")]
+    BadLabel(String),
+}
+
 impl EmailDomain {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, InvalidDomain> {
         let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
         if d.is_empty() || d.len() > 253 {
-            return Err("a domain has 1 to 253 characters".into());
+            return Err(InvalidDomain::Length);
         }
         let labels: Vec<&str> = d.split('.').collect();
         if labels.len() < 2 {
-            return Err("a domain has at least two labels, like agency.com".into());
+            return Err(InvalidDomain::OneLabel);
         }
         for l in &labels {
             let ok = !l.is_empty()
@@ -77,7 +88,7 @@ impl EmailDomain {
                 && !l.starts_with('-')
                 && !l.ends_with('-');
             if !ok {
-                return Err(format!("'{raw}' is not a valid domain"));
+                return Err(InvalidDomain::BadLabel(raw.to_string()));
             }
         }
         Ok(Self(d))

@@ -56,8 +56,9 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Self { code, field: None, message: message.into() }
+    /// `message` is for the user: a text, or a typed parse error.
+    pub fn new(code: Code, message: impl std::fmt::Display) -> Self {
+        Self { code, field: None, message: message.to_string() }
     }
 
     /// The refusal concerns item `index` of the list `input.<field>`.
@@ -130,10 +131,10 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn refused(code: Code, message: impl Into<String>) -> Self {
+    pub fn refused(code: Code, message: impl std::fmt::Display) -> Self {
         Self::Refused(vec![Refusal::new(code, message)])
     }
-    pub fn refused_at(code: Code, path: &[&str], message: impl Into<String>) -> Self {
+    pub fn refused_at(code: Code, path: &[&str], message: impl std::fmt::Display) -> Self {
         Self::Refused(vec![Refusal::new(code, message).at(path)])
     }
     pub fn forbidden(why: impl Into<String>) -> Self {

@@ -11,13 +11,22 @@ pub struct PageRequest {
     pub after: Option<i64>,
 }
 
+/// A page size out of range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidPage {
+    #[error("first must not be negative")]
+    Negative,
+    #[error("first may be at most {MAX_PAGE}")]
+    TooLarge,
+}
+
 impl PageRequest {
     /// `first` defaults to 50 and may not exceed 100 nor be negative.
-    pub fn new(first: Option<i32>, after: Option<i64>) -> Result<Self, String> {
+    pub fn new(first: Option<i32>, after: Option<i64>) -> Result<Self, InvalidPage> {
         let first = match first {
             None => DEFAULT_PAGE,
-            Some(n) if n < 0 => return Err("first must not be negative".into()),
-            Some(n) if n as u32 > MAX_PAGE => return Err(format!("first may be at most {MAX_PAGE}")),
+            Some(n) if n < 0 => return Err(InvalidPage::Negative),
+            Some(n) if n as u32 > MAX_PAGE => return Err(InvalidPage::TooLarge),
             Some(n) => n as u32,
         };
         Ok(Self { first, after })

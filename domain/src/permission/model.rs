@@ -147,17 +147,28 @@ pub struct PermissionSetName(String);
 
 pub const BUILT_IN_SET_NAME: &str = "Partner Admin";
 
+/// Why a text is not a permission-set name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidSetName {
+    #[error("name must not be empty")]
+    Empty,
+    #[error("name may be at most 100 characters")]
+    TooLong,
+    #[error("name must not contain control characters")]
+    Control,
+}
+
 impl PermissionSetName {
-    pub fn new(raw: &str) -> Result<Self, String> {
+    pub fn new(raw: &str) -> Result<Self, InvalidSetName> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err("name must not be empty".into());
+            return Err(InvalidSetName::Empty);
         }
         if name.chars().count() > 100 {
-            return Err("name may be at most 100 characters".into());
+            return Err(InvalidSetName::TooLong);
         }
         if name.chars().any(char::is_control) {
-            return Err("name must not contain control characters".into());
+            return Err(InvalidSetName::Control);
         }
         Ok(Self(name.to_string()))
     }

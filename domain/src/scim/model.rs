@@ -194,12 +194,12 @@ impl ScimUserInput {
         }
         let mut emails = Vec::new();
         for e in self.emails {
-            let value = Email::parse(&e.value).map_err(|why| ("emails".to_string(), why))?;
+            let value = Email::parse(&e.value).map_err(|why| ("emails".to_string(), why.to_string()))?;
             let kind = text("emails.type", e.kind.as_deref())?;
             emails.push(ScimEmail { value: value.as_str().to_string(), kind, primary: e.primary });
         }
         let email = match primary_email(&emails) {
-            Some(e) => Email::parse(&e.value).map_err(|why| ("emails".to_string(), why))?,
+            Some(e) => Email::parse(&e.value).map_err(|why| ("emails".to_string(), why.to_string()))?,
             None => Email::parse(&user_name).map_err(|_| {
                 ("emails".to_string(), "give an email address in emails, or a userName that is one".to_string())
             })?,

@@ -6,14 +6,23 @@ use crate::common::ids::UserId;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
+/// Why a text is not an email address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidEmail {
+    #[error("an email address has at most 254 characters")]
+    TooLong,
+    #[error("'{0}' is not an email address")]
+    NotAnAddress(String),
+}
+
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, InvalidEmail> {
         let e = raw.trim();
         if e.len() > 254 {
-            return Err("an email address has at most 254 characters".into());
+            return Err(InvalidEmail::TooLong);
         }
         let Some((local, domain)) = e.rsplit_once('@') else {
-            return Err(format!("'{e}' is not an email address"));
+            return Err(InvalidEmail::NotAnAddress(e.to_string()));
         };
         let domain_ok = crate::account::model::EmailDomain::parse(domain).is_ok() && domain == domain.trim();
         if local.is_empty()
@@ -22,7 +31,7 @@ impl Email {
             || local.chars().any(|c| c.is_whitespace() || c.is_control())
             || !domain_ok
         {
-            return Err(format!("'{e}' is not an email address"));
+            return Err(InvalidEmail::NotAnAddress(e.to_string()));
         }
         Ok(Self(e.to_string()))
     }
@@ -46,11 +55,16 @@ pub struct User {
     pub name: String,
 }
 
+/// A name that is empty, too long or not printable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a name has 1 to 200 printable characters")]
+pub struct InvalidName;
+
 /// A display name: trimmed, 1 to 200 characters.
-pub fn parse_person_name(raw: &str) -> Result<String, String> {
+pub fn parse_person_name(raw: &str) -> Result<String, InvalidName> {
     let n = raw.trim();
     if n.is_empty() || n.chars().count() > 200 || n.chars().any(char::is_control) {
-        return Err("a name has 1 to 200 printable characters".into());
+        return Err(InvalidName);
     }
     Ok(n.to_string())
 }
