@@ -58,17 +58,12 @@ pub fn build_with(
             Arc::new(SystemClock)
         }
     });
-    let cam = Cam {
-        store: store.clone(),
-        clock,
-        verifier: Arc::new(DbDomainVerifier),
-        tokens: Arc::new(Sha256LinkTokens),
-        config: CamConfig {
-            link_ttl_days: settings.link_ttl_days,
-            public_url: settings.public_url.trim_end_matches('/').to_string(),
-            test_clock: settings.test_clock,
-        },
+    let config = CamConfig {
+        link_ttl_days: settings.link_ttl_days,
+        public_url: settings.public_url.trim_end_matches('/').to_string(),
+        test_clock: settings.test_clock,
     };
+    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), config);
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);

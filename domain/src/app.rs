@@ -30,14 +30,15 @@ pub struct CamConfig {
 }
 
 /// The application: one method per thing a user can do, spread over the
-/// areas' `service.rs` files.
+/// areas' `service.rs` files. Its ports are private: transports reach
+/// storage only through these methods (`batch.rs` for DataLoaders).
 #[derive(Clone)]
 pub struct Cam {
-    pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
-    pub verifier: Arc<dyn DomainVerifier>,
-    pub tokens: Arc<dyn LinkTokens>,
-    pub config: CamConfig,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) verifier: Arc<dyn DomainVerifier>,
+    pub(crate) tokens: Arc<dyn LinkTokens>,
+    pub(crate) config: CamConfig,
 }
 
 /// R1: may this partner-account member use the Client Access Manager?
@@ -70,6 +71,22 @@ pub fn snapshot(m: &Membership) -> Value {
 }
 
 impl Cam {
+    /// The application over these ports (the wiring's job).
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        verifier: Arc<dyn DomainVerifier>,
+        tokens: Arc<dyn LinkTokens>,
+        config: CamConfig,
+    ) -> Self {
+        Self { store, clock, verifier, tokens, config }
+    }
+
+    /// Base of the server's public URLs, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.config.public_url
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

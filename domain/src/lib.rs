@@ -13,6 +13,7 @@ pub mod account;
 pub mod app;
 pub mod asset;
 pub mod audit;
+pub mod batch;
 pub mod identity;
 pub mod membership;
 pub mod notify;

@@ -9,12 +9,10 @@ use async_graphql::Context;
 use cam_domain::access_link::model::AccessLink;
 use cam_domain::account::model::Account;
 use cam_domain::audit::model::{AuditEvent, AuditScope};
-use cam_domain::identity::DomainVerifier;
 use cam_domain::membership::model::{MemberFilter, MemberStatus, Membership};
 use cam_domain::membership::ports::MemberPages;
 use cam_domain::permission::PermissionSet;
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
-use cam_domain::store::Store;
 use cam_domain::user::model::{Email, User};
 use cam_domain::*;
 
@@ -22,8 +20,6 @@ pub type LoadError = Arc<StorageError>;
 
 pub struct StoreLoader {
     cam: Cam,
-    store: Arc<dyn Store>,
-    verifier: Arc<dyn DomainVerifier>,
     /// Users, sets and accounts that a nested page read along with its
     /// rows (`MemberPages`): the by-id loaders of the same request answer
     /// them without another statement.
@@ -50,12 +46,7 @@ pub type Loaders = DataLoader<StoreLoader, HashMapCache>;
 
 pub fn loaders(cam: &Cam) -> Loaders {
     DataLoader::with_cache(
-        StoreLoader {
-            cam: cam.clone(),
-            store: cam.store.clone(),
-            verifier: cam.verifier.clone(),
-            seen: Mutex::default(),
-        },
+        StoreLoader { cam: cam.clone(), seen: Mutex::default() },
         tokio::spawn,
         HashMapCache::default(),
     )
@@ -87,7 +78,7 @@ macro_rules! by_id {
             type Value = $value;
             type Error = LoadError;
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, LoadError> {
-                map(self.store.$method(keys).await)
+                map(self.cam.$method(keys).await)
             }
         }
     };
@@ -117,7 +108,7 @@ macro_rules! by_id_seen {
                     }
                 }
                 if !rest.is_empty() {
-                    out.extend(map(self.store.$method(&rest).await)?);
+                    out.extend(map(self.cam.$method(&rest).await)?);
                 }
                 Ok(out)
             }
@@ -140,7 +131,7 @@ impl Loader<StatsKey> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[StatsKey]) -> Result<HashMap<StatsKey, PartnerUserStats>, LoadError> {
         let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let stats = self.store.partner_user_stats(&pairs).await.map_err(Arc::new)?;
+        let stats = self.cam.partner_user_stats(&pairs).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, stats.get(&(k.0, k.1)).copied().unwrap_or_default())).collect())
     }
 }
@@ -154,7 +145,7 @@ impl Loader<PairKey> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[PairKey]) -> Result<HashMap<PairKey, Relationship>, LoadError> {
         let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let found = self.store.find_relationships_by_pair(&pairs).await.map_err(Arc::new)?;
+        let found = self.cam.find_relationships_by_pair(&pairs).await.map_err(Arc::new)?;
         Ok(keys.iter().filter_map(|k| found.get(&(k.0, k.1)).cloned().map(|r| (*k, r))).collect())
     }
 }
@@ -168,7 +159,7 @@ impl Loader<SuperAdminCount> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[SuperAdminCount]) -> Result<HashMap<SuperAdminCount, u64>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let n = self.store.count_active_super_admins_in(&ids).await.map_err(Arc::new)?;
+        let n = self.cam.count_active_super_admins_in(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, n.get(&k.0).copied().unwrap_or(0))).collect())
     }
 }
@@ -182,7 +173,7 @@ impl Loader<DomainsOf> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[DomainsOf]) -> Result<HashMap<DomainsOf, Vec<String>>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let d = self.store.domains_of(&ids).await.map_err(Arc::new)?;
+        let d = self.cam.domains_of(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, d.get(&k.0).cloned().unwrap_or_default())).collect())
     }
 }
@@ -202,8 +193,7 @@ impl Loader<VerifiedKey> for StoreLoader {
         }
         let mut out = HashMap::new();
         for (partner, emails) in by_partner {
-            let ok =
-                self.verifier.verified_emails(self.store.as_domains(), partner, &emails).await.map_err(Arc::new)?;
+            let ok = self.cam.verified_emails(partner, &emails).await.map_err(Arc::new)?;
             for e in emails {
                 let v = ok.contains(&e.key());
                 out.insert(VerifiedKey(partner, e), v);
@@ -222,7 +212,7 @@ impl Loader<CurrentLink> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[CurrentLink]) -> Result<HashMap<CurrentLink, AccessLink>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let found = self.store.current_links(&ids).await.map_err(Arc::new)?;
+        let found = self.cam.current_links(&ids).await.map_err(Arc::new)?;
         Ok(found.into_iter().map(|(k, v)| (CurrentLink(k), v)).collect())
     }
 }
@@ -259,7 +249,7 @@ impl Loader<PartnerUsersOf> for StoreLoader {
                 roles: None,
             };
             let found = self
-                .store
+                .cam
                 .members_page_per_account(&clients, &filter, group.page, group.with_total)
                 .await
                 .map_err(Arc::new)?;
@@ -332,11 +322,8 @@ impl Loader<ClientMembershipsOf> for StoreLoader {
         }
         let mut out = HashMap::new();
         for ((partner, page, with_total), users) in groups {
-            let found = self
-                .store
-                .client_memberships_page_per_user(partner, &users, page, with_total)
-                .await
-                .map_err(Arc::new)?;
+            let found =
+                self.cam.client_memberships_page_per_user(partner, &users, page, with_total).await.map_err(Arc::new)?;
             self.remember(&found);
             for (user, p) in found.pages {
                 out.insert(ClientMembershipsOf { partner, user, page, with_total }, p);
@@ -366,7 +353,7 @@ impl Loader<OwnedAssets> for StoreLoader {
         }
         let mut out = HashMap::new();
         for ((page, with_total), pairs) in groups {
-            let found = self.store.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
+            let found = self.cam.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
             for ((client, owner), p) in found {
                 out.insert(OwnedAssets { client, owner, page, with_total }, p);
             }

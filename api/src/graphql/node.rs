@@ -54,21 +54,11 @@ impl NodeQuery {
             }
             Kind::ClientAccount => query(ctx, cam.visible_account(p, AccountId::new(raw), AccountKind::Client).await)?
                 .map(|a| Node::ClientAccount(ClientAccount(a))),
-            Kind::Worker | Kind::Membership => {
-                let Some(m) = query(ctx, cam.store.find_membership(MembershipId::new(raw)).await.map_err(Into::into))?
-                else {
-                    return Ok(None);
-                };
-                match (kind, m.worker_kind.is_some()) {
-                    (Kind::Worker, true) if query(ctx, cam.can_see_worker(p, &m).await)? => {
-                        Some(Node::Worker(Worker(m)))
-                    }
-                    (Kind::Membership, false) if query(ctx, cam.can_see_membership(p, &m).await)? => {
-                        Some(Node::Membership(Membership(m)))
-                    }
-                    _ => None,
-                }
+            Kind::Worker => {
+                query(ctx, cam.visible_member(p, MembershipId::new(raw), true).await)?.map(|m| Node::Worker(Worker(m)))
             }
+            Kind::Membership => query(ctx, cam.visible_member(p, MembershipId::new(raw), false).await)?
+                .map(|m| Node::Membership(Membership(m))),
             Kind::PartnerClient => query(ctx, cam.visible_relationship(p, RelationshipId::new(raw)).await)?
                 .map(|r| Node::PartnerClient(PartnerClient::new(r))),
             Kind::Asset => query(ctx, cam.visible_asset(p, AssetId::new(raw)).await)?.map(|a| Node::Asset(Asset(a))),

@@ -67,7 +67,7 @@ pub fn route_label(path: &str) -> &'static str {
 
 /// The SCIM endpoint's public URL (for `Location` and `meta.location`).
 fn base(app: &App) -> String {
-    format!("{}/scim/v2", app.cam.config.public_url)
+    format!("{}/scim/v2", app.cam.public_url())
 }
 
 /// A SCIM answer: `application/scim+json`, labelled for the metrics.

@@ -318,6 +318,11 @@ impl Cam {
         Ok(ApprovedLink { membership, relationship })
     }
 
+    /// The approvals of a link the caller sees (`visible_link`).
+    pub async fn approvals_of(&self, link: &AccessLink) -> Result<Vec<Approval>> {
+        Ok(self.store.approvals_of(link.id).await?)
+    }
+
     /// A link is visible to CAM users of its partner and to its worker.
     pub async fn visible_link(&self, p: &Principal, id: AccessLinkId) -> Result<Option<AccessLink>> {
         let Some(link) = self.store.find_link(id).await? else { return Ok(None) };

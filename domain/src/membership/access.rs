@@ -3,6 +3,7 @@
 use super::model::Membership;
 use crate::app::{is_cam_user, Cam};
 use crate::common::error::{Error, Result};
+use crate::common::ids::MembershipId;
 use crate::common::principal::Principal;
 use crate::store::Repository;
 use crate::user::model::User;
@@ -44,6 +45,18 @@ impl Cam {
             Error::Refused(_) => Ok(not_found),
             other => Ok(other),
         }
+    }
+
+    /// The member with this id, if `p` may see it (R33): a client-account
+    /// membership (`worker = false`) or a worker (`worker = true`).
+    pub async fn visible_member(&self, p: &Principal, id: MembershipId, worker: bool) -> Result<Option<Membership>> {
+        let Some(m) = self.store.find_membership(id).await? else { return Ok(None) };
+        let seen = match (worker, m.worker_kind.is_some()) {
+            (true, true) => self.can_see_worker(p, &m).await?,
+            (false, false) => self.can_see_membership(p, &m).await?,
+            _ => false,
+        };
+        Ok(seen.then_some(m))
     }
 
     /// A worker is visible to themselves and to CAM users of their partner.

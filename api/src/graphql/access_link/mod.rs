@@ -8,7 +8,7 @@ pub use query::AccessLinkQuery;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 use super::enums::{PartnerTier, UserErrorCode};
-use super::error::{failure, internal, storage};
+use super::error::{failure, internal, query};
 use super::ids::{encode, Kind};
 use super::loaders::{load, Loaders, PairKey};
 use super::membership::Worker;
@@ -37,7 +37,7 @@ impl AccessLink {
         self.0.revoked_at.map(Into::into)
     }
     async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<PartnerClient>> {
-        let approvals = storage(ctx, super::cam(ctx)?.store.approvals_of(self.0.id).await)?;
+        let approvals = query(ctx, super::cam(ctx)?.approvals_of(&self.0).await)?;
         // One batch for every approval, not a query each.
         let keys: Vec<_> = approvals.iter().map(|a| PairKey(self.0.partner_id, a.client_id)).collect();
         let loader = ctx.data::<Loaders>()?;
