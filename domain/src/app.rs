@@ -49,6 +49,18 @@ pub fn is_cam_user(member: &Membership) -> bool {
             && p.contains(Permission::PartnerEmployeeManagementEdit))
 }
 
+/// R1 as a refusal: `FORBIDDEN` unless `member` may use the Client Access
+/// Manager.
+pub(crate) fn require_cam_user(member: &Membership) -> Result<()> {
+    if is_cam_user(member) {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "the Client Access Manager needs a super admin or both partner employee management permissions (R1)",
+        ))
+    }
+}
+
 /// R33: an account the caller cannot see (a `NOT_FOUND` refusal about the
 /// account) becomes the refusal an unknown object id gets.
 pub(crate) fn hidden(e: Error, path: &[&str], what: &str) -> Error {
@@ -162,11 +174,7 @@ impl Cam {
         path: &[&str],
     ) -> Result<(Account, Membership)> {
         let (a, m) = self.acting_in(repo, user, partner, AccountKind::Partner, path).await?;
-        if !is_cam_user(&m) {
-            return Err(Error::forbidden(
-                "the Client Access Manager needs a super admin or both partner employee management permissions (R1)",
-            ));
-        }
+        require_cam_user(&m)?;
         Ok((a, m))
     }
 

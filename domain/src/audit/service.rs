@@ -4,10 +4,26 @@
 
 use super::model::{AuditEvent, AuditScope};
 use crate::account::model::AccountKind;
+use crate::app::require_cam_user;
 use crate::common::error::{Error, Result};
 use crate::common::ids::AuditEventId;
 use crate::common::principal::Principal;
+use crate::membership::model::Membership;
 use crate::Cam;
+
+/// R32 for a member of the log's account, the one rule of who reads an
+/// audit log: a partner's by its CAM users (R1), a client's by its active
+/// super admins; a deactivated member reads neither (R23).
+pub(crate) fn reads_audit(scope: AuditScope, m: &Membership) -> Result<()> {
+    if !m.is_active() {
+        return Err(Error::forbidden("your membership in this account is deactivated (R23)"));
+    }
+    match scope {
+        AuditScope::Partner(_) => require_cam_user(m),
+        AuditScope::Client(_) if m.is_active_super_admin() => Ok(()),
+        AuditScope::Client(_) => Err(Error::forbidden("only super admins read a client's audit log (R32)")),
+    }
+}
 
 impl Cam {
     /// Whether `p` may read this audit log now: a partner's for its CAM
@@ -33,16 +49,8 @@ impl Cam {
                 }
             }
             Principal::User(u) => {
-                if kind == AccountKind::Partner {
-                    self.cam_access(repo, u, account, &[path]).await.map(|_| ())
-                } else {
-                    let (_, m) = self.acting_in(repo, u, account, kind, &[path]).await?;
-                    if m.is_active_super_admin() {
-                        Ok(())
-                    } else {
-                        Err(Error::forbidden("only super admins read a client's audit log (R32)"))
-                    }
-                }
+                let (_, m) = self.acting_in(repo, u, account, kind, &[path]).await?;
+                reads_audit(scope, &m)
             }
         }
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::model::{MemberFilter, Membership};
 use super::ports::MemberPages;
-use crate::app::{is_cam_user, Cam};
+use crate::app::Cam;
 use crate::audit::model::{AuditEvent, AuditScope};
 use crate::common::error::{Error, Result};
 use crate::common::ids::AccountId;
@@ -77,22 +77,11 @@ impl Cam {
             let m = mine.get(&scope_account(*s));
             let verdict = match (p.is_operator(), s, m) {
                 (true, _, _) => Ok(()),
+                (_, _, Some(m)) => crate::audit::service::reads_audit(*s, m),
                 (_, AuditScope::Partner(_), None) => Err(Error::forbidden("not a member of this partner account")),
-                (_, AuditScope::Partner(_), Some(m)) if !m.is_active() => {
-                    Err(Error::forbidden("your membership in this account is deactivated (R23)"))
+                (_, AuditScope::Client(_), None) => {
+                    Err(Error::forbidden("only members of this client account may see this"))
                 }
-                (_, AuditScope::Partner(_), Some(m)) if !is_cam_user(m) => Err(Error::forbidden(
-                    "the Client Access Manager needs a super admin or both partner employee management permissions (R1)",
-                )),
-                (_, AuditScope::Partner(_), Some(_)) => Ok(()),
-                (_, AuditScope::Client(_), Some(m)) if m.is_active() => {
-                    if m.is_active_super_admin() {
-                        Ok(())
-                    } else {
-                        Err(Error::forbidden("only super admins read a client's audit log (R32)"))
-                    }
-                }
-                (_, AuditScope::Client(_), _) => Err(Error::forbidden("only members of this client account may see this")),
             };
             match verdict {
                 Ok(()) => allowed.push(*s),

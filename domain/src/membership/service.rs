@@ -186,31 +186,6 @@ impl Cam {
         }
     }
 
-    /// The audit log (R32): CAM users read their partner's, super admins
-    /// their client's. The total only when `with_total`.
-    pub async fn audit_log(
-        &self,
-        p: &Principal,
-        scope: crate::audit::model::AuditScope,
-        page: crate::PageRequest,
-        with_total: bool,
-    ) -> Result<crate::Page<crate::audit::model::AuditEvent>> {
-        use crate::audit::model::AuditScope;
-        match scope {
-            AuditScope::Partner(partner) => {
-                self.require_cam_reader(p, partner).await?;
-            }
-            AuditScope::Client(client) => {
-                if let Some(m) = self.require_client_member(p, client).await? {
-                    if !m.is_active_super_admin() {
-                        return Err(Error::forbidden("only super admins read a client's audit log (R32)"));
-                    }
-                }
-            }
-        }
-        Ok(self.store.list_audit(scope, page, with_total).await?)
-    }
-
     /// Operator: the outbox, newest first.
     pub async fn outbox(
         &self,
