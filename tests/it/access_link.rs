@@ -249,6 +249,26 @@ async fn the_approval_page_offers_only_the_accounts_where_the_viewer_may_approve
 }
 
 #[tokio::test]
+async fn a_membership_is_created_at_the_clock_ports_time() {
+    // R35: the membership a client approves shows the time of the clock
+    // port (here a test clock at t0, then moved), not the machine's clock.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let ana = w.boss(&partner).await;
+    let client = w.client("Acme").await;
+    let owner = w.client_admin(&client, "owner").await;
+    t.advance(chrono::Duration::days(3));
+    let token = w.access_link(&partner, &ana.who, None).await["token"].as_str().unwrap().to_string();
+    let approved = w.approve(&token, &client, &owner.who).await;
+    let id = approved["membership"]["id"].as_str().unwrap().to_string();
+    let m =
+        t.ok(&owner.who, "query($id: ID!){ node(id:$id){ ... on Membership { createdAt } } }", json!({"id": id})).await;
+    let expected = (t0() + chrono::Duration::days(3)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    assert_eq!(m["node"]["createdAt"], json!(expected), "{m}");
+}
+
+#[tokio::test]
 async fn someone_outside_the_client_cannot_approve_for_it() {
     // R10, R33
     let t = TestApp::new().await;

@@ -44,7 +44,6 @@ impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
         if new.is_empty() {
             return Ok(Vec::new());
         }
-        let at = time_text(Utc::now());
         let rows: Vec<serde_json::Value> = new
             .iter()
             .enumerate()
@@ -61,7 +60,7 @@ impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
                     "partner_id": n.partner_id.map(|p| p.get()),
                     "managed_credit": n.managed_credit,
                     "worker_kind": n.worker_kind.map(|k| k.as_str()),
-                    "at": at,
+                    "at": time_text(n.created_at),
                 })
             })
             .collect();

@@ -221,7 +221,7 @@ impl<C: Conn> SeaOrmRepository<C> {
 #[async_trait]
 impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
     async fn insert_membership(&self, new: NewMembership) -> Result<Membership, StorageError> {
-        let now = Utc::now();
+        let now = new.created_at;
         let row = membership::ActiveModel {
             account_id: Set(new.account_id.get()),
             user_id: Set(new.user_id.get()),

@@ -274,6 +274,7 @@ impl Cam {
                     partner_id: Some(partner.id),
                     managed_credit: true,
                     worker_kind: None,
+                    created_at: self.now(),
                 };
                 match tx.insert_membership(new).await {
                     Err(StorageError::Conflict(_)) => {

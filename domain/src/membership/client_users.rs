@@ -192,6 +192,7 @@ impl Cam {
                     partner_id: partner,
                     managed_credit: partner.is_some(),
                     worker_kind: None,
+                    created_at: self.now(),
                 })
                 .await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;

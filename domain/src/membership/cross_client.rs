@@ -157,6 +157,7 @@ impl Cam {
                 partner_id: Some(partner.id),
                 managed_credit: plan.managed_credit,
                 worker_kind: None,
+                created_at: self.now(),
             });
         }
         if !refusals.is_empty() {

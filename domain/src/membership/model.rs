@@ -106,6 +106,8 @@ pub struct NewMembership {
     pub partner_id: Option<AccountId>,
     pub managed_credit: bool,
     pub worker_kind: Option<WorkerKind>,
+    /// From the clock port (R35), not the database's clock.
+    pub created_at: DateTime<Utc>,
 }
 
 /// Filter of a member list.

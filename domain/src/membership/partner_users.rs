@@ -169,6 +169,7 @@ impl Cam {
                 partner_id: Some(partner),
                 managed_credit: plan.managed_credit,
                 worker_kind: None,
+                created_at: self.now(),
             };
             let m = self.insert_partner_user(tx.as_ref(), new, expires_at).await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;

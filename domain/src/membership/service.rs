@@ -84,6 +84,7 @@ impl Cam {
             partner_id: None,
             managed_credit: false,
             worker_kind,
+            created_at: self.now(),
         };
         let m = match tx.insert_membership(new).await {
             Err(StorageError::Conflict(_)) => {

@@ -221,6 +221,7 @@ impl Cam {
                 partner_id: None,
                 managed_credit: false,
                 worker_kind: None,
+                created_at: self.now(),
             })
             .await?;
         if !valid.active {
