@@ -12,6 +12,7 @@ use sea_orm::sea_query::{LockType, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::{account, membership, verified_domain};
+use super::keyset::by_ids;
 use super::sql::Sql;
 use super::{convert, db, joined, Conn, SeaOrmRepository};
 
@@ -38,15 +39,10 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
     }
 
     async fn find_accounts(&self, ids: &[AccountId]) -> Result<HashMap<AccountId, Account>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = account::Entity::find()
-            .filter(account::Column::Id.is_in(ids.iter().map(|i| i.get())))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        rows.into_iter().map(|r| convert::account(r).map(|a| (a.id, a))).collect()
+        by_ids(account::Entity, &self.conn, ids.iter().map(|i| i.get()), account::Column::Id, |r| {
+            convert::account(r).map(|a| (a.id, a))
+        })
+        .await
     }
 
     async fn account_with_membership(

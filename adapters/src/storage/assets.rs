@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use super::entities::{asset, membership};
+use super::keyset::by_ids;
 use super::memberships::selected;
 use super::window::{first_per_parent, pages, PerParent};
 use super::{convert, db, Conn, SeaOrmRepository};
@@ -83,15 +84,10 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
     }
 
     async fn find_assets(&self, ids: &[AssetId]) -> Result<HashMap<AssetId, Asset>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = asset::Entity::find()
-            .filter(asset::Column::Id.is_in(ids.iter().map(|i| i.get())))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        rows.into_iter().map(|r| convert::asset(r).map(|a| (a.id, a))).collect()
+        by_ids(asset::Entity, &self.conn, ids.iter().map(|i| i.get()), asset::Column::Id, |r| {
+            convert::asset(r).map(|a| (a.id, a))
+        })
+        .await
     }
 
     async fn assets_owned(

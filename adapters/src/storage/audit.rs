@@ -6,13 +6,11 @@ use async_trait::async_trait;
 use cam_domain::audit::model::{AuditEvent, AuditScope, NewAuditEvent};
 use cam_domain::audit::ports::AuditRepository;
 use cam_domain::{AccountId, AuditEventId, Page, PageRequest, StorageError};
-use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set,
-};
+use sea_orm::sea_query::Order;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryTrait, Set};
 
 use super::entities::audit_event;
+use super::keyset::keyset_page;
 use super::sql::Sql;
 use super::window::{first_per_parent, pages, PerParent};
 use super::{convert, db, Conn, SeaOrmRepository};
@@ -124,43 +122,8 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
             AuditScope::Partner(p) => audit_event::Entity::find().filter(audit_event::Column::PartnerId.eq(p.get())),
         };
         // The total rides on the page's statement as a scalar subquery.
-        let count = with_total.then(|| {
-            let mut c = select.clone().into_query();
-            c.clear_selects().expr(Expr::cust("COUNT(*)"));
-            c
-        });
-        let mut q = select.order_by_desc(audit_event::Column::Id);
-        if let Some(after) = page.after {
-            q = q.filter(audit_event::Column::Id.lt(after));
-        }
-        let mut q = q.limit(page.first as u64 + 1).into_query();
-        if let Some(c) = count.clone() {
-            q.expr_as(SimpleExpr::SubQuery(None, Box::new(c.into_sub_query_statement())), Alias::new("total__"));
-        }
-        let backend = self.conn.get_database_backend();
-        let found = self.conn.query_all(backend.build(&q)).await.map_err(db)?;
-        let mut total = match found.first() {
-            Some(r) if with_total => r.try_get::<i64>("", "total__").map_err(db)?.max(0) as u64,
-            _ => 0,
-        };
-        if let (Some(c), true, Some(_)) = (count, found.is_empty(), page.after) {
-            // Past the end of the log: no row carries the total.
-            let row = self.conn.query_one(backend.build(&c)).await.map_err(db)?;
-            total = row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64;
-        }
-        let mut rows = found
-            .iter()
-            .map(|r| audit_event::Model::from_query_result(r, ""))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(db)?;
-        let has_next = rows.len() > page.first as usize;
-        rows.truncate(page.first as usize);
-        Ok(Page {
-            items: rows.into_iter().map(convert::audit_event).collect(),
-            has_next,
-            has_previous: page.after.is_some(),
-            total,
-        })
+        let found = keyset_page(&self.conn, select, audit_event::Column::Id, Order::Desc, page, with_total).await?;
+        Ok(found.map(convert::audit_event))
     }
 
     async fn audit_page_per_scope(

@@ -9,13 +9,15 @@ use cam_domain::membership::model::{
 use cam_domain::membership::ports::{MemberPages, MembershipRepository};
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
 use chrono::Utc;
-use sea_orm::sea_query::{Alias, Expr, Func, LockType, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, LockType, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QueryResult, QuerySelect, QueryTrait, Select, Set,
 };
 
 use super::entities::{account, membership, permission_set, relationship, user};
+use super::keyset::by_ids;
+use super::keyset::keyset_page;
 use super::window::{first_per_parent, pages, PerParent};
 use super::{convert, db, joined, like_pattern, Conn, SeaOrmRepository};
 
@@ -46,42 +48,12 @@ impl<C: Conn> SeaOrmRepository<C> {
         page: PageRequest,
         with_total: bool,
     ) -> Result<Page<Membership>, StorageError> {
-        let count = with_total.then(|| {
-            let mut c = select.clone().into_query();
-            c.clear_selects().expr(Expr::cust("COUNT(*)"));
-            c
-        });
-        let mut q = select.order_by_asc(membership::Column::Id);
-        if let Some(after) = page.after {
-            q = q.filter(membership::Column::Id.gt(after));
-        }
-        let mut q = q.limit(page.first as u64 + 1).into_query();
-        if let Some(c) = count.clone() {
-            q.expr_as(SimpleExpr::SubQuery(None, Box::new(c.into_sub_query_statement())), Alias::new("total__"));
-        }
-        let backend = self.conn.get_database_backend();
-        let found = self.conn.query_all(backend.build(&q)).await.map_err(db)?;
-        let mut total = match found.first() {
-            Some(r) if with_total => r.try_get::<i64>("", "total__").map_err(db)?.max(0) as u64,
-            _ => 0,
-        };
-        if let (Some(c), true, Some(_)) = (count, found.is_empty(), page.after) {
-            // Past the end of the list: no row carries the total.
-            let row = self.conn.query_one(backend.build(&c)).await.map_err(db)?;
-            total = row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64;
-        }
-        let mut rows = found
-            .iter()
-            .map(|r| membership::Model::from_query_result(r, ""))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(db)?;
-        let has_next = rows.len() > page.first as usize;
-        rows.truncate(page.first as usize);
+        let found = keyset_page(&self.conn, select, membership::Column::Id, Order::Asc, page, with_total).await?;
         Ok(Page {
-            items: convert::all(rows, convert::membership)?,
-            has_next,
-            has_previous: page.after.is_some(),
-            total,
+            items: convert::all(found.items, convert::membership)?,
+            has_next: found.has_next,
+            has_previous: found.has_previous,
+            total: found.total,
         })
     }
 }
@@ -272,15 +244,10 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
     }
 
     async fn find_memberships(&self, ids: &[MembershipId]) -> Result<HashMap<MembershipId, Membership>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = membership::Entity::find()
-            .filter(membership::Column::Id.is_in(ids.iter().map(|i| i.get())))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        rows.into_iter().map(|r| convert::membership(r).map(|m| (m.id, m))).collect()
+        by_ids(membership::Entity, &self.conn, ids.iter().map(|i| i.get()), membership::Column::Id, |r| {
+            convert::membership(r).map(|m| (m.id, m))
+        })
+        .await
     }
 
     async fn membership_of(&self, account: AccountId, user: UserId) -> Result<Option<Membership>, StorageError> {

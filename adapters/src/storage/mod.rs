@@ -10,6 +10,7 @@ mod bulk;
 mod convert;
 mod entities;
 mod joined;
+mod keyset;
 mod lifecycle;
 pub mod live;
 mod memberships;

@@ -11,6 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::entities::{membership, permission_set};
+use super::keyset::by_ids;
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -75,15 +76,10 @@ impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
         &self,
         ids: &[PermissionSetId],
     ) -> Result<HashMap<PermissionSetId, PermissionSet>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = permission_set::Entity::find()
-            .filter(permission_set::Column::Id.is_in(ids.iter().map(|i| i.get())))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(rows.into_iter().map(|r| (PermissionSetId::new(r.id), convert::permission_set(r))).collect())
+        by_ids(permission_set::Entity, &self.conn, ids.iter().map(|i| i.get()), permission_set::Column::Id, |r| {
+            Ok((PermissionSetId::new(r.id), convert::permission_set(r)))
+        })
+        .await
     }
 
     async fn sets_of(&self, partner: AccountId) -> Result<Vec<PermissionSet>, StorageError> {

@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
 
 use super::entities::{account, membership, relationship};
+use super::keyset::by_ids;
 use super::sql::Sql;
 use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
 
@@ -234,15 +235,10 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         &self,
         ids: &[RelationshipId],
     ) -> Result<HashMap<RelationshipId, Relationship>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = relationship::Entity::find()
-            .filter(relationship::Column::Id.is_in(ids.iter().map(|i| i.get())))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(rows.into_iter().map(|r| (RelationshipId::new(r.id), convert::relationship(r))).collect())
+        by_ids(relationship::Entity, &self.conn, ids.iter().map(|i| i.get()), relationship::Column::Id, |r| {
+            Ok((RelationshipId::new(r.id), convert::relationship(r)))
+        })
+        .await
     }
 
     async fn find_relationships_by_pair(

@@ -10,6 +10,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::entities::user;
+use super::keyset::by_ids;
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -33,15 +34,10 @@ impl<C: Conn> UserRepository for SeaOrmRepository<C> {
     }
 
     async fn find_users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>, StorageError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = user::Entity::find()
-            .filter(user::Column::Id.is_in(ids.iter().map(|i| i.get())))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        rows.into_iter().map(|r| convert::user(r).map(|u| (u.id, u))).collect()
+        by_ids(user::Entity, &self.conn, ids.iter().map(|i| i.get()), user::Column::Id, |r| {
+            convert::user(r).map(|u| (u.id, u))
+        })
+        .await
     }
 
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StorageError> {
