@@ -322,6 +322,16 @@ async fn users_are_patched_replaced_and_deleted_and_their_assets_are_kept() {
         {"op": "add", "path": "externalId", "value": "okta-1"},
         {"op": "replace", "path": "active", "value": "False"}
     ]);
+    // A refused operation says why with its scimType (RFC 7644 §3.5.2) and
+    // changes nothing, even after operations that would have applied.
+    let refused = json!([
+        {"op": "replace", "path": "name.givenName", "value": "Nobody"},
+        {"op": "replace", "path": "id", "value": "42"}
+    ]);
+    let r = scim(&t, Method::PATCH, &path, Some(&token), Some(patch(refused))).await;
+    assert_eq!((r.status, &r.body["scimType"]), (StatusCode::BAD_REQUEST, &json!("mutability")), "{:?}", r.body);
+    let unchanged = scim(&t, Method::GET, &path, Some(&token), None).await;
+    assert_ne!(unchanged.body["name"]["givenName"], json!("Nobody"), "{:?}", unchanged.body);
     let p = scim(&t, Method::PATCH, &path, Some(&token), Some(patch(ops))).await;
     assert_eq!(p.status, StatusCode::OK, "{:?}", p.body);
     assert_eq!(p.body["name"]["givenName"], json!("Augusta"));

@@ -2,12 +2,13 @@
 //! reads the request, calls one use case and renders its answer.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use cam_domain::scim::model::{ScimFilter, ScimUser};
+use cam_domain::scim::model::{ScimFilter, ScimUser, ScimUserInput};
 use cam_domain::scim::service::MAX_RESULTS;
 use cam_domain::{Code, Error, MembershipId};
 use serde_json::{json, Value};
@@ -158,31 +159,30 @@ fn number(raw: Option<&str>, name: &str, operation: &'static str) -> Result<Opti
     .transpose()
 }
 
-async fn run_list(app: &App, headers: &HeaderMap, req: Result<ListRequest, Response>, op: &'static str) -> Response {
-    let c = match caller(app, headers, op).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let req = match req {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    match app.cam.scim_list_users(c, &req.filter, req.start_index, req.count).await {
-        Ok((users, total)) => {
-            let base = base(app);
-            let items: Vec<Value> =
-                users.iter().map(|u| project(doc::render(u, &base), &req.attributes, &req.excluded)).collect();
-            let body = json!({
-                "schemas": [LIST_SCHEMA],
-                "totalResults": total,
-                "startIndex": req.start_index,
-                "itemsPerPage": items.len(),
-                "Resources": items,
-            });
-            answer(StatusCode::OK, &body, op)
-        }
-        Err(e) => domain_error(e, op),
-    }
+/// A handler's answer, refusals included: every step may end it early
+/// with `?` and its own SCIM error.
+type Answer = Result<Response, Response>;
+
+fn either(a: Answer) -> Response {
+    a.unwrap_or_else(|refused| refused)
+}
+
+async fn run_list(app: &App, headers: &HeaderMap, req: Result<ListRequest, Response>, op: &'static str) -> Answer {
+    let c = caller(app, headers, op).await?;
+    let req = req?;
+    let (users, total) =
+        app.cam.scim_list_users(c, &req.filter, req.start_index, req.count).await.map_err(|e| domain_error(e, op))?;
+    let base = base(app);
+    let items: Vec<Value> =
+        users.iter().map(|u| project(doc::render(u, &base), &req.attributes, &req.excluded)).collect();
+    let body = json!({
+        "schemas": [LIST_SCHEMA],
+        "totalResults": total,
+        "startIndex": req.start_index,
+        "itemsPerPage": items.len(),
+        "Resources": items,
+    });
+    Ok(answer(StatusCode::OK, &body, op))
 }
 
 pub async fn list(State(app): State<App>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -197,7 +197,7 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, Query(q): Query<Ha
             OP,
         )
     })();
-    run_list(&app, &headers, req, OP).await
+    either(run_list(&app, &headers, req, OP).await)
 }
 
 /// `POST /Users/.search` (RFC 7644 §3.4.3): a list with its parameters in
@@ -229,7 +229,7 @@ pub async fn search(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
             OP,
         )
     })();
-    run_list(&app, &headers, req, OP).await
+    either(run_list(&app, &headers, req, OP).await)
 }
 
 /// `POST /.search` across resource types is not offered (501).
@@ -269,15 +269,20 @@ pub async fn get_one(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     const OP: &str = "scim.users.get";
-    let c = match caller(&app, &headers, OP).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Some(id) = user_id(&id) else { return not_found(OP) };
-    match app.cam.scim_get_user(c, id).await {
-        Ok(u) => one(&app, &u, StatusCode::OK, &q, OP),
-        Err(e) => domain_error(e, OP),
-    }
+    either(
+        async {
+            let c = caller(&app, &headers, OP).await?;
+            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let u = app.cam.scim_get_user(c, id).await.map_err(|e| domain_error(e, OP))?;
+            Ok(one(&app, &u, StatusCode::OK, &q, OP))
+        }
+        .await,
+    )
+}
+
+/// The body of a create or a replace: a SCIM User document.
+fn user_document(body: &Bytes, op: &'static str) -> Result<ScimUserInput, Response> {
+    json_body(body, op).and_then(|v| doc::input(&v).map_err(|w| bad_document(w, op)))
 }
 
 fn bad_document(why: String, op: &'static str) -> Response {
@@ -291,18 +296,15 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     const OP: &str = "scim.users.create";
-    let c = match caller(&app, &headers, OP).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let input = match json_body(&body, OP).and_then(|v| doc::input(&v).map_err(|w| bad_document(w, OP))) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match app.cam.scim_create_user(c, input).await {
-        Ok(u) => one(&app, &u, StatusCode::CREATED, &q, OP),
-        Err(e) => domain_error(e, OP),
-    }
+    either(
+        async {
+            let c = caller(&app, &headers, OP).await?;
+            let input = user_document(&body, OP)?;
+            let u = app.cam.scim_create_user(c, input).await.map_err(|e| domain_error(e, OP))?;
+            Ok(one(&app, &u, StatusCode::CREATED, &q, OP))
+        }
+        .await,
+    )
 }
 
 pub async fn replace(
@@ -313,24 +315,17 @@ pub async fn replace(
     body: Bytes,
 ) -> Response {
     const OP: &str = "scim.users.replace";
-    let c = match caller(&app, &headers, OP).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Some(id) = user_id(&id) else { return not_found(OP) };
-    let input = match json_body(&body, OP).and_then(|v| doc::input(&v).map_err(|w| bad_document(w, OP))) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match app.cam.scim_replace_user(c, id, input).await {
-        Ok(u) => one(&app, &u, StatusCode::OK, &q, OP),
-        Err(e) => domain_error(e, OP),
-    }
+    either(
+        async {
+            let c = caller(&app, &headers, OP).await?;
+            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let input = user_document(&body, OP)?;
+            let u = app.cam.scim_replace_user(c, id, input).await.map_err(|e| domain_error(e, OP))?;
+            Ok(one(&app, &u, StatusCode::OK, &q, OP))
+        }
+        .await,
+    )
 }
-
-/// A PATCH refusal travels through the use case as an invalid input whose
-/// message carries its `scimType`.
-const PATCH_MARK: &str = "scim-patch:";
 
 pub async fn modify(
     State(app): State<App>,
@@ -340,48 +335,50 @@ pub async fn modify(
     body: Bytes,
 ) -> Response {
     const OP: &str = "scim.users.patch";
-    let c = match caller(&app, &headers, OP).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Some(id) = user_id(&id) else { return not_found(OP) };
-    let message = match json_body(&body, OP) {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
-    // The operations are applied to the user as read under the account's
-    // lock, in the use case's transaction.
-    let change = |current: &ScimUser| {
-        let mut d = doc::writable(current);
-        patch::apply(&mut d, &message)
-            .map_err(|e| Error::refused(Code::InvalidInput, format!("{PATCH_MARK}{}:{}", e.scim_type, e.detail)))?;
-        doc::input(&Value::Object(d)).map_err(|why| Error::refused(Code::InvalidInput, why))
-    };
-    match app.cam.scim_update_user(c, id, &change).await {
-        Ok(u) => one(&app, &u, StatusCode::OK, &q, OP),
-        Err(Error::Refused(rs)) if rs.first().is_some_and(|r| r.message.starts_with(PATCH_MARK)) => {
-            let msg = rs.first().map(|r| r.message.trim_start_matches(PATCH_MARK).to_string()).unwrap_or_default();
-            let (scim_type, detail) = msg.split_once(':').unwrap_or(("invalidValue", msg.as_str()));
-            scim_error(StatusCode::BAD_REQUEST, Some(scim_type), detail, OP)
+    either(
+        async {
+            let c = caller(&app, &headers, OP).await?;
+            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let message = json_body(&body, OP)?;
+            // The operations are applied to the user as read under the account's
+            // lock, in the use case's transaction. A refused operation keeps its
+            // scimType here, beside the use case's refusal.
+            let refused_patch = Mutex::new(None);
+            let change = |current: &ScimUser| {
+                let mut d = doc::writable(current);
+                patch::apply(&mut d, &message).map_err(|e| {
+                    let refusal = Error::refused(Code::InvalidInput, &e.detail);
+                    *refused_patch.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    refusal
+                })?;
+                doc::input(&Value::Object(d)).map_err(|why| Error::refused(Code::InvalidInput, why))
+            };
+            let updated = app.cam.scim_update_user(c, id, &change).await;
+            let patch_error = refused_patch.lock().unwrap_or_else(|p| p.into_inner()).take();
+            match (updated, patch_error) {
+                (Ok(u), _) => Ok(one(&app, &u, StatusCode::OK, &q, OP)),
+                (Err(Error::Refused(_)), Some(e)) => {
+                    Err(scim_error(StatusCode::BAD_REQUEST, Some(e.scim_type), &e.detail, OP))
+                }
+                (Err(e), _) => Err(domain_error(e, OP)),
+            }
         }
-        Err(e) => domain_error(e, OP),
-    }
+        .await,
+    )
 }
 
 pub async fn remove(State(app): State<App>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     const OP: &str = "scim.users.delete";
-    let c = match caller(&app, &headers, OP).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let Some(id) = user_id(&id) else { return not_found(OP) };
-    match app.cam.scim_delete_user(c, id).await {
-        Ok(()) => {
+    either(
+        async {
+            let c = caller(&app, &headers, OP).await?;
+            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            app.cam.scim_delete_user(c, id).await.map_err(|e| domain_error(e, OP))?;
             let mut r = answer(StatusCode::NO_CONTENT, &Value::Null, OP);
             *r.body_mut() = axum::body::Body::empty();
             r.headers_mut().remove(header::CONTENT_TYPE);
-            r
+            Ok(r)
         }
-        Err(e) => domain_error(e, OP),
-    }
+        .await,
+    )
 }
