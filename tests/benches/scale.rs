@@ -88,22 +88,11 @@ impl Server {
 }
 
 fn token(email: &str) -> String {
-    use jsonwebtoken::{encode, EncodingKey, Header};
-    let claims = json!({"sub": email, "exp": chrono::Utc::now().timestamp() + 7200});
-    encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).unwrap()
+    process_token(email, 7200)
 }
 
 async fn gql(http: &reqwest::Client, url: &str, token: &str, query: &str, variables: &Value) -> Value {
-    let r: Value = http
-        .post(format!("{url}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let r = post_graphql(http, url, token, query, variables).await;
     assert!(r.get("errors").is_none(), "unexpected errors: {r}");
     r["data"].clone()
 }

@@ -99,14 +99,7 @@ const CLIENT_EVENTS: &str =
     "subscription($c: ID!) { clientEvents(clientAccountId: $c) { id action accountId subject { email } } }";
 
 async fn post(server: &Server, token: &str, query: &str, variables: Value) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/graphql", server.url))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .unwrap();
-    r.json().await.unwrap()
+    crate::process::gql(&reqwest::Client::new(), server, token, query, variables).await
 }
 
 /// Waits until the server holds `n` live subscriptions (its metrics say so).

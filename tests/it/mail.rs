@@ -17,7 +17,7 @@ use chrono::Duration;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::process::Server;
+use crate::process::{gql, op, token, Server};
 
 /// A Python that has aiosmtpd, or a loud failure: `.ci/run` installs it.
 fn python() -> &'static str {
@@ -231,32 +231,6 @@ async fn an_email_that_fails_for_24_hours_is_failed_and_never_sent() {
 }
 
 // ---------------------------------------------------------------- real processes
-
-async fn gql(http: &reqwest::Client, s: &Server, token: &str, query: &str, variables: Value) -> Value {
-    http.post(format!("{}/graphql", s.url))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
-}
-
-async fn op(http: &reqwest::Client, s: &Server, query: &str, variables: Value) -> Value {
-    let r = gql(http, s, OPERATOR_TOKEN, query, variables).await;
-    assert!(r.get("errors").is_none(), "{r}");
-    let data = r["data"].as_object().unwrap().values().next().unwrap().clone();
-    assert_eq!(user_error_codes(&data), Vec::<String>::new(), "{data}");
-    data
-}
-
-fn token(email: &str) -> String {
-    use jsonwebtoken::{encode, EncodingKey, Header};
-    let claims = json!({"sub": email, "exp": chrono::Utc::now().timestamp() + 3600});
-    encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).unwrap()
-}
 
 /// A client with a super admin; returns (client id, the owner's token).
 async fn client_with_owner(http: &reqwest::Client, s: &Server, name: &str) -> (String, String) {

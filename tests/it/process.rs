@@ -3,7 +3,8 @@
 
 use std::process::Stdio;
 
-use cam_tests::{JWT_SECRET, OPERATOR_TOKEN};
+use cam_tests::{post_graphql, process_token, user_error_codes, JWT_SECRET, OPERATOR_TOKEN};
+use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -117,4 +118,23 @@ impl Server {
         }
         out
     }
+}
+
+/// A GraphQL request to `s` as the holder of `token`; the whole answer.
+pub async fn gql(http: &reqwest::Client, s: &Server, token: &str, query: &str, variables: Value) -> Value {
+    post_graphql(http, &s.url, token, query, &variables).await
+}
+
+/// An operator mutation on `s` that must succeed; its payload.
+pub async fn op(http: &reqwest::Client, s: &Server, query: &str, variables: Value) -> Value {
+    let r = gql(http, s, OPERATOR_TOKEN, query, variables).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let data = r["data"].as_object().expect("data").values().next().expect("one field").clone();
+    assert_eq!(user_error_codes(&data), Vec::<String>::new(), "{data}");
+    data
+}
+
+/// A token the servers started here accept for `email`.
+pub fn token(email: &str) -> String {
+    process_token(email, 3600)
 }

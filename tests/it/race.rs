@@ -8,35 +8,9 @@ use std::process::Stdio;
 use cam_tests::*;
 use serde_json::{json, Value};
 
-use crate::process::Server;
+use crate::process::{gql, op, token, Server};
 
 const ROUNDS: usize = 25;
-
-async fn gql(http: &reqwest::Client, server: &Server, token: &str, query: &str, variables: Value) -> Value {
-    http.post(format!("{}/graphql", server.url))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json")
-}
-
-async fn op(http: &reqwest::Client, s: &Server, query: &str, variables: Value) -> Value {
-    let r = gql(http, s, OPERATOR_TOKEN, query, variables).await;
-    assert!(r.get("errors").is_none(), "{r}");
-    let data = r["data"].as_object().unwrap().values().next().unwrap().clone();
-    assert_eq!(user_error_codes(&data), Vec::<String>::new(), "{data}");
-    data
-}
-
-fn token(email: &str) -> String {
-    use jsonwebtoken::{encode, EncodingKey, Header};
-    let claims = json!({"sub": email, "exp": chrono::Utc::now().timestamp() + 3600});
-    encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).unwrap()
-}
 
 const MIGRATE: &str =
     "mutation($c: ID!){ changeToPartnerAdmin(input:{clientAccountId:$c}){ membership{ role } userErrors{ code } } }";

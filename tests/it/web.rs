@@ -153,14 +153,7 @@ fn tokens(s: &Server) -> std::collections::HashMap<String, String> {
 }
 
 async fn gql(s: &Server, token: &str, query: &str) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/graphql", s.url))
-        .bearer_auth(token)
-        .json(&json!({"query": query}))
-        .send()
-        .await
-        .unwrap();
-    r.json().await.unwrap()
+    crate::process::gql(&reqwest::Client::new(), s, token, query, json!({})).await
 }
 
 #[tokio::test]

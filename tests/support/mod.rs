@@ -255,6 +255,27 @@ impl TestApp {
 }
 
 /// Codes of the top-level errors of a response.
+/// A JWT for `email` signed with the test secret that `cam serve`
+/// processes started by the tests and benches use.
+pub fn process_token(email: &str, ttl_secs: i64) -> String {
+    use jsonwebtoken::{encode, EncodingKey, Header};
+    let claims = json!({"sub": email, "exp": Utc::now().timestamp() + ttl_secs});
+    encode(&Header::default(), &claims, &EncodingKey::from_secret(JWT_SECRET.as_bytes())).expect("sign a token")
+}
+
+/// POSTs a GraphQL request to a running server at `url`; its whole answer.
+pub async fn post_graphql(http: &reqwest::Client, url: &str, token: &str, query: &str, variables: &Value) -> Value {
+    http.post(format!("{url}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
 pub fn error_codes(r: &Value) -> Vec<String> {
     r["errors"]
         .as_array()
