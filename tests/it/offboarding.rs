@@ -48,6 +48,26 @@ async fn add(w: &World<'_>, c: &Managed, client: &str, worker: &W, set: &str) ->
 
 /// A second client of the partner in which `c.admin` is partner admin too
 /// (a new access link approved by that client's owner).
+/// R14: client "X", where worker Carl of `c.partner` was a plain member,
+/// deactivated by X's owner and then linked to the partner (so he is a
+/// partner user there while deactivated). Returns (X, Carl, his membership
+/// in X, a contact he owns there).
+async fn linked_while_deactivated(w: &World<'_>, c: &Managed) -> (String, W, String, String) {
+    let t = w.t;
+    let x = w.client("X").await;
+    let x_owner = w.client_admin(&x, "owner-x").await;
+    let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
+    let m = w.member(&x, &carl.user_id, json!({"role": "STANDARD"})).await;
+    let carl_x = m["membership"]["id"].as_str().unwrap().to_string();
+    let contact = w.asset(&x, &carl.user_id, "X contact").await;
+    let p = t.payload(&x_owner.who, DEACTIVATE, json!({"i": {"membershipIds": [carl_x]}})).await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+    let p = t.payload(&c.admin.who, LINK, json!({"i": {"workerId": carl.id, "clientAccountIds": [x]}})).await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+    assert_eq!(membership(t, &carl_x).await["partner"]["id"], json!(c.partner));
+    (x, carl, carl_x, contact)
+}
+
 async fn second_client(w: &World<'_>, c: &Managed, name: &str) -> (String, W) {
     let client = w.client(name).await;
     let owner = w.client_admin(&client, &format!("owner-{}", name.to_lowercase())).await;
@@ -55,18 +75,6 @@ async fn second_client(w: &World<'_>, c: &Managed, name: &str) -> (String, W) {
     let ap = w.approve(link["token"].as_str().unwrap(), &client, &owner.who).await;
     assert!(user_error_codes(&ap).is_empty(), "{ap}");
     (client, owner)
-}
-
-async fn asset(t: &TestApp, client: &str, owner_user: &str, name: &str) -> String {
-    let p = t
-        .payload(
-            &As::Operator,
-            "mutation($i: CreateAssetInput!){ createAsset(input:$i){ asset{ id } userErrors{ code field } } }",
-            json!({"i": {"clientAccountId": client, "ownerUserId": owner_user, "kind": "CONTACT", "name": name}}),
-        )
-        .await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-    p["asset"]["id"].as_str().unwrap().to_string()
 }
 
 /// A membership as the operator reads it (null once removed).
@@ -109,7 +117,7 @@ async fn a_cam_user_who_is_not_partner_admin_there_deactivates_partner_users() {
     let set = standard_set(&w, &c).await;
     let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
     let carl_m = add(&w, &c, &c.client, &carl, &set).await;
-    let contact = asset(&t, &c.client, &carl.user_id, "Carl's contact").await;
+    let contact = w.asset(&c.client, &carl.user_id, "Carl's contact").await;
     let hr = hr(&w, &c.partner).await;
     let members = t.count("memberships").await;
 
@@ -334,10 +342,10 @@ async fn the_removal_preview_lists_per_client_the_membership_and_owned_assets() 
     let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
     let in_a = add(&w, &c, &c.client, &carl, &set).await;
     let in_b = add(&w, &c, &b, &carl, &set).await;
-    asset(&t, &c.client, &carl.user_id, "A contact").await;
-    asset(&t, &c.client, &carl.user_id, "A deal").await;
-    asset(&t, &b, &carl.user_id, "B report").await;
-    asset(&t, &c.client, &c.owner.user_id, "Owner's own").await;
+    w.asset(&c.client, &carl.user_id, "A contact").await;
+    w.asset(&c.client, &carl.user_id, "A deal").await;
+    w.asset(&b, &carl.user_id, "B report").await;
+    w.asset(&c.client, &c.owner.user_id, "Owner's own").await;
     let hr = hr(&w, &c.partner).await;
 
     let d = t.ok(&hr.who, PREVIEW, json!({"w": carl.id})).await;
@@ -382,9 +390,9 @@ async fn removing_from_one_client_reassigns_the_assets_there_to_a_chosen_active_
     let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
     let in_a = add(&w, &c, &c.client, &carl, &set).await;
     let in_b = add(&w, &c, &b, &carl, &set).await;
-    let a1 = asset(&t, &c.client, &carl.user_id, "A contact").await;
-    let a2 = asset(&t, &c.client, &carl.user_id, "A deal").await;
-    let b1 = asset(&t, &b, &carl.user_id, "B report").await;
+    let a1 = w.asset(&c.client, &carl.user_id, "A contact").await;
+    let a2 = w.asset(&c.client, &carl.user_id, "A deal").await;
+    let b1 = w.asset(&b, &carl.user_id, "B report").await;
     let hr = hr(&w, &c.partner).await;
     let assets = t.count("assets").await;
 
@@ -429,9 +437,9 @@ async fn removing_from_all_clients_leaves_assets_of_unlisted_clients_without_own
     let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
     let in_a = add(&w, &c, &c.client, &carl, &set).await;
     let in_b = add(&w, &c, &b, &carl, &set).await;
-    let a1 = asset(&t, &c.client, &carl.user_id, "A contact").await;
-    let b1 = asset(&t, &b, &carl.user_id, "B report").await;
-    let b2 = asset(&t, &b, &carl.user_id, "B list").await;
+    let a1 = w.asset(&c.client, &carl.user_id, "A contact").await;
+    let b1 = w.asset(&b, &carl.user_id, "B report").await;
+    let b2 = w.asset(&b, &carl.user_id, "B list").await;
     let assets = t.count("assets").await;
 
     // No clientAccountIds: every client of the partner.
@@ -477,8 +485,8 @@ async fn removing_from_several_clients_is_all_or_nothing() {
     let in_a = add(&w, &c, &c.client, &carl, &set).await;
     let in_b = add(&w, &c, &b, &carl, &set).await;
     let in_d = add(&w, &c, &d_client, &carl, &set).await;
-    let a1 = asset(&t, &c.client, &carl.user_id, "A contact").await;
-    let b1 = asset(&t, &b, &carl.user_id, "B report").await;
+    let a1 = w.asset(&c.client, &carl.user_id, "A contact").await;
+    let b1 = w.asset(&b, &carl.user_id, "B report").await;
     let hr = hr(&w, &c.partner).await;
     let (members, assets) = (t.count("memberships").await, t.count("assets").await);
 
@@ -558,7 +566,7 @@ async fn a_super_admin_is_never_removed_from_a_client() {
     let c = w.managed_client().await;
     let (client, sam, sam_m) = linked_super_admin(&w, &c).await;
     w.client_admin(&client, "second").await;
-    let asset_id = asset(&t, &client, &sam.user_id, "Sam's workflow").await;
+    let asset_id = w.asset(&client, &sam.user_id, "Sam's workflow").await;
     let members = t.count("memberships").await;
 
     let p = t.payload(&c.admin.who, REMOVE, json!({"i": {"workerId": sam.id}})).await;
@@ -657,8 +665,8 @@ async fn when_every_partner_user_is_deactivated_a_cam_user_still_removes_them_al
     let set = standard_set(&w, &c).await;
     let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
     let carl_m = add(&w, &c, &c.client, &carl, &set).await;
-    let a1 = asset(&t, &c.client, &carl.user_id, "Carl's deal").await;
-    let a2 = asset(&t, &c.client, &c.admin.user_id, "Admin's report").await;
+    let a1 = w.asset(&c.client, &carl.user_id, "Carl's deal").await;
+    let a2 = w.asset(&c.client, &c.admin.user_id, "Admin's report").await;
     let hr = hr(&w, &c.partner).await;
     let p = t.payload(&hr.who, DEACTIVATE, json!({"i": {"membershipIds": [c.admin_membership, carl_m]}})).await;
     assert!(user_error_codes(&p).is_empty(), "{p}");
@@ -721,17 +729,7 @@ async fn the_removal_preview_shows_every_client_the_removal_would_touch() {
     let t = TestApp::new().await;
     let w = World::new(&t);
     let c = w.managed_client().await;
-    let x = w.client("X").await;
-    let x_owner = w.client_admin(&x, "owner-x").await;
-    let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
-    let m = w.member(&x, &carl.user_id, json!({"role": "STANDARD"})).await;
-    let carl_x = m["membership"]["id"].as_str().unwrap().to_string();
-    let contact = asset(&t, &x, &carl.user_id, "X contact").await;
-    let p = t.payload(&x_owner.who, DEACTIVATE, json!({"i": {"membershipIds": [carl_x]}})).await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-    let p = t.payload(&c.admin.who, LINK, json!({"i": {"workerId": carl.id, "clientAccountIds": [x]}})).await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-    assert_eq!(membership(&t, &carl_x).await["partner"]["id"], json!(c.partner));
+    let (_, carl, carl_x, contact) = linked_while_deactivated(&w, &c).await;
 
     let d = t.ok(&c.admin.who, PREVIEW, json!({"w": carl.id})).await;
     let items = d["removalPreview"]["items"].as_array().unwrap().clone();
@@ -751,16 +749,7 @@ async fn a_cam_user_removes_all_partner_users_of_a_client_whose_only_partner_use
     let t = TestApp::new().await;
     let w = World::new(&t);
     let c = w.managed_client().await;
-    let x = w.client("X").await;
-    let x_owner = w.client_admin(&x, "owner-x").await;
-    let carl = w.worker(&c.partner, "carl", "STANDARD", &[], "EMPLOYEE", None).await;
-    let m = w.member(&x, &carl.user_id, json!({"role": "STANDARD"})).await;
-    let carl_x = m["membership"]["id"].as_str().unwrap().to_string();
-    let p = t.payload(&x_owner.who, DEACTIVATE, json!({"i": {"membershipIds": [carl_x]}})).await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-    let p = t.payload(&c.admin.who, LINK, json!({"i": {"workerId": carl.id, "clientAccountIds": [x]}})).await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-    assert_eq!(membership(&t, &carl_x).await["partner"]["id"], json!(c.partner));
+    let (x, _, carl_x, _) = linked_while_deactivated(&w, &c).await;
 
     let p =
         t.payload(&c.admin.who, REMOVE_ALL, json!({"i": {"partnerAccountId": c.partner, "clientAccountId": x}})).await;

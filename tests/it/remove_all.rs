@@ -9,18 +9,6 @@ const REMOVE_ALL: &str = "mutation($i: RemoveAllPartnerUsersInput!){ removeAllPa
     removedMemberships reassignedAssets unassignedAssets skippedSuperAdmins{ id role user{ email } }
     partnerClient{ status } userErrors{ code field message } } }";
 
-async fn asset(t: &TestApp, client: &str, owner_user: &str, name: &str) -> String {
-    let p = t
-        .payload(
-            &As::Operator,
-            "mutation($i: CreateAssetInput!){ createAsset(input:$i){ asset{ id } userErrors{ code field } } }",
-            json!({"i": {"clientAccountId": client, "ownerUserId": owner_user, "kind": "CONTACT", "name": name}}),
-        )
-        .await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-    p["asset"]["id"].as_str().unwrap().to_string()
-}
-
 async fn owner_of(t: &TestApp, asset: &str) -> Option<String> {
     let d = t
         .ok(
@@ -71,9 +59,9 @@ async fn scene(w: &World<'_>) -> Scene {
         .await;
     assert!(user_error_codes(&linked).is_empty(), "{linked}");
     let assets = vec![
-        asset(t, &c.client, &emp.user_id, "Emp's").await,
-        asset(t, &c.client, &c.admin.user_id, "Admin's").await,
-        asset(t, &c.client, &sal.user_id, "Sal's").await,
+        w.asset(&c.client, &emp.user_id, "Emp's").await,
+        w.asset(&c.client, &c.admin.user_id, "Admin's").await,
+        w.asset(&c.client, &sal.user_id, "Sal's").await,
     ];
     Scene { c, emp, sal, sal_membership, assets }
 }

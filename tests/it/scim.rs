@@ -47,6 +47,15 @@ async fn token_for(t: &TestApp, client: &str, who: &As) -> String {
     p["token"].as_str().unwrap().to_string()
 }
 
+/// The usual fixture: client "Acme", its super admin and a SCIM token they
+/// created; returns (client id, the owner, the token).
+async fn provisioned(w: &World<'_>) -> (String, W, String) {
+    let client = w.client("Acme").await;
+    let owner = w.client_admin(&client, "owner").await;
+    let token = token_for(w.t, &client, &owner.who).await;
+    (client, owner, token)
+}
+
 fn new_user(user_name: &str, email: &str) -> Value {
     json!({
         "schemas": [USER_SCHEMA],
@@ -172,9 +181,7 @@ async fn a_created_user_is_a_standard_core_member_and_an_unknown_email_becomes_a
     // R44
     let t = TestApp::new().await;
     let w = World::new(&t);
-    let client = w.client("Acme").await;
-    let owner = w.client_admin(&client, "owner").await;
-    let token = token_for(&t, &client, &owner.who).await;
+    let (client, owner, token) = provisioned(&w).await;
     let email = format!("ada@{}", w.domain("client"));
     let users_before = t.count("users").await;
 
@@ -282,9 +289,7 @@ async fn a_super_admin_is_never_deleted_and_the_last_one_is_never_deactivated() 
     // R26, R31, R44
     let t = TestApp::new().await;
     let w = World::new(&t);
-    let client = w.client("Acme").await;
-    let owner = w.client_admin(&client, "owner").await;
-    let token = token_for(&t, &client, &owner.who).await;
+    let (client, owner, token) = provisioned(&w).await;
     let id = membership_id(&t, &owner.email).await;
     let path = format!("/Users/{id}");
     let deactivate = patch(json!([{"op": "replace", "value": {"active": false}}]));
@@ -309,9 +314,7 @@ async fn users_are_patched_replaced_and_deleted_and_their_assets_are_kept() {
     // R44, R25
     let t = TestApp::new().await;
     let w = World::new(&t);
-    let client = w.client("Acme").await;
-    let owner = w.client_admin(&client, "owner").await;
-    let token = token_for(&t, &client, &owner.who).await;
+    let (client, owner, token) = provisioned(&w).await;
     let email = format!("ada@{}", w.domain("client"));
     let created = scim(&t, Method::POST, "/Users", Some(&token), Some(new_user("ada", &email))).await;
     let path = format!("/Users/{}", created.body["id"].as_str().unwrap());
@@ -375,9 +378,7 @@ async fn lists_are_filtered_and_paged_with_their_total() {
     // R44
     let t = TestApp::new().await;
     let w = World::new(&t);
-    let client = w.client("Acme").await;
-    let owner = w.client_admin(&client, "owner").await;
-    let token = token_for(&t, &client, &owner.who).await;
+    let (_, _, token) = provisioned(&w).await;
     for i in 0..5 {
         let email = format!("user{i}@{}", w.domain("client"));
         let a = scim(&t, Method::POST, "/Users", Some(&token), Some(new_user(&format!("User{i}"), &email))).await;
@@ -415,9 +416,7 @@ async fn discovery_says_what_is_supported() {
     // R44
     let t = TestApp::new().await;
     let w = World::new(&t);
-    let client = w.client("Acme").await;
-    let owner = w.client_admin(&client, "owner").await;
-    let token = token_for(&t, &client, &owner.who).await;
+    let (_, _, token) = provisioned(&w).await;
 
     let spc = scim(&t, Method::GET, "/ServiceProviderConfig", Some(&token), None).await;
     assert_eq!(spc.status, StatusCode::OK);

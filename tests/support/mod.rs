@@ -447,6 +447,21 @@ impl<'a> World<'a> {
         W { id: p["membership"]["id"].as_str().unwrap().to_string(), user_id: uid, who: user(&email), email }
     }
 
+    /// A contact in `client` owned by `owner_user`, made by the operator;
+    /// its id.
+    pub async fn asset(&self, client: &str, owner_user: &str, name: &str) -> String {
+        let p = self
+            .t
+            .payload(
+                &As::Operator,
+                "mutation($i: CreateAssetInput!){ createAsset(input:$i){ asset{ id } userErrors{ code field } } }",
+                json!({"i": {"clientAccountId": client, "ownerUserId": owner_user, "kind": "CONTACT", "name": name}}),
+            )
+            .await;
+        assert!(user_error_codes(&p).is_empty(), "{p}");
+        p["asset"]["id"].as_str().unwrap().to_string()
+    }
+
     pub async fn access_link(&self, partner: &str, who: &As, worker: Option<&str>) -> Value {
         let mut i = json!({"partnerAccountId": partner});
         if let Some(w) = worker {
