@@ -52,6 +52,26 @@ fn with_seat_upgrade(m: Membership, standing: SeatStanding) -> Membership {
     }
 }
 
+/// R2, R5, R46: only a member of a partner whose tier allows partner
+/// admins, eligible for the partner seat, receives the built-in Partner
+/// Admin set; any other set anyone may receive. `who` names them in the
+/// refusal ("member", "worker").
+fn may_receive(set: &PermissionSet, standing: SeatStanding, who: &str) -> Result<(), (Code, String)> {
+    if !set.built_in {
+        return Ok(());
+    }
+    if !standing.tier_allows {
+        return Err((Code::PartnerTierNotAllowed, "app partners cannot have partner admins (R2)".into()));
+    }
+    if !standing.eligible {
+        return Err((
+            Code::NotEligibleForPartnerSeat,
+            format!("the Partner Admin set needs a {who} eligible for the partner seat (R5, R46)"),
+        ));
+    }
+    Ok(())
+}
+
 /// A partner admin applies permission set `set` to `target` from the
 /// partner account, able to change only `grantable` (R15, R20).
 ///
@@ -66,18 +86,8 @@ pub fn plan_set_application(
     set: &PermissionSet,
     grantable: Permissions,
     standing: SeatStanding,
-) -> Result<PlannedChange, (Code, &'static str)> {
-    if set.built_in {
-        if !standing.tier_allows {
-            return Err((Code::PartnerTierNotAllowed, "app partners cannot have partner admins (R2)"));
-        }
-        if !standing.eligible {
-            return Err((
-                Code::NotEligibleForPartnerSeat,
-                "the Partner Admin set needs a member eligible for the partner seat (R5, R46)",
-            ));
-        }
-    }
+) -> Result<PlannedChange, (Code, String)> {
+    may_receive(set, standing, "member")?;
     let outcome = apply_ceiling(target.permissions, set.permissions, grantable);
     let mut after = with_seat_upgrade(
         Membership { permissions: outcome.permissions, permission_set_id: Some(set.id), ..target.clone() },
@@ -108,18 +118,8 @@ pub fn plan_new_member(
     set: &PermissionSet,
     grantable: Permissions,
     standing: SeatStanding,
-) -> Result<NewMemberPlan, (Code, &'static str)> {
-    if set.built_in {
-        if !standing.tier_allows {
-            return Err((Code::PartnerTierNotAllowed, "app partners cannot have partner admins (R2)"));
-        }
-        if !standing.eligible {
-            return Err((
-                Code::NotEligibleForPartnerSeat,
-                "the Partner Admin set needs a worker eligible for the partner seat (R5, R46)",
-            ));
-        }
-    }
+) -> Result<NewMemberPlan, (Code, String)> {
+    may_receive(set, standing, "worker")?;
     let outcome = apply_ceiling(Permissions::empty(), set.permissions, grantable);
     Ok(NewMemberPlan {
         role: if set.built_in { Role::PartnerAdmin } else { Role::Standard },

@@ -9,6 +9,8 @@ use crate::common::error::{Code, Error, Result, StorageError};
 use crate::common::ids::{AccountId, PermissionSetId};
 use crate::common::principal::Principal;
 use crate::permission::model::Permission;
+use crate::store::Repository;
+use crate::user::model::User;
 
 fn set_json(s: &PermissionSet) -> serde_json::Value {
     json!({"id": s.id.get(), "name": s.name, "permissions": s.permissions.iter().map(Permission::as_str).collect::<Vec<_>>()})
@@ -83,16 +85,7 @@ impl Cam {
             .transpose()
             .map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;
-        // R33: an unknown id and another tenant's set answer alike.
-        let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access_to(tx.as_ref(), user, set.partner_id, &["permissionSetId"], "permission set").await?;
-        if set.built_in {
-            return Err(Error::refused_at(
-                Code::BuiltIn,
-                &["permissionSetId"],
-                "the built-in Partner Admin set cannot be changed (R17)",
-            ));
-        }
+        let set = self.editable_set(tx.as_ref(), user, id, "changed").await?;
         if let Some(n) = &name {
             let clash =
                 tx.sets_of(set.partner_id).await?.into_iter().any(|s| s.id != id && s.name.to_lowercase() == n.key());
@@ -119,6 +112,28 @@ impl Cam {
         Ok(updated)
     }
 
+    /// The set a CAM user of its partner may change or delete (`verb`): an
+    /// unknown id and another tenant's set answer alike (R33), the built-in
+    /// one is refused (R17).
+    async fn editable_set(
+        &self,
+        repo: &dyn Repository,
+        user: &User,
+        id: PermissionSetId,
+        verb: &str,
+    ) -> Result<PermissionSet> {
+        let set = repo.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
+        self.cam_access_to(repo, user, set.partner_id, &["permissionSetId"], "permission set").await?;
+        if set.built_in {
+            return Err(Error::refused_at(
+                Code::BuiltIn,
+                &["permissionSetId"],
+                format!("the built-in Partner Admin set cannot be {verb} (R17)"),
+            ));
+        }
+        Ok(set)
+    }
+
     /// R17, R19: deletes a set; members keep their permissions and lose only
     /// the reference.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
@@ -129,16 +144,7 @@ impl Cam {
     async fn delete_permission_set_once(&self, p: &Principal, id: PermissionSetId) -> Result<PermissionSetId> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
-        // R33: an unknown id and another tenant's set answer alike.
-        let set = tx.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access_to(tx.as_ref(), user, set.partner_id, &["permissionSetId"], "permission set").await?;
-        if set.built_in {
-            return Err(Error::refused_at(
-                Code::BuiltIn,
-                &["permissionSetId"],
-                "the built-in Partner Admin set cannot be deleted (R17)",
-            ));
-        }
+        let set = self.editable_set(tx.as_ref(), user, id, "deleted").await?;
         tx.delete_set(id).await?;
         let mut ev = self.event(Some(user), "permission_set.deleted");
         ev.account_id = Some(set.partner_id);
