@@ -109,7 +109,9 @@ impl Dispatcher {
                         tracing::warn!(outbox_id = email.id, "email sent after its claim ran out");
                     }
                 }
-                Err(error) => {
+                Err(failure) => {
+                    // Stored and logged with every cause (SMTP's reply).
+                    let error = cam_domain::chain(&failure);
                     let now = self.clock.now();
                     let since = email.failing_since.unwrap_or(now);
                     let attempts = email.attempts.saturating_add(1);

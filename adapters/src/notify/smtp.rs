@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use cam_domain::notify::model::OutboxEmail;
-use cam_domain::notify::ports::Mailer;
+use cam_domain::notify::ports::{MailError, Mailer};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -173,18 +173,9 @@ pub fn html(subject: &str, body: &str) -> String {
 
 #[async_trait]
 impl Mailer for SmtpMailer {
-    async fn send(&self, email: &OutboxEmail) -> Result<(), String> {
-        let message = self.message(email)?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| {
-            let mut s = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(cause) = source {
-                s.push_str(": ");
-                s.push_str(&cause.to_string());
-                source = cause.source();
-            }
-            s
-        })
+    async fn send(&self, email: &OutboxEmail) -> Result<(), MailError> {
+        let message = self.message(email).map_err(|why| MailError(why.into()))?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| MailError(Box::new(e)))
     }
 }
 

@@ -51,9 +51,15 @@ pub trait DeliveryQueue: Send + Sync {
     async fn count_status(&self, status: EmailStatus) -> Result<u64, StorageError>;
 }
 
-/// Delivers one email. Errors: a message saying why delivery failed (no
-/// token or link URL in it: it is stored and logged).
+/// Why an email was not delivered: the transport's error with its causes
+/// (`crate::chain` prints them; never a token or link URL, since it is
+/// stored and logged).
+#[derive(Debug, thiserror::Error)]
+#[error("the email was not delivered")]
+pub struct MailError(#[source] pub crate::common::error::Cause);
+
+/// Delivers one email.
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    async fn send(&self, email: &OutboxEmail) -> Result<(), String>;
+    async fn send(&self, email: &OutboxEmail) -> Result<(), MailError>;
 }
