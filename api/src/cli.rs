@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{check_database_url, redact, Cli, Command, LogFormat, ServeArgs, TokenArgs};
 use crate::wiring::{build_with, Settings};
-use crate::{demo, graphql, http, scheduler, server};
+use crate::{demo, graphql, http, scheduler, server, wiring};
 use cam_adapters::identity::JwtIdentity;
 use cam_adapters::storage::{PoolSettings, SeaOrmStore};
 use cam_domain::identity::IdentityProvider;
@@ -82,7 +82,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         Some(url) => {
             let public = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
             let from = args.smtp_from.clone().unwrap_or_else(|| scheduler::default_from(&public));
-            Some(scheduler::mailer(url, &from).map_err(Failure::Settings)?)
+            Some(wiring::mailer(url, &from).map_err(Failure::Settings)?)
         }
         None => None,
     };
@@ -167,7 +167,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     // R36, R42: the sweep and the dispatcher run beside the server and
     // stop with it (a claim that is cut short runs out and is taken again).
     let sweeper = tokio::spawn(scheduler::sweep_forever(app.cam.clone(), scheduler::SWEEP_EVERY));
-    let dispatcher = mailer.map(|m| scheduler::start_dispatcher(store.clone(), m));
+    let dispatcher = mailer.map(|m| wiring::start_dispatcher(store.clone(), m));
     println!("listening on http://{addr}");
     println!("playground: http://{addr}/graphql");
     let limits = server::ServerLimits {

@@ -1,12 +1,9 @@
 //! Background tasks of `cam serve`: the sweep of scheduled work every
-//! minute (R36) and the email dispatcher (R42).
+//! minute (R36) and how often the email dispatcher (R42, wired in
+//! `wiring.rs`) polls.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use cam_adapters::clock::SystemClock;
-use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
-use cam_adapters::storage::SeaOrmStore;
 use cam_domain::Cam;
 
 /// R36: how often the sweep runs.
@@ -47,22 +44,10 @@ fn url_host(u: &str) -> Option<String> {
     (!host.is_empty()).then_some(host)
 }
 
-/// The SMTP mailer of these settings. Errors: a message for the operator
-/// (never the URL: it may carry a password).
-pub fn mailer(smtp_url: &str, from: &str) -> Result<SmtpMailer, String> {
-    let settings = SmtpSettings::parse(smtp_url).map_err(|e| format!("CAM_SMTP_URL {e}"))?;
-    SmtpMailer::new(&settings, from)
-}
-
-/// Starts the dispatcher over the store, on real time.
-pub fn start_dispatcher(store: Arc<SeaOrmStore>, mailer: SmtpMailer) -> tokio::task::JoinHandle<()> {
-    let d = Dispatcher::new(store, Arc::new(mailer), Arc::new(SystemClock));
-    tokio::spawn(d.run(POLL_OUTBOX_EVERY))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wiring::mailer;
 
     // The transport's connection pool lives on a tokio runtime.
     #[tokio::test]

@@ -1,10 +1,15 @@
-//! Wiring: concrete adapters into the domain's ports. The only place that
-//! sees both.
+//! Wiring: concrete adapters into the domain's ports, the only place that
+//! sees both. Storage: `SeaOrmStore` (SQLite or PostgreSQL); clock:
+//! `SystemClock` or `TestClock` (R35); domain verification:
+//! `DbDomainVerifier` (R4); link and SCIM token hashing:
+//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity`; email: `SmtpMailer`
+//! driven by the outbox `Dispatcher` (R42).
 
 use std::sync::Arc;
 
 use cam_adapters::clock::{SystemClock, TestClock};
 use cam_adapters::identity::{DbDomainVerifier, JwtIdentity, Sha256LinkTokens};
+use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
 use cam_domain::identity::IdentityProvider;
 use cam_domain::{Cam, CamConfig, Clock};
@@ -76,4 +81,17 @@ pub fn build_with(
         store,
         metrics: Arc::new(Metrics::new()?),
     })
+}
+
+/// The SMTP mailer of these settings. Errors: a message for the operator
+/// (never the URL: it may carry a password).
+pub fn mailer(smtp_url: &str, from: &str) -> Result<SmtpMailer, String> {
+    let settings = SmtpSettings::parse(smtp_url).map_err(|e| format!("CAM_SMTP_URL {e}"))?;
+    SmtpMailer::new(&settings, from)
+}
+
+/// Starts the dispatcher over the store, on real time.
+pub fn start_dispatcher(store: Arc<SeaOrmStore>, mailer: SmtpMailer) -> tokio::task::JoinHandle<()> {
+    let d = Dispatcher::new(store, Arc::new(mailer), Arc::new(SystemClock));
+    tokio::spawn(d.run(crate::scheduler::POLL_OUTBOX_EVERY))
 }
