@@ -364,8 +364,13 @@ async fn graphql_post_policy(request: axum::extract::Request, next: Next) -> Res
         );
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return error_response(StatusCode::PAYLOAD_TOO_LARGE, "BAD_REQUEST", "the body is larger than 1 MiB");
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(e) if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) => {
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "BAD_REQUEST", "the body is larger than 1 MiB");
+        }
+        // Cut short, or not sent within the body timeout.
+        Err(_) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", "the body could not be read"),
     };
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return error_response(

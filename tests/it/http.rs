@@ -114,6 +114,19 @@ async fn bodies_over_one_mebibyte_are_refused() {
 }
 
 #[tokio::test]
+async fn a_body_that_breaks_off_is_a_bad_request_not_too_large() {
+    // Only a body over the limit is 413; one cut short (a reset, the body
+    // timeout) is 400, with a code.
+    let t = TestApp::new().await;
+    let chunks: Vec<Result<&'static str, std::io::Error>> =
+        vec![Ok("{\"query\": \"{ no"), Err(std::io::Error::other("connection reset"))];
+    let body = Body::from_stream(futures::stream::iter(chunks));
+    let (status, _, b) = send(&t, post(body, "application/json", None)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json_body(&b)["errors"][0]["extensions"]["code"], "BAD_REQUEST", "{}", String::from_utf8_lossy(&b));
+}
+
+#[tokio::test]
 async fn an_invalid_expired_or_unsigned_token_refuses_the_whole_request() {
     let t = TestApp::new().await;
     let w = World::new(&t);
