@@ -91,14 +91,15 @@ pub fn input_id_of(kinds: &[Kind], id: &ID, path: &[&str]) -> cam_domain::Result
     }
 }
 
-/// A list of ids in a mutation's input; every bad one is reported at its
-/// index (`[input, <field>, <index>]`).
-pub fn input_ids(kind: Kind, ids: &[ID], field: &str) -> cam_domain::Result<Vec<i64>> {
+/// A list of ids in a mutation's input, each made a typed id by `typed`
+/// (`MembershipId::new`); every bad one is reported at its index
+/// (`[input, <field>, <index>]`).
+pub fn input_ids<T>(kind: Kind, ids: &[ID], field: &str, typed: impl Fn(i64) -> T) -> cam_domain::Result<Vec<T>> {
     let mut raw = Vec::with_capacity(ids.len());
     let mut refused = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         match input_id(kind, id, &[field, &i.to_string()]) {
-            Ok(r) => raw.push(r),
+            Ok(r) => raw.push(typed(r)),
             Err(cam_domain::Error::Refused(rs)) => refused.extend(rs),
             Err(other) => return Err(other),
         }
@@ -154,12 +155,12 @@ mod tests {
         }
         let ids = [encode(Kind::Worker, 1), ID::from("%%%"), encode(Kind::User, 2)];
         assert_eq!(
-            code_at(input_ids(Kind::Worker, &ids, "workerIds")),
+            code_at(input_ids(Kind::Worker, &ids, "workerIds", |r| r)),
             vec![
                 (Code::InvalidInput, vec!["input".to_string(), "workerIds".into(), "1".into()]),
                 (Code::NotFound, vec!["input".to_string(), "workerIds".into(), "2".into()]),
             ]
         );
-        assert_eq!(input_ids(Kind::Worker, &ids[..1], "workerIds").ok(), Some(vec![1]));
+        assert_eq!(input_ids(Kind::Worker, &ids[..1], "workerIds", |r| r).ok(), Some(vec![1]));
     }
 }

@@ -277,10 +277,13 @@ impl Gate {
         if lock(&self.shared.principal).is_none() {
             return Verdict::Close(4401, "Unauthorized");
         }
-        let running = lock(&self.shared.running).len();
-        if lock(&self.shared.running).contains(id) {
-            return Verdict::Close(4409, "Subscriber for this id already exists");
-        }
+        let running = {
+            let running = lock(&self.shared.running);
+            if running.contains(id) {
+                return Verdict::Close(4409, "Subscriber for this id already exists");
+            }
+            running.len()
+        };
         let Some(payload) = msg.get("payload") else {
             return Verdict::Close(4400, "subscribe needs a payload");
         };

@@ -62,10 +62,7 @@ impl CrossClientMutation {
                     &["partnerAccountId"],
                 )?),
                 worker: MembershipId::new(input_id(Kind::Worker, &input.worker_id, &["workerId"])?),
-                clients: input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds")?
-                    .into_iter()
-                    .map(AccountId::new)
-                    .collect(),
+                clients: input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds", AccountId::new)?,
                 set: PermissionSetId::new(input_id(
                     Kind::PermissionSet,
                     &input.permission_set_id,

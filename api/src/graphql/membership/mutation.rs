@@ -194,8 +194,7 @@ impl MembershipMutation {
         let r = async {
             let partner = input_id(Kind::PartnerAccount, &input.partner_account_id, &["partnerAccountId"])?;
             let client = client(&input.client_account_id, "clientAccountId")?;
-            let workers = input_ids(Kind::Worker, &input.worker_ids, "workerIds")?;
-            let workers: Vec<MembershipId> = workers.into_iter().map(MembershipId::new).collect();
+            let workers = input_ids(Kind::Worker, &input.worker_ids, "workerIds", MembershipId::new)?;
             let set = input_id(Kind::PermissionSet, &input.permission_set_id, &["permissionSetId"])?;
             let (partner, set) = (AccountId::new(partner), PermissionSetId::new(set));
             cam.add_workers_to_client(p, partner, client, &workers, set, input.expires_at.map(|t| t.0)).await
@@ -216,8 +215,8 @@ impl MembershipMutation {
     ) -> Result<LinkWorkerToClientsPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
-            let clients = input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds")?;
-            let clients: Vec<AccountId> = clients.into_iter().map(AccountId::new).collect();
+            let clients =
+                input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds", AccountId::new)?;
             cam.link_worker_to_clients(p, worker(&input.worker_id)?, &clients).await
         }
         .await;
@@ -255,8 +254,8 @@ impl MembershipMutation {
     ) -> Result<SetMemberStatusPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
-            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds")?;
-            cam.deactivate_memberships(p, &ids.into_iter().map(MembershipId::new).collect::<Vec<_>>()).await
+            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
+            cam.deactivate_memberships(p, &ids).await
         }
         .await;
         payload(ctx, r, |ms| SetMemberStatusPayload {
@@ -273,8 +272,8 @@ impl MembershipMutation {
     ) -> Result<SetMemberStatusPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
-            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds")?;
-            cam.reactivate_memberships(p, &ids.into_iter().map(MembershipId::new).collect::<Vec<_>>()).await
+            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
+            cam.reactivate_memberships(p, &ids).await
         }
         .await;
         payload(ctx, r, |ms| SetMemberStatusPayload {
@@ -307,9 +306,7 @@ impl MembershipMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let clients: Option<Vec<AccountId>> = match &input.client_account_ids {
-                Some(ids) => Some(
-                    input_ids(Kind::ClientAccount, ids, "clientAccountIds")?.into_iter().map(AccountId::new).collect(),
-                ),
+                Some(ids) => Some(input_ids(Kind::ClientAccount, ids, "clientAccountIds", AccountId::new)?),
                 None => None,
             };
             let mut reassign: Vec<(AccountId, UserId)> = Vec::new();

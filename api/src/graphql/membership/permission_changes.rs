@@ -55,8 +55,7 @@ impl PermissionChangeQuery {
     ) -> Result<Vec<PermissionChangePreview>> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let plans = async {
-            let ids = input_ids(Kind::Membership, &membership_ids, "membershipIds")?;
-            let ids: Vec<MembershipId> = ids.into_iter().map(MembershipId::new).collect();
+            let ids = input_ids(Kind::Membership, &membership_ids, "membershipIds", MembershipId::new)?;
             let set = PermissionSetId::new(input_id(Kind::PermissionSet, &permission_set_id, &["permissionSetId"])?);
             cam.preview_permission_change(p, &ids, set).await
         }

@@ -38,9 +38,7 @@ impl MembershipQuery {
         let items = async {
             let worker = MembershipId::new(input_id(Kind::Worker, &worker_id, &["workerId"])?);
             let clients: Option<Vec<AccountId>> = match &client_account_ids {
-                Some(ids) => Some(
-                    input_ids(Kind::ClientAccount, ids, "clientAccountIds")?.into_iter().map(AccountId::new).collect(),
-                ),
+                Some(ids) => Some(input_ids(Kind::ClientAccount, ids, "clientAccountIds", AccountId::new)?),
                 None => None,
             };
             cam.removal_preview(p, worker, clients.as_deref()).await
