@@ -11,6 +11,7 @@ mod m20261125_000003_memberships_user_id;
 mod m20261201_live_001_server_settings;
 mod m20261201_mail_001_email_delivery;
 mod m20261201_scim_001_scim_tables;
+mod m20261202_000001_partner_client_counts;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_scim_001_scim_tables::Migration),
             Box::new(m20261201_mail_001_email_delivery::Migration),
             Box::new(m20261201_live_001_server_settings::Migration),
+            Box::new(m20261202_000001_partner_client_counts::Migration),
         ]
     }
 }

@@ -207,6 +207,54 @@ async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_in
     assert_eq!(with_total, without_total, "the totals ride on the pages' own statements");
 }
 
+async fn kept_count(t: &TestApp) -> (i64, i64) {
+    let row = &t
+        .rows(
+            "SELECT (SELECT clients FROM partner_client_counts) AS kept, \
+             (SELECT COUNT(*) FROM managed_relationships) AS counted",
+        )
+        .await[0];
+    (row.try_get::<i64>("", "kept").unwrap(), row.try_get::<i64>("", "counted").unwrap())
+}
+
+#[tokio::test]
+async fn the_clients_tabs_unfiltered_total_reads_the_partners_kept_count_which_stays_true() {
+    // R1 (issue 9): at 100,000 clients, counting the partner's relationships
+    // cost as much as the rest of the first page. The database keeps the
+    // count (m20261202_000001) through every way a relationship comes and
+    // goes, bulk inserts included.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    assert_eq!(kept_count(&t).await, (SEEDED, SEEDED), "300 relationships inserted by one statement");
+    let partner_id = "(SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')";
+    t.execute(&format!(
+        "INSERT INTO accounts (kind, name, data_center, created_at) VALUES ('CLIENT', 'Late', 'na1', {})",
+        t.t0_literal()
+    ))
+    .await;
+    t.execute(&format!(
+        "INSERT INTO managed_relationships (partner_id, client_id, started_at, last_activity_at) \
+         SELECT {partner_id}, id, created_at, created_at FROM accounts WHERE name = 'Late'"
+    ))
+    .await;
+    t.execute(
+        "DELETE FROM managed_relationships WHERE client_id IN \
+         (SELECT id FROM accounts WHERE name IN ('Seeded 7', 'Seeded 8'))",
+    )
+    .await;
+    assert_eq!(kept_count(&t).await, (SEEDED - 1, SEEDED - 1), "one added, two removed");
+    let page = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await;
+    assert_eq!(page["partnerAccount"]["clients"]["totalCount"], json!(SEEDED - 1));
+
+    // The total is that one row, not a count of the relationships: a kept
+    // count set wrong on purpose shows through; a filtered total counts.
+    t.execute("UPDATE partner_client_counts SET clients = 12345").await;
+    let page = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await;
+    assert_eq!(page["partnerAccount"]["clients"]["totalCount"], json!(12345));
+    let filtered = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5, "f": {"search": "seeded"}})).await;
+    assert_eq!(filtered["partnerAccount"]["clients"]["totalCount"], json!(SEEDED - 2));
+}
+
 #[tokio::test]
 async fn every_page_of_the_clients_tab_sends_the_same_statement_texts() {
     // R1 (issue 9): the pages' ids are bound, never written into the text,

@@ -93,9 +93,27 @@ fn client_filter(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_
 /// `SELECT COUNT(*) AS n` of the Clients tab's filter. The filter reads only
 /// the relationship (and, for the search, its own join), so the count walks
 /// `managed_relationships (partner_id, …)` without touching `accounts`.
+///
+/// Without a filter, the count is the partner's row of
+/// `partner_client_counts`, kept by triggers (m20261202_000001): one row
+/// read, whatever the number of clients.
 fn count_clients(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_after: DateTime<Utc>) {
+    if unfiltered(filter) {
+        q.push("SELECT COALESCE((SELECT c.clients FROM partner_client_counts c WHERE c.partner_id = ")
+            .value(partner.get())
+            .push("), 0) AS n");
+        return;
+    }
     q.push("SELECT COUNT(*) AS n FROM managed_relationships r");
     client_filter(q, partner, filter, ending_after);
+}
+
+/// Whether the filter keeps every client of the partner (a blank search is
+/// no search; an empty list of access types or statuses keeps none).
+fn unfiltered(filter: &ClientFilter) -> bool {
+    filter.access_types.is_none()
+        && filter.statuses.is_none()
+        && filter.search.as_deref().is_none_or(|s| s.trim().is_empty())
 }
 
 fn or_else_false(any: Vec<String>) -> String {
