@@ -29,9 +29,10 @@ use async_trait::async_trait;
 use cam_domain::store::{Store, UnitOfWork};
 use cam_domain::StorageError;
 use cam_migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    RuntimeErr, SqlErr, Statement, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, SqlErr, Statement,
+    TransactionTrait,
 };
 
 /// How the pool connects and how long anything may wait.
@@ -99,29 +100,38 @@ impl SeaOrmStore {
     /// busy timeout), so that one held lock cannot hold the pool.
     /// Errors: the database cannot be reached or configured.
     pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Self, DbErr> {
-        let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false).connect_timeout(settings.connect_timeout).acquire_timeout(settings.acquire_timeout);
-        if url.starts_with("sqlite:") {
+        use sea_orm::sqlx::ConnectOptions as _;
+        let conn: DatabaseConnection = if url.starts_with("sqlite:") {
             // WAL lets readers run beside the one writer; the busy timeout
             // makes writers queue, for a while, instead of failing.
-            let busy = settings.lock_timeout;
-            opts.max_connections(settings.max_connections.unwrap_or(8)).map_sqlx_sqlite_opts(move |o| {
-                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .busy_timeout(busy)
-                    .foreign_keys(true)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-            });
+            let opts = url
+                .parse::<sqlx::sqlite::SqliteConnectOptions>()
+                .map_err(conn_err)?
+                .disable_statement_logging()
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(settings.lock_timeout)
+                .foreign_keys(true)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal);
+            let pool = pool_options(settings.max_connections.unwrap_or(8), settings)
+                .connect_with(opts)
+                .await
+                .map_err(conn_err)?;
+            sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
         } else {
+            probe_postgres(url, settings.connect_timeout).await?;
             let lock = format!("{}ms", settings.lock_timeout.as_millis());
             let statement = format!("{}ms", settings.statement_timeout.as_millis());
-            opts.max_connections(settings.max_connections.unwrap_or(16)).map_sqlx_postgres_opts(move |o| {
-                o.options([("lock_timeout", lock.as_str()), ("statement_timeout", statement.as_str())])
-            });
-        }
-        if !url.starts_with("sqlite:") {
-            probe_postgres(url, settings.connect_timeout).await?;
-        }
-        let conn = Database::connect(opts).await?;
+            let opts = url
+                .parse::<sqlx::postgres::PgConnectOptions>()
+                .map_err(conn_err)?
+                .disable_statement_logging()
+                .options([("lock_timeout", lock.as_str()), ("statement_timeout", statement.as_str())]);
+            let pool = pool_options(settings.max_connections.unwrap_or(16), settings)
+                .connect_with(opts)
+                .await
+                .map_err(conn_err)?;
+            sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
+        };
         Ok(Self::from_connection(conn))
     }
 
@@ -344,6 +354,34 @@ pub(crate) fn like_pattern(search: &str) -> String {
     }
     s.push('%');
     s
+}
+
+/// A connection idle for less than this is handed out without a ping: one
+/// round trip less for every statement of a busy server. One idle longer
+/// (the database may have restarted meanwhile) is pinged first, and a dead
+/// one is dropped and replaced, as `test_before_acquire` would.
+const PING_AFTER_IDLE: Duration = Duration::from_millis(500);
+
+/// The pool: bounded, with the acquire timeout, pinging only connections
+/// that have been idle for a while (the policy of HikariCP's
+/// `aliveBypassWindowMs`; sqlx's default pings before every statement).
+fn pool_options<DB: sqlx::Database>(max: u32, settings: &PoolSettings) -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::<DB>::new()
+        .max_connections(max)
+        .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
+fn conn_err(e: sqlx::Error) -> DbErr {
+    DbErr::Conn(RuntimeErr::SqlxError(e))
 }
 
 #[cfg(test)]
