@@ -229,12 +229,19 @@ async fn execute(
     if request.operation_name.as_deref().is_some_and(str::is_empty) {
         request.operation_name = None;
     }
-    // Automatic persisted queries: a request sent by hash alone runs the
-    // document stored under that hash, which the guard then checks whole;
-    // an unknown hash asks the client for the document.
-    if let Some(hash) = persisted_hash(&request).filter(|_| request.query.is_empty()) {
+    // Automatic persisted queries (Apollo's APQ, version 1): a request sent
+    // by hash alone runs the document stored under that hash, which the
+    // guard then checks whole; an unknown hash asks the client for the
+    // document. A document sent with its hash is stored once the guard has
+    // accepted it and the hash is its SHA-256.
+    let persisted = match take_persisted(&mut request) {
+        Ok(p) => p,
+        Err(message) => return pre_execution_error(app, headers, message),
+    };
+    let by_hash = request.query.is_empty();
+    if let Some(hash) = persisted.as_ref().filter(|_| by_hash) {
         use async_graphql::extensions::apollo_persisted_queries::CacheStorage;
-        match app.persisted.get(hash).await {
+        match app.persisted.get(hash.clone()).await {
             Some(doc) => request.set_parsed_query(doc),
             None => {
                 let body = json!({"errors": [{"message": "PersistedQueryNotFound",
@@ -255,6 +262,16 @@ async fn execute(
             return r;
         }
     };
+    if let Some(hash) = persisted.filter(|_| !by_hash) {
+        use async_graphql::extensions::apollo_persisted_queries::CacheStorage;
+        use sha2::Digest;
+        if format!("{:x}", sha2::Sha256::digest(request.query.as_bytes())) != hash {
+            return pre_execution_error(app, headers, "provided sha does not match query");
+        }
+        if let Ok(doc) = request.parsed_query() {
+            app.persisted.set(hash, doc.clone()).await;
+        }
+    }
     if get && matches!(inspected.ty, OperationType::Mutation | OperationType::Subscription) {
         let mut r =
             error_response(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations are only accepted over POST");
@@ -279,7 +296,8 @@ async fn execute(
     if let Some(p) = principal {
         request = request.data(p);
     }
-    let mut response = app.schema.execute(request).await;
+    let span = crate::graphql::operation_span(operation.as_deref());
+    let mut response = app.schema.execute(request).instrument(span).await;
     if let Some(doc) = &document {
         order::order_like_selection(doc, operation.as_deref(), &mut response.data);
     }
@@ -325,13 +343,36 @@ async fn execute(
     r
 }
 
-/// The `sha256Hash` of an APQ request (`extensions.persistedQuery`).
-fn persisted_hash(request: &async_graphql::Request) -> Option<String> {
-    let async_graphql::Value::Object(pq) = request.extensions.get("persistedQuery")? else { return None };
-    match pq.get("sha256Hash")? {
-        async_graphql::Value::String(h) if h.len() == 64 => Some(h.clone()),
-        _ => None,
+/// Takes the `sha256Hash` of an APQ request out of
+/// `extensions.persistedQuery`. Errors: the extension is not version 1 or
+/// has no hash (messages as async-graphql's own extension gave them).
+fn take_persisted(request: &mut async_graphql::Request) -> Result<Option<String>, &'static str> {
+    let Some(value) = request.extensions.remove("persistedQuery") else { return Ok(None) };
+    let async_graphql::Value::Object(pq) = value else {
+        return Err("Invalid \"PersistedQuery\" extension configuration.");
+    };
+    match pq.get("version") {
+        Some(async_graphql::Value::Number(v)) if v.as_i64() == Some(1) => {}
+        Some(async_graphql::Value::Number(_)) => {
+            return Err("Only the \"PersistedQuery\" extension of version \"1\" is supported.")
+        }
+        _ => return Err("Invalid \"PersistedQuery\" extension configuration."),
     }
+    match pq.get("sha256Hash") {
+        Some(async_graphql::Value::String(h)) => Ok(Some(h.clone())),
+        _ => Err("Invalid \"PersistedQuery\" extension configuration."),
+    }
+}
+
+/// A request refused before execution, coded as the schema's own
+/// pre-execution errors are.
+fn pre_execution_error(app: &App, headers: &HeaderMap, message: &str) -> Response {
+    app.metrics.record_graphql_errors("other");
+    let body = json!({"errors": [{"message": message,
+        "extensions": {"code": guard::pre_execution_code(message)}}]});
+    let mut r = graphql_response(headers, body.to_string().into_bytes(), true, false);
+    r.extensions_mut().insert(Operation("other".into()));
+    r
 }
 
 fn operation_word(ty: OperationType) -> &'static str {

@@ -73,7 +73,7 @@ pub fn build_with(
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);
     Ok(App {
-        schema: build_schema(cam.clone(), live.clone(), persisted.clone()),
+        schema: build_schema(cam.clone(), live.clone()),
         live,
         persisted,
         cam,

@@ -131,6 +131,28 @@ async fn the_guard_checks_the_whole_document_of_a_persisted_query() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{body}");
 }
 
+#[tokio::test]
+async fn a_document_sent_under_another_documents_hash_is_refused_and_not_stored() {
+    // APQ: the hash must be the document's SHA-256; otherwise a client could
+    // store a document under the hash of another.
+    let t = TestApp::new().await;
+    let hash = sha256("{ now }");
+    let full = post_json(None, "application/json", json!({"query": "{ __typename }", "extensions": persisted(&hash)}));
+    let (_, _, body) = send(router(t.app.clone()), full).await;
+    assert_eq!(body["errors"][0]["message"], "provided sha does not match query", "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    let by_hash = post_json(None, "application/json", json!({"extensions": persisted(&hash)}));
+    let (_, _, body) = send(router(t.app.clone()), by_hash).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{body}");
+    let version_2 = json!({"persistedQuery": {"version": 2, "sha256Hash": hash}});
+    let (_, _, body) = send(
+        router(t.app.clone()),
+        post_json(None, "application/json", json!({"query": "{ now }", "extensions": version_2})),
+    )
+    .await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("version"), "{body}");
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

@@ -23,7 +23,6 @@ pub mod scim;
 pub mod subscription;
 pub mod user;
 
-use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
 use async_graphql::{Context, MergedObject, Schema};
 use cam_domain::{Cam, Principal};
 
@@ -67,41 +66,25 @@ pub const PERSISTED_QUERIES: usize = 256;
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
-/// One tracing span per GraphQL operation (`graphql`, with its operation
+/// The tracing span of one GraphQL operation (`graphql`, with its operation
 /// name), inside the request's span: what an OpenTelemetry layer exports.
-/// Lighter than async-graphql's `Tracing`, which adds a span per field.
-struct OperationSpans;
-
-impl async_graphql::extensions::ExtensionFactory for OperationSpans {
-    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
-        std::sync::Arc::new(OperationSpans)
-    }
+/// The transports enter it around execution. It is not a schema extension:
+/// with any extension, async-graphql sends every field through the
+/// extension chain and looks its type up in the registry, which cost the
+/// Clients tab (about 1,800 fields) a third of its time (issue 9).
+pub fn operation_span(operation_name: Option<&str>) -> tracing::Span {
+    let name: String = operation_name.unwrap_or_default().chars().take(64).collect();
+    tracing::info_span!("graphql", operation = %name)
 }
 
-#[async_trait::async_trait]
-impl async_graphql::extensions::Extension for OperationSpans {
-    async fn execute(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: async_graphql::extensions::NextExecute<'_>,
-    ) -> async_graphql::Response {
-        use tracing::Instrument;
-        let name: String = operation_name.unwrap_or_default().chars().take(64).collect();
-        let span = tracing::info_span!("graphql", operation = %name);
-        next.run(ctx, operation_name).instrument(span).await
-    }
-}
-
-/// The schema, with the hub live subscriptions register with (R43) and the
-/// store of persisted queries (APQ), which the HTTP layer also reads so
-/// that the guard sees the whole document of a request sent by hash.
-pub fn build_schema(cam: Cam, live: std::sync::Arc<crate::live::Live>, persisted: LruCacheStorage) -> CamSchema {
+/// The schema, with the hub live subscriptions register with (R43). It has
+/// no extension (see `operation_span`); automatic persisted queries are
+/// the HTTP layer's (`crate::http`), so that the guard sees the whole
+/// document of a request sent by hash.
+pub fn build_schema(cam: Cam, live: std::sync::Arc<crate::live::Live>) -> CamSchema {
     Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .data(cam)
         .data(live)
-        .extension(OperationSpans)
-        .extension(ApolloPersistedQueries::new(persisted))
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)

@@ -3,6 +3,7 @@
 //! object in the order their resolvers finish; this puts each object's keys
 //! back in the order of its selection set, fragments expanded.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -15,7 +16,48 @@ pub fn order_like_selection(doc: &ExecutableDocument, operation: Option<&str>, d
         None => doc.operations.iter().next(),
     };
     if let Some((_, op)) = op {
-        reorder(doc, &[&op.node.selection_set.node], data);
+        Plan::new(doc, &[&op.node.selection_set.node]).apply(doc, data);
+    }
+}
+
+/// The order of one position of the response: the response keys of its
+/// selection sets, and the plans of their sub-fields, each made once for
+/// every object at that position (50 clients share their `partnerUsers`
+/// plan; making it again for each object cost 6 % of the Clients tab).
+struct Plan<'a> {
+    keys: Vec<(&'a str, Vec<&'a SelectionSet>)>,
+    rank: HashMap<&'a str, usize>,
+    children: Vec<OnceCell<Plan<'a>>>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Self {
+        let mut keys = Vec::new();
+        collect(doc, sets, &mut keys);
+        let rank = keys.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
+        let children = keys.iter().map(|_| OnceCell::new()).collect();
+        Self { keys, rank, children }
+    }
+
+    fn apply(&self, doc: &'a ExecutableDocument, value: &mut Value) {
+        match value {
+            Value::List(items) => items.iter_mut().for_each(|v| self.apply(doc, v)),
+            Value::Object(map) => {
+                let rank = |k: &str| self.rank.get(k).copied().unwrap_or(usize::MAX);
+                if !map.keys().map(|k| rank(k.as_str())).is_sorted() {
+                    map.sort_by_cached_key(|k, _| rank(k.as_str()));
+                }
+                for (k, v) in map.iter_mut() {
+                    if !matches!(v, Value::Object(_) | Value::List(_)) {
+                        continue;
+                    }
+                    if let Some(&i) = self.rank.get(k.as_str()) {
+                        self.children[i].get_or_init(|| Plan::new(doc, &self.keys[i].1)).apply(doc, v);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -46,23 +88,5 @@ fn collect<'a>(
                 }
             }
         }
-    }
-}
-
-fn reorder(doc: &ExecutableDocument, sets: &[&SelectionSet], value: &mut Value) {
-    match value {
-        Value::List(items) => items.iter_mut().for_each(|v| reorder(doc, sets, v)),
-        Value::Object(map) => {
-            let mut keys = Vec::new();
-            collect(doc, sets, &mut keys);
-            let rank: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
-            map.sort_by_cached_key(|k, _| rank.get(k.as_str()).copied().unwrap_or(usize::MAX));
-            for (k, v) in map.iter_mut() {
-                if let Some(i) = rank.get(k.as_str()) {
-                    reorder(doc, &keys[*i].1, v);
-                }
-            }
-        }
-        _ => {}
     }
 }

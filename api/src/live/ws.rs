@@ -25,6 +25,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
+use tracing::Instrument;
 
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor};
@@ -355,7 +356,8 @@ impl Operations {
 impl Executor for Operations {
     async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
         // Not used over WebSocket, where every operation is a stream.
-        self.app.schema.execute(request).await
+        let span = crate::graphql::operation_span(request.operation_name.as_deref());
+        self.app.schema.execute(request).instrument(span).await
     }
 
     fn execute_stream(
@@ -388,13 +390,15 @@ impl Executor for Operations {
             request = request.data(loaders(&self.app.cam));
         }
         let this = self.clone();
+        let span = crate::graphql::operation_span(request.operation_name.as_deref());
         let responses = self.app.schema.execute_stream(request);
         futures::stream::unfold((responses, Some(running), true), move |(mut responses, running, first)| {
             let this = this.clone();
             let id = id.clone();
+            let span = span.clone();
             async move {
                 let running = running?;
-                let Some(mut response) = responses.next().await else {
+                let Some(mut response) = responses.next().instrument(span).await else {
                     drop(running);
                     return None;
                 };
