@@ -17,7 +17,7 @@ use sea_orm::{
 use super::entities::{asset, membership};
 use super::keyset::by_ids;
 use super::memberships::selected;
-use super::window::{first_per_parent, pages, PerParent};
+use super::window::{first_per_parent, pages, ByName, PerParent};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[derive(FromQueryResult)]
@@ -147,10 +147,10 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
             descending: false,
         };
         let (rows, totals) =
-            first_per_parent::<asset::Model>(&self.conn, spec, &parents, page.first).await.map_err(db)?;
+            first_per_parent::<ByName<asset::Model>>(&self.conn, spec, &parents, page.first).await.map_err(db)?;
         let totals: HashMap<(AccountId, UserId), u64> =
             pairs.iter().map(|(c, o)| ((*c, *o), totals.get(&vec![c.get(), o.get()]).copied().unwrap_or(0))).collect();
-        let rows = convert::all(rows, convert::asset)?;
+        let rows = convert::all(rows.into_iter().map(|r| r.0).collect(), convert::asset)?;
         Ok(pages(pairs, rows, |a| (a.client_id, a.owner_id.unwrap_or(UserId::new(0))), page, &totals))
     }
 

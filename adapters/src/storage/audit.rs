@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, Query
 use super::entities::audit_event;
 use super::keyset::keyset_page;
 use super::sql::Sql;
-use super::window::{first_per_parent, pages, PerParent};
+use super::window::{first_per_parent, pages, ByName, PerParent};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -158,11 +158,12 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                 descending: true,
             };
             let parents: Vec<Vec<i64>> = these.iter().map(|s| vec![id(s)]).collect();
-            let (rows, totals) =
-                first_per_parent::<audit_event::Model>(&self.conn, spec, &parents, page.first).await.map_err(db)?;
+            let (rows, totals) = first_per_parent::<ByName<audit_event::Model>>(&self.conn, spec, &parents, page.first)
+                .await
+                .map_err(db)?;
             let totals: HashMap<AuditScope, u64> =
                 these.iter().map(|s| (*s, totals.get(&vec![id(s)]).copied().unwrap_or(0))).collect();
-            let events: Vec<AuditEvent> = rows.into_iter().map(convert::audit_event).collect();
+            let events: Vec<AuditEvent> = rows.into_iter().map(|r| convert::audit_event(r.0)).collect();
             let of = |e: &AuditEvent| {
                 if client {
                     AuditScope::Client(e.account_id.unwrap_or(AccountId::new(0)))
