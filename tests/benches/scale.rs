@@ -260,6 +260,12 @@ fn floors(pg: bool, partner: i64, after: i64, search: &str, ann_user: i64) -> [S
         )
     };
     let total = |filter: &str| {
+        if filter.is_empty() {
+            // Unfiltered, the partner's kept count (m20261202_000001).
+            return format!(
+                "COALESCE((SELECT c.clients FROM partner_client_counts c WHERE c.partner_id = {partner}), 0) AS total"
+            );
+        }
         let join = if filter.contains("a.name") { " JOIN accounts a ON a.id = r.client_id" } else { "" };
         format!("(SELECT COUNT(*) FROM managed_relationships r{join} WHERE r.partner_id = {partner} {filter}) AS total")
     };
@@ -349,6 +355,12 @@ async fn main() {
         println!("{db_name}, {n} clients:");
         let s = seed(&t, n).await;
         let boss_token = token(&s.boss.email);
+        if std::env::var_os("CAM_BENCH_KEEP").is_some() {
+            // For profiling (perf, EXPLAIN): keep the seeded database and
+            // say how to call it; exiting skips the database's drop.
+            println!("  kept {} (partner {}, worker {}); bearer token {boss_token}", t.db.url, s.partner, s.ann.id);
+            std::process::exit(0);
+        }
         let http = reqwest::Client::new();
 
         // The app reads the seeded data.
