@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use async_graphql::extensions::apollo_persisted_queries::CacheStorage;
 use async_graphql::parser::types::OperationType;
 use async_graphql_axum::GraphQLRequest;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -236,11 +237,10 @@ async fn execute(
     // accepted it and the hash is its SHA-256.
     let persisted = match take_persisted(&mut request) {
         Ok(p) => p,
-        Err(message) => return pre_execution_error(app, headers, message),
+        Err(message) => return refused_before_execution(app, headers, message, guard::pre_execution_code(message)),
     };
     let by_hash = request.query.is_empty();
     if let Some(hash) = persisted.as_ref().filter(|_| by_hash) {
-        use async_graphql::extensions::apollo_persisted_queries::CacheStorage;
         match app.persisted.get(hash.clone()).await {
             Some(doc) => request.set_parsed_query(doc),
             None => {
@@ -254,19 +254,13 @@ async fn execute(
     }
     let inspected = match guard::inspect(&mut request) {
         Ok(i) => i,
-        Err(rejection) => {
-            app.metrics.record_graphql_errors("other");
-            let body = json!({"errors": [{"message": rejection.message, "extensions": {"code": rejection.code}}]});
-            let mut r = graphql_response(headers, body.to_string().into_bytes(), true, false);
-            r.extensions_mut().insert(Operation("other".into()));
-            return r;
-        }
+        Err(rejection) => return refused_before_execution(app, headers, &rejection.message, rejection.code),
     };
     if let Some(hash) = persisted.filter(|_| !by_hash) {
-        use async_graphql::extensions::apollo_persisted_queries::CacheStorage;
         use sha2::Digest;
         if format!("{:x}", sha2::Sha256::digest(request.query.as_bytes())) != hash {
-            return pre_execution_error(app, headers, "provided sha does not match query");
+            let message = "provided sha does not match query";
+            return refused_before_execution(app, headers, message, guard::pre_execution_code(message));
         }
         if let Ok(doc) = request.parsed_query() {
             app.persisted.set(hash, doc.clone()).await;
@@ -364,12 +358,11 @@ fn take_persisted(request: &mut async_graphql::Request) -> Result<Option<String>
     }
 }
 
-/// A request refused before execution, coded as the schema's own
-/// pre-execution errors are.
-fn pre_execution_error(app: &App, headers: &HeaderMap, message: &str) -> Response {
+/// A request refused before execution (by the guard, or a malformed APQ
+/// extension): a request error with its stable code.
+fn refused_before_execution(app: &App, headers: &HeaderMap, message: &str, code: &str) -> Response {
     app.metrics.record_graphql_errors("other");
-    let body = json!({"errors": [{"message": message,
-        "extensions": {"code": guard::pre_execution_code(message)}}]});
+    let body = json!({"errors": [{"message": message, "extensions": {"code": code}}]});
     let mut r = graphql_response(headers, body.to_string().into_bytes(), true, false);
     r.extensions_mut().insert(Operation("other".into()));
     r

@@ -45,18 +45,6 @@ impl PerParent<'_> {
     }
 }
 
-/// Children of each parent: at most `first + 1` rows per parent (ordered by
-/// parent, then id), and each parent's total when `count` is given. Parents
-/// are one value per partition column.
-///
-/// PostgreSQL: one `LATERAL (… ORDER BY id LIMIT n)` per parent (n is
-/// `first + 1`), which an index on (parent…, id) answers by reading only those rows
-/// (a window over the parents' children would sort all of them first: 640 ms
-/// for a worker in 100,000 clients), and the total as a `LATERAL` count
-/// beside it. SQLite: one such branch per parent under `UNION ALL` (a window
-/// took 820 ms for a worker in 50,000 clients); beyond `MAX_BRANCHES`
-/// parents, `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)` and the
-/// totals in a second, grouped statement.
 /// A row of the children, read from the column where the children's
 /// columns start (after the parent's keys and total).
 pub(crate) trait FromRowAt: Sized {
@@ -72,6 +60,18 @@ impl<M: FromQueryResult> FromRowAt for ByName<M> {
     }
 }
 
+/// Children of each parent: at most `first + 1` rows per parent (ordered by
+/// parent, then id), and each parent's total when `count` is given. Parents
+/// are one value per partition column.
+///
+/// PostgreSQL: one `LATERAL (… ORDER BY id LIMIT n)` per parent (n is
+/// `first + 1`), which an index on (parent…, id) answers by reading only those rows
+/// (a window over the parents' children would sort all of them first: 640 ms
+/// for a worker in 100,000 clients), and the total as a `LATERAL` count
+/// beside it. SQLite: one such branch per parent under `UNION ALL` (a window
+/// took 820 ms for a worker in 50,000 clients); beyond `MAX_BRANCHES`
+/// parents, `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)` and the
+/// totals in a second, grouped statement.
 pub(crate) async fn first_per_parent<T: FromRowAt>(
     conn: &impl ConnectionTrait,
     spec: PerParent<'_>,
