@@ -435,3 +435,23 @@ async fn a_workers_memberships_are_indexed_by_user_only_in_id_order() {
     assert_eq!(found[0].0, "ix_memberships_user_id");
     assert!(found[0].1.replace('"', "").contains("(user_id, id)"), "{found:?}");
 }
+
+#[tokio::test]
+async fn page_statements_write_their_limit_so_postgresql_keeps_one_plan_but_the_search_binds_it() {
+    // R1 (issue 9): with the limit bound, PostgreSQL's generic plan must
+    // guess how many rows a page reads, so it planned the Clients tab's
+    // statements again on every execution (0.3-0.7 ms each). Written into
+    // the text (first + 1, bounded by the API), the plan is made once. The
+    // search keeps it bound: its best plan depends on the term.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    t.take_texts();
+    t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await;
+    let texts = t.take_texts();
+    assert!(texts.iter().any(|s| s.ends_with("ORDER BY r.id LIMIT 6")), "the page: {texts:?}");
+    assert!(texts.iter().any(|s| s.contains("LIMIT 3")), "the partner users, first: 2: {texts:?}");
+    t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5, "f": {"search": "seeded 1"}})).await;
+    let texts = t.take_texts();
+    let page = texts.iter().find(|s| s.contains("r.id IN (SELECT x.id")).expect("the search's page statement");
+    assert!(!page.contains("LIMIT 6") && (page.contains("LIMIT $") || page.contains("LIMIT ?")), "{page}");
+}

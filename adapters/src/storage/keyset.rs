@@ -8,9 +8,7 @@ use std::hash::Hash;
 
 use cam_domain::{Page, PageRequest, StorageError};
 use sea_orm::sea_query::{Alias, Expr, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QueryTrait, Select};
 
 use super::{db, Conn};
 
@@ -42,12 +40,14 @@ where
             _ => q.filter(id.gt(after)),
         };
     }
-    let mut q = q.limit(page.first as u64 + 1).into_query();
+    let mut q = q.into_query();
     if let Some(c) = count.clone() {
         q.expr_as(SimpleExpr::SubQuery(None, Box::new(c.into_sub_query_statement())), Alias::new("total__"));
     }
     let backend = conn.get_database_backend();
-    let found = conn.query_all(backend.build(&q)).await.map_err(db)?;
+    let mut stmt = backend.build(&q);
+    stmt.sql.push_str(&super::sql::limit(u64::from(page.first) + 1));
+    let found = conn.query_all(stmt).await.map_err(db)?;
     let mut total = match found.first() {
         Some(r) if with_total => r.try_get::<i64>("", "total__").map_err(db)?.max(0) as u64,
         _ => 0,

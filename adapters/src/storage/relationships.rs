@@ -37,6 +37,11 @@ fn count_active(role: Role) -> String {
     format!("(SELECT COUNT(*) {})", active_partner_users(Some(role)))
 }
 
+/// The search term, when the filter has one.
+fn search_term(filter: &ClientFilter) -> Option<&str> {
+    filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// The Clients tab's filter as SQL over `r` (the relationship) and `a` (its
 /// client), appended to `q`. `ending_after`: relationships whose last
 /// qualifying activity is later than this are still `ENDING` (R27).
@@ -73,7 +78,7 @@ fn client_filter(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_
         }
         q.push(" AND (").push(&or_else_false(any)).push(")");
     }
-    if let Some(needle) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(needle) = search_term(filter) {
         // The display name is the CRM name, else the client's name. The
         // matches form one uncorrelated `IN` set, so PostgreSQL may plan it
         // as a semi-join driven by the trigram indexes on the lower-cased
@@ -111,9 +116,7 @@ fn count_clients(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_
 /// Whether the filter keeps every client of the partner (a blank search is
 /// no search; an empty list of access types or statuses keeps none).
 fn unfiltered(filter: &ClientFilter) -> bool {
-    filter.access_types.is_none()
-        && filter.statuses.is_none()
-        && filter.search.as_deref().is_none_or(|s| s.trim().is_empty())
+    filter.access_types.is_none() && filter.statuses.is_none() && search_term(filter).is_none()
 }
 
 fn or_else_false(any: Vec<String>) -> String {
@@ -367,7 +370,17 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         if let Some(after) = page.after {
             q.push(" AND r.id > ").value(after);
         }
-        q.push(" ORDER BY r.id LIMIT ").value(i64::from(page.first) + 1);
+        q.push(" ORDER BY r.id");
+        let limit = u64::from(page.first) + 1;
+        if search_term(filter).is_some() {
+            // The search's best plan depends on how many rows its term
+            // matches (see `client_filter`): a bound limit keeps PostgreSQL
+            // planning each execution with the term, never one generic plan
+            // for every term.
+            q.push(" LIMIT ").value(limit as i64);
+        } else {
+            q.push(&super::sql::limit(limit));
+        }
         let rows = ClientRowQ::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
         let counted = rows.first().and_then(|r| r.total__);
         let mut items = rows.into_iter().map(ClientRowQ::into_row).collect::<Result<Vec<_>, _>>()?;

@@ -143,8 +143,9 @@ fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], 
         }
     };
     correlate(&mut rows);
-    rows.order_by((Alias::new(table), Alias::new("id")), order_by).limit(limit);
-    let built = backend.build(&rows);
+    rows.order_by((Alias::new(table), Alias::new("id")), order_by);
+    let mut built = backend.build(&rows);
+    built.sql.push_str(&super::sql::limit(limit));
     let mut values = built.values.map(|v| v.0).unwrap_or_default();
     let count_sql = count.map(|c| {
         let mut c = as_count(c);
@@ -234,8 +235,9 @@ fn branches(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>],
     let mut template: Vec<Value> = stand_in.iter().map(|v| Value::BigInt(Some(*v))).collect();
     let mut branch = rows;
     pin(&mut branch);
-    branch.order_by((Alias::new(table), Alias::new("id")), order_by).limit(limit);
-    let b = backend.build(&branch);
+    branch.order_by((Alias::new(table), Alias::new("id")), order_by);
+    let mut b = backend.build(&branch);
+    b.sql.push_str(&super::sql::limit(limit));
     let sql = match count {
         Some(c) => {
             let mut c = as_count(c);
