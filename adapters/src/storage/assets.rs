@@ -145,6 +145,7 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
             count,
             partition: &["client_id", "owner_id"],
             descending: false,
+            by_ids: None,
         };
         let (rows, totals) =
             first_per_parent::<ByName<asset::Model>>(&self.conn, spec, &parents, page.first).await.map_err(db)?;

@@ -156,6 +156,7 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                 count,
                 partition: &[column],
                 descending: true,
+                by_ids: None,
             };
             let parents: Vec<Vec<i64>> = these.iter().map(|s| vec![id(s)]).collect();
             let (rows, totals) = first_per_parent::<ByName<audit_event::Model>>(&self.conn, spec, &parents, page.first)

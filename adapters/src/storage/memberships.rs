@@ -18,7 +18,7 @@ use sea_orm::{
 use super::entities::{account, membership, permission_set, relationship, user};
 use super::keyset::by_ids;
 use super::keyset::keyset_page;
-use super::window::{first_per_parent, pages, PerParent};
+use super::window::{first_per_parent, pages, ByIds, PerParent};
 use super::{convert, db, joined, like_pattern, Conn, SeaOrmRepository};
 
 fn filter_condition(f: &MemberFilter) -> Condition {
@@ -202,12 +202,14 @@ impl<C: Conn> SeaOrmRepository<C> {
         if let Some(after) = page.after {
             rows = rows.filter(membership::Column::Id.gt(after));
         }
+        let by_ids = ByIds { joined: with_people(membership::Entity::find()), ids: rows.clone().into_query() };
         let spec = PerParent {
             table: "memberships",
             rows: with_people(rows),
             count,
             partition: &[partition],
             descending: false,
+            by_ids: Some(by_ids),
         };
         let keys: Vec<Vec<i64>> = parents.iter().map(|p| vec![id(*p)]).collect();
         let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page.first).await.map_err(db)?;

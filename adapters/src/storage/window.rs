@@ -33,6 +33,24 @@ pub(crate) struct PerParent<'a> {
     /// Newest first (`ORDER BY id DESC`; the cursor condition in `rows` is
     /// then `id < after`).
     pub descending: bool,
+    /// For PostgreSQL, when `rows` joins other tables: the same page in two
+    /// steps (see `ByIds`).
+    pub by_ids: Option<ByIds>,
+}
+
+/// The page of each parent in two steps, for PostgreSQL: first the ids, from
+/// the table alone, then the joined rows of those ids. Under a `LATERAL` the
+/// planner cannot see which parent it plans for and assumes the average
+/// one (about 4 memberships per user); for a worker in every client it then
+/// read all of the worker's memberships with their users and accounts and
+/// sorted them to keep 6. The ids alone are read from an index that holds
+/// every column their filter needs, in id order, stopping at `first + 1`:
+/// the cheapest plan whatever the planner assumes.
+pub(crate) struct ByIds {
+    /// `rows`' columns and joins, without any condition (no `WHERE`).
+    pub joined: SelectStatement,
+    /// `rows`' filter and cursor condition over `table` alone.
+    pub ids: SelectStatement,
 }
 
 impl PerParent<'_> {
@@ -136,17 +154,31 @@ fn as_count(mut count: SelectStatement) -> SelectStatement {
 
 fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
     let (order_by, dir) = spec.order();
-    let PerParent { table, mut rows, count, partition, .. } = spec;
+    let PerParent { table, mut rows, count, partition, by_ids, .. } = spec;
     let correlate = |q: &mut SelectStatement| {
         for (i, c) in partition.iter().enumerate() {
             q.and_where(Expr::cust(format!("\"{table}\".\"{c}\" = p.\"p{i}\"")));
         }
     };
-    correlate(&mut rows);
-    rows.order_by((Alias::new(table), Alias::new("id")), order_by);
-    let mut built = backend.build(&rows);
-    built.sql.push_str(&super::sql::limit(limit));
-    let mut values = built.values.map(|v| v.0).unwrap_or_default();
+    let (rows_sql, mut values) = match by_ids {
+        None => {
+            correlate(&mut rows);
+            rows.order_by((Alias::new(table), Alias::new("id")), order_by);
+            let built = backend.build(&rows);
+            (built.sql + &super::sql::limit(limit), built.values.map(|v| v.0).unwrap_or_default())
+        }
+        Some(ByIds { joined, mut ids }) => {
+            ids.clear_selects().column((Alias::new(table), Alias::new("id")));
+            correlate(&mut ids);
+            ids.order_by((Alias::new(table), Alias::new("id")), order_by);
+            let joined = backend.build(&joined);
+            let mut values = joined.values.map(|v| v.0).unwrap_or_default();
+            let ids = backend.build(&ids);
+            let ids_sql = shift_placeholders(&ids.sql, values.len()) + &super::sql::limit(limit);
+            values.extend(ids.values.map(|v| v.0).unwrap_or_default());
+            (format!("{} WHERE \"{table}\".\"id\" IN ({ids_sql})", joined.sql), values)
+        }
+    };
     let count_sql = count.map(|c| {
         let mut c = as_count(c);
         correlate(&mut c);
@@ -173,14 +205,14 @@ fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], 
              LEFT JOIN LATERAL ({}) AS t ON TRUE ORDER BY {}, t.\"id\" {dir}",
             tuples.join(", "),
             cols.join(", "),
-            built.sql,
+            rows_sql,
             order.join(", ")
         ),
         None => format!(
             "SELECT p.*, t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\" {dir}",
             tuples.join(", "),
             cols.join(", "),
-            built.sql,
+            rows_sql,
             order.join(", ")
         ),
     };
