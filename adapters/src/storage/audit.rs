@@ -49,23 +49,19 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
         // 65,535 parameters, and a multi-row VALUES binds 8 per event).
         // Times are written as the driver writes them, so that SQLite's
         // text comparisons keep working.
-        let rows: Vec<serde_json::Value> = events
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| {
-                serde_json::json!({
-                    "i": i,
-                    "at": e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
-                    "actor_id": e.actor_id.map(|u| u.get()),
-                    "action": e.action,
-                    "account_id": e.account_id.map(|a| a.get()),
-                    "partner_id": e.partner_id.map(|a| a.get()),
-                    "subject_id": e.subject_id.map(|u| u.get()),
-                    "before": e.before.map(|v| v.to_string()),
-                    "after": e.after.map(|v| v.to_string()),
-                })
+        let rows = super::sql::json_array(events.into_iter().enumerate().map(|(i, e)| {
+            serde_json::json!({
+                "i": i,
+                "at": e.at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+                "actor_id": e.actor_id.map(|u| u.get()),
+                "action": e.action,
+                "account_id": e.account_id.map(|a| a.get()),
+                "partner_id": e.partner_id.map(|a| a.get()),
+                "subject_id": e.subject_id.map(|u| u.get()),
+                "before": e.before.map(|v| v.to_string()),
+                "after": e.after.map(|v| v.to_string()),
             })
-            .collect();
+        }));
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
         if backend == DatabaseBackend::Postgres {
@@ -79,7 +75,7 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                 "SELECT x.at, x.actor_id, x.action, x.account_id, x.partner_id, x.subject_id, x.before, x.after \
                  FROM json_to_recordset(",
             )
-            .value(serde_json::Value::Array(rows).to_string())
+            .value(rows)
             .push(
                 "::json) AS x(i bigint, at timestamptz, actor_id bigint, action text, account_id bigint, \
                  partner_id bigint, subject_id bigint, before text, after text) ORDER BY x.i \
@@ -94,7 +90,7 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                  json_extract(value, '$.partner_id'), json_extract(value, '$.subject_id'), \
                  json_extract(value, '$.before'), json_extract(value, '$.after') FROM json_each(",
             )
-            .value(serde_json::Value::Array(rows).to_string())
+            .value(rows)
             .push(") ORDER BY CAST(key AS INTEGER) RETURNING id");
         }
         let mut ids = Vec::new();

@@ -44,26 +44,22 @@ impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
         if new.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<serde_json::Value> = new
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                serde_json::json!({
-                    "i": i,
-                    "account_id": n.account_id.get(),
-                    "user_id": n.user_id.get(),
-                    "role": n.role.as_str(),
-                    "seat": n.seat.as_str(),
-                    "status": MemberStatus::Active.as_str(),
-                    "permissions": n.permissions.to_storage(),
-                    "permission_set_id": n.permission_set_id.map(|s| s.get()),
-                    "partner_id": n.partner_id.map(|p| p.get()),
-                    "managed_credit": n.managed_credit,
-                    "worker_kind": n.worker_kind.map(|k| k.as_str()),
-                    "at": time_text(n.created_at),
-                })
+        let rows = super::sql::json_array(new.iter().enumerate().map(|(i, n)| {
+            serde_json::json!({
+                "i": i,
+                "account_id": n.account_id.get(),
+                "user_id": n.user_id.get(),
+                "role": n.role.as_str(),
+                "seat": n.seat.as_str(),
+                "status": MemberStatus::Active.as_str(),
+                "permissions": n.permissions.to_storage(),
+                "permission_set_id": n.permission_set_id.map(|s| s.get()),
+                "partner_id": n.partner_id.map(|p| p.get()),
+                "managed_credit": n.managed_credit,
+                "worker_kind": n.worker_kind.map(|k| k.as_str()),
+                "at": time_text(n.created_at),
             })
-            .collect();
+        }));
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
         q.push(
@@ -75,7 +71,7 @@ impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
                 "SELECT x.account_id, x.user_id, x.role, x.seat, x.status, x.permissions, x.permission_set_id, \
                  x.partner_id, x.managed_credit, x.worker_kind, x.at, x.at FROM json_to_recordset(",
             )
-            .value(serde_json::Value::Array(rows).to_string())
+            .value(rows)
             .push(
                 "::json) AS x(i bigint, account_id bigint, user_id bigint, role text, seat text, status text, \
                  permissions text, permission_set_id bigint, partner_id bigint, managed_credit boolean, \
@@ -90,7 +86,7 @@ impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
                  json_extract(value, '$.worker_kind'), json_extract(value, '$.at'), json_extract(value, '$.at') \
                  FROM json_each(",
             )
-            .value(serde_json::Value::Array(rows).to_string())
+            .value(rows)
             .push(") ORDER BY CAST(key AS INTEGER)");
         }
         q.push(" RETURNING *");

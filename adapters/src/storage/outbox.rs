@@ -50,20 +50,16 @@ impl<C: Conn> OutboxRepository for SeaOrmRepository<C> {
         }
         // One parameter however many emails (as `record_many`).
         let n = emails.len() as u64;
-        let rows: Vec<serde_json::Value> = emails
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| {
-                serde_json::json!({
-                    "i": i,
-                    "kind": e.kind,
-                    "to_key": e.to.to_lowercase(),
-                    "to_email": e.to,
-                    "subject": e.subject,
-                    "body": e.body,
-                })
+        let rows = super::sql::json_array(emails.into_iter().enumerate().map(|(i, e)| {
+            serde_json::json!({
+                "i": i,
+                "kind": e.kind,
+                "to_key": e.to.to_lowercase(),
+                "to_email": e.to,
+                "subject": e.subject,
+                "body": e.body,
             })
-            .collect();
+        }));
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
         q.push("INSERT INTO email_outbox (kind, to_email, to_key, subject, body, created_at, status, attempts) ");
@@ -71,7 +67,7 @@ impl<C: Conn> OutboxRepository for SeaOrmRepository<C> {
             q.push("SELECT x.kind, x.to_email, x.to_key, x.subject, x.body, ")
                 .value(at)
                 .push(", 'QUEUED', 0 FROM json_to_recordset(")
-                .value(serde_json::Value::Array(rows).to_string())
+                .value(rows)
                 .push(
                     "::json) AS x(i bigint, kind text, to_email text, to_key text, subject text, body text) \
                      ORDER BY x.i",
@@ -83,7 +79,7 @@ impl<C: Conn> OutboxRepository for SeaOrmRepository<C> {
             )
             .value(stored_time(at))
             .push(", 'QUEUED', 0 FROM json_each(")
-            .value(serde_json::Value::Array(rows).to_string())
+            .value(rows)
             .push(") ORDER BY CAST(key AS INTEGER)");
         }
         self.conn.execute(q.statement()).await.map_err(db)?;
