@@ -11,8 +11,10 @@ use sea_orm::{DatabaseBackend, Statement, Value};
 /// placeholder, the generic plan must assume a tenth of the table, so the
 /// page statements were planned again every time (0.3–0.7 ms of each
 /// execution's bind). With the number in the text the generic plan knows it
-/// stops at the page and is kept after five executions. The limit is
-/// `first + 1`, a number the API bounds, so the texts stay few.
+/// stops at the page, costs no more than the custom ones, and PostgreSQL
+/// keeps it after the fifth execution (measured for the Clients tab: bind
+/// 0.65 ms before, 0.09 ms after). The limit is `first + 1`, a number the
+/// API bounds, so the texts stay few.
 pub(crate) fn limit(n: u64) -> String {
     format!(" LIMIT {n}")
 }

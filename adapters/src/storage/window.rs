@@ -44,8 +44,11 @@ pub(crate) struct PerParent<'a> {
 /// one (about 4 memberships per user); for a worker in every client it then
 /// read all of the worker's memberships with their users and accounts and
 /// sorted them to keep 6. The ids alone are read from an index that holds
-/// every column their filter needs, in id order, stopping at `first + 1`:
-/// the cheapest plan whatever the planner assumes.
+/// every column their filter needs (memberships: `(user_id, id,
+/// account_id)` for a worker's, `(account_id, partner_id, id)` for a
+/// client's partner users), in id order, stopping at `first + 1`; reading
+/// the index alone is cheaper than any plan that visits the table, whatever
+/// the planner assumes about the parent.
 pub(crate) struct ByIds {
     /// `rows`' columns and joins, without any condition (no `WHERE`).
     pub joined: SelectStatement,
