@@ -35,7 +35,7 @@ fn id_set(backend: DatabaseBackend, p: &str) -> String {
 }
 
 fn ids_json(ids: &[AccountId]) -> String {
-    serde_json::Value::Array(ids.iter().map(|a| serde_json::Value::from(a.get())).collect()).to_string()
+    super::sql::json_array(ids.iter().map(|a| serde_json::Value::from(a.get())))
 }
 
 #[async_trait]
