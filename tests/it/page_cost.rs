@@ -457,3 +457,46 @@ async fn page_statements_write_their_limit_so_postgresql_keeps_one_plan_but_the_
     let page = texts.iter().find(|s| s.contains("r.id IN (SELECT x.id")).expect("the search's page statement");
     assert!(!page.contains("LIMIT 6") && (page.contains("LIMIT $") || page.contains("LIMIT ?")), "{page}");
 }
+
+#[tokio::test]
+async fn a_filtered_first_page_that_is_not_full_is_its_own_total_so_the_filter_runs_once() {
+    // R1 (issue 9): a search's total used to ride on its page's statement,
+    // so the trigram scan ran twice, once for the page and once for the
+    // count. A first page with room to spare holds every match: that is
+    // the total. Only a full page (or one after a cursor) counts.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let counts = |texts: &[String]| {
+        texts.iter().filter(|s| s.contains("SELECT COUNT(*) AS n FROM managed_relationships r")).count()
+    };
+    let total = |d: &Value| d["partnerAccount"]["clients"]["totalCount"].clone();
+    let edges = |d: &Value| d["partnerAccount"]["clients"]["edges"].as_array().map_or(0, Vec::len);
+
+    // "Seeded 29" and "Seeded 290" … "Seeded 299": 11 matches, one page.
+    t.take_texts();
+    let short = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 50, "f": {"search": "seeded 29"}})).await;
+    let texts = t.take_texts();
+    assert_eq!((total(&short), edges(&short)), (json!(11), 11));
+    assert_eq!(counts(&texts), 0, "the short page is its own total");
+    let none = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 50, "f": {"search": "nobody"}})).await;
+    assert_eq!((total(&none), edges(&none)), (json!(0), 0));
+
+    // "Seeded 2", "Seeded 20" … "Seeded 29", "Seeded 200" … "Seeded 299":
+    // 111 matches, so a page of 5 is full and the total is counted.
+    let full = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5, "f": {"search": "seeded 2"}})).await;
+    let texts = t.take_texts();
+    assert_eq!((total(&full), edges(&full)), (json!(111), 5));
+    assert_eq!(counts(&texts), 1, "a full page is counted by one statement");
+    let status = json!({"relationshipStatus": ["ACTIVE"]});
+    let active = t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5, "f": status})).await;
+    assert_eq!((total(&active), edges(&active)), (json!(SEEDED), 5));
+
+    // After a cursor, a short page is not every match: still the total.
+    let cursors = "query($id: ID!, $first: Int, $after: String){ partnerAccount(id:$id){
+        clients(first:$first, after:$after, filter:{search: \"seeded 29\"}){ totalCount edges{ cursor } } } }";
+    let ten = t.ok(&boss, cursors, json!({"id": partner, "first": 10})).await;
+    assert_eq!((total(&ten), edges(&ten)), (json!(11), 10));
+    let last = ten["partnerAccount"]["clients"]["edges"][9]["cursor"].clone();
+    let tail = t.ok(&boss, cursors, json!({"id": partner, "first": 50, "after": last})).await;
+    assert_eq!((total(&tail), edges(&tail)), (json!(11), 1));
+}

@@ -327,7 +327,8 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         Ok(out)
     }
 
-    /// One statement for the page. Why this is flat from 1,000 to 100,000
+    /// One statement for the page (two for a filtered first page that is
+    /// full and asks for its total). Why this is flat from 1,000 to 100,000
     /// clients: rows come from the index `managed_relationships (partner_id,
     /// id)` in id order, starting after the cursor, and stop at `first + 1`
     /// (LIMIT); the access-type and status filters are correlated EXISTS
@@ -357,8 +358,13 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
             count_active(Role::Standard),
         ));
         // The total rides on the page's statement as an uncorrelated scalar
-        // subquery, computed once (PostgreSQL: an InitPlan).
-        if with_total {
+        // subquery, computed once (PostgreSQL: an InitPlan). A filtered
+        // first page is read alone first: when it is not full it is every
+        // match, so it is the total, and the filter (a search's trigram
+        // scan, a status's probes) runs once instead of twice; only a full
+        // one needs the count, by one more statement.
+        let count_after = with_total && page.after.is_none() && !unfiltered(filter);
+        if with_total && !count_after {
             q.push("(");
             count_clients(&mut q, partner, filter, ending_after);
             q.push(") AS total__");
@@ -388,10 +394,12 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         items.truncate(page.first as usize);
         let total = match (with_total, counted) {
             (false, _) => 0,
+            (true, _) if count_after && !has_next => items.len() as u64,
             (true, Some(n)) => n.max(0) as u64,
             // No row to carry it: nothing matches, or the cursor is past the
-            // end (then one more statement counts).
-            (true, None) if page.after.is_none() => 0,
+            // end, or a full filtered first page (then one more statement
+            // counts).
+            (true, None) if page.after.is_none() && !count_after => 0,
             (true, None) => {
                 let mut c = Sql::new(backend);
                 count_clients(&mut c, partner, filter, ending_after);
