@@ -188,3 +188,57 @@ async fn removing_all_partner_users_of_a_client_costs_the_same_statements_for_3_
     }
     assert_eq!(costs[0], costs[1], "3 users cost {} statements, 60 cost {}", costs[0], costs[1]);
 }
+
+/// Ann (from `ann_in_clients`) becomes a super admin of every client, and
+/// Cleo, a client-side user, a second active super admin of each.
+async fn ann_a_super_admin_beside_cleo(t: &TestApp) {
+    let ts = t.t0_literal();
+    t.execute("UPDATE memberships SET role = 'SUPER_ADMIN' WHERE partner_id IS NOT NULL").await;
+    t.execute(&format!(
+        "INSERT INTO users (email, email_key, name, created_at) VALUES ('cleo@client.test', 'cleo@client.test', 'Cleo', {ts})"
+    ))
+    .await;
+    t.execute(&format!(
+        "INSERT INTO memberships (account_id, user_id, role, seat, status, permissions, managed_credit, \
+         created_at, updated_at) \
+         SELECT a.id, (SELECT id FROM users WHERE email_key = 'cleo@client.test'), 'SUPER_ADMIN', 'CORE', 'ACTIVE', \
+         '', FALSE, {ts}, {ts} FROM accounts a WHERE a.name LIKE 'Bulk %' ORDER BY a.id"
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn deactivating_a_worker_who_is_a_super_admin_everywhere_checks_every_client_in_one_statement() {
+    // R24, R31: each client must keep an active super admin. That check
+    // read one count per client, so a worker who is a super admin of
+    // 10,000 clients cost 10,000 statements.
+    let q = "mutation($i: DeactivateWorkerInput!){ deactivateWorker(input:$i){
+        worker{ status } userErrors{ code } } }";
+    let mut costs = Vec::new();
+    for n in [3, 300] {
+        let t = TestApp::new().await;
+        let a = ann_in_clients(&t, n).await;
+        ann_a_super_admin_beside_cleo(&t).await;
+        let (statements, largest, p) = cost(&t, &a.boss, q, json!({"i": {"workerId": a.ann.id}})).await;
+        assert_eq!(p["worker"]["status"], json!("DEACTIVATED"));
+        let deactivated = "SELECT COUNT(*) AS n FROM memberships WHERE role = 'SUPER_ADMIN' AND status = 'DEACTIVATED'";
+        assert_eq!(count(&t, deactivated).await, n);
+        assert!(largest < 20, "a statement bound {largest} values for {n} clients");
+        costs.push(statements);
+    }
+    assert_eq!(costs[0], costs[1], "3 clients cost {} statements, 300 cost {}", costs[0], costs[1]);
+
+    // Where Ann is the last active super admin, nothing is deactivated.
+    let t = TestApp::new().await;
+    let a = ann_in_clients(&t, 300).await;
+    ann_a_super_admin_beside_cleo(&t).await;
+    t.execute(
+        "UPDATE memberships SET status = 'DEACTIVATED' WHERE partner_id IS NULL AND account_id = \
+         (SELECT id FROM accounts WHERE name = 'Bulk 299')",
+    )
+    .await;
+    let p = t.payload(&a.boss, q, json!({"i": {"workerId": a.ann.id}})).await;
+    assert_eq!(user_error_codes(&p), vec!["LAST_SUPER_ADMIN"], "{p}");
+    let active = "SELECT COUNT(*) AS n FROM memberships WHERE partner_id IS NOT NULL AND status = 'ACTIVE'";
+    assert_eq!(count(&t, active).await, 300, "a refused request changes nothing");
+}

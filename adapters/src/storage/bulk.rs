@@ -24,20 +24,6 @@ fn time_text(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
-/// `(SELECT … FROM <the JSON array of ids in parameter p>)`: the ids as a
-/// one-column set.
-fn id_set(backend: DatabaseBackend, p: &str) -> String {
-    if backend == DatabaseBackend::Postgres {
-        format!("(SELECT value::bigint FROM json_array_elements_text({p}::json))")
-    } else {
-        format!("(SELECT value FROM json_each({p}))")
-    }
-}
-
-fn ids_json(ids: &[AccountId]) -> String {
-    super::sql::json_array(ids.iter().map(|a| serde_json::Value::from(a.get())))
-}
-
 #[async_trait]
 impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
     async fn insert_memberships(&self, new: &[NewMembership]) -> Result<Vec<Membership>, StorageError> {
@@ -121,27 +107,27 @@ impl<C: Conn> BulkRepository for SeaOrmRepository<C> {
         let at_p = u.bind(at);
         let ended_p = u.bind(ended_by);
         let partner_p = u.bind(partner.get());
-        let ids_p = u.bind(ids_json(clients));
         u.push(&format!(
             "UPDATE managed_relationships SET started_at = CASE WHEN NOT EXISTS (SELECT 1 FROM memberships m \
              WHERE m.partner_id = managed_relationships.partner_id AND m.account_id = managed_relationships.client_id \
              AND m.status = '{}') AND last_activity_at <= {ended_p} THEN {at_p} ELSE started_at END, \
-             last_activity_at = {at_p} WHERE partner_id = {partner_p} AND client_id IN {}",
+             last_activity_at = {at_p} WHERE partner_id = {partner_p} AND client_id IN ",
             MemberStatus::Active.as_str(),
-            id_set(backend, &ids_p),
-        ));
+        ))
+        .ids(clients.iter().map(|c| c.get()));
         self.conn.execute(u.statement()).await.map_err(db)?;
         // The missing ones start now.
         let mut i = Sql::new(backend);
         let at_p = i.bind(at);
         let partner_p = i.bind(partner.get());
-        let ids_p = i.bind(ids_json(clients));
         i.push(&format!(
             "INSERT INTO managed_relationships (partner_id, client_id, started_at, last_activity_at) \
-             SELECT {partner_p}, a.id, {at_p}, {at_p} FROM accounts a WHERE a.id IN {} AND NOT EXISTS \
-             (SELECT 1 FROM managed_relationships r WHERE r.partner_id = {partner_p} AND r.client_id = a.id) \
-             ORDER BY a.id",
-            id_set(backend, &ids_p),
+             SELECT {partner_p}, a.id, {at_p}, {at_p} FROM accounts a WHERE a.id IN "
+        ))
+        .ids(clients.iter().map(|c| c.get()))
+        .push(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM managed_relationships r WHERE r.partner_id = {partner_p} \
+             AND r.client_id = a.id) ORDER BY a.id"
         ));
         self.conn.execute(i.statement()).await.map_err(db)?;
         Ok(())

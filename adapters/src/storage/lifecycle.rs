@@ -13,9 +13,7 @@ use cam_domain::user::model::User;
 use cam_domain::{AccountId, MembershipId, RelationshipId, StorageError, UserId};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entities::{membership, relationship, user};
 use super::sql::Sql;
@@ -34,16 +32,6 @@ fn no_active_partner_user(rel: &str) -> String {
          AND m.account_id = {rel}.client_id AND m.status = '{}')",
         MemberStatus::Active.as_str()
     )
-}
-
-/// `… IN (<ids>)` from one bound JSON array, whatever its length.
-fn ids_from_json(q: &mut Sql, backend: DatabaseBackend, ids: Vec<i64>) {
-    let json = serde_json::Value::from(ids).to_string();
-    if backend == DatabaseBackend::Postgres {
-        q.push("(SELECT value::bigint FROM json_array_elements_text(").value(json).push("::json))");
-    } else {
-        q.push("(SELECT value FROM json_each(").value(json).push("))");
-    }
 }
 
 /// Active partner users (never super admins) with an expiry.
@@ -238,7 +226,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
             Role::SuperAdmin.as_str(),
             MemberStatus::Active.as_str()
         ));
-        ids_from_json(&mut q, backend, clients.iter().map(|c| c.get()).collect());
+        q.ids(clients.iter().map(|c| c.get()));
         q.push(" ORDER BY m.account_id, u.id");
         let rows = SuperAdminRow::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
         let mut out: HashMap<AccountId, (String, Vec<User>)> = HashMap::new();
@@ -275,7 +263,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
         q.push("SELECT id, email, email_key, name, created_at FROM users WHERE id IN ");
-        ids_from_json(&mut q, backend, ids.iter().map(|u| u.get()).collect());
+        q.ids(ids.iter().map(|u| u.get()));
         let rows = user::Model::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
         rows.into_iter().map(|r| convert::user(r).map(|u| (u.id, u))).collect()
     }

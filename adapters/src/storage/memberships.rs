@@ -12,12 +12,13 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func, LockType, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect, QueryTrait, Select, Set,
+    QueryResult, QueryTrait, Select, Set,
 };
 
 use super::entities::{account, membership, permission_set, relationship, user};
 use super::keyset::by_ids;
 use super::keyset::keyset_page;
+use super::sql::Sql;
 use super::window::{first_per_parent, pages, ByIds, PerParent};
 use super::{convert, db, joined, like_pattern, Conn, SeaOrmRepository};
 
@@ -381,18 +382,18 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         if accounts.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = membership::Entity::find()
-            .select_only()
-            .column(membership::Column::AccountId)
-            .column_as(membership::Column::Id.count(), "n")
-            .filter(membership::Column::AccountId.is_in(accounts.iter().map(|a| a.get())))
-            .filter(membership::Column::Role.eq(Role::SuperAdmin.as_str()))
-            .filter(membership::Column::Status.eq(MemberStatus::Active.as_str()))
-            .group_by(membership::Column::AccountId)
-            .into_model::<AccountCount>()
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
+        // The accounts travel as one JSON array: the offboarding use cases
+        // ask for every client a worker leaves (issue 9).
+        let mut q = Sql::new(self.conn.get_database_backend());
+        q.push(&format!(
+            "SELECT m.account_id, COUNT(*) AS n FROM memberships m WHERE m.role = '{}' AND m.status = '{}' \
+             AND m.account_id IN ",
+            Role::SuperAdmin.as_str(),
+            MemberStatus::Active.as_str()
+        ))
+        .ids(accounts.iter().map(|a| a.get()))
+        .push(" GROUP BY m.account_id");
+        let rows = AccountCount::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
         Ok(rows.into_iter().map(|r| (AccountId::new(r.account_id), r.n.max(0) as u64)).collect())
     }
 

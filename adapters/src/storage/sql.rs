@@ -37,6 +37,16 @@ pub(crate) fn json_array(rows: impl IntoIterator<Item = serde_json::Value>) -> S
     out
 }
 
+/// `(SELECT … FROM <the JSON array of ids in parameter p>)`: the ids as a
+/// one-column set.
+pub(crate) fn id_set(backend: DatabaseBackend, p: &str) -> String {
+    if backend == DatabaseBackend::Postgres {
+        format!("(SELECT value::bigint FROM json_array_elements_text({p}::json))")
+    } else {
+        format!("(SELECT value FROM json_each({p}))")
+    }
+}
+
 pub(crate) struct Sql {
     backend: DatabaseBackend,
     text: String,
@@ -68,6 +78,14 @@ impl Sql {
         let p = self.bind(v);
         self.text.push_str(&p);
         self
+    }
+
+    /// Appends `(SELECT … )`: these ids as a one-column set, bound as one
+    /// JSON array whatever their number.
+    pub(crate) fn ids(&mut self, ids: impl IntoIterator<Item = i64>) -> &mut Self {
+        let p = self.bind(json_array(ids.into_iter().map(serde_json::Value::from)));
+        let set = id_set(self.backend, &p);
+        self.push(&set)
     }
 
     pub(crate) fn statement(self) -> Statement {

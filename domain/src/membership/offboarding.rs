@@ -102,8 +102,14 @@ impl Cam {
         for m in leaving.iter().filter(|m| m.is_active_super_admin()) {
             *per_account.entry(m.account_id).or_default() += 1;
         }
+        if per_account.is_empty() {
+            return Ok(());
+        }
+        // One statement for every account, however many (issue 9).
+        let accounts: Vec<AccountId> = per_account.keys().copied().collect();
+        let counted = repo.count_active_super_admins_in(&accounts).await?;
         for (account, n) in per_account {
-            if repo.count_active_super_admins(account).await? <= n {
+            if counted.get(&account).copied().unwrap_or(0) <= n {
                 return Err(Error::refused_at(
                     Code::LastSuperAdmin,
                     path,
