@@ -500,3 +500,21 @@ async fn a_filtered_first_page_that_is_not_full_is_its_own_total_so_the_filter_r
     let tail = t.ok(&boss, cursors, json!({"id": partner, "first": 50, "after": last})).await;
     assert_eq!((total(&tail), edges(&tail)), (json!(11), 1));
 }
+
+#[tokio::test]
+async fn the_clients_and_employees_tabs_read_the_callers_membership_once() {
+    // R1, R33 (issue 9): `partnerAccount` reads the account with the
+    // caller's membership; its tabs take that finding instead of reading
+    // the same row again.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let membership_reads = |texts: &[String]| {
+        texts.iter().filter(|s| s.contains("LEFT JOIN memberships m ON m.account_id = a.id")).count()
+    };
+    t.take_texts();
+    t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await;
+    assert_eq!(membership_reads(&t.take_texts()), 1, "the Clients tab");
+    let employees = "query($id: ID!){ partnerAccount(id:$id){ employees(first: 5){ totalCount } } }";
+    t.ok(&boss, employees, json!({"id": partner})).await;
+    assert_eq!(membership_reads(&t.take_texts()), 1, "the Employees tab");
+}

@@ -48,10 +48,8 @@ impl NodeQuery {
         let Some((kind, raw)) = decode_any(&id) else { return Ok(None) };
         let found = match kind {
             Kind::User => query(ctx, cam.visible_user(p, UserId::new(raw)).await)?.map(|u| Node::User(User(u))),
-            Kind::PartnerAccount => {
-                query(ctx, cam.visible_account(p, AccountId::new(raw), AccountKind::Partner).await)?
-                    .map(|a| Node::PartnerAccount(PartnerAccount(a)))
-            }
+            Kind::PartnerAccount => query(ctx, cam.visible_partner(p, AccountId::new(raw)).await)?
+                .map(|(a, reader)| Node::PartnerAccount(PartnerAccount(a, reader))),
             Kind::ClientAccount => query(ctx, cam.visible_account(p, AccountId::new(raw), AccountKind::Client).await)?
                 .map(|a| Node::ClientAccount(ClientAccount(a))),
             Kind::Worker => {

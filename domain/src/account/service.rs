@@ -5,11 +5,27 @@ use serde_json::json;
 use super::model::{Account, AccountKind, EmailDomain, NewAccount, PartnerTier};
 use crate::app::{is_cam_user, Cam};
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
-use crate::common::ids::AccountId;
+use crate::common::ids::{AccountId, UserId};
 use crate::common::principal::Principal;
 use crate::membership::model::Membership;
 use crate::permission::model::{Permissions, BUILT_IN_SET_NAME};
 use crate::user::model::parse_person_name;
+
+/// The domain's finding that a principal may read a partner's CAM data
+/// (R1), made only by `visible_partner` from the row that showed the
+/// account: a list under that account shown in the same request takes it
+/// instead of reading the caller's membership again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CamReader {
+    partner: AccountId,
+    user: Option<UserId>,
+}
+
+impl CamReader {
+    fn holds(&self, p: &Principal, partner: AccountId) -> bool {
+        self.partner == partner && self.user == p.user().map(|u| u.id)
+    }
+}
 
 #[derive(Clone)]
 pub struct CreateAccount {
@@ -188,6 +204,36 @@ impl Cam {
                 Some((a, Some(m))) if a.kind == kind && m.is_active() => Some(a),
                 _ => None,
             }),
+        }
+    }
+
+    /// A partner account the principal may see (R33, as `visible_account`),
+    /// with the finding that they may read its CAM data (R1) when they may,
+    /// from the same statement.
+    pub async fn visible_partner(&self, p: &Principal, id: AccountId) -> Result<Option<(Account, Option<CamReader>)>> {
+        match p {
+            Principal::Operator => Ok(self
+                .store
+                .find_account(id)
+                .await?
+                .filter(|a| a.kind == AccountKind::Partner)
+                .map(|a| (a, Some(CamReader { partner: id, user: None })))),
+            Principal::User(u) => Ok(match self.store.account_with_membership(id, u.id).await? {
+                Some((a, Some(m))) if a.kind == AccountKind::Partner && m.is_active() => {
+                    let reader = is_cam_user(&m).then_some(CamReader { partner: id, user: Some(u.id) });
+                    Some((a, reader))
+                }
+                _ => None,
+            }),
+        }
+    }
+
+    /// `require_cam_reader`, unless `known` already found it for this
+    /// principal and partner.
+    pub(crate) async fn cam_reader(&self, p: &Principal, partner: AccountId, known: Option<CamReader>) -> Result<()> {
+        match known {
+            Some(r) if r.holds(p, partner) => Ok(()),
+            _ => self.require_cam_reader(p, partner).await.map(|_| ()),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::model::{Membership, NewMembership, Role, Seat, WorkerKind};
 use crate::account::model::Account;
+use crate::account::service::CamReader;
 use crate::app::{snapshot, Cam};
 use crate::common::error::{Code, Error, Result, StorageError};
 use crate::common::ids::{AccountId, UserId};
@@ -147,17 +148,19 @@ impl Cam {
 
 impl Cam {
     /// The Employees or Contractors tab (R1); the total is counted only when
-    /// `with_total` asks for it (otherwise it is 0).
+    /// `with_total` asks for it (otherwise it is 0). `known`: the caller's
+    /// finding from `visible_partner`, if it has one.
     pub async fn workers(
         &self,
         p: &Principal,
+        known: Option<CamReader>,
         partner: AccountId,
         kind: WorkerKind,
         filter: &super::model::WorkerFilter,
         page: crate::PageRequest,
         with_total: bool,
     ) -> Result<crate::Page<Membership>> {
-        self.require_cam_reader(p, partner).await?;
+        self.cam_reader(p, partner, known).await?;
         Ok(self.store.list_workers(partner, kind, filter, page, with_total).await?)
     }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::model::{Relationship, RelationshipStatus};
+use crate::account::service::CamReader;
 use crate::app::{is_cam_user, Cam};
 use crate::common::error::{Error, Result};
 use crate::common::ids::{AccountId, RelationshipId};
@@ -84,16 +85,18 @@ impl Cam {
     /// type, status (R27, against the clock's `now`) and a case-insensitive
     /// search on the display name, in a stable order (oldest relationship
     /// first). Storage reads only the page's rows; the total is counted only
-    /// when `with_total` asks for it (otherwise it is 0).
+    /// when `with_total` asks for it (otherwise it is 0). `known`: the
+    /// caller's finding from `visible_partner`, if it has one.
     pub async fn partner_clients(
         &self,
         p: &Principal,
+        known: Option<CamReader>,
         partner: AccountId,
         filter: &super::model::ClientFilter,
         page: crate::PageRequest,
         with_total: bool,
     ) -> Result<crate::Page<ClientRow>> {
-        self.require_cam_reader(p, partner).await?;
+        self.cam_reader(p, partner, known).await?;
         Ok(self.store.clients_of_partner(partner, filter, page, self.now(), with_total).await?)
     }
 }

@@ -28,9 +28,8 @@ impl AccountQuery {
     async fn partner_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PartnerAccount>> {
         let p = principal(ctx)?;
         let Some(raw) = decode(Kind::PartnerAccount, &id) else { return Ok(None) };
-        let found =
-            query(ctx, cam(ctx)?.visible_account(p, cam_domain::AccountId::new(raw), AccountKind::Partner).await)?;
-        Ok(found.map(PartnerAccount))
+        let found = query(ctx, cam(ctx)?.visible_partner(p, cam_domain::AccountId::new(raw)).await)?;
+        Ok(found.map(|(a, reader)| PartnerAccount(a, reader)))
     }
 
     async fn client_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ClientAccount>> {

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, InputObject, InputType, Object, Pos, Result, SelectionField, ID};
 use cam_domain::account::model::Account;
+use cam_domain::account::service::CamReader;
 use cam_domain::audit::model::AuditScope;
 use cam_domain::membership::model::{
     MemberFilter as DomainMemberFilter, WorkerFilter as DomainWorkerFilter, WorkerKind as DomainWorkerKind,
@@ -38,7 +39,7 @@ impl Viewer {
         User(self.user.clone())
     }
     async fn partner_accounts(&self) -> Vec<PartnerAccount> {
-        self.partners.iter().cloned().map(PartnerAccount).collect()
+        self.partners.iter().cloned().map(PartnerAccount::new).collect()
     }
     async fn client_accounts(&self) -> Vec<ClientAccount> {
         self.clients.iter().cloned().map(ClientAccount).collect()
@@ -198,7 +199,18 @@ fn check_search(s: &Option<String>) -> Result<()> {
     }
 }
 
-pub struct PartnerAccount(pub Account);
+/// A partner account; `1`: the domain's finding that the caller may read
+/// its CAM data, when the account was found for this caller
+/// (`visible_partner`), so that its tabs do not read the membership again.
+pub struct PartnerAccount(pub Account, pub Option<CamReader>);
+
+impl PartnerAccount {
+    /// An account reached some other way (a relationship, a payload): its
+    /// tabs check the caller themselves.
+    pub fn new(a: Account) -> Self {
+        Self(a, None)
+    }
+}
 
 impl PartnerAccount {
     async fn workers(
@@ -214,7 +226,7 @@ impl PartnerAccount {
         check_search(&filter.search)?;
         let p = principal(ctx)?;
         let with_total = ctx.look_ahead().field("totalCount").exists();
-        let rows = query(ctx, cam(ctx)?.workers(p, self.0.id, kind, &filter.into(), page, with_total).await)?;
+        let rows = query(ctx, cam(ctx)?.workers(p, self.1, self.0.id, kind, &filter.into(), page, with_total).await)?;
         let users = prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         self.prefetch_worker_fields(ctx, &rows.items, &users).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
@@ -293,7 +305,7 @@ impl PartnerAccount {
         };
         let p = principal(ctx)?;
         let with_total = ctx.look_ahead().field("totalCount").exists();
-        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.0.id, &f, page, with_total).await)?;
+        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.1, self.0.id, &f, page, with_total).await)?;
         // No N+1: when the page shows partner users, load them for every row
         // in one batch, then their users and sets in one batch each.
         let rels: Vec<_> = rows.items.iter().map(|r| &r.relationship).collect();

@@ -51,7 +51,7 @@ impl Worker {
         encode(Kind::Worker, self.0.id.get())
     }
     async fn partner(&self, ctx: &Context<'_>) -> Result<PartnerAccount> {
-        Ok(PartnerAccount(account_of(ctx, self.0.account_id).await?))
+        Ok(PartnerAccount::new(account_of(ctx, self.0.account_id).await?))
     }
     async fn user(&self, ctx: &Context<'_>) -> Result<User> {
         Ok(User(user_of(ctx, self.0.user_id).await?))
@@ -143,7 +143,7 @@ impl Membership {
     /// The partner this member represents, if any.
     async fn partner(&self, ctx: &Context<'_>) -> Result<Option<PartnerAccount>> {
         match self.0.partner_id {
-            Some(id) => Ok(load(ctx, id).await?.map(PartnerAccount)),
+            Some(id) => Ok(load(ctx, id).await?.map(PartnerAccount::new)),
             None => Ok(None),
         }
     }

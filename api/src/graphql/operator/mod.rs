@@ -151,7 +151,7 @@ impl OperatorMutation {
             )
             .await;
         payload(ctx, r, |a| match a.is_partner() {
-            true => CreateAccountPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() },
+            true => CreateAccountPayload { partner_account: Some(PartnerAccount::new(a)), ..Default::default() },
             false => CreateAccountPayload { client_account: Some(ClientAccount(a)), ..Default::default() },
         })
     }
@@ -193,7 +193,10 @@ impl OperatorMutation {
     ) -> Result<AddVerifiedDomainPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async { cam.add_verified_domain(p, partner_id(&input.partner_account_id)?, &input.domain).await }.await;
-        payload(ctx, r, |a| AddVerifiedDomainPayload { partner_account: Some(PartnerAccount(a)), ..Default::default() })
+        payload(ctx, r, |a| AddVerifiedDomainPayload {
+            partner_account: Some(PartnerAccount::new(a)),
+            ..Default::default()
+        })
     }
 
     async fn set_crm_company_name(

@@ -97,7 +97,7 @@ impl PartnerClient {
         let a = load(ctx, self.rel.partner_id)
             .await?
             .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("relationship without its partner")))?;
-        Ok(PartnerAccount(a))
+        Ok(PartnerAccount::new(a))
     }
     async fn client(&self, ctx: &Context<'_>) -> Result<ClientAccount> {
         Ok(ClientAccount(self.client_account(ctx).await?))
