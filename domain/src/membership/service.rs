@@ -150,6 +150,7 @@ impl Cam {
     /// The Employees or Contractors tab (R1); the total is counted only when
     /// `with_total` asks for it (otherwise it is 0). `known`: the caller's
     /// finding from `visible_partner`, if it has one.
+    #[allow(clippy::too_many_arguments)] // the tab's arguments, as the API receives them
     pub async fn workers(
         &self,
         p: &Principal,
