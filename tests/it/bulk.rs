@@ -2,8 +2,9 @@
 //! removing them from every client (R25) and removing all partner users of
 //! a client (R28) cost the same number of SQL statements for 3 clients or
 //! for 300, bind no list that grows with them, and still write one audit
-//! event per changed membership (R32). The clients are seeded straight into
-//! the tables.
+//! event per changed membership (R32). Past 1,000 clients the events and
+//! notices are written a chunk of 1,000 at a time: a few statements more per
+//! chunk, never per client. The clients are seeded straight into the tables.
 
 use cam_tests::*;
 use serde_json::json;
@@ -192,8 +193,14 @@ async fn removing_all_partner_users_of_a_client_costs_the_same_statements_for_3_
 /// Ann (from `ann_in_clients`) becomes a super admin of every client, and
 /// Cleo, a client-side user, a second active super admin of each.
 async fn ann_a_super_admin_beside_cleo(t: &TestApp) {
-    let ts = t.t0_literal();
     t.execute("UPDATE memberships SET role = 'SUPER_ADMIN' WHERE partner_id IS NOT NULL").await;
+    cleo_a_super_admin_everywhere(t).await;
+}
+
+/// Cleo, a client-side user, is an active super admin of every client: she
+/// receives their offboarding notices (R38).
+async fn cleo_a_super_admin_everywhere(t: &TestApp) {
+    let ts = t.t0_literal();
     t.execute(&format!(
         "INSERT INTO users (email, email_key, name, created_at) VALUES ('cleo@client.test', 'cleo@client.test', 'Cleo', {ts})"
     ))
@@ -241,4 +248,56 @@ async fn deactivating_a_worker_who_is_a_super_admin_everywhere_checks_every_clie
     assert_eq!(user_error_codes(&p), vec!["LAST_SUPER_ADMIN"], "{p}");
     let active = "SELECT COUNT(*) AS n FROM memberships WHERE partner_id IS NOT NULL AND status = 'ACTIVE'";
     assert_eq!(count(&t, active).await, 300, "a refused request changes nothing");
+}
+
+#[tokio::test]
+async fn a_worker_in_more_clients_than_one_write_holds_is_deactivated_then_removed_everywhere_in_order() {
+    // R24, R25, R32, R38 (issue 9): the audit events and the notices are
+    // written a chunk of clients at a time, so that memory holds one chunk
+    // (one statement for 100,000 clients held about 450 MB). Every one is
+    // still written, in client order, in the request's one transaction, and
+    // the statements grow by a few per chunk of 1,000, never per client.
+    let deactivate = "mutation($i: DeactivateWorkerInput!){ deactivateWorker(input:$i){
+        worker{ status } userErrors{ code } } }";
+    let remove = "mutation($i: RemoveWorkerFromClientsInput!){ removeWorkerFromClients(input:$i){
+        removedMemberships unassignedAssets userErrors{ code } } }";
+    let mut costs = Vec::new();
+    for n in [3, 2_001] {
+        let t = TestApp::new().await;
+        let a = ann_in_clients(&t, n).await;
+        cleo_a_super_admin_everywhere(&t).await;
+        let vars = json!({"i": {"workerId": a.ann.id}});
+        let (deactivating, largest, p) = cost(&t, &a.boss, deactivate, vars.clone()).await;
+        assert_eq!(p["worker"]["status"], json!("DEACTIVATED"));
+        assert!(largest < 20, "a statement bound {largest} values for {n} clients");
+        let events = |action: &str| {
+            format!(
+                "SELECT COUNT(*) AS n FROM audit_events e JOIN accounts a ON a.id = e.account_id \
+                 WHERE e.action = '{action}' AND a.name LIKE 'Bulk %'"
+            )
+        };
+        assert_eq!(count(&t, &events("membership.deactivated")).await, n, "one event per client");
+        let still_active = "SELECT COUNT(*) AS n FROM memberships WHERE partner_id IS NOT NULL AND status = 'ACTIVE'";
+        assert_eq!(count(&t, still_active).await, 0);
+        let (removing, largest, p) = cost(&t, &a.boss, remove, vars).await;
+        assert_eq!((&p["removedMemberships"], &p["unassignedAssets"]), (&json!(n), &json!(2 * n)));
+        assert!(largest < 20, "a statement bound {largest} values for {n} clients");
+        assert_eq!(count(&t, &events("membership.removed")).await, n, "one event per client");
+
+        // Cleo hears of each client twice, the deactivation then the removal.
+        let notices = "SELECT COUNT(*) AS n FROM email_outbox \
+            WHERE kind = 'offboarding.notice' AND to_key = 'cleo@client.test'";
+        assert_eq!(count(&t, notices).await, 2 * n);
+        // Events come in client order: no event is followed by one of an
+        // earlier client for the same action.
+        let out_of_order = "SELECT COUNT(*) AS n FROM audit_events e JOIN audit_events f ON f.action = e.action \
+            AND f.id = (SELECT MIN(g.id) FROM audit_events g WHERE g.action = e.action AND g.id > e.id) \
+            WHERE e.action IN ('membership.deactivated', 'membership.removed') AND f.account_id < e.account_id";
+        assert_eq!(count(&t, out_of_order).await, 0);
+        costs.push((deactivating, removing));
+    }
+    // 2,001 clients are three chunks: two more than 3 clients, each one
+    // write of events and three of notices.
+    let ((d3, r3), (d2001, r2001)) = (costs[0], costs[1]);
+    assert_eq!((d2001 - d3, r2001 - r3), (8, 8), "3 clients cost {:?}, 2,001 cost {:?}", costs[0], costs[1]);
 }

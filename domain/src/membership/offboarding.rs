@@ -9,7 +9,7 @@ use serde_json::json;
 use super::model::{MemberStatus, Membership, PartnerUserSelection, Role};
 use super::partner_users::check_batch;
 use crate::account::model::{Account, AccountKind};
-use crate::app::{is_cam_user, Cam};
+use crate::app::{is_cam_user, Cam, WRITE_CHUNK};
 use crate::asset::model::Asset;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId, UserId};
@@ -277,9 +277,9 @@ impl Cam {
         clients: Option<&[AccountId]>,
     ) -> Result<Vec<Membership>> {
         let mine = repo.memberships_of_user(user).await?;
-        let all: Vec<Membership> =
-            mine.iter().filter(|m| m.partner_id == Some(partner) && m.worker_kind.is_none()).cloned().collect();
-        let Some(clients) = clients else { return Ok(all) };
+        let of_partner = |m: &Membership| m.partner_id == Some(partner) && m.worker_kind.is_none();
+        let Some(clients) = clients else { return Ok(mine.into_iter().filter(of_partner).collect()) };
+        let all: Vec<Membership> = mine.iter().filter(|m| of_partner(m)).cloned().collect();
         check_batch(clients, "clientAccountIds")?;
         let mut refusals = Vec::new();
         let mut out = Vec::new();
@@ -323,23 +323,27 @@ impl Cam {
         let targets = self.partner_memberships(tx.as_ref(), partner.id, w.user_id, None).await?;
         let leaving: Vec<&Membership> = targets.iter().filter(|m| m.is_active()).collect();
         self.keep_a_super_admin(tx.as_ref(), &leaving, &["workerId"]).await?;
-        // Set-based: one UPDATE for every client, one INSERT for every event,
-        // however many clients the worker is in.
-        let mut events = Vec::new();
-        let mut out = Vec::new();
-        for m in targets.into_iter().filter(Membership::is_active) {
-            let after = Membership { status: MemberStatus::Deactivated, ..m.clone() };
-            events.push(self.membership_event(Some(user), "membership.deactivated", Some(&m), &after));
-            out.push(after);
-        }
+        // Set-based: one UPDATE for every client; the events one INSERT per
+        // chunk of clients (`WRITE_CHUNK`), each dropped once written.
+        // Each membership becomes its state after, in place, once its
+        // event is made: one copy of them at a time.
+        let mut out: Vec<Membership> = targets.into_iter().filter(Membership::is_active).collect();
         let changed = tx.deactivate_selected(&sel).await?;
         same_rows(changed, out.len() as u64, "deactivated memberships")?;
+        for chunk in out.chunks_mut(WRITE_CHUNK) {
+            let mut events = Vec::with_capacity(chunk.len());
+            for m in chunk {
+                let after = Membership { status: MemberStatus::Deactivated, ..m.clone() };
+                events.push(self.membership_event(Some(user), "membership.deactivated", Some(m), &after));
+                *m = after;
+            }
+            tx.record_many(events).await?;
+        }
         let worker_after = Membership { status: MemberStatus::Deactivated, ..w.clone() };
         if w.is_active() {
             tx.update_membership(&worker_after).await?;
-            events.push(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after));
+            tx.record(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after)).await?;
         }
-        tx.record_many(events).await?;
         self.notify_offboarded(tx.as_ref(), &out, Offboarding::Deactivated, None).await?;
         tx.commit().await?;
         Ok(DeactivatedWorker { worker: worker_after, memberships: out })
@@ -372,9 +376,9 @@ impl Cam {
 
     /// Removes memberships (`targets`, which `sel` selects), giving each
     /// one's assets to a chosen member of that client or to nobody (R25).
-    /// Never a super admin (R26). Set-based: the statements do not grow with
-    /// the number of memberships, only with the receivers the caller named
-    /// (one `UPDATE` each).
+    /// Never a super admin (R26). Set-based: the changes are one statement
+    /// each, whatever the number of memberships, plus one `UPDATE` per
+    /// receiver the caller named; the audit events one per `WRITE_CHUNK`.
     async fn remove_memberships(
         &self,
         repo: &dyn Repository,
@@ -397,18 +401,22 @@ impl Cam {
             let one = PartnerUserSelection { clients: Some(vec![*client]), ..sel.clone() };
             removed.reassigned += repo.reassign_assets_of_selected(&one, *to).await?;
         }
-        let mut events = Vec::new();
-        for m in targets {
-            let to = reassign.get(&m.account_id).copied();
-            let moved = owned.get(&(m.account_id, m.user_id)).copied().unwrap_or(0);
-            match to {
-                Some(_) => to_receivers += moved,
-                None => removed.unassigned += moved,
+        // One INSERT of events per chunk of clients (`WRITE_CHUNK`).
+        for chunk in targets.chunks(WRITE_CHUNK) {
+            let mut events = Vec::with_capacity(chunk.len());
+            for m in chunk {
+                let to = reassign.get(&m.account_id).copied();
+                let moved = owned.get(&(m.account_id, m.user_id)).copied().unwrap_or(0);
+                match to {
+                    Some(_) => to_receivers += moved,
+                    None => removed.unassigned += moved,
+                }
+                let mut ev = self.membership_event(Some(actor), "membership.removed", Some(m), m);
+                ev.after = Some(json!({"removed": true, "assetsTo": to.map(|u| u.get()), "assets": moved}));
+                events.push(ev);
+                removed.memberships += 1;
             }
-            let mut ev = self.membership_event(Some(actor), "membership.removed", Some(m), m);
-            ev.after = Some(json!({"removed": true, "assetsTo": to.map(|u| u.get()), "assets": moved}));
-            events.push(ev);
-            removed.memberships += 1;
+            repo.record_many(events).await?;
         }
         same_rows(removed.reassigned, to_receivers, "reassigned assets")?;
         // What no receiver took is left without an owner; nothing is deleted.
@@ -416,7 +424,6 @@ impl Cam {
         same_rows(unassigned, removed.unassigned, "unassigned assets")?;
         let deleted = repo.delete_selected(sel).await?;
         same_rows(deleted, removed.memberships, "removed memberships")?;
-        repo.record_many(events).await?;
         Ok(removed)
     }
 

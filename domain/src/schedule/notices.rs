@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use crate::account::model::Account;
-use crate::app::{is_cam_user, Cam};
+use crate::app::{is_cam_user, Cam, WRITE_CHUNK};
 use crate::common::error::Result;
 use crate::common::ids::{AccountId, UserId};
 use crate::membership::model::Membership;
@@ -48,8 +48,9 @@ fn who(u: &User) -> String {
 
 impl Cam {
     /// R38: queues one email per client to each of its active super admins:
-    /// which partner, which users, what happened to their assets. The
-    /// statements do not grow with the number of clients or users.
+    /// which partner, which users, what happened to their assets. Three
+    /// statements per chunk of `WRITE_CHUNK` clients; their parameters do
+    /// not grow.
     pub(crate) async fn queue_offboarding_notices(
         &self,
         repo: &dyn Repository,
@@ -57,9 +58,20 @@ impl Cam {
         items: Vec<ClientOffboarding>,
     ) -> Result<()> {
         let items: Vec<ClientOffboarding> = items.into_iter().filter(|i| !i.users.is_empty()).collect();
-        if items.is_empty() {
-            return Ok(());
+        // The recipients, the names and the emails of one chunk of clients
+        // at a time (`WRITE_CHUNK`): three statements per chunk.
+        for chunk in items.chunks(WRITE_CHUNK) {
+            self.queue_offboarding_chunk(repo, partner, chunk).await?;
         }
+        Ok(())
+    }
+
+    async fn queue_offboarding_chunk(
+        &self,
+        repo: &dyn Repository,
+        partner: &Account,
+        items: &[ClientOffboarding],
+    ) -> Result<()> {
         let clients: Vec<AccountId> = items.iter().map(|i| i.client).collect();
         let recipients = repo.active_super_admins_of(&clients).await?;
         let mut user_ids: Vec<UserId> = items.iter().flat_map(|i| i.users.iter().copied()).collect();
@@ -67,7 +79,7 @@ impl Cam {
         user_ids.dedup();
         let users = repo.users_by_ids(&user_ids).await?;
         let mut emails = Vec::new();
-        for item in &items {
+        for item in items {
             let Some((client_name, admins)) = recipients.get(&item.client) else { continue };
             let names: Vec<String> = item.users.iter().filter_map(|u| users.get(u)).map(who).collect();
             let n = names.len();
@@ -104,7 +116,7 @@ impl Cam {
     /// R38: the notices of a partner's request that deactivated or removed
     /// these memberships (`assets`: for a removal, what each user owned per
     /// client and who receives each client's assets). Grouped per partner
-    /// and client; one statement per partner, the rest does not grow.
+    /// and client; one statement per partner, then per chunk of clients.
     pub(crate) async fn notify_offboarded(
         &self,
         repo: &dyn Repository,
