@@ -312,14 +312,22 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             .transpose()
     }
 
+    /// Streamed: each row becomes a membership as it arrives, so that a
+    /// worker in 100,000 clients never has their rows and their
+    /// memberships in memory at once (the rows were 56 of 66 MB, issue 9).
     async fn memberships_of_user(&self, user: UserId) -> Result<Vec<Membership>, StorageError> {
-        let rows = membership::Entity::find()
+        use futures::TryStreamExt;
+        let mut rows = membership::Entity::find()
             .filter(membership::Column::UserId.eq(user.get()))
             .order_by_asc(membership::Column::Id)
-            .all(&self.conn)
+            .stream(&self.conn)
             .await
             .map_err(db)?;
-        convert::all(rows, convert::membership)
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await.map_err(db)? {
+            out.push(convert::membership(row)?);
+        }
+        Ok(out)
     }
 
     async fn memberships_of_users_in(

@@ -340,8 +340,8 @@ fn sqlite_failure(code: &str) -> Option<Failure> {
 }
 
 /// A connection usable by the repositories.
-pub trait Conn: ConnectionTrait + Send + Sync {}
-impl<T: ConnectionTrait + Send + Sync> Conn for T {}
+pub trait Conn: ConnectionTrait + sea_orm::StreamTrait + Send + Sync {}
+impl<T: ConnectionTrait + sea_orm::StreamTrait + Send + Sync> Conn for T {}
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as escape.
 pub(crate) fn like_pattern(search: &str) -> String {
