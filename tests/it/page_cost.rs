@@ -458,6 +458,11 @@ async fn page_statements_write_their_limit_so_postgresql_keeps_one_plan_but_the_
     assert!(!page.contains("LIMIT 6") && (page.contains("LIMIT $") || page.contains("LIMIT ?")), "{page}");
 }
 
+/// How many of these statement texts contain `needle`.
+fn containing(texts: &[String], needle: &str) -> usize {
+    texts.iter().filter(|s| s.contains(needle)).count()
+}
+
 #[tokio::test]
 async fn a_filtered_first_page_that_is_not_full_is_its_own_total_so_the_filter_runs_once() {
     // R1 (issue 9): a search's total used to ride on its page's statement,
@@ -466,9 +471,7 @@ async fn a_filtered_first_page_that_is_not_full_is_its_own_total_so_the_filter_r
     // the total. Only a full page (or one after a cursor) counts.
     let t = TestApp::new().await;
     let (partner, boss) = seeded(&t).await;
-    let counts = |texts: &[String]| {
-        texts.iter().filter(|s| s.contains("SELECT COUNT(*) AS n FROM managed_relationships r")).count()
-    };
+    let counts = |texts: &[String]| containing(texts, "SELECT COUNT(*) AS n FROM managed_relationships r");
     let total = |d: &Value| d["partnerAccount"]["clients"]["totalCount"].clone();
     let edges = |d: &Value| d["partnerAccount"]["clients"]["edges"].as_array().map_or(0, Vec::len);
 
@@ -508,9 +511,7 @@ async fn the_clients_and_employees_tabs_read_the_callers_membership_once() {
     // the same row again.
     let t = TestApp::new().await;
     let (partner, boss) = seeded(&t).await;
-    let membership_reads = |texts: &[String]| {
-        texts.iter().filter(|s| s.contains("LEFT JOIN memberships m ON m.account_id = a.id")).count()
-    };
+    let membership_reads = |texts: &[String]| containing(texts, "LEFT JOIN memberships m ON m.account_id = a.id");
     t.take_texts();
     t.ok(&boss, CLIENTS, json!({"id": partner, "first": 5})).await;
     assert_eq!(membership_reads(&t.take_texts()), 1, "the Clients tab");
