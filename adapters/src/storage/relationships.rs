@@ -362,9 +362,9 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         // first page is read alone first: when it is not full it is every
         // match, so it is the total, and the filter (a search's trigram
         // scan, a status's probes) runs once instead of twice; only a full
-        // one needs the count, by one more statement.
-        let count_after = with_total && page.after.is_none() && !unfiltered(filter);
-        if with_total && !count_after {
+        // one needs the count, by one more statement (`total_apart`).
+        let total_apart = with_total && page.after.is_none() && !unfiltered(filter);
+        if with_total && !total_apart {
             q.push("(");
             count_clients(&mut q, partner, filter, ending_after);
             q.push(") AS total__");
@@ -394,12 +394,12 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         items.truncate(page.first as usize);
         let total = match (with_total, counted) {
             (false, _) => 0,
-            (true, _) if count_after && !has_next => items.len() as u64,
+            (true, _) if total_apart && !has_next => items.len() as u64,
             (true, Some(n)) => n.max(0) as u64,
             // No row to carry it: nothing matches, or the cursor is past the
             // end, or a full filtered first page (then one more statement
             // counts).
-            (true, None) if page.after.is_none() && !count_after => 0,
+            (true, None) if page.after.is_none() && !total_apart => 0,
             (true, None) => {
                 let mut c = Sql::new(backend);
                 count_clients(&mut c, partner, filter, ending_after);

@@ -197,32 +197,36 @@ impl Cam {
     /// R33: an account the principal may see (the operator sees all; a user
     /// sees accounts where they are an active member).
     pub async fn visible_account(&self, p: &Principal, id: AccountId, kind: AccountKind) -> Result<Option<Account>> {
-        match p {
-            Principal::Operator => Ok(self.store.find_account(id).await?.filter(|a| a.kind == kind)),
-            // One statement for the account and the membership.
-            Principal::User(u) => Ok(match self.store.account_with_membership(id, u.id).await? {
-                Some((a, Some(m))) if a.kind == kind && m.is_active() => Some(a),
-                _ => None,
-            }),
-        }
+        Ok(self.visible_with_membership(p, id, kind).await?.map(|(a, _)| a))
     }
 
     /// A partner account the principal may see (R33, as `visible_account`),
     /// with the finding that they may read its CAM data (R1) when they may,
     /// from the same statement.
     pub async fn visible_partner(&self, p: &Principal, id: AccountId) -> Result<Option<(Account, Option<CamReader>)>> {
+        let found = self.visible_with_membership(p, id, AccountKind::Partner).await?;
+        Ok(found.map(|(a, m)| {
+            let reader = match (p, m) {
+                (Principal::Operator, _) => Some(CamReader { partner: id, user: None }),
+                (Principal::User(u), Some(m)) => is_cam_user(&m).then_some(CamReader { partner: id, user: Some(u.id) }),
+                (Principal::User(_), None) => None,
+            };
+            (a, reader)
+        }))
+    }
+
+    /// R33's rule, with the user's active membership there (none for the
+    /// operator): one statement for the account and the membership.
+    async fn visible_with_membership(
+        &self,
+        p: &Principal,
+        id: AccountId,
+        kind: AccountKind,
+    ) -> Result<Option<(Account, Option<Membership>)>> {
         match p {
-            Principal::Operator => Ok(self
-                .store
-                .find_account(id)
-                .await?
-                .filter(|a| a.kind == AccountKind::Partner)
-                .map(|a| (a, Some(CamReader { partner: id, user: None })))),
+            Principal::Operator => Ok(self.store.find_account(id).await?.filter(|a| a.kind == kind).map(|a| (a, None))),
             Principal::User(u) => Ok(match self.store.account_with_membership(id, u.id).await? {
-                Some((a, Some(m))) if a.kind == AccountKind::Partner && m.is_active() => {
-                    let reader = is_cam_user(&m).then_some(CamReader { partner: id, user: Some(u.id) });
-                    Some((a, reader))
-                }
+                Some((a, Some(m))) if a.kind == kind && m.is_active() => Some((a, Some(m))),
                 _ => None,
             }),
         }
