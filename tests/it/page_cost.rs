@@ -519,3 +519,77 @@ async fn the_clients_and_employees_tabs_read_the_callers_membership_once() {
     t.ok(&boss, employees, json!({"id": partner})).await;
     assert_eq!(membership_reads(&t.take_texts()), 1, "the Employees tab");
 }
+
+#[tokio::test]
+async fn a_nested_list_asked_only_for_its_total_reads_none_of_its_rows() {
+    // R1, R25 (issue 9): the Employees tab shows each worker's number of
+    // client memberships, the Clients tab may show each client's number of
+    // partner users: counts only. The first row of each nested list is
+    // poisoned; asking for the rows fails, asking for the total does not.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    let seed1 = "(SELECT id FROM accounts WHERE name = 'Seeded 1')";
+    let client = t
+        .ok(
+            &boss,
+            "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{ client{ id } } } } } }",
+            json!({"id": partner}),
+        )
+        .await["partnerAccount"]["clients"]["edges"][0]["node"]["client"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A partner user's owned assets.
+    t.execute(&format!(
+        "UPDATE assets SET kind = 'POISON' WHERE id = (SELECT MIN(id) FROM assets WHERE client_id = {seed1})"
+    ))
+    .await;
+    let assets = "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{
+        partnerUsers(first: 1){ edges{ node{ ownedAssets(first: 5){ totalCount ROWS } } } } } } } } }";
+    let rows = assets.replace("ROWS", "edges{ node{ name } }");
+    assert_eq!(
+        error_codes(&t.exec(&boss, &rows, json!({"id": partner})).await),
+        vec!["INTERNAL"],
+        "the poison is real"
+    );
+    let d = t.ok(&boss, &assets.replace("ROWS", ""), json!({"id": partner})).await;
+    let owned = &d["partnerAccount"]["clients"]["edges"][0]["node"]["partnerUsers"]["edges"][0]["node"]["ownedAssets"];
+    assert_eq!(owned["totalCount"], json!(PARTNER_USERS));
+
+    // A client's partner users, a client's members, a worker's client
+    // memberships: the boss's membership of "Seeded 1" is the first of each.
+    t.execute(&format!(
+        "UPDATE memberships SET worker_kind = 'POISON' WHERE id = (SELECT MIN(id) FROM memberships WHERE account_id = {seed1})"
+    ))
+    .await;
+    let lists = [
+        (
+            "query($id: ID!){ partnerAccount(id:$id){ clients(first: 3){ edges{ node{ partnerUsers(first: 5){ totalCount ROWS } } } } } }",
+            &partner,
+            &boss,
+            json!(1 + PARTNER_USERS),
+        ),
+        (
+            "query($id: ID!){ clientAccount(id:$id){ members(first: 5){ totalCount ROWS } } }",
+            &client,
+            &As::Operator,
+            json!(1 + PARTNER_USERS),
+        ),
+        (
+            "query($id: ID!){ partnerAccount(id:$id){ employees(first: 5){ edges{ node{ clientMemberships(first: 5){ totalCount ROWS } } } } } }",
+            &partner,
+            &boss,
+            json!(SEEDED),
+        ),
+    ];
+    for (q, id, who, total) in lists {
+        for rows in ["edges{ node{ id } }", "nodes{ id }", "pageInfo{ hasNextPage }"] {
+            let failed = t.exec(who, &q.replace("ROWS", rows), json!({"id": id})).await;
+            assert_eq!(error_codes(&failed), vec!["INTERNAL"], "the poison is real: {rows} in {q}");
+        }
+        let d = t.ok(who, &q.replace("ROWS", ""), json!({"id": id})).await;
+        let text = d.to_string();
+        assert!(text.contains(&format!("\"totalCount\":{total}")), "{q}: {text}");
+    }
+}

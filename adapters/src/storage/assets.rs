@@ -148,7 +148,7 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
             by_ids: None,
         };
         let (rows, totals) =
-            first_per_parent::<ByName<asset::Model>>(&self.conn, spec, &parents, page.first).await.map_err(db)?;
+            first_per_parent::<ByName<asset::Model>>(&self.conn, spec, &parents, page).await.map_err(db)?;
         let totals: HashMap<(AccountId, UserId), u64> =
             pairs.iter().map(|(c, o)| ((*c, *o), totals.get(&vec![c.get(), o.get()]).copied().unwrap_or(0))).collect();
         let rows = convert::all(rows.into_iter().map(|r| r.0).collect(), convert::asset)?;

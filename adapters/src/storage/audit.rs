@@ -155,9 +155,8 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                 by_ids: None,
             };
             let parents: Vec<Vec<i64>> = these.iter().map(|s| vec![id(s)]).collect();
-            let (rows, totals) = first_per_parent::<ByName<audit_event::Model>>(&self.conn, spec, &parents, page.first)
-                .await
-                .map_err(db)?;
+            let (rows, totals) =
+                first_per_parent::<ByName<audit_event::Model>>(&self.conn, spec, &parents, page).await.map_err(db)?;
             let totals: HashMap<AuditScope, u64> =
                 these.iter().map(|s| (*s, totals.get(&vec![id(s)]).copied().unwrap_or(0))).collect();
             let events: Vec<AuditEvent> = rows.into_iter().map(|r| convert::audit_event(r.0)).collect();

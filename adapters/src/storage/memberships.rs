@@ -213,7 +213,7 @@ impl<C: Conn> SeaOrmRepository<C> {
             by_ids: Some(by_ids),
         };
         let keys: Vec<Vec<i64>> = parents.iter().map(|p| vec![id(*p)]).collect();
-        let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page.first).await.map_err(db)?;
+        let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page).await.map_err(db)?;
         let totals: HashMap<K, u64> =
             parents.iter().map(|p| (*p, totals.get(&vec![id(*p)]).copied().unwrap_or(0))).collect();
         let mut users = HashMap::new();

@@ -93,19 +93,32 @@ impl<M: FromQueryResult> FromRowAt for ByName<M> {
 /// took 820 ms for a worker in 50,000 clients); beyond `MAX_BRANCHES`
 /// parents, `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY id)` and the
 /// totals in a second, grouped statement.
+///
+/// When only the totals are asked for (`page.count_only`), no child row is
+/// read: the totals alone, grouped, in one statement (none without totals).
 pub(crate) async fn first_per_parent<T: FromRowAt>(
     conn: &impl ConnectionTrait,
     spec: PerParent<'_>,
     parents: &[Vec<i64>],
-    first: u32,
+    page: PageRequest,
 ) -> Result<(Vec<T>, HashMap<Vec<i64>, u64>), DbErr> {
     if parents.is_empty() {
         return Ok((Vec::new(), HashMap::new()));
     }
     let backend = conn.get_database_backend();
-    let limit = u64::from(first) + 1;
+    let limit = u64::from(page.first) + 1;
     let with_total = spec.count.is_some();
     let n = spec.partition.len();
+    if page.count_only {
+        let mut totals = HashMap::new();
+        if let Some(count) = spec.count {
+            for r in conn.query_all(grouped_count(backend, spec.table, count, spec.partition, parents)).await? {
+                let (key, total) = key_and_total(&r, n, true)?;
+                totals.insert(key, total);
+            }
+        }
+        return Ok((Vec::new(), totals));
+    }
     let stmt = match backend {
         DatabaseBackend::Postgres => lateral(backend, spec, parents, limit),
         DatabaseBackend::Sqlite if parents.len() <= MAX_BRANCHES => branches(backend, spec, parents, limit),

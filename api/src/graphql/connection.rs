@@ -2,7 +2,7 @@
 //! `first` at most 100.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::{Lookahead, OutputType, SelectionField, SimpleObject};
 use cam_domain::{Page, PageRequest};
 
 use super::error::invalid_input;
@@ -14,6 +14,43 @@ pub struct Total {
 }
 
 pub type Conn<T> = Connection<String, T, Total>;
+
+/// What a selection asks of a nested connection: its `totalCount`, its rows
+/// (`edges`, `nodes` or `pageInfo`), or both. A list that only shows each
+/// row's count (the Employees tab's client memberships) reads no child row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub total: bool,
+    pub rows: bool,
+}
+
+const ROW_FIELDS: [&str; 3] = ["edges", "nodes", "pageInfo"];
+
+impl Asked {
+    /// From the resolver's look-ahead.
+    pub fn of(ahead: &Lookahead<'_>) -> Self {
+        Self { total: ahead.field("totalCount").exists(), rows: ROW_FIELDS.iter().any(|f| ahead.field(f).exists()) }
+    }
+
+    /// From the connection field as its parent sees it (to prefetch).
+    pub fn of_field(field: &SelectionField<'_>) -> Self {
+        let mut asked = Self { total: false, rows: false };
+        for f in field.selection_set() {
+            asked.total |= f.name() == "totalCount";
+            asked.rows |= ROW_FIELDS.contains(&f.name());
+        }
+        asked
+    }
+
+    /// The page to read: without its rows when only the total is asked.
+    pub fn page(self, page: PageRequest) -> PageRequest {
+        if self.rows {
+            page
+        } else {
+            page.count_only()
+        }
+    }
+}
 
 /// Reads `first` and `after`. Errors: `INVALID_INPUT` for more than 100, a
 /// negative `first` or a foreign cursor.

@@ -9,6 +9,10 @@ pub struct PageRequest {
     pub first: u32,
     /// Only rows with an id greater than this.
     pub after: Option<i64>,
+    /// Only the total is asked for (a nested connection's `totalCount`
+    /// without its edges, nodes or page info): the pages per parent read
+    /// no row, their items are empty and `has_next` is false.
+    pub count_only: bool,
 }
 
 /// A page size out of range.
@@ -29,7 +33,12 @@ impl PageRequest {
             Some(n) if n as u32 > MAX_PAGE => return Err(InvalidPage::TooLarge),
             Some(n) => n as u32,
         };
-        Ok(Self { first, after })
+        Ok(Self { first, after, count_only: false })
+    }
+
+    /// The same request when only its total will be read.
+    pub fn count_only(self) -> Self {
+        Self { count_only: true, ..self }
     }
 }
 

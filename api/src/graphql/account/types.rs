@@ -11,7 +11,7 @@ use cam_domain::relationship::model::ClientFilter as DomainClientFilter;
 use cam_domain::user::model::User as DomainUser;
 
 use crate::graphql::audit::AuditEvent;
-use crate::graphql::connection::{connection, page_request, Conn};
+use crate::graphql::connection::{connection, page_request, Asked, Conn};
 use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
 use crate::graphql::error::query;
 use crate::graphql::error::{failure, forbidden};
@@ -87,9 +87,14 @@ fn audit_key(
     scope: AuditScope,
     first: Option<i32>,
     after: Option<String>,
-    with_total: bool,
+    asked: Asked,
 ) -> Result<AuditOf> {
-    Ok(AuditOf { asker: Asker(principal(ctx)?.clone()), scope, page: page_request(first, after)?, with_total })
+    Ok(AuditOf {
+        asker: Asker(principal(ctx)?.clone()),
+        scope,
+        page: asked.page(page_request(first, after)?),
+        with_total: asked.total,
+    })
 }
 
 /// A page of an account's audit log (R32).
@@ -99,7 +104,7 @@ async fn audit_log(
     first: Option<i32>,
     after: Option<String>,
 ) -> Result<Conn<AuditEvent>> {
-    let key = audit_key(ctx, scope, first, after, ctx.look_ahead().field("totalCount").exists())?;
+    let key = audit_key(ctx, scope, first, after, Asked::of(&ctx.look_ahead()))?;
     let page = key.page;
     // Batched: the logs of every account of a list cost one check and one
     // statement per kind of scope.
@@ -114,7 +119,7 @@ fn members_key(
     first: Option<i32>,
     after: Option<String>,
     filter: Option<MemberFilter>,
-    with_total: bool,
+    asked: Asked,
 ) -> Result<MembersOf> {
     let f = filter.unwrap_or_default();
     let filter = DomainMemberFilter {
@@ -127,8 +132,8 @@ fn members_key(
         asker: Asker(principal(ctx)?.clone()),
         client,
         filter,
-        page: page_request(first, after)?,
-        with_total,
+        page: asked.page(page_request(first, after)?),
+        with_total: asked.total,
     })
 }
 
@@ -151,7 +156,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
     let loader = ctx.data::<Loaders>()?;
     for client in ctx.look_ahead().field("edges").field("node").field("client").selection_fields() {
         for field in client.selection_set() {
-            let with_total = field.selection_set().any(|f| f.name() == "totalCount");
+            let asked = Asked::of_field(&field);
             // Invalid arguments are the nested field's to report, at its path.
             let (Ok(first), Ok(after)) = (argument::<i32>(&field, "first"), argument::<String>(&field, "after")) else {
                 continue;
@@ -161,7 +166,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
                     let Ok(filter) = argument::<MemberFilter>(&field, "filter") else { continue };
                     let keys: Result<Vec<_>> = clients
                         .iter()
-                        .map(|c| members_key(ctx, *c, first, after.clone(), filter.clone(), with_total))
+                        .map(|c| members_key(ctx, *c, first, after.clone(), filter.clone(), asked))
                         .collect();
                     let Ok(keys) = keys else { continue };
                     load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
@@ -169,7 +174,7 @@ async fn prefetch_client_lists(ctx: &Context<'_>, clients: &[cam_domain::Account
                 "auditLog" => {
                     let keys: Result<Vec<_>> = clients
                         .iter()
-                        .map(|c| audit_key(ctx, AuditScope::Client(*c), first, after.clone(), with_total))
+                        .map(|c| audit_key(ctx, AuditScope::Client(*c), first, after.clone(), asked))
                         .collect();
                     let Ok(keys) = keys else { continue };
                     load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
@@ -258,9 +263,14 @@ impl PartnerAccount {
                 continue;
             };
             let Ok(page) = page_request(first, after) else { continue };
-            let with_total = field.selection_set().any(|f| f.name() == "totalCount");
-            let keys =
-                rows.iter().map(|m| ClientMembershipsOf { partner: m.account_id, user: m.user_id, page, with_total });
+            let asked = Asked::of_field(&field);
+            let page = asked.page(page);
+            let keys = rows.iter().map(|m| ClientMembershipsOf {
+                partner: m.account_id,
+                user: m.user_id,
+                page,
+                with_total: asked.total,
+            });
             load_now(loader, keys).await.map_err(|e| failure(ctx, &e))?;
         }
         Ok(())
@@ -382,10 +392,9 @@ impl ClientAccount {
         after: Option<String>,
         filter: Option<MemberFilter>,
     ) -> Result<Conn<Membership>> {
-        let with_total = ctx.look_ahead().field("totalCount").exists();
         // Batched: the members of every client account of a list cost one
         // check and one statement, with their users and sets.
-        let key = members_key(ctx, self.0.id, first, after, filter, with_total)?;
+        let key = members_key(ctx, self.0.id, first, after, filter, Asked::of(&ctx.look_ahead()))?;
         let page = key.page;
         let rows = load(ctx, key).await?.unwrap_or(Ok(empty(page))).map_err(forbidden)?;
         prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;

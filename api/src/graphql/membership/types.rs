@@ -9,7 +9,7 @@ use cam_domain::{PageRequest, UserId};
 use crate::graphql::access_link::AccessLink;
 use crate::graphql::account::{ClientAccount, PartnerAccount};
 use crate::graphql::asset::Asset;
-use crate::graphql::connection::{connection, page_request, Conn};
+use crate::graphql::connection::{connection, page_request, Asked, Conn};
 use crate::graphql::enums::{permissions_out, MemberStatus, Permission, Role, Seat, WorkerKind};
 use crate::graphql::error::failure;
 use crate::graphql::error::internal;
@@ -88,9 +88,10 @@ impl Worker {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Membership>> {
-        let page: PageRequest = page_request(first, after)?;
-        let with_total = ctx.look_ahead().field("totalCount").exists();
-        let key = ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id, page, with_total };
+        let asked = Asked::of(&ctx.look_ahead());
+        let page: PageRequest = asked.page(page_request(first, after)?);
+        let key =
+            ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id, page, with_total: asked.total };
         let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
         // The page read its accounts along (the loader keeps them): take
         // them now rather than through one batching delay more.
@@ -159,9 +160,9 @@ impl Membership {
     }
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {
-        let page = page_request(first, after)?;
-        let with_total = ctx.look_ahead().field("totalCount").exists();
-        let key = OwnedAssets { client: self.0.account_id, owner: self.0.user_id, page, with_total };
+        let asked = Asked::of(&ctx.look_ahead());
+        let page = asked.page(page_request(first, after)?);
+        let key = OwnedAssets { client: self.0.account_id, owner: self.0.user_id, page, with_total: asked.total };
         let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
         Ok(connection(rows, |a| a.id.get(), Asset))
     }

@@ -6,7 +6,7 @@ use cam_domain::relationship::service::ClientRow;
 
 use super::account::{ClientAccount, PartnerAccount};
 use super::cam;
-use super::connection::{connection, page_request, Conn};
+use super::connection::{connection, page_request, Asked, Conn};
 use super::enums::{AccessType, MemberStatus, RelationshipStatus};
 use super::error::internal;
 use super::ids::{encode, Kind};
@@ -50,14 +50,14 @@ pub fn partner_users_key(
     first: Option<i32>,
     after: Option<String>,
     status: Option<Vec<MemberStatus>>,
-    with_total: bool,
+    asked: Asked,
 ) -> Result<PartnerUsersOf> {
     Ok(PartnerUsersOf {
         partner: rel.partner_id,
         client: rel.client_id,
-        page: page_request(first, after)?,
+        page: asked.page(page_request(first, after)?),
         statuses: status.map(|s| s.into_iter().map(Into::into).collect()),
-        with_total,
+        with_total: asked.total,
     })
 }
 
@@ -84,8 +84,8 @@ pub fn partner_users_keys(field: &SelectionField<'_>, rels: &[&Relationship]) ->
             _ => {}
         }
     }
-    let with_total = field.selection_set().any(|f| f.name() == "totalCount");
-    rels.iter().map(|r| partner_users_key(r, first, after.clone(), status.clone(), with_total)).collect()
+    let asked = Asked::of_field(field);
+    rels.iter().map(|r| partner_users_key(r, first, after.clone(), status.clone(), asked)).collect()
 }
 
 #[Object]
@@ -138,7 +138,7 @@ impl PartnerClient {
         after: Option<String>,
         status: Option<Vec<MemberStatus>>,
     ) -> Result<Conn<Membership>> {
-        let key = partner_users_key(&self.rel, first, after, status, ctx.look_ahead().field("totalCount").exists())?;
+        let key = partner_users_key(&self.rel, first, after, status, Asked::of(&ctx.look_ahead()))?;
         let has_previous = key.page.after.is_some();
         let page = load(ctx, key).await?.unwrap_or(cam_domain::Page {
             items: Vec::new(),
