@@ -112,7 +112,16 @@ pub(crate) async fn first_per_parent<T: FromRowAt>(
     if page.count_only {
         let mut totals = HashMap::new();
         if let Some(count) = spec.count {
-            for r in conn.query_all(grouped_count(backend, spec.table, count, spec.partition, parents)).await? {
+            // PostgreSQL: the count per parent as a `LATERAL`, as beside a
+            // page. Grouped, the OR of the parents' ids is estimated at a
+            // few rows each; the generic plan PostgreSQL keeps after five
+            // executions then probes the relationships for each of a
+            // worker's 100,000 memberships: 330 ms instead of 270.
+            let stmt = match backend {
+                DatabaseBackend::Postgres => lateral_counts(backend, spec.table, count, spec.partition, parents),
+                _ => grouped_count(backend, spec.table, count, spec.partition, parents),
+            };
+            for r in conn.query_all(stmt).await? {
                 let (key, total) = key_and_total(&r, n, true)?;
                 totals.insert(key, total);
             }
@@ -195,15 +204,46 @@ fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], 
             (format!("{} WHERE \"{table}\".\"id\" IN ({ids_sql})", joined.sql), values)
         }
     };
-    let count_sql = count.map(|c| {
-        let mut c = as_count(c);
-        correlate(&mut c);
-        // Renumber the count's placeholders after the rows' ones.
-        let built = backend.build(&c);
-        let sql = shift_placeholders(&built.sql, values.len());
-        values.extend(built.values.map(|v| v.0).unwrap_or_default());
-        sql
-    });
+    let count_sql = count.map(|c| correlated_count(backend, table, c, partition, &mut values));
+    let parents = parents_values(parents, partition.len(), &mut values);
+    let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
+    let sql = match count_sql {
+        Some(count_sql) => format!(
+            "SELECT p.*, c.\"{TOTAL}\", t.* FROM {parents} CROSS JOIN LATERAL ({count_sql}) AS c \
+             LEFT JOIN LATERAL ({}) AS t ON TRUE ORDER BY {}, t.\"id\" {dir}",
+            rows_sql,
+            order.join(", ")
+        ),
+        None => format!(
+            "SELECT p.*, t.* FROM {parents} CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\" {dir}",
+            rows_sql,
+            order.join(", ")
+        ),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The count of one parent's children, correlated with the parent `p`, its
+/// placeholders numbered after `values`' (to which its values are added).
+fn correlated_count(
+    backend: DatabaseBackend,
+    table: &str,
+    count: SelectStatement,
+    partition: &[&str],
+    values: &mut Vec<Value>,
+) -> String {
+    let mut c = as_count(count);
+    for (i, col) in partition.iter().enumerate() {
+        c.and_where(Expr::cust(format!("\"{table}\".\"{col}\" = p.\"p{i}\"")));
+    }
+    let built = backend.build(&c);
+    let sql = shift_placeholders(&built.sql, values.len());
+    values.extend(built.values.map(|v| v.0).unwrap_or_default());
+    sql
+}
+
+/// `(VALUES ($n), …) AS p("p0", …)`: the parents, bound after `values`.
+fn parents_values(parents: &[Vec<i64>], n: usize, values: &mut Vec<Value>) -> String {
     let mut tuples = Vec::new();
     for parent in parents {
         let mut cells = Vec::new();
@@ -213,25 +253,23 @@ fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], 
         }
         tuples.push(format!("({})", cells.join(", ")));
     }
-    let cols: Vec<String> = (0..partition.len()).map(|i| format!("\"p{i}\"")).collect();
-    let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
-    let sql = match count_sql {
-        Some(count_sql) => format!(
-            "SELECT p.*, c.\"{TOTAL}\", t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({count_sql}) AS c \
-             LEFT JOIN LATERAL ({}) AS t ON TRUE ORDER BY {}, t.\"id\" {dir}",
-            tuples.join(", "),
-            cols.join(", "),
-            rows_sql,
-            order.join(", ")
-        ),
-        None => format!(
-            "SELECT p.*, t.* FROM (VALUES {}) AS p({}) CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\" {dir}",
-            tuples.join(", "),
-            cols.join(", "),
-            rows_sql,
-            order.join(", ")
-        ),
-    };
+    let cols: Vec<String> = (0..n).map(|i| format!("\"p{i}\"")).collect();
+    format!("(VALUES {}) AS p({})", tuples.join(", "), cols.join(", "))
+}
+
+/// Each parent's total alone, for PostgreSQL: the `LATERAL` count that
+/// `lateral` puts beside the rows.
+fn lateral_counts(
+    backend: DatabaseBackend,
+    table: &str,
+    count: SelectStatement,
+    partition: &[&str],
+    parents: &[Vec<i64>],
+) -> Statement {
+    let mut values = Vec::new();
+    let count_sql = correlated_count(backend, table, count, partition, &mut values);
+    let parents = parents_values(parents, partition.len(), &mut values);
+    let sql = format!("SELECT p.*, c.\"{TOTAL}\" FROM {parents} CROSS JOIN LATERAL ({count_sql}) AS c");
     Statement::from_sql_and_values(backend, sql, values)
 }
 
