@@ -95,7 +95,8 @@ impl<M: FromQueryResult> FromRowAt for ByName<M> {
 /// totals in a second, grouped statement.
 ///
 /// When only the totals are asked for (`page.count_only`), no child row is
-/// read: the totals alone, grouped, in one statement (none without totals).
+/// read: the totals alone in one statement (PostgreSQL: the same `LATERAL`
+/// count; SQLite: grouped), or none when the totals are not asked either.
 pub(crate) async fn first_per_parent<T: FromRowAt>(
     conn: &impl ConnectionTrait,
     spec: PerParent<'_>,
