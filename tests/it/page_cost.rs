@@ -87,6 +87,13 @@ fn seeded_names(range: std::ops::RangeInclusive<i64>) -> Vec<String> {
     range.map(|i| format!("Seeded {i}")).collect()
 }
 
+/// The id of the partner's first client account ("Seeded 1").
+async fn first_client(t: &TestApp, boss: &As, partner: &str) -> String {
+    let q = "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{ client{ id } } } } } }";
+    let d = t.ok(boss, q, json!({"id": partner})).await;
+    d["partnerAccount"]["clients"]["edges"][0]["node"]["client"]["id"].as_str().unwrap().to_string()
+}
+
 const CLIENTS: &str = "query($id: ID!, $first: Int, $after: String, $f: ClientFilter){ partnerAccount(id:$id){
     clients(first:$first, after:$after, filter:$f){
         totalCount pageInfo{ hasNextPage hasPreviousPage }
@@ -282,16 +289,7 @@ async fn the_employees_tab_members_and_audit_logs_count_their_total_without_anot
     // R1, R32: totalCount is right when asked, and costs no statement of its own.
     let t = TestApp::new().await;
     let (partner, boss) = seeded(&t).await;
-    let client = t
-        .ok(
-            &boss,
-            "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{ client{ id } } } } } }",
-            json!({"id": partner}),
-        )
-        .await["partnerAccount"]["clients"]["edges"][0]["node"]["client"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let client = first_client(&t, &boss, &partner).await;
     let partner_events = t
         .rows("SELECT COUNT(*) AS n FROM audit_events WHERE partner_id = (SELECT MIN(id) FROM accounts WHERE kind = 'PARTNER')")
         .await[0]
@@ -529,16 +527,7 @@ async fn a_nested_list_asked_only_for_its_total_reads_none_of_its_rows() {
     let t = TestApp::new().await;
     let (partner, boss) = seeded(&t).await;
     let seed1 = "(SELECT id FROM accounts WHERE name = 'Seeded 1')";
-    let client = t
-        .ok(
-            &boss,
-            "query($id: ID!){ partnerAccount(id:$id){ clients(first: 1){ edges{ node{ client{ id } } } } } }",
-            json!({"id": partner}),
-        )
-        .await["partnerAccount"]["clients"]["edges"][0]["node"]["client"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let client = first_client(&t, &boss, &partner).await;
 
     // A partner user's owned assets.
     t.execute(&format!(
