@@ -582,3 +582,35 @@ async fn a_nested_list_asked_only_for_its_total_reads_none_of_its_rows() {
         assert!(text.contains(&format!("\"totalCount\":{total}")), "{q}: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_tabs_count_alone_reads_none_of_its_rows() {
+    // R1 (issue 9): a tab's label ("300 clients", "1 employee") asks for a
+    // list's totalCount alone: the total is counted, no page is read.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    poison_client(&t, "Seeded 1").await;
+    let clients = "query($id: ID!, $f: ClientFilter){ partnerAccount(id:$id){ clients(first: 5, filter: $f){
+        totalCount ROWS } } }";
+    let rows = clients.replace("ROWS", "edges{ node{ client{ name } } }");
+    assert_eq!(
+        error_codes(&t.exec(&boss, &rows, json!({"id": partner})).await),
+        vec!["INTERNAL"],
+        "the poison is real"
+    );
+    let count = |d: &Value| d["partnerAccount"]["clients"]["totalCount"].clone();
+    let all = t.ok(&boss, &clients.replace("ROWS", ""), json!({"id": partner})).await;
+    assert_eq!(count(&all), json!(SEEDED));
+    let search = json!({"id": partner, "f": {"search": "seeded 1"}});
+    let found = t.ok(&boss, &clients.replace("ROWS", ""), search).await;
+    assert_eq!(count(&found), json!(111), "Seeded 1, 10 to 19 and 100 to 199");
+
+    let employees = "query($id: ID!){ partnerAccount(id:$id){ employees(first: 5){ totalCount ROWS } } }";
+    t.take_texts();
+    let d = t.ok(&boss, &employees.replace("ROWS", "edges{ node{ id } }"), json!({"id": partner})).await;
+    assert_eq!(d["partnerAccount"]["employees"]["totalCount"], json!(1));
+    assert_eq!(containing(&t.take_texts(), "LIMIT 6"), 1, "the page of 5 reads 6 rows");
+    let d = t.ok(&boss, &employees.replace("ROWS", ""), json!({"id": partner})).await;
+    assert_eq!(d["partnerAccount"]["employees"]["totalCount"], json!(1));
+    assert_eq!(containing(&t.take_texts(), "LIMIT 6"), 0, "the count alone reads no page");
+}

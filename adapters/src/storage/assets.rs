@@ -100,6 +100,9 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
             .filter(asset::Column::ClientId.eq(client.get()))
             .filter(asset::Column::OwnerId.eq(owner.get()));
         let total = select.clone().count(&self.conn).await.map_err(db)?;
+        if page.count_only {
+            return Ok(Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total });
+        }
         let mut q = select.order_by_asc(asset::Column::Id);
         if let Some(after) = page.after {
             q = q.filter(asset::Column::Id.gt(after));

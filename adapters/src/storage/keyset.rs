@@ -33,6 +33,15 @@ where
         c.clear_selects().expr(Expr::cust("COUNT(*)"));
         c
     });
+    let backend = conn.get_database_backend();
+    if page.count_only {
+        // Only the total is asked for: no row is read.
+        let total = match count {
+            Some(c) => count_of(conn, backend.build(&c)).await?,
+            None => 0,
+        };
+        return Ok(Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total });
+    }
     let mut q = select.order_by(id, order.clone());
     if let Some(after) = page.after {
         q = match order {
@@ -44,7 +53,6 @@ where
     if let Some(c) = count.clone() {
         q.expr_as(SimpleExpr::SubQuery(None, Box::new(c.into_sub_query_statement())), Alias::new("total__"));
     }
-    let backend = conn.get_database_backend();
     let mut stmt = backend.build(&q);
     stmt.sql.push_str(&super::sql::limit(u64::from(page.first) + 1));
     let found = conn.query_all(stmt).await.map_err(db)?;
@@ -54,14 +62,19 @@ where
     };
     if let (Some(c), true, Some(_)) = (count, found.is_empty(), page.after) {
         // Past the end of the list: no row carries the total.
-        let row = conn.query_one(backend.build(&c)).await.map_err(db)?;
-        total = row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64;
+        total = count_of(conn, backend.build(&c)).await?;
     }
     let mut rows =
         found.iter().map(|r| E::Model::from_query_result(r, "")).collect::<Result<Vec<_>, _>>().map_err(db)?;
     let has_next = rows.len() > page.first as usize;
     rows.truncate(page.first as usize);
     Ok(Page { items: rows, has_next, has_previous: page.after.is_some(), total })
+}
+
+/// The number a `SELECT COUNT(*)` statement answers.
+async fn count_of<C: Conn>(conn: &C, count: sea_orm::Statement) -> Result<u64, StorageError> {
+    let row = conn.query_one(count).await.map_err(db)?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64)
 }
 
 /// The rows of `entity` with these ids, in one statement, as the pairs

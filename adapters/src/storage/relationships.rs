@@ -113,6 +113,19 @@ fn count_clients(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_
     client_filter(q, partner, filter, ending_after);
 }
 
+/// How many of the partner's clients the filter keeps, by one statement.
+async fn count_of_clients<C: Conn>(
+    conn: &C,
+    partner: AccountId,
+    filter: &ClientFilter,
+    ending_after: DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    let mut c = Sql::new(conn.get_database_backend());
+    count_clients(&mut c, partner, filter, ending_after);
+    let n = Total::find_by_statement(c.statement()).one(conn).await.map_err(db)?;
+    Ok(n.map_or(0, |t| t.n.max(0) as u64))
+}
+
 /// Whether the filter keeps every client of the partner (a blank search is
 /// no search; an empty list of access types or statuses keeps none).
 fn unfiltered(filter: &ClientFilter) -> bool {
@@ -348,6 +361,12 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
     ) -> Result<Page<ClientRow>, StorageError> {
         let backend = self.conn.get_database_backend();
         let ending_after = now - Duration::days(ENDING_PERIOD_DAYS);
+        if page.count_only {
+            // Only the total is asked for (a count on a tab's label): no
+            // row is read, and unfiltered it is the partner's kept count.
+            let total = if with_total { count_of_clients(&self.conn, partner, filter, ending_after).await? } else { 0 };
+            return Ok(Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total });
+        }
         let mut q = Sql::new(backend);
         q.push(&format!(
             "SELECT r.id, r.partner_id, r.client_id, r.crm_name, r.started_at, r.last_activity_at, \
@@ -400,12 +419,7 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
             // end, or a full filtered first page (then one more statement
             // counts).
             (true, None) if page.after.is_none() && !total_apart => 0,
-            (true, None) => {
-                let mut c = Sql::new(backend);
-                count_clients(&mut c, partner, filter, ending_after);
-                let n = Total::find_by_statement(c.statement()).one(&self.conn).await.map_err(db)?;
-                n.map_or(0, |t| t.n.max(0) as u64)
-            }
+            (true, None) => count_of_clients(&self.conn, partner, filter, ending_after).await?,
         };
         Ok(Page { items, has_next, has_previous: page.after.is_some(), total })
     }

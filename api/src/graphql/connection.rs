@@ -15,9 +15,9 @@ pub struct Total {
 
 pub type Conn<T> = Connection<String, T, Total>;
 
-/// What a selection asks of a nested connection: its `totalCount`, its rows
-/// (`edges`, `nodes` or `pageInfo`), or both. A list that only shows each
-/// row's count (the Employees tab's client memberships) reads no child row.
+/// What a selection asks of a connection: its `totalCount`, its rows
+/// (`edges`, `nodes` or `pageInfo`), or both. A count alone (a tab's label,
+/// the Employees tab's client memberships of each worker) reads no row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Asked {
     pub total: bool,

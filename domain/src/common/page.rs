@@ -9,9 +9,9 @@ pub struct PageRequest {
     pub first: u32,
     /// Only rows with an id greater than this.
     pub after: Option<i64>,
-    /// Only the total is asked for (a nested connection's `totalCount`
-    /// without its edges, nodes or page info): the pages per parent read
-    /// no row, their items are empty and `has_next` is false.
+    /// Only the total is asked for (a connection's `totalCount` without its
+    /// edges, nodes or page info): no row is read, the page's items are
+    /// empty and `has_next` is false.
     pub count_only: bool,
 }
 

@@ -226,12 +226,12 @@ impl PartnerAccount {
         after: Option<String>,
         filter: Option<WorkerFilter>,
     ) -> Result<Conn<Worker>> {
-        let page = page_request(first, after)?;
+        let asked = Asked::of(&ctx.look_ahead());
+        let page = asked.page(page_request(first, after)?);
         let filter = filter.unwrap_or_default();
         check_search(&filter.search)?;
         let p = principal(ctx)?;
-        let with_total = ctx.look_ahead().field("totalCount").exists();
-        let rows = query(ctx, cam(ctx)?.workers(p, self.1, self.0.id, kind, &filter.into(), page, with_total).await)?;
+        let rows = query(ctx, cam(ctx)?.workers(p, self.1, self.0.id, kind, &filter.into(), page, asked.total).await)?;
         let users = prefetch_memberships(ctx, &rows.items.iter().collect::<Vec<_>>()).await?;
         self.prefetch_worker_fields(ctx, &rows.items, &users).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
@@ -305,7 +305,8 @@ impl PartnerAccount {
         after: Option<String>,
         filter: Option<ClientFilter>,
     ) -> Result<Conn<PartnerClient>> {
-        let page = page_request(first, after)?;
+        let asked = Asked::of(&ctx.look_ahead());
+        let page = asked.page(page_request(first, after)?);
         let f = filter.unwrap_or_default();
         check_search(&f.search)?;
         let f = DomainClientFilter {
@@ -314,8 +315,7 @@ impl PartnerAccount {
             search: f.search,
         };
         let p = principal(ctx)?;
-        let with_total = ctx.look_ahead().field("totalCount").exists();
-        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.1, self.0.id, &f, page, with_total).await)?;
+        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.1, self.0.id, &f, page, asked.total).await)?;
         // No N+1: when the page shows partner users, load them for every row
         // in one batch, then their users and sets in one batch each.
         let rels: Vec<_> = rows.items.iter().map(|r| &r.relationship).collect();
