@@ -71,8 +71,8 @@ where
     Ok(Page { items: rows, has_next, has_previous: page.after.is_some(), total })
 }
 
-/// The number a `SELECT COUNT(*)` statement answers.
-async fn count_of<C: Conn>(conn: &C, count: sea_orm::Statement) -> Result<u64, StorageError> {
+/// The number a count statement answers (its first column; 0 without a row).
+pub(crate) async fn count_of<C: Conn>(conn: &C, count: sea_orm::Statement) -> Result<u64, StorageError> {
     let row = conn.query_one(count).await.map_err(db)?;
     Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose().map_err(db)?.unwrap_or(0).max(0) as u64)
 }

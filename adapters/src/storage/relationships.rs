@@ -122,8 +122,7 @@ async fn count_of_clients<C: Conn>(
 ) -> Result<u64, StorageError> {
     let mut c = Sql::new(conn.get_database_backend());
     count_clients(&mut c, partner, filter, ending_after);
-    let n = Total::find_by_statement(c.statement()).one(conn).await.map_err(db)?;
-    Ok(n.map_or(0, |t| t.n.max(0) as u64))
+    super::keyset::count_of(conn, c.statement()).await
 }
 
 /// Whether the filter keeps every client of the partner (a blank search is
@@ -187,11 +186,6 @@ impl ClientRowQ {
         };
         Ok(ClientRow { relationship, stats, client })
     }
-}
-
-#[derive(FromQueryResult)]
-struct Total {
-    n: i64,
 }
 
 #[derive(FromQueryResult)]

@@ -37,16 +37,6 @@ pub(crate) fn json_array(rows: impl IntoIterator<Item = serde_json::Value>) -> S
     out
 }
 
-/// `(SELECT … FROM <the JSON array of ids in parameter p>)`: the ids as a
-/// one-column set.
-pub(crate) fn id_set(backend: DatabaseBackend, p: &str) -> String {
-    if backend == DatabaseBackend::Postgres {
-        format!("(SELECT value::bigint FROM json_array_elements_text({p}::json))")
-    } else {
-        format!("(SELECT value FROM json_each({p}))")
-    }
-}
-
 pub(crate) struct Sql {
     backend: DatabaseBackend,
     text: String,
@@ -84,7 +74,11 @@ impl Sql {
     /// JSON array whatever their number.
     pub(crate) fn ids(&mut self, ids: impl IntoIterator<Item = i64>) -> &mut Self {
         let p = self.bind(json_array(ids.into_iter().map(serde_json::Value::from)));
-        let set = id_set(self.backend, &p);
+        let set = if self.backend == DatabaseBackend::Postgres {
+            format!("(SELECT value::bigint FROM json_array_elements_text({p}::json))")
+        } else {
+            format!("(SELECT value FROM json_each({p}))")
+        };
         self.push(&set)
     }
 

@@ -181,21 +181,16 @@ fn as_count(mut count: SelectStatement) -> SelectStatement {
 fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
     let (order_by, dir) = spec.order();
     let PerParent { table, mut rows, count, partition, by_ids, .. } = spec;
-    let correlate = |q: &mut SelectStatement| {
-        for (i, c) in partition.iter().enumerate() {
-            q.and_where(Expr::cust(format!("\"{table}\".\"{c}\" = p.\"p{i}\"")));
-        }
-    };
     let (rows_sql, mut values) = match by_ids {
         None => {
-            correlate(&mut rows);
+            correlate(&mut rows, table, partition);
             rows.order_by((Alias::new(table), Alias::new("id")), order_by);
             let built = backend.build(&rows);
             (built.sql + &super::sql::limit(limit), built.values.map(|v| v.0).unwrap_or_default())
         }
         Some(ByIds { joined, mut ids }) => {
             ids.clear_selects().column((Alias::new(table), Alias::new("id")));
-            correlate(&mut ids);
+            correlate(&mut ids, table, partition);
             ids.order_by((Alias::new(table), Alias::new("id")), order_by);
             let joined = backend.build(&joined);
             let mut values = joined.values.map(|v| v.0).unwrap_or_default();
@@ -224,6 +219,13 @@ fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], 
     Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// Ties a select of `table` to the parent `p` of a `LATERAL`.
+fn correlate(q: &mut SelectStatement, table: &str, partition: &[&str]) {
+    for (i, c) in partition.iter().enumerate() {
+        q.and_where(Expr::cust(format!("\"{table}\".\"{c}\" = p.\"p{i}\"")));
+    }
+}
+
 /// The count of one parent's children, correlated with the parent `p`, its
 /// placeholders numbered after `values`' (to which its values are added).
 fn correlated_count(
@@ -234,9 +236,7 @@ fn correlated_count(
     values: &mut Vec<Value>,
 ) -> String {
     let mut c = as_count(count);
-    for (i, col) in partition.iter().enumerate() {
-        c.and_where(Expr::cust(format!("\"{table}\".\"{col}\" = p.\"p{i}\"")));
-    }
+    correlate(&mut c, table, partition);
     let built = backend.build(&c);
     let sql = shift_placeholders(&built.sql, values.len());
     values.extend(built.values.map(|v| v.0).unwrap_or_default());

@@ -279,12 +279,11 @@ impl Cam {
         let mine = repo.memberships_of_user(user).await?;
         let of_partner = |m: &Membership| m.partner_id == Some(partner) && m.worker_kind.is_none();
         let Some(clients) = clients else { return Ok(mine.into_iter().filter(of_partner).collect()) };
-        let all: Vec<Membership> = mine.iter().filter(|m| of_partner(m)).cloned().collect();
         check_batch(clients, "clientAccountIds")?;
         let mut refusals = Vec::new();
         let mut out = Vec::new();
         for (i, c) in clients.iter().enumerate() {
-            match all.iter().find(|m| m.account_id == *c) {
+            match mine.iter().find(|m| m.account_id == *c && of_partner(m)) {
                 Some(m) => out.push(m.clone()),
                 // R26: a super admin there is never removed, partner user or not.
                 None if mine.iter().any(|m| m.account_id == *c && m.role == Role::SuperAdmin) => refusals.push(
