@@ -528,6 +528,22 @@ async fn metrics(State(app): State<App>) -> Response {
          # TYPE cam_live_subscriptions gauge\ncam_live_subscriptions {}\n",
         app.live.subscriptions()
     ));
+    // R42: a stalled outbox shows as a growing age, whatever the
+    // dispatcher is doing (read here, not reported by the dispatcher).
+    use cam_domain::notify::ports::DeliveryQueue;
+    let oldest = match tokio::time::timeout(READY_DEADLINE, app.store.oldest_queued()).await {
+        Ok(Ok(Some(at))) => (app.cam.now() - at).num_milliseconds().max(0) as f64 / 1000.0,
+        Ok(Ok(None)) => 0.0,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %cam_domain::chain(&e), "could not read the outbox for /metrics");
+            f64::NAN
+        }
+        Err(_) => f64::NAN,
+    };
+    text.push_str(&format!(
+        "# HELP cam_emails_oldest_queued_age_seconds Age of the oldest email waiting in the outbox, 0 when none (R42).\n\
+         # TYPE cam_emails_oldest_queued_age_seconds gauge\ncam_emails_oldest_queued_age_seconds {oldest}\n"
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 

@@ -1,9 +1,17 @@
-//! Email delivery (R42): the dispatcher claims due outbox emails, hands
-//! each to a `Mailer` (SMTP, `smtp.rs`) and records the outcome: `SENT`
-//! only when the SMTP server took it; otherwise another attempt after a
-//! growing back-off, and `FAILED` after 24 hours of failures. A commit that
-//! queued emails wakes the dispatcher at once; it also polls, for emails
-//! queued by other servers on the same database.
+//! Email delivery (R42, R57): the dispatcher claims due outbox emails,
+//! hands each to a `Mailer` (SMTP, `smtp.rs`) and records the outcome:
+//! `SENT` only when the SMTP server took it; `FAILED` at once when it
+//! refused the email for good (5xx); otherwise another attempt after a
+//! growing back-off, and `FAILED` after 24 hours of failures. When the
+//! server cannot be reached (refused, timed out), the round stops there and
+//! gives its other emails back untried, so that a dead server costs one
+//! deadline per round, not one per email. A commit that queued emails wakes
+//! the dispatcher at once; it also polls, for emails queued by other
+//! servers on the same database.
+//!
+//! A claim lasts `lease` (45 s): an email claimed by a server that dies
+//! (`kill -9`) is taken up by another within that time, never sent twice
+//! while the claim holds.
 
 pub mod smtp;
 
@@ -12,7 +20,7 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use cam_domain::notify::model::{after_failure, AfterFailure};
-use cam_domain::notify::ports::{DeliveryQueue, Mailer};
+use cam_domain::notify::ports::{DeliveryQueue, MailFailure, Mailer};
 use cam_domain::{Clock, StorageError};
 use tokio::sync::Notify;
 
@@ -80,8 +88,8 @@ impl Dispatcher {
             mailer,
             clock,
             batch: 20,
-            lease: chrono::Duration::minutes(2),
-            send_budget: chrono::Duration::seconds(smtp::SEND_TIMEOUT_SECONDS as i64 + 10),
+            lease: chrono::Duration::seconds(45),
+            send_budget: chrono::Duration::seconds(smtp::SEND_TIMEOUT_SECONDS as i64 + 5),
         }
     }
 
@@ -93,10 +101,12 @@ impl Dispatcher {
         let until = now + self.lease;
         let claimed = self.queue.claim_due(now, until, &token, self.batch).await?;
         let mut round = Round { claimed: claimed.len(), ..Round::default() };
-        for email in claimed {
+        let mut emails = claimed.into_iter();
+        while let Some(email) = emails.next() {
             if self.clock.now() + self.send_budget > until {
-                // The rest wait for their claims to run out, then go in a
-                // later round (here or on another server).
+                // Not enough of the claim left to send safely: the rest go
+                // back for a later round (here or on another server).
+                self.give_back(std::iter::once(email).chain(emails), &token).await?;
                 break;
             }
             match self.mailer.send(&email).await {
@@ -110,14 +120,16 @@ impl Dispatcher {
                     }
                 }
                 Err(failure) => {
-                    // Stored and logged with every cause (SMTP's reply).
+                    // Stored and logged with every cause (SMTP's reply),
+                    // each once; never an address's secret (the mailer's
+                    // errors name no password, and no link is in them).
                     let error = cam_domain::chain(&failure);
                     let now = self.clock.now();
                     let since = email.failing_since.unwrap_or(now);
                     let attempts = email.attempts.saturating_add(1);
-                    let next = match after_failure(attempts, since, now) {
-                        AfterFailure::RetryAt(at) => Some(at),
-                        AfterFailure::GiveUp => None,
+                    let next = match (failure.failure, after_failure(attempts, since, now)) {
+                        (MailFailure::Permanent, _) | (_, AfterFailure::GiveUp) => None,
+                        (_, AfterFailure::RetryAt(at)) => Some(at),
                     };
                     self.queue.mark_failed_attempt(email.id, &token, &error, since, next).await?;
                     match next {
@@ -130,14 +142,37 @@ impl Dispatcher {
                         None => {
                             COUNTS.failed.fetch_add(1, Ordering::Relaxed);
                             round.failed += 1;
+                            let why = if failure.failure == MailFailure::Permanent {
+                                "refused for good by the SMTP server"
+                            } else {
+                                "not sent for 24 hours"
+                            };
                             tracing::error!(outbox_id = email.id, kind = %email.kind, attempts, error = %error,
-                                "email not sent for 24 hours: FAILED");
+                                "email {why}: FAILED");
                         }
+                    }
+                    if failure.failure == MailFailure::Unreachable {
+                        self.give_back(emails, &token).await?;
+                        break;
                     }
                 }
             }
         }
         Ok(round)
+    }
+
+    /// Gives the round's untried emails back, logging why.
+    async fn give_back(
+        &self,
+        untried: impl Iterator<Item = cam_domain::notify::model::OutboxEmail>,
+        token: &str,
+    ) -> Result<(), StorageError> {
+        let ids: Vec<i64> = untried.map(|e| e.id).collect();
+        if !ids.is_empty() {
+            tracing::info!(untried = ids.len(), "emails given back untried for a later round");
+            self.queue.release(&ids, token).await?;
+        }
+        Ok(())
     }
 
     /// Delivers until the task is dropped: a round whenever a commit queued

@@ -8,14 +8,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use cam_domain::notify::model::OutboxEmail;
-use cam_domain::notify::ports::{MailError, Mailer};
+use cam_domain::notify::ports::{MailError, MailFailure, Mailer};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-/// The longest one delivery may take.
-pub const SEND_TIMEOUT_SECONDS: u64 = 30;
+/// The longest one delivery may take, from connecting to the server's
+/// answer to the message: every SMTP step (the greeting included) is under
+/// this deadline, which fires whatever the server does.
+pub const SEND_TIMEOUT_SECONDS: u64 = 20;
 
 /// How to reach the SMTP server, parsed from `CAM_SMTP_URL`.
 #[derive(Clone, PartialEq, Eq)]
@@ -112,12 +114,19 @@ pub struct SmtpMailer {
     from: Mailbox,
     /// The domain of `Message-ID`s: the sender's.
     id_domain: String,
+    /// The deadline of one delivery.
+    timeout: Duration,
 }
 
 impl SmtpMailer {
     /// `from` is `Name <address>` or an address. Errors: a setting that
     /// cannot be used (a bad sender, TLS that cannot be set up).
     pub fn new(settings: &SmtpSettings, from: &str) -> Result<Self, String> {
+        Self::with_timeout(settings, from, Duration::from_secs(SEND_TIMEOUT_SECONDS))
+    }
+
+    /// As `new`, with another deadline for one delivery.
+    pub fn with_timeout(settings: &SmtpSettings, from: &str, timeout: Duration) -> Result<Self, String> {
         let from: Mailbox = from.parse().map_err(|e| format!("CAM_SMTP_FROM {from:?} is not an address: {e}"))?;
         let tls = |host: &str| TlsParameters::new(host.to_string()).map_err(|e| format!("TLS: {e}"));
         let tls = match settings.security {
@@ -129,12 +138,12 @@ impl SmtpMailer {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.as_str())
             .port(settings.port)
             .tls(tls)
-            .timeout(Some(Duration::from_secs(SEND_TIMEOUT_SECONDS)));
+            .timeout(Some(timeout));
         if let Some((user, password)) = &settings.credentials {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }
         let id_domain = from.email.domain().to_string();
-        Ok(Self { transport: builder.build(), from, id_domain })
+        Ok(Self { transport: builder.build(), from, id_domain, timeout })
     }
 
     /// The MIME message of an outbox email. Errors: an address that cannot
@@ -171,11 +180,32 @@ pub fn html(subject: &str, body: &str) -> String {
     )
 }
 
+/// The server's answer (`550 5.1.1 User unknown`) decides: 5xx is for
+/// good (R57), 4xx is for later; anything else (refused, reset, timed out,
+/// TLS) means the server was not reached.
+fn failure(e: &lettre::transport::smtp::Error) -> MailFailure {
+    if e.is_permanent() {
+        MailFailure::Permanent
+    } else if e.is_transient() {
+        MailFailure::Deferred
+    } else {
+        MailFailure::Unreachable
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the SMTP server did not finish within {0:?}")]
+struct TimedOut(Duration);
+
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, email: &OutboxEmail) -> Result<(), MailError> {
-        let message = self.message(email).map_err(|why| MailError(why.into()))?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| MailError(Box::new(e)))
+        let message = self.message(email).map_err(|why| MailError::new(MailFailure::Permanent, why))?;
+        match tokio::time::timeout(self.timeout, self.transport.send(message)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(MailError::new(failure(&e), e)),
+            Err(_) => Err(MailError::new(MailFailure::Unreachable, TimedOut(self.timeout))),
+        }
     }
 }
 

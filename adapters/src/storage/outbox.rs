@@ -174,6 +174,30 @@ impl<C: Conn> DeliveryQueue for SeaOrmRepository<C> {
         Ok(r.rows_affected == 1)
     }
 
+    async fn release(&self, ids: &[i64], token: &str) -> Result<(), StorageError> {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(outbox::Column::ClaimToken, Expr::value(Option::<String>::None))
+            .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+            .filter(outbox::Column::ClaimToken.eq(token))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn oldest_queued(&self) -> Result<Option<DateTime<Utc>>, StorageError> {
+        // The first queued id is the oldest queued email (ids grow with
+        // time), found through the (status, id) index.
+        let first = outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(EmailStatus::Queued.as_str()))
+            .order_by_asc(outbox::Column::Id)
+            .one(&self.conn)
+            .await
+            .map_err(db)?;
+        first.map(|row| convert::outbox(row).map(|e| e.created_at)).transpose()
+    }
+
     async fn count_status(&self, status: EmailStatus) -> Result<u64, StorageError> {
         outbox::Entity::find().filter(outbox::Column::Status.eq(status.as_str())).count(&self.conn).await.map_err(db)
     }

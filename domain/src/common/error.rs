@@ -99,13 +99,18 @@ pub enum StorageError {
     Other(#[source] Cause),
 }
 
-/// An error and every `source()` under it, on one line: `a: b: c`.
+/// An error and every `source()` under it, on one line: `a: b: c`. Each
+/// cause is named once: a source whose text its parent already printed
+/// (many errors repeat their source in their own message) is left out.
 pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut next = e.source();
     while let Some(s) = next {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
+        let text = s.to_string();
+        if !text.is_empty() && !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         next = s.source();
     }
     out
@@ -151,6 +156,22 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("Connection error: {0}")]
+    struct Repeats(#[source] std::io::Error);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("the email was not delivered")]
+    struct Outer(#[source] Repeats);
+
+    #[test]
+    fn a_chain_names_each_cause_once() {
+        // R57: lastError names each cause once.
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");
+        let text = chain(&Outer(Repeats(refused)));
+        assert_eq!(text, "the email was not delivered: Connection error: Connection refused (os error 111)");
+    }
 
     #[derive(Debug, thiserror::Error)]
     #[error("relation \"email_outbox\" does not exist")]

@@ -47,16 +47,46 @@ pub trait DeliveryQueue: Send + Sync {
         failing_since: DateTime<Utc>,
         next: Option<DateTime<Utc>>,
     ) -> Result<bool, StorageError>;
+    /// Gives claimed emails back untried (due at once for the next round,
+    /// here or on another server) while the claim is still `token`'s.
+    /// Errors: `Other`, `Unavailable`.
+    async fn release(&self, ids: &[i64], token: &str) -> Result<(), StorageError>;
+    /// When the oldest `QUEUED` email was queued, if any (the operator's
+    /// gauge of a stalled outbox). Errors: `Other`, `Unavailable`.
+    async fn oldest_queued(&self) -> Result<Option<DateTime<Utc>>, StorageError>;
     /// How many emails have this status. Errors: `Other`, `Unavailable`.
     async fn count_status(&self, status: EmailStatus) -> Result<u64, StorageError>;
 }
 
 /// Why an email was not delivered: the transport's error with its causes
 /// (`crate::chain` prints them; never a token or link URL, since it is
-/// stored and logged).
+/// stored and logged), and what it means for the next attempt.
 #[derive(Debug, thiserror::Error)]
 #[error("the email was not delivered")]
-pub struct MailError(#[source] pub crate::common::error::Cause);
+pub struct MailError {
+    pub failure: MailFailure,
+    #[source]
+    pub cause: crate::common::error::Cause,
+}
+
+/// What kind of failure a delivery met (R42, R57).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailFailure {
+    /// The server refused this email for good (SMTP 5xx, or an address
+    /// that cannot be used): retrying cannot help.
+    Permanent,
+    /// The server deferred this email (SMTP 4xx): try it again later.
+    Deferred,
+    /// The server could not be reached or did not answer in time: try
+    /// again later, and the other emails of the round too.
+    Unreachable,
+}
+
+impl MailError {
+    pub fn new(failure: MailFailure, cause: impl Into<crate::common::error::Cause>) -> Self {
+        Self { failure, cause: cause.into() }
+    }
+}
 
 /// Delivers one email.
 #[async_trait]
