@@ -1,110 +1,23 @@
-//! Email delivery through a real SMTP server (R42): an aiosmtpd process
-//! started by the tests (`tests/support/smtp_sink.py`) stores every message
-//! it accepts as a file. In process, the dispatcher runs round by round on
-//! a delivery clock of its own; as real `cam serve` processes, on real
-//! time, through an outage, a restart, and two servers on one database.
+//! Email delivery through a real SMTP server (R42, R57): the tests' own
+//! (`cam_tests::smtp`, in this process on loopback), which keeps every
+//! message it accepts and answers what each test tells it to. In process,
+//! the dispatcher runs round by round on a delivery clock of its own; as
+//! real `cam serve` processes, on real time, through an outage, a restart,
+//! and two servers on one database.
 
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use cam_adapters::clock::TestClock;
 use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
 use cam_domain::Clock;
+use cam_tests::smtp::{Behaviour, SmtpServer};
 use cam_tests::*;
 use chrono::Duration;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::process::{gql, op, token, Server};
-
-/// A Python that has aiosmtpd, or a loud failure: `.ci/run` installs it.
-fn python() -> &'static str {
-    static FOUND: OnceLock<Option<&'static str>> = OnceLock::new();
-    let found = FOUND.get_or_init(|| {
-        ["python3", "/usr/bin/python3", "python"].into_iter().find(|p| {
-            std::process::Command::new(p)
-                .args(["-c", "import aiosmtpd"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-    });
-    found.unwrap_or_else(|| {
-        panic!(
-            "R42 tests need a real SMTP server, and no python3 here has aiosmtpd: \
-             `python3 -m pip install aiosmtpd` (or apt-get install python3-aiosmtpd); .ci/run installs it"
-        )
-    })
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// A running SMTP server that stores what it accepts in `dir`.
-pub struct Sink {
-    pub port: u16,
-    dir: PathBuf,
-    child: Option<tokio::process::Child>,
-}
-
-impl Sink {
-    /// Starts on `port`, storing into `dir`; with `refuse`, answers every
-    /// message with 451.
-    pub async fn start(port: u16, dir: &Path, refuse: bool) -> Self {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/support/smtp_sink.py");
-        let mut cmd = tokio::process::Command::new(python());
-        cmd.arg(script).arg(port.to_string()).arg(dir).stdout(Stdio::piped()).stderr(Stdio::null()).kill_on_drop(true);
-        if refuse {
-            cmd.arg("--refuse");
-        }
-        let mut child = cmd.spawn().expect("start the SMTP server");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let ready = tokio::time::timeout(StdDuration::from_secs(30), lines.next_line()).await;
-        assert!(matches!(ready, Ok(Ok(Some(ref l))) if l == "ready"), "the SMTP server did not start: {ready:?}");
-        Self { port, dir: dir.to_path_buf(), child: Some(child) }
-    }
-
-    pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Messages stored so far, in the order they came.
-    pub fn messages(&self) -> Vec<Value> {
-        stored(&self.dir)
-    }
-
-    /// Waits (polling, up to `within`) until at least `n` messages came.
-    pub async fn wait_for(&self, n: usize, within: StdDuration) -> Vec<Value> {
-        let deadline = Instant::now() + within;
-        loop {
-            let m = self.messages();
-            if m.len() >= n {
-                return m;
-            }
-            assert!(Instant::now() < deadline, "{} of {n} messages arrived within {within:?}", m.len());
-            tokio::time::sleep(StdDuration::from_millis(50)).await;
-        }
-    }
-
-    pub async fn stop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            c.kill().await.ok();
-        }
-    }
-}
-
-fn stored(dir: &Path) -> Vec<Value> {
-    let mut names: Vec<PathBuf> =
-        std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
-    names.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    names.retain(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'));
-    names.sort();
-    names.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
-}
 
 fn message_ids(messages: &[Value]) -> Vec<String> {
     messages.iter().map(|m| m["message_id"].as_str().unwrap().to_string()).collect()
@@ -115,9 +28,14 @@ fn sent_to(messages: &[Value], email: &str) -> bool {
 }
 
 fn dispatcher(t: &TestApp, smtp_url: &str) -> (Dispatcher, Arc<TestClock>) {
+    dispatcher_within(t, smtp_url, StdDuration::from_secs(cam_adapters::notify::smtp::SEND_TIMEOUT_SECONDS))
+}
+
+/// A dispatcher whose deliveries each have `deadline`.
+fn dispatcher_within(t: &TestApp, smtp_url: &str, deadline: StdDuration) -> (Dispatcher, Arc<TestClock>) {
     let clock = Arc::new(TestClock::new(t0()));
-    let mailer =
-        SmtpMailer::new(&SmtpSettings::parse(smtp_url).unwrap(), "Client Access Manager <no-reply@cam.test>").unwrap();
+    let settings = SmtpSettings::parse(smtp_url).unwrap();
+    let mailer = SmtpMailer::with_timeout(&settings, "Client Access Manager <no-reply@cam.test>", deadline).unwrap();
     (Dispatcher::new(t.app.store.clone(), Arc::new(mailer), clock.clone()), clock)
 }
 
@@ -142,8 +60,7 @@ async fn without_an_smtp_server_emails_stay_queued_and_are_never_marked_sent() {
 async fn an_approval_leaves_as_a_mime_message_naming_the_people_and_accounts_and_is_sent_once() {
     // R42, R10
     let t = TestApp::new().await;
-    let dir = tempfile::tempdir().unwrap();
-    let sink = Sink::start(free_port(), dir.path(), false).await;
+    let sink = SmtpServer::start().await;
     let c = World::new(&t).managed_client().await;
     let (d, _) = dispatcher(&t, &sink.url());
     let round = d.round().await.unwrap();
@@ -173,10 +90,10 @@ async fn an_approval_leaves_as_a_mime_message_naming_the_people_and_accounts_and
 async fn an_smtp_server_that_is_down_then_refuses_is_retried_with_growing_back_off_until_it_takes_the_email() {
     // R42
     let t = TestApp::new().await;
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let mut sink = SmtpServer::start().await;
+    sink.stop();
     let c = World::new(&t).managed_client().await;
-    let (d, clock) = dispatcher(&t, &format!("smtp://127.0.0.1:{port}"));
+    let (d, clock) = dispatcher(&t, &sink.url());
 
     // Down: nothing listens.
     assert_eq!(d.round().await.unwrap().retried, 1);
@@ -188,7 +105,8 @@ async fn an_smtp_server_that_is_down_then_refuses_is_retried_with_growing_back_o
     assert_eq!(d.round().await.unwrap().retried, 1, "the first retry comes within seconds");
 
     // Refusing: 451 on every message.
-    let mut refusing = Sink::start(port, dir.path(), true).await;
+    sink.set(Behaviour::AnswerData("451 4.3.0 Try again later".into()));
+    sink.restart().await;
     clock.set(clock.now() + Duration::seconds(3));
     assert_eq!(d.round().await.unwrap().claimed, 0, "the second wait is longer than the first");
     clock.set(clock.now() + Duration::seconds(1));
@@ -196,10 +114,9 @@ async fn an_smtp_server_that_is_down_then_refuses_is_retried_with_growing_back_o
     let m = &outbox(&t, &c.admin.email).await[0];
     assert_eq!(m["attempts"], json!(3));
     assert!(m["lastError"].as_str().unwrap().contains("451"), "{m}");
-    refusing.stop().await;
 
     // Back: the email leaves, once.
-    let sink = Sink::start(port, dir.path(), false).await;
+    sink.set(Behaviour::Accept);
     clock.set(clock.now() + Duration::seconds(8));
     assert_eq!(d.round().await.unwrap().sent, 1);
     assert_eq!(sink.wait_for(1, StdDuration::from_secs(10)).await.len(), 1);
@@ -213,10 +130,10 @@ async fn an_smtp_server_that_is_down_then_refuses_is_retried_with_growing_back_o
 async fn an_email_that_fails_for_24_hours_is_failed_and_never_sent() {
     // R42
     let t = TestApp::new().await;
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
+    let mut sink = SmtpServer::start().await;
+    sink.stop();
     let c = World::new(&t).managed_client().await;
-    let (d, clock) = dispatcher(&t, &format!("smtp://127.0.0.1:{port}"));
+    let (d, clock) = dispatcher(&t, &sink.url());
     assert_eq!(d.round().await.unwrap().retried, 1);
     clock.set(clock.now() + Duration::hours(23));
     assert_eq!(d.round().await.unwrap().retried, 1, "still retried after 23 hours");
@@ -224,10 +141,106 @@ async fn an_email_that_fails_for_24_hours_is_failed_and_never_sent() {
     assert_eq!(d.round().await.unwrap().failed, 1);
     let m = &outbox(&t, &c.admin.email).await[0];
     assert_eq!((&m["status"], &m["attempts"]), (&json!("FAILED"), &json!(3)), "{m}");
-    let sink = Sink::start(port, dir.path(), false).await;
+    sink.restart().await;
     clock.set(clock.now() + Duration::hours(1));
     assert_eq!(d.round().await.unwrap().claimed, 0);
     assert!(sink.messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_recipient_the_smtp_server_does_not_know_fails_the_email_at_once_with_the_servers_answer() {
+    // R57
+    let t = TestApp::new().await;
+    let sink = SmtpServer::start().await;
+    let c = World::new(&t).managed_client().await;
+    sink.answer_recipient(&c.admin.email, "550 5.1.1 User unknown");
+    let (d, clock) = dispatcher(&t, &sink.url());
+    let round = d.round().await.unwrap();
+    assert_eq!((round.failed, round.retried), (1, 0), "{round:?}");
+    let m = &outbox(&t, &c.admin.email).await[0];
+    assert_eq!((&m["status"], &m["attempts"]), (&json!("FAILED"), &json!(1)), "{m}");
+    let error = m["lastError"].as_str().unwrap();
+    assert!(error.contains("550") && error.contains("5.1.1 User unknown"), "the server's answer: {error}");
+    assert_eq!(error.matches("User unknown").count(), 1, "each cause once: {error}");
+    // A failed email is never tried again, even once the server knows the address.
+    sink.answer_recipient(&c.admin.email, "250 2.1.5 OK");
+    clock.set(clock.now() + Duration::hours(1));
+    assert_eq!(d.round().await.unwrap().claimed, 0);
+    assert!(sink.messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_message_refused_for_good_at_its_end_of_data_is_failed_at_once() {
+    // R57
+    let t = TestApp::new().await;
+    let sink = SmtpServer::start().await;
+    sink.set(Behaviour::AnswerData("554 5.7.1 Message rejected as spam".into()));
+    let c = World::new(&t).managed_client().await;
+    let (d, _) = dispatcher(&t, &sink.url());
+    assert_eq!(d.round().await.unwrap().failed, 1);
+    let m = &outbox(&t, &c.admin.email).await[0];
+    assert_eq!(m["status"], json!("FAILED"), "{m}");
+    assert!(m["lastError"].as_str().unwrap().contains("5.7.1 Message rejected as spam"), "{m}");
+}
+
+#[tokio::test]
+async fn a_recipient_deferred_with_451_is_tried_again_and_leaves_once_accepted() {
+    // R57, R42
+    let t = TestApp::new().await;
+    let sink = SmtpServer::start().await;
+    let c = World::new(&t).managed_client().await;
+    sink.answer_recipient(&c.admin.email, "451 4.7.1 Greylisted, try again later");
+    let (d, clock) = dispatcher(&t, &sink.url());
+    assert_eq!(d.round().await.unwrap().retried, 1);
+    let m = &outbox(&t, &c.admin.email).await[0];
+    assert_eq!((&m["status"], &m["attempts"]), (&json!("QUEUED"), &json!(1)), "{m}");
+    assert!(m["lastError"].as_str().unwrap().contains("4.7.1 Greylisted"), "{m}");
+    sink.answer_recipient(&c.admin.email, "250 2.1.5 OK");
+    clock.set(clock.now() + Duration::seconds(2));
+    assert_eq!(d.round().await.unwrap().sent, 1);
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_named_once_in_last_error() {
+    // R57: each cause once (it read "Connection refused (os error 111): Connection refused (os error 111)").
+    let t = TestApp::new().await;
+    let mut sink = SmtpServer::start().await;
+    sink.stop();
+    let c = World::new(&t).managed_client().await;
+    let (d, _) = dispatcher(&t, &sink.url());
+    assert_eq!(d.round().await.unwrap().retried, 1);
+    let error = outbox(&t, &c.admin.email).await[0]["lastError"].as_str().unwrap().to_string();
+    assert!(error.to_lowercase().contains("refused"), "{error}");
+    assert_eq!(error.matches("os error").count(), 1, "each cause once: {error}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_greets_costs_one_deadline_per_round_and_the_emails_leave_once_it_answers() {
+    // R42: every SMTP step has a deadline that fires; a dead server is not waited on email after email.
+    let t = TestApp::new().await;
+    let sink = SmtpServer::start().await;
+    sink.set(Behaviour::NeverGreet);
+    let mut admins = Vec::new();
+    for _ in 0..3 {
+        admins.push(World::new(&t).managed_client().await.admin.email);
+    }
+    let (d, clock) = dispatcher_within(&t, &sink.url(), StdDuration::from_millis(300));
+    let round = d.round().await.unwrap();
+    assert_eq!((round.claimed, round.retried, round.sent), (3, 1, 0), "one attempt, the rest given back: {round:?}");
+    let first = &outbox(&t, &admins[0]).await[0];
+    assert_eq!(first["attempts"], json!(1), "{first}");
+    assert!(first["lastError"].as_str().unwrap().contains("did not finish within"), "{first}");
+    for other in &admins[1..] {
+        let m = &outbox(&t, other).await[0];
+        assert_eq!((&m["status"], &m["attempts"]), (&json!("QUEUED"), &json!(0)), "given back untried: {m}");
+    }
+    // Given back, not held: the next round may take them at once.
+    sink.set(Behaviour::Accept);
+    assert_eq!(d.round().await.unwrap().sent, 2);
+    clock.set(clock.now() + Duration::seconds(2));
+    assert_eq!(d.round().await.unwrap().sent, 1);
+    assert_eq!(sink.wait_for(3, StdDuration::from_secs(10)).await.len(), 3);
 }
 
 // ---------------------------------------------------------------- real processes
@@ -263,6 +276,13 @@ async fn add_users(http: &reqwest::Client, s: &Server, client: &str, owner: &str
     assert!(r.get("errors").is_none() && user_error_codes(&r["data"]["addClientUsers"]).is_empty(), "{r}");
 }
 
+/// `/metrics`' `cam_emails_oldest_queued_age_seconds`.
+async fn oldest_queued_age(http: &reqwest::Client, s: &Server) -> f64 {
+    let metrics = http.get(format!("{}/metrics", s.url)).send().await.unwrap().text().await.unwrap();
+    let line = metrics.lines().find(|l| l.starts_with("cam_emails_oldest_queued_age_seconds ")).expect("the gauge");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
 async fn migrated(db: &TestDb) {
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_cam-under-test"))
         .args(["migrate"])
@@ -277,9 +297,7 @@ async fn migrated(db: &TestDb) {
 async fn a_server_sends_within_five_seconds_and_after_an_outage_and_a_restart_nothing_is_lost() {
     // R42
     let db = TestDb::new().await;
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut sink = Sink::start(port, dir.path(), false).await;
+    let mut sink = SmtpServer::start().await;
     let smtp = sink.url();
     let env = [("CAM_SMTP_URL", smtp.as_str()), ("CAM_SMTP_FROM", "CAM <no-reply@cam.test>"), ("RUST_LOG", "info")];
     let mut a = Server::start_logged(&db.url, &env).await;
@@ -296,10 +314,12 @@ async fn a_server_sends_within_five_seconds_and_after_an_outage_and_a_restart_no
     );
 
     // Outage: the server keeps the emails and retries.
-    sink.stop().await;
+    sink.stop();
     let second: Vec<String> = (4..=5).map(|i| format!("new{i}@acme-mail.test")).collect();
     add_users(&http, &a, &client, &owner, &second).await;
     a.next_log(|l| l.contains("will try again")).await;
+    let age = oldest_queued_age(&http, &a).await;
+    assert!(age > 0.0, "the operator sees the outbox waiting: {age}");
     // Both failed once (and so are no longer claimed) before the crash.
     let deadline = Instant::now() + StdDuration::from_secs(20);
     loop {
@@ -314,7 +334,7 @@ async fn a_server_sends_within_five_seconds_and_after_an_outage_and_a_restart_no
     }
     // Restart: the server dies mid-outage; another one takes over.
     a.child.kill().await.ok();
-    let sink = Sink::start(port, dir.path(), false).await;
+    sink.restart().await;
     let b = Server::start(&db.url, &env).await;
     let got = sink.wait_for(5, StdDuration::from_secs(30)).await;
     assert_eq!(got.len(), 5, "every email once");
@@ -339,6 +359,7 @@ async fn a_server_sends_within_five_seconds_and_after_an_outage_and_a_restart_no
     assert!(rows.iter().filter(|m| m["attempts"].as_i64().unwrap() > 1).count() >= 2, "the retried ones: {r}");
     let metrics = http.get(format!("{}/metrics", b.url)).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("cam_emails_sent_total 2"), "{metrics}");
+    assert_eq!(oldest_queued_age(&http, &b).await, 0.0, "nothing waits any more");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -346,8 +367,7 @@ async fn two_servers_on_one_database_never_send_the_same_email_twice() {
     // R42
     let db = TestDb::new().await;
     migrated(&db).await;
-    let dir = tempfile::tempdir().unwrap();
-    let sink = Sink::start(free_port(), dir.path(), false).await;
+    let sink = SmtpServer::start().await;
     let smtp = sink.url();
     let env = [("CAM_SMTP_URL", smtp.as_str())];
     let (a, b) = (Server::start(&db.url, &env).await, Server::start(&db.url, &env).await);
@@ -384,8 +404,7 @@ async fn two_servers_on_one_database_never_send_the_same_email_twice() {
 async fn tokens_and_link_urls_never_reach_the_logs() {
     // R42, R8
     let db = TestDb::new().await;
-    let dir = tempfile::tempdir().unwrap();
-    let sink = Sink::start(free_port(), dir.path(), false).await;
+    let sink = SmtpServer::start().await;
     let smtp = sink.url();
     let env = [("CAM_SMTP_URL", smtp.as_str()), ("RUST_LOG", "debug")];
     let mut s = Server::start_logged(&db.url, &env).await;

@@ -3,6 +3,8 @@
 //! postgres:// server URL), the app wired as in production but with a test
 //! clock, GraphQL execution as a given principal, and fixture builders.
 
+pub mod smtp;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
