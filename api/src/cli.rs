@@ -139,6 +139,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
         link_ttl_days: args.link_ttl_days,
         test_clock: args.test_clock,
+        app_url: args.app_url.clone(),
     };
     let cors_origins =
         crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
@@ -148,7 +149,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         init_timeout: l.ws_init_timeout,
         ..crate::live::LiveLimits::default()
     };
-    let app = build_with(store.clone(), &settings, None, live_limits).map_err(|e| Failure::Other(e.to_string()))?;
+    let app = build_with(store.clone(), &settings, None, live_limits).map_err(Failure::Other)?;
     // One source of committed audit events per server (PostgreSQL: one
     // dedicated LISTEN connection), fanned out by the hub (R43).
     let events = store

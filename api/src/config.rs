@@ -60,6 +60,9 @@ pub struct ServeArgs {
     /// Base of access-link URLs (default: http://<listen>).
     #[arg(long, env = "CAM_PUBLIC_URL", value_parser = http_url)]
     pub public_url: Option<String>,
+    /// R56: base URL of the frontend app that emails link to (none: no links).
+    #[arg(long, env = "CAM_APP_URL", value_parser = app_url)]
+    pub app_url: Option<String>,
     /// Access-link lifetime in days (R8).
     #[arg(long, env = "CAM_LINK_TTL_DAYS", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub link_ttl_days: i64,
@@ -145,6 +148,18 @@ fn http_url(s: &str) -> Result<String, String> {
     }
 }
 
+/// R56: the frontend app's base URL, which every email's link starts
+/// with: an http(s) URL with a host and no user, password, query or
+/// fragment (nothing secret rides along into emails).
+fn app_url(s: &str) -> Result<String, String> {
+    let s = http_url(s.trim())?;
+    let authority = s.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or(r)).unwrap_or_default();
+    if authority.contains('@') || s.contains(['?', '#']) {
+        return Err("must be the app's base URL, without user, password, query or fragment".into());
+    }
+    Ok(s.trim_end_matches('/').to_string())
+}
+
 /// An smtp:// or smtps:// URL with a host.
 fn smtp_url(s: &str) -> Result<String, String> {
     let rest = s.strip_prefix("smtps://").or_else(|| s.strip_prefix("smtp://"));
@@ -199,5 +214,16 @@ mod tests {
         assert!(check_database_url("mysql://x").is_err() && check_database_url("sqlite::memory:").is_ok());
         assert!(http_url("https://cam.example").is_ok() && http_url("cam.example").is_err());
         assert!(smtp_url("smtp://127.0.0.1:25").is_ok() && smtp_url("http://x").is_err());
+    }
+
+    #[test]
+    fn the_app_url_is_a_bare_base_url() {
+        // R56
+        assert_eq!(app_url("https://app.example/cam/"), Ok("https://app.example/cam".to_string()));
+        for bad in
+            ["app.example", "ftp://app.example", "https://u:p@app.example", "https://app.example/?t=1", "https://a/#x"]
+        {
+            assert!(app_url(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -2,18 +2,21 @@
 //! sees both. Storage: `SeaOrmStore` (SQLite or PostgreSQL); clock:
 //! `SystemClock` or `TestClock` (R35); domain verification:
 //! `DbDomainVerifier` (R4); link and SCIM token hashing:
-//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity`; email: `SmtpMailer`
-//! driven by the outbox `Dispatcher` (R42).
+//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity`; email: written by
+//! `FluentEmails` (R55, R56), sent by `SmtpMailer` driven by the outbox
+//! `Dispatcher` (R42).
 
 use std::sync::Arc;
 
 use cam_adapters::clock::{SystemClock, TestClock};
 use cam_adapters::identity::{DbDomainVerifier, JwtIdentity, Sha256LinkTokens};
-use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
+use cam_adapters::notify::{Dispatcher, FluentEmails, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
+use cam_domain::account::model::AccountKind;
 use cam_domain::identity::IdentityProvider;
-use cam_domain::{Cam, CamConfig, Clock};
+use cam_domain::{AccountId, Cam, CamConfig, Clock};
 
+use crate::graphql::ids::{encode, Kind};
 use crate::graphql::{build_schema, CamSchema};
 use crate::metrics::Metrics;
 
@@ -37,25 +40,33 @@ pub struct Settings {
     pub public_url: String,
     pub link_ttl_days: i64,
     pub test_clock: bool,
+    /// R56: base URL of the frontend app that emails link to (`CAM_APP_URL`).
+    pub app_url: Option<String>,
 }
 
-/// Errors: the metrics could not be registered.
-pub fn build(
-    store: Arc<SeaOrmStore>,
-    settings: &Settings,
-    clock: Option<Arc<dyn Clock>>,
-) -> Result<App, prometheus::Error> {
+/// R56: an account's GraphQL global id, as emails link with it.
+fn account_global_id(kind: AccountKind, id: AccountId) -> String {
+    let kind = match kind {
+        AccountKind::Partner => Kind::PartnerAccount,
+        AccountKind::Client => Kind::ClientAccount,
+    };
+    encode(kind, id.get()).0
+}
+
+/// Errors: the metrics could not be registered, or the email messages not
+/// read.
+pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn Clock>>) -> Result<App, String> {
     build_with(store, settings, clock, crate::live::LiveLimits::default())
 }
 
 /// As `build`, with these limits of live subscriptions (R43).
-/// Errors: the metrics could not be registered.
+/// Errors: as `build`.
 pub fn build_with(
     store: Arc<SeaOrmStore>,
     settings: &Settings,
     clock: Option<Arc<dyn Clock>>,
     live_limits: crate::live::LiveLimits,
-) -> Result<App, prometheus::Error> {
+) -> Result<App, String> {
     let clock: Arc<dyn Clock> = clock.unwrap_or_else(|| {
         if settings.test_clock {
             Arc::new(TestClock::new(chrono::Utc::now()))
@@ -68,7 +79,8 @@ pub fn build_with(
         public_url: settings.public_url.trim_end_matches('/').to_string(),
         test_clock: settings.test_clock,
     };
-    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), config);
+    let emails = Arc::new(FluentEmails::new(settings.app_url.as_deref(), account_global_id)?);
+    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), emails, config);
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);
@@ -79,7 +91,7 @@ pub fn build_with(
         cam,
         identity: Arc::new(JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref())),
         store,
-        metrics: Arc::new(Metrics::new()?),
+        metrics: Arc::new(Metrics::new().map_err(|e| format!("cannot register the metrics: {e}"))?),
     })
 }
 

@@ -15,6 +15,8 @@ use crate::common::principal::Principal;
 use crate::common::time::Clock;
 use crate::identity::DomainVerifier;
 use crate::membership::model::Membership;
+use crate::notify::model::{Message, NewEmail};
+use crate::notify::ports::EmailWriter;
 use crate::permission::model::Permission;
 use crate::store::{Repository, Store};
 use crate::user::model::{Email, User};
@@ -38,6 +40,8 @@ pub struct Cam {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) verifier: Arc<dyn DomainVerifier>,
     pub(crate) tokens: Arc<dyn LinkTokens>,
+    /// R55, R56: writes emails in their recipients' languages.
+    pub(crate) emails: Arc<dyn EmailWriter>,
     pub(crate) config: CamConfig,
 }
 
@@ -98,9 +102,16 @@ impl Cam {
         clock: Arc<dyn Clock>,
         verifier: Arc<dyn DomainVerifier>,
         tokens: Arc<dyn LinkTokens>,
+        emails: Arc<dyn EmailWriter>,
         config: CamConfig,
     ) -> Self {
-        Self { store, clock, verifier, tokens, config }
+        Self { store, clock, verifier, tokens, emails, config }
+    }
+
+    /// R55: `message` to `to`, written in their language.
+    pub(crate) fn email(&self, to: &User, message: Message) -> NewEmail {
+        let written = self.emails.write(to.locale, &to.name, &message);
+        NewEmail::written(to, &message, written)
     }
 
     /// Base of the server's public URLs, without a trailing slash.

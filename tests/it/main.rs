@@ -16,6 +16,7 @@ mod hostile;
 mod http;
 mod lifecycle;
 mod live;
+mod locales;
 mod mail;
 mod migration;
 mod offboarding;

@@ -159,6 +159,7 @@ impl TestApp {
             public_url: "https://cam.test".into(),
             link_ttl_days: 30,
             test_clock: true,
+            app_url: None,
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");

@@ -13,6 +13,7 @@
 //! (`kill -9`) is taken up by another within that time, never sent twice
 //! while the claim holds.
 
+pub mod messages;
 pub mod smtp;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,7 @@ use cam_domain::notify::ports::{DeliveryQueue, MailFailure, Mailer};
 use cam_domain::{Clock, StorageError};
 use tokio::sync::Notify;
 
+pub use messages::FluentEmails;
 pub use smtp::{SmtpMailer, SmtpSettings};
 
 static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);

@@ -2,13 +2,15 @@
 //! `lettre` (async, tokio, rustls), as a MIME message with a text and an
 //! HTML alternative, `Subject`, `From`, `To`, `Date` and a `Message-ID`
 //! derived from the outbox id, so that a repeated delivery (R42 is
-//! at-least-once) carries the same id and receivers can tell.
+//! at-least-once) carries the same id and receivers can tell. It says the
+//! language it is written in (R55): `Content-Language` and `<html lang>`.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use cam_domain::notify::model::OutboxEmail;
 use cam_domain::notify::ports::{MailError, MailFailure, Mailer};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -156,25 +158,62 @@ impl SmtpMailer {
             .subject(email.subject.clone())
             .message_id(Some(format!("<cam-outbox-{}@{}>", email.id, self.id_domain)))
             .date_now()
-            .multipart(MultiPart::alternative_plain_html(email.body.clone(), html(&email.subject, &email.body)))
+            .header(ContentLanguage(email.locale.language_tag()))
+            .multipart(MultiPart::alternative_plain_html(
+                email.body.clone(),
+                html(email.locale.language_tag(), &email.subject, &email.body),
+            ))
             .map_err(|e| format!("cannot build the message: {e}"))
     }
 }
 
-/// The HTML alternative of a plain-text body: paragraphs, line breaks,
+/// R55: the `Content-Language` header (RFC 3282).
+#[derive(Debug, Clone)]
+struct ContentLanguage(&'static str);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        cam_domain::user::model::Locale::ALL
+            .iter()
+            .map(|l| l.language_tag())
+            .find(|t| t.eq_ignore_ascii_case(s.trim()))
+            .map(ContentLanguage)
+            .ok_or_else(|| format!("not a language of ours: {s}").into())
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_string())
+    }
+}
+
+/// The HTML alternative of a plain-text body in the language `lang`:
+/// paragraphs, line breaks, links (R56: a line that is an http(s) URL),
 /// everything escaped.
-pub fn html(subject: &str, body: &str) -> String {
+pub fn html(lang: &str, subject: &str, body: &str) -> String {
     let escape = |s: &str| {
         s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    };
+    let line = |l: &str| {
+        let url = l.trim();
+        if (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(char::is_whitespace) {
+            format!("<a href=\"{0}\">{0}</a>", escape(url))
+        } else {
+            escape(l)
+        }
     };
     let paragraphs: Vec<String> = body
         .split("\n\n")
         .map(str::trim_end)
         .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", p.lines().map(escape).collect::<Vec<_>>().join("<br>\n")))
+        .map(|p| format!("<p>{}</p>", p.lines().map(line).collect::<Vec<_>>().join("<br>\n")))
         .collect();
     format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}\n</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}\n</body></html>\n",
+        escape(lang),
         escape(subject),
         paragraphs.join("\n")
     )
@@ -238,6 +277,7 @@ mod tests {
             id: 42,
             kind: "notice".into(),
             to: "ana@agency.example".into(),
+            locale: cam_domain::user::model::Locale::Fr,
             subject: "Acme <approved> your access".into(),
             body: "Hello Ana,\n\nOlivia approved & more.\nSecond line.\n".into(),
             created_at: chrono::Utc::now(),
@@ -253,6 +293,12 @@ mod tests {
         }
         assert!(text.contains("multipart/alternative"));
         assert!(text.contains("text/plain") && text.contains("text/html"));
-        assert!(html("S", &email.body).contains("<p>Olivia approved &amp; more.<br>\nSecond line.</p>"));
+        assert!(html("en", "S", &email.body).contains("<p>Olivia approved &amp; more.<br>\nSecond line.</p>"));
+        // R55: the language it is written in.
+        assert!(text.contains("Content-Language: fr\r\n"), "{text}");
+        assert!(text.contains("<html lang=3D\"fr\">") || text.contains("<html lang=\"fr\">"), "{text}");
+        // R56: a link is a link.
+        let linked = html("en", "S", "See it:\nhttps://app.example/clients/Q2xp?a=1&b=2\n");
+        assert!(linked.contains("<a href=\"https://app.example/clients/Q2xp?a=1&amp;b=2\">"), "{linked}");
     }
 }

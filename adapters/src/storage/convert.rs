@@ -9,7 +9,7 @@ use cam_domain::membership::model::{MemberStatus, Membership, Role, Seat, Worker
 use cam_domain::notify::model::{EmailStatus, OutboxEmail};
 use cam_domain::permission::model::{PermissionSet, Permissions};
 use cam_domain::relationship::model::Relationship;
-use cam_domain::user::model::{Email, User};
+use cam_domain::user::model::{Email, Locale, User};
 use cam_domain::*;
 
 use super::entities as e;
@@ -34,7 +34,12 @@ pub fn account(m: e::account::Model) -> Result<Account, StorageError> {
 }
 
 pub fn user(m: e::user::Model) -> Result<User, StorageError> {
-    Ok(User { id: UserId::new(m.id), email: Email::parse(&m.email).map_err(|_| bad("email", &m.email))?, name: m.name })
+    Ok(User {
+        id: UserId::new(m.id),
+        email: Email::parse(&m.email).map_err(|_| bad("email", &m.email))?,
+        name: m.name,
+        locale: parse("locale", &m.locale, Locale::parse)?,
+    })
 }
 
 pub fn membership(m: e::membership::Model) -> Result<Membership, StorageError> {
@@ -130,6 +135,7 @@ pub fn outbox(m: e::outbox::Model) -> Result<OutboxEmail, StorageError> {
         status: parse("email status", &m.status, EmailStatus::parse)?,
         kind: m.kind,
         to: m.to_email,
+        locale: parse("locale", &m.locale, Locale::parse)?,
         subject: m.subject,
         body: m.body,
         created_at: m.created_at,

@@ -30,6 +30,7 @@ pub mod user {
         pub email_key: String,
         pub name: String,
         pub created_at: ChronoDateTimeUtc,
+        pub locale: String,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -217,6 +218,7 @@ pub mod outbox {
         pub failing_since: Option<ChronoDateTimeUtc>,
         pub claimed_until: Option<ChronoDateTimeUtc>,
         pub claim_token: Option<String>,
+        pub locale: String,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

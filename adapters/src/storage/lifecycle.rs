@@ -69,6 +69,7 @@ struct SuperAdminRow {
     email_key: String,
     name: String,
     created_at: DateTime<Utc>,
+    locale: String,
 }
 
 #[async_trait]
@@ -220,7 +221,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
         q.push(&format!(
-            "SELECT m.account_id, a.name AS account_name, u.id, u.email, u.email_key, u.name, u.created_at \
+            "SELECT m.account_id, a.name AS account_name, u.id, u.email, u.email_key, u.name, u.created_at, u.locale \
              FROM memberships m JOIN users u ON u.id = m.user_id JOIN accounts a ON a.id = m.account_id \
              WHERE m.role = '{}' AND m.status = '{}' AND m.account_id IN ",
             Role::SuperAdmin.as_str(),
@@ -237,6 +238,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
                 email_key: r.email_key,
                 name: r.name,
                 created_at: r.created_at,
+                locale: r.locale,
             })?;
             out.entry(AccountId::new(r.account_id)).or_insert_with(|| (r.account_name, Vec::new())).1.push(u);
         }
@@ -262,7 +264,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
         }
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
-        q.push("SELECT id, email, email_key, name, created_at FROM users WHERE id IN ");
+        q.push("SELECT id, email, email_key, name, created_at, locale FROM users WHERE id IN ");
         q.ids(ids.iter().map(|u| u.get()));
         let rows = user::Model::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
         rows.into_iter().map(|r| convert::user(r).map(|u| (u.id, u))).collect()

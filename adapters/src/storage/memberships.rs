@@ -140,7 +140,7 @@ by_position!(
         expiry_warned_for,
     }
 );
-by_position!(user_at, USER_FIELDS, user::Model { id, email, email_key, name, created_at });
+by_position!(user_at, USER_FIELDS, user::Model { id, email, email_key, name, created_at, locale });
 by_position!(account_at, ACCOUNT_FIELDS, account::Model { id, kind, name, tier, data_center, created_at });
 by_position!(
     permission_set_at,

@@ -29,6 +29,7 @@ impl<C: Conn> OutboxRepository for SeaOrmRepository<C> {
             kind: Set(email.kind.to_string()),
             to_key: Set(email.to.to_lowercase()),
             to_email: Set(email.to),
+            locale: Set(email.locale.as_str().to_string()),
             subject: Set(email.subject),
             body: Set(email.body),
             created_at: Set(at),
@@ -56,26 +57,30 @@ impl<C: Conn> OutboxRepository for SeaOrmRepository<C> {
                 "kind": e.kind,
                 "to_key": e.to.to_lowercase(),
                 "to_email": e.to,
+                "locale": e.locale.as_str(),
                 "subject": e.subject,
                 "body": e.body,
             })
         }));
         let backend = self.conn.get_database_backend();
         let mut q = Sql::new(backend);
-        q.push("INSERT INTO email_outbox (kind, to_email, to_key, subject, body, created_at, status, attempts) ");
+        q.push(
+            "INSERT INTO email_outbox (kind, to_email, to_key, locale, subject, body, created_at, status, attempts) ",
+        );
         if backend == DatabaseBackend::Postgres {
-            q.push("SELECT x.kind, x.to_email, x.to_key, x.subject, x.body, ")
+            q.push("SELECT x.kind, x.to_email, x.to_key, x.locale, x.subject, x.body, ")
                 .value(at)
                 .push(", 'QUEUED', 0 FROM json_to_recordset(")
                 .value(rows)
                 .push(
-                    "::json) AS x(i bigint, kind text, to_email text, to_key text, subject text, body text) \
+                    "::json) AS x(i bigint, kind text, to_email text, to_key text, locale text, subject text, body text) \
                      ORDER BY x.i",
                 );
         } else {
             q.push(
                 "SELECT json_extract(value, '$.kind'), json_extract(value, '$.to_email'), \
-                 json_extract(value, '$.to_key'), json_extract(value, '$.subject'), json_extract(value, '$.body'), ",
+                 json_extract(value, '$.to_key'), json_extract(value, '$.locale'), json_extract(value, '$.subject'), \
+                 json_extract(value, '$.body'), ",
             )
             .value(stored_time(at))
             .push(", 'QUEUED', 0 FROM json_each(")

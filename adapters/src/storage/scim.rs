@@ -9,7 +9,7 @@ use cam_domain::scim::model::{
     ScimTokenId, ScimUser,
 };
 use cam_domain::scim::ports::ScimRepository;
-use cam_domain::user::model::{Email, User};
+use cam_domain::user::model::{Email, Locale, User};
 use cam_domain::{AccountId, MembershipId, StorageError, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -87,6 +87,7 @@ struct Row {
     updated_at: DateTime<Utc>,
     u_email: String,
     u_name: String,
+    u_locale: String,
     s_user_name: Option<String>,
     s_external_id: Option<String>,
     s_display_name: Option<String>,
@@ -97,7 +98,7 @@ struct Row {
 
 const COLUMNS: &str = "m.id, m.account_id, m.user_id, m.role, m.seat, m.status, m.permissions, \
     m.permission_set_id, m.partner_id, m.managed_credit, m.worker_kind, m.created_at, m.updated_at, \
-    u.email AS u_email, u.name AS u_name, s.user_name AS s_user_name, s.external_id AS s_external_id, \
+    u.email AS u_email, u.name AS u_name, u.locale AS u_locale, s.user_name AS s_user_name, s.external_id AS s_external_id, \
     s.display_name AS s_display_name, s.name AS s_name, s.emails AS s_emails, s.updated_at AS s_updated_at";
 
 const FROM: &str = " FROM memberships m JOIN users u ON u.id = m.user_id \
@@ -113,6 +114,7 @@ impl Row {
             id: UserId::new(self.user_id),
             email: Email::parse(&self.u_email).map_err(|_| bad("email"))?,
             name: self.u_name,
+            locale: Locale::parse(&self.u_locale).ok_or_else(|| bad("locale"))?,
         };
         let (profile, stored) = match (self.s_user_name, self.s_emails) {
             (Some(user_name), Some(emails)) => {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use cam_domain::user::model::{Email, User};
+use cam_domain::user::model::{Email, Locale, User};
 use cam_domain::user::ports::UserRepository;
 use cam_domain::{StorageError, UserId};
 use chrono::Utc;
@@ -21,6 +21,7 @@ impl<C: Conn> UserRepository for SeaOrmRepository<C> {
             email_key: Set(email.key()),
             name: Set(name.to_string()),
             created_at: Set(Utc::now()),
+            locale: Set(Locale::default().as_str().to_string()),
             ..Default::default()
         }
         .insert(&self.conn)
@@ -60,5 +61,15 @@ impl<C: Conn> UserRepository for SeaOrmRepository<C> {
             .await
             .map_err(db)?;
         rows.into_iter().map(|r| convert::user(r).map(|u| (u.email.key(), u))).collect()
+    }
+
+    async fn set_user_locale(&self, id: UserId, locale: Locale) -> Result<(), StorageError> {
+        user::Entity::update_many()
+            .col_expr(user::Column::Locale, sea_orm::sea_query::Expr::value(locale.as_str()))
+            .filter(user::Column::Id.eq(id.get()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(())
     }
 }

@@ -53,6 +53,7 @@ pub struct Mutation(
     permission::PermissionMutation,
     operator::OperatorMutation,
     scim::ScimMutation,
+    user::UserMutation,
 );
 
 pub type CamSchema = Schema<Query, Mutation, subscription::Subscription>;

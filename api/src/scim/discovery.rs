@@ -89,6 +89,14 @@ pub fn user_schema(base: &str) -> Value {
             attr("displayName", "string", false, "none", "The name to display."),
             emails,
             attr("active", "boolean", true, "none", "false: the membership is deactivated; its data are kept."),
+            attr(
+                "preferredLanguage",
+                "string",
+                false,
+                "none",
+                "R55: the language of the user's emails (BCP 47: en, fr, de, it, ja, any region); others leave it as is.",
+            ),
+            attr("locale", "string", false, "none", "R55: read as preferredLanguage when that is not sent."),
         ],
         "meta": {"resourceType": "Schema", "location": format!("{base}/Schemas/{USER_SCHEMA}")}
     })

@@ -9,7 +9,10 @@ use serde_json::{json, Map, Value};
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 
 /// The attributes a request can write, in the document's spelling.
-pub const WRITABLE: [&str; 6] = ["userName", "externalId", "displayName", "name", "emails", "active"];
+/// `preferredLanguage` and `locale` (R55) are written, never read back into
+/// a PATCH's document: the user's locale is shown as `preferredLanguage`.
+pub const WRITABLE: [&str; 8] =
+    ["userName", "externalId", "displayName", "name", "emails", "active", "preferredLanguage", "locale"];
 
 /// An attribute name as this server spells it, from any spelling, with or
 /// without the User schema's URN. `None`: not an attribute of ours.
@@ -56,6 +59,7 @@ pub fn render(u: &ScimUser, base: &str) -> Value {
     o.insert("schemas".into(), json!([USER_SCHEMA]));
     o.insert("id".into(), json!(id));
     o.extend(writable(u));
+    o.insert("preferredLanguage".into(), json!(u.user.locale.language_tag()));
     let modified = u.profile.updated_at.unwrap_or(u.membership.created_at);
     o.insert(
         "meta".into(),
@@ -125,6 +129,7 @@ fn email(v: &Value) -> Result<ScimEmail, String> {
 pub fn input(doc: &Value) -> Result<ScimUserInput, String> {
     let Value::Object(o) = doc else { return Err("the body must be a User object".into()) };
     let mut input = ScimUserInput::default();
+    let (mut preferred, mut locale) = (None, None);
     for (k, v) in o {
         match canonical(k) {
             Some("userName") => input.user_name = string("userName", v)?,
@@ -139,8 +144,12 @@ pub fn input(doc: &Value) -> Result<ScimUserInput, String> {
                 }
             }
             Some("active") => input.active = boolean("active", v)?,
+            Some("preferredLanguage") => preferred = string("preferredLanguage", v)?,
+            Some("locale") => locale = string("locale", v)?,
             _ => {}
         }
     }
+    // R55: the preferred language wins over the locale when both are sent.
+    input.language = preferred.or(locale);
     Ok(input)
 }

@@ -11,7 +11,7 @@ use crate::common::error::{Code, Error, Result, StorageError};
 use crate::common::ids::{AccessLinkId, AccountId, MembershipId};
 use crate::common::principal::Principal;
 use crate::membership::model::{MemberStatus, Membership, NewMembership, Role, Seat};
-use crate::notify::model::NewEmail;
+use crate::notify::model::Message;
 use crate::permission::model::{Permission, Permissions};
 use crate::relationship::model::Relationship;
 
@@ -307,13 +307,14 @@ impl Cam {
             }
             r => r?,
         }
-        let news = format!(
-            "{} approved your access link. You are now a partner admin of {} for {}.",
-            approver.name, account.name, partner.name
-        );
-        let subject = format!("{} approved your access", account.name);
-        let kind = crate::notify::model::kind::ACCESS_LINK_APPROVED;
-        tx.enqueue(NewEmail::about(kind, &worker_user, subject, news), now).await?;
+        let message = Message::AccessLinkApproved {
+            approver: approver.name.clone(),
+            client: account.name.clone(),
+            client_id: client,
+            partner: partner.name.clone(),
+            permissions: membership.permissions,
+        };
+        tx.enqueue(self.email(&worker_user, message), now).await?;
         tx.record(self.membership_event(Some(approver), "access_link.approved", before.as_ref(), &membership)).await?;
         tx.commit().await?;
         Ok(ApprovedLink { membership, relationship })

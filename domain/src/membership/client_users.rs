@@ -9,7 +9,7 @@ use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId};
 use crate::common::principal::Principal;
-use crate::notify::model::NewEmail;
+use crate::notify::model::Message;
 use crate::permission::{apply_ceiling, Permission, Permissions};
 use crate::store::Repository;
 use crate::user::model::{Email, User};
@@ -196,9 +196,8 @@ impl Cam {
                 })
                 .await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
-            let news = format!("{} added you to {}.", user.name, account.name);
-            let kind = crate::notify::model::kind::CLIENT_USER_ADDED;
-            tx.enqueue(NewEmail::about(kind, &u, format!("You were added to {}", account.name), news), now).await?;
+            let message = Message::ClientUserAdded { adder: user.name.clone(), client: account.name.clone() };
+            tx.enqueue(self.email(&u, message), now).await?;
             added.push(m);
         }
         tx.commit().await?;

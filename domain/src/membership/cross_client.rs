@@ -13,7 +13,7 @@ use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
-use crate::notify::model::NewEmail;
+use crate::notify::model::Message;
 use crate::permission::change::{plan_new_member, SeatStanding};
 use crate::permission::Permissions;
 use crate::store::Repository;
@@ -170,13 +170,17 @@ impl Cam {
         let added = self.insert_new_memberships(tx.as_ref(), news, input.expires_at).await?;
         let events = added.iter().map(|m| self.membership_event(Some(user), "membership.added", None, m)).collect();
         tx.record_many(events).await?;
-        let names: Vec<&str> =
-            input.clients.iter().filter_map(|c| accounts.get(c)).map(|a| a.name.as_str()).take(20).collect();
-        let more = input.clients.len().saturating_sub(names.len());
-        let list = if more > 0 { format!("{} and {more} more", names.join(", ")) } else { names.join(", ") };
-        let news = format!("{} gave you access to {} for {}.", user.name, list, partner.name);
-        let subject = format!("You now have access to {} client accounts", added.len());
-        tx.enqueue(NewEmail::to_user(&worker_user, subject, news), now).await?;
+        let names: Vec<String> =
+            input.clients.iter().filter_map(|c| accounts.get(c)).map(|a| a.name.clone()).take(20).collect();
+        let more = input.clients.len().saturating_sub(names.len()) as u64;
+        let message = Message::ClientsAdded {
+            adder: user.name.clone(),
+            partner: partner.name.clone(),
+            count: added.len() as u64,
+            clients: names,
+            more,
+        };
+        tx.enqueue(self.email(&worker_user, message), now).await?;
         tx.commit().await?;
         Ok(AddedToClients { memberships: added, withheld })
     }

@@ -9,7 +9,7 @@ use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
-use crate::notify::model::NewEmail;
+use crate::notify::model::Message;
 use crate::permission::change::{plan_new_member, SeatStanding};
 use crate::permission::{apply_ceiling, Permissions};
 use crate::store::Repository;
@@ -173,10 +173,13 @@ impl Cam {
             };
             let m = self.insert_partner_user(tx.as_ref(), new, expires_at).await?;
             tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
-            let news = format!("{} added you to {} for {}.", user.name, client_account.name, partner_account.name);
-            let subject = format!("You now have access to {}", client_account.name);
-            let email = NewEmail::about(crate::notify::model::kind::MEMBERSHIP_ADDED, worker_user, subject, news);
-            tx.enqueue(email, now).await?;
+            let message = Message::MembershipAdded {
+                adder: user.name.clone(),
+                client: client_account.name.clone(),
+                client_id: client,
+                partner: partner_account.name.clone(),
+            };
+            tx.enqueue(self.email(worker_user, message), now).await?;
             added.push(m);
         }
         tx.commit().await?;

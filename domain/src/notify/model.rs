@@ -2,6 +2,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::common::ids::AccountId;
+use crate::permission::Permissions;
+use crate::user::model::{Locale, User};
+
 crate::string_enum! {
     pub enum EmailStatus {
         Queued = "QUEUED",
@@ -26,8 +30,144 @@ pub mod kind {
     pub const OFFBOARDING_NOTICE: &str = "offboarding.notice";
     /// R39: the worker's access to a client ends in seven days.
     pub const MEMBERSHIP_EXPIRING: &str = "membership.expiring";
+    /// R54: the client declined the worker's access link.
+    pub const ACCESS_LINK_DECLINED: &str = "access_link.declined";
+    /// R52: the daily check of a verified domain failed for the first time.
+    pub const DOMAIN_CHECK_FAILING: &str = "domain.check_failing";
+    /// R52: after 7 days of failed checks the domain is no longer verified.
+    pub const DOMAIN_LAPSED: &str = "domain.lapsed";
     /// Any other notice.
     pub const NOTICE: &str = "notice";
+}
+
+/// R38: what happened to a partner's users in one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffboardingKind {
+    Deactivated,
+    Removed,
+    /// R39: their time-boxed access expired.
+    Expired,
+}
+
+/// What an email says, with its variables: the domain decides which
+/// message, an `EmailWriter` writes it in the recipient's language (R55).
+/// Names are as stored; dates are instants (written in the language's
+/// usual form); lists are of names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// R10, to the worker.
+    AccessLinkApproved {
+        approver: String,
+        client: String,
+        client_id: AccountId,
+        partner: String,
+        permissions: Permissions,
+    },
+    /// R13, to the worker.
+    MembershipAdded { adder: String, client: String, client_id: AccountId, partner: String },
+    /// R22, to the new member.
+    ClientUserAdded { adder: String, client: String },
+    /// R40, to the worker: `clients` names the first of them, `more` the others' number.
+    ClientsAdded { adder: String, partner: String, count: u64, clients: Vec<String>, more: u64 },
+    /// R37, to the partner's CAM users. `client_display` is the partner's name for the client.
+    RelationshipEndingWarning {
+        partner: String,
+        client: String,
+        client_id: AccountId,
+        client_display: String,
+        days: i64,
+        ends_at: DateTime<Utc>,
+        last_activity_at: DateTime<Utc>,
+    },
+    /// R37, to the partner's CAM users.
+    RelationshipEndedForPartner {
+        partner: String,
+        client: String,
+        client_id: AccountId,
+        client_display: String,
+        ended_at: DateTime<Utc>,
+        last_activity_at: DateTime<Utc>,
+    },
+    /// R37, to the client's super admins.
+    RelationshipEndedForClient { partner: String, client: String, client_id: AccountId, ended_at: DateTime<Utc> },
+    /// R38, to the client's super admins: `people` are `Name <email>`.
+    Offboarding {
+        what: OffboardingKind,
+        partner: String,
+        client: String,
+        client_id: AccountId,
+        people: Vec<String>,
+        reassigned: u64,
+        unassigned: u64,
+    },
+    /// R39, to the worker.
+    MembershipExpiring { client: String, client_id: AccountId, partner: String, expires_at: DateTime<Utc>, days: i64 },
+    /// R54, to the worker.
+    AccessLinkDeclined { partner: String, partner_id: AccountId, client: String, worker: String, note: Option<String> },
+    /// R52, to the partner's super admins.
+    DomainCheckFailing { partner: String, partner_id: AccountId, domain: String },
+    /// R52, to the partner's super admins.
+    DomainLapsed { partner: String, partner_id: AccountId, domain: String },
+}
+
+/// R56: where in the frontend app an email's recipient acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// `<app>/clients/<client id>`.
+    Client(AccountId),
+    /// `<app>/accounts/<account id>/audit`.
+    AccountAudit(AccountId),
+    /// `<app>/partners/<partner id>/access-links`.
+    PartnerAccessLinks(AccountId),
+    /// `<app>/partners/<partner id>/domains`.
+    PartnerDomains(AccountId),
+}
+
+impl Message {
+    /// What the email is about (`OutboxEmail.kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::AccessLinkApproved { .. } => kind::ACCESS_LINK_APPROVED,
+            Message::MembershipAdded { .. } => kind::MEMBERSHIP_ADDED,
+            Message::ClientUserAdded { .. } => kind::CLIENT_USER_ADDED,
+            Message::ClientsAdded { .. } => kind::NOTICE,
+            Message::RelationshipEndingWarning { .. } => kind::RELATIONSHIP_ENDING_WARNING,
+            Message::RelationshipEndedForPartner { .. } | Message::RelationshipEndedForClient { .. } => {
+                kind::RELATIONSHIP_ENDED
+            }
+            Message::Offboarding { .. } => kind::OFFBOARDING_NOTICE,
+            Message::MembershipExpiring { .. } => kind::MEMBERSHIP_EXPIRING,
+            Message::AccessLinkDeclined { .. } => kind::ACCESS_LINK_DECLINED,
+            Message::DomainCheckFailing { .. } => kind::DOMAIN_CHECK_FAILING,
+            Message::DomainLapsed { .. } => kind::DOMAIN_LAPSED,
+        }
+    }
+
+    /// R56: where its recipient acts, if anywhere.
+    pub fn link(&self) -> Option<Link> {
+        Some(match self {
+            Message::AccessLinkApproved { client_id, .. }
+            | Message::MembershipAdded { client_id, .. }
+            | Message::RelationshipEndingWarning { client_id, .. }
+            | Message::RelationshipEndedForPartner { client_id, .. } => Link::Client(*client_id),
+            Message::Offboarding { client_id, .. }
+            | Message::MembershipExpiring { client_id, .. }
+            | Message::RelationshipEndedForClient { client_id, .. } => Link::AccountAudit(*client_id),
+            Message::AccessLinkDeclined { partner_id, .. } => Link::PartnerAccessLinks(*partner_id),
+            Message::DomainCheckFailing { partner_id, .. } | Message::DomainLapsed { partner_id, .. } => {
+                Link::PartnerDomains(*partner_id)
+            }
+            Message::ClientUserAdded { .. } | Message::ClientsAdded { .. } => return None,
+        })
+    }
+}
+
+/// An email as written for its recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub subject: String,
+    /// The plain text, greeting and signature included.
+    pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +175,8 @@ pub struct OutboxEmail {
     pub id: i64,
     pub kind: String,
     pub to: String,
+    /// R55: the language it is written in.
+    pub locale: Locale,
     pub subject: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -52,22 +194,38 @@ pub struct OutboxEmail {
 pub struct NewEmail {
     pub kind: &'static str,
     pub to: String,
+    /// R55: the language it is written in.
+    pub locale: Locale,
     pub subject: String,
     pub body: String,
 }
 
 impl NewEmail {
-    /// An email to a user: a greeting and one line of news.
-    pub fn to_user(to: &crate::user::model::User, subject: String, news: String) -> Self {
+    /// An email written for its recipient (R55) by an `EmailWriter`.
+    pub fn written(to: &User, message: &Message, written: Written) -> Self {
+        Self {
+            kind: message.kind(),
+            to: to.email.as_str().to_string(),
+            locale: to.locale,
+            subject: written.subject,
+            body: written.body,
+        }
+    }
+
+    /// An English email to a user: a greeting and one line of news. Only
+    /// for what has no `Message` yet; emails to users are written with
+    /// `Cam::email` in their language (R55).
+    pub fn to_user(to: &User, subject: String, news: String) -> Self {
         Self::about(kind::NOTICE, to, subject, news)
     }
 
-    /// An email of a kind to a user: a greeting and the news (paragraphs
-    /// separated by blank lines).
-    pub fn about(kind: &'static str, to: &crate::user::model::User, subject: String, news: String) -> Self {
+    /// An English email of a kind to a user: a greeting and the news
+    /// (paragraphs separated by blank lines). As `to_user`.
+    pub fn about(kind: &'static str, to: &User, subject: String, news: String) -> Self {
         Self {
             kind,
             to: to.email.as_str().to_string(),
+            locale: Locale::En,
             subject,
             body: format!("Hello {},\n\n{news}\n\n-- \nClient Access Manager\n", to.name),
         }

@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::model::{EmailStatus, NewEmail, OutboxEmail};
+use super::model::{EmailStatus, Message, NewEmail, OutboxEmail, Written};
 use crate::common::error::StorageError;
+use crate::user::model::Locale;
 
 #[async_trait]
 pub trait OutboxRepository: Send + Sync {
@@ -92,4 +93,13 @@ impl MailError {
 #[async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutboxEmail) -> Result<(), MailError>;
+}
+
+/// Writes emails in their recipients' languages (R55), with a link to where
+/// the recipient acts when the app's URL is known (R56).
+pub trait EmailWriter: Send + Sync {
+    /// The subject and plain text of `message` to a person called `name`,
+    /// in `locale`. Never fails: a message missing in a language (which a
+    /// test rules out) is written in English.
+    fn write(&self, locale: Locale, name: &str, message: &Message) -> Written;
 }

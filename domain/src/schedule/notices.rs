@@ -3,14 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
-
 use crate::account::model::Account;
 use crate::app::{is_cam_user, Cam, WRITE_CHUNK};
 use crate::common::error::Result;
 use crate::common::ids::{AccountId, UserId};
 use crate::membership::model::Membership;
-use crate::notify::model::{kind, NewEmail};
+use crate::notify::model::{Message, OffboardingKind};
 use crate::store::Repository;
 use crate::user::model::User;
 
@@ -36,10 +34,6 @@ pub struct ClientOffboarding {
     pub reassigned: u64,
     /// Assets left without an owner.
     pub unassigned: u64,
-}
-
-pub(crate) fn day(t: DateTime<Utc>) -> String {
-    t.format("%B %-d, %Y").to_string()
 }
 
 fn who(u: &User) -> String {
@@ -81,33 +75,20 @@ impl Cam {
         let mut emails = Vec::new();
         for item in items {
             let Some((client_name, admins)) = recipients.get(&item.client) else { continue };
-            let names: Vec<String> = item.users.iter().filter_map(|u| users.get(u)).map(who).collect();
-            let n = names.len();
-            let (verb, subject_verb) = match item.what {
-                Offboarding::Deactivated => ("deactivated", "deactivated"),
-                Offboarding::Removed => ("removed", "removed"),
-                Offboarding::Expired => ("deactivated (their time-boxed access expired)", "lost access"),
+            let message = Message::Offboarding {
+                what: match item.what {
+                    Offboarding::Deactivated => OffboardingKind::Deactivated,
+                    Offboarding::Removed => OffboardingKind::Removed,
+                    Offboarding::Expired => OffboardingKind::Expired,
+                },
+                partner: partner.name.clone(),
+                client: client_name.clone(),
+                client_id: item.client,
+                people: item.users.iter().filter_map(|u| users.get(u)).map(who).collect(),
+                reassigned: item.reassigned,
+                unassigned: item.unassigned,
             };
-            let people = if n == 1 { "1 of its users".to_string() } else { format!("{n} of its users") };
-            let assets = match item.what {
-                Offboarding::Removed => format!(
-                    "Their assets were kept: {} reassigned to another member of {client_name}, {} left without an owner.",
-                    item.reassigned, item.unassigned
-                ),
-                _ => "Their memberships, data and assets are kept; they can no longer act in this account.".to_string(),
-            };
-            let subject = match item.what {
-                Offboarding::Expired => format!("{}: {people} of {} {subject_verb}", client_name, partner.name),
-                _ => format!("{}: {} {subject_verb} {people}", client_name, partner.name),
-            };
-            for admin in admins {
-                let news = format!(
-                    "The partner {} {verb} {people} in your account {client_name}:\n\n{}\n\n{assets}",
-                    partner.name,
-                    names.iter().map(|n| format!("  - {n}")).collect::<Vec<_>>().join("\n"),
-                );
-                emails.push(NewEmail::about(kind::OFFBOARDING_NOTICE, admin, subject.clone(), news));
-            }
+            emails.extend(admins.iter().map(|admin| self.email(admin, message.clone())));
         }
         repo.enqueue_many(emails, self.now()).await?;
         Ok(())

@@ -6,14 +6,14 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::notices::{day, group_by, ClientOffboarding, Offboarding};
+use super::notices::{group_by, ClientOffboarding, Offboarding};
 use super::ports::{DueRelationship, EndingStage};
 use crate::app::Cam;
 use crate::common::error::{Error, Result};
 use crate::common::ids::AccountId;
 use crate::common::principal::Principal;
 use crate::membership::model::{MemberStatus, Membership};
-use crate::notify::model::{kind, NewEmail};
+use crate::notify::model::Message;
 
 /// R39: the worker is told this long before their access ends.
 pub const EXPIRY_WARNING_DAYS: i64 = 7;
@@ -161,19 +161,14 @@ impl Cam {
         else {
             return Err(Error::Storage(crate::StorageError::Other("an expiring membership lost its account".into())));
         };
-        let subject = format!("Your access to {} ends on {}", client.name, day(expires));
-        let news = format!(
-            "Your access to the client account {} on behalf of {} ends on {} ({} UTC), in {} days or less. \
-             After that your membership there is deactivated; your assets stay.\n\n\
-             A partner admin of {} can extend or clear the end date.",
-            client.name,
-            partner.name,
-            day(expires),
-            expires.format("%H:%M"),
-            EXPIRY_WARNING_DAYS,
-            client.name
-        );
-        tx.enqueue(NewEmail::about(kind::MEMBERSHIP_EXPIRING, user, subject, news), self.now()).await?;
+        let message = Message::MembershipExpiring {
+            client: client.name.clone(),
+            client_id: client.id,
+            partner: partner.name.clone(),
+            expires_at: expires,
+            days: EXPIRY_WARNING_DAYS,
+        };
+        tx.enqueue(self.email(user, message), self.now()).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -196,34 +191,23 @@ impl Cam {
         let cam_users = self.cam_users_of(tx.as_ref(), rel.partner_id).await?;
         let mut emails = Vec::new();
         if d.stage == EndingStage::Ended {
-            for u in &cam_users {
-                let subject = format!("{}'s managed relationship with {} has ended", partner.name, display);
-                let news = format!(
-                    "{} had no active user in the client account {} ({}) for 60 days after its last \
-                     qualifying activity ({}), so the managed relationship ended on {}.\n\n\
-                     Approving a new access link starts it again.",
-                    partner.name,
-                    client.name,
-                    display,
-                    day(rel.last_activity_at),
-                    day(ends)
-                );
-                emails.push(NewEmail::about(kind::RELATIONSHIP_ENDED, u, subject, news));
-            }
+            let to_partner = Message::RelationshipEndedForPartner {
+                partner: partner.name.clone(),
+                client: client.name.clone(),
+                client_id: client.id,
+                client_display: display.clone(),
+                ended_at: ends,
+                last_activity_at: rel.last_activity_at,
+            };
+            emails.extend(cam_users.iter().map(|u| self.email(u, to_partner.clone())));
             if let Some((_, admins)) = self.super_admins_of(tx.as_ref(), rel.client_id).await? {
-                for u in &admins {
-                    let subject =
-                        format!("{}: the partner {} no longer manages your account", client.name, partner.name);
-                    let news = format!(
-                        "The managed relationship between the partner {} and your account {} ended on {}: \
-                         the partner has had no active user in {} since, and no qualifying activity for 60 days.",
-                        partner.name,
-                        client.name,
-                        day(ends),
-                        client.name
-                    );
-                    emails.push(NewEmail::about(kind::RELATIONSHIP_ENDED, u, subject, news));
-                }
+                let to_client = Message::RelationshipEndedForClient {
+                    partner: partner.name.clone(),
+                    client: client.name.clone(),
+                    client_id: client.id,
+                    ended_at: ends,
+                };
+                emails.extend(admins.iter().map(|u| self.email(u, to_client.clone())));
             }
             let mut ev = self.event(None, "relationship.ended");
             ev.account_id = Some(rel.client_id);
@@ -232,24 +216,16 @@ impl Cam {
             ev.after = Some(json!({"status": "ENDED", "endsAt": ends}));
             tx.record(ev).await?;
         } else {
-            let days = d.stage.days_before_end();
-            let left = if days == 1 { "1 day".to_string() } else { format!("{days} days") };
-            for u in &cam_users {
-                let subject = format!("{}'s managed relationship with {} ends in {left}", partner.name, display);
-                let news = format!(
-                    "{} has no active user in the client account {} ({}) any more. The managed relationship \
-                     ends on {} ({} UTC), 60 days after its last qualifying activity on {}.\n\n\
-                     To keep it, add or reactivate a user there, approve an access link, or change a \
-                     partner user's permissions before then.",
-                    partner.name,
-                    client.name,
-                    display,
-                    day(ends),
-                    ends.format("%H:%M"),
-                    day(rel.last_activity_at)
-                );
-                emails.push(NewEmail::about(kind::RELATIONSHIP_ENDING_WARNING, u, subject, news));
-            }
+            let warning = Message::RelationshipEndingWarning {
+                partner: partner.name.clone(),
+                client: client.name.clone(),
+                client_id: client.id,
+                client_display: display.clone(),
+                days: d.stage.days_before_end(),
+                ends_at: ends,
+                last_activity_at: rel.last_activity_at,
+            };
+            emails.extend(cam_users.iter().map(|u| self.email(u, warning.clone())));
         }
         tx.enqueue_many(emails, self.now()).await?;
         tx.commit().await?;

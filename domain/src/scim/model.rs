@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::ids::{AccountId, UserId};
 use crate::membership::model::{Membership, Role};
-use crate::user::model::{Email, User};
+use crate::user::model::{Email, Locale, User};
 
 /// The id of a SCIM token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -142,6 +142,8 @@ pub struct ScimUserInput {
     pub emails: Vec<ScimEmail>,
     /// Absent: active.
     pub active: Option<bool>,
+    /// R55: `preferredLanguage` (else `locale`), a BCP 47 tag.
+    pub language: Option<String>,
 }
 
 /// A validated SCIM user.
@@ -151,6 +153,11 @@ pub struct ValidUser {
     /// The address that names the person (R44: unknown emails become users).
     pub email: Email,
     pub active: bool,
+    /// R55: the user's locale, when the request names a language this
+    /// product speaks (`fr-CA` is `FR`). Absent or another language: the
+    /// user keeps theirs (EN for a new user); never a refusal, since
+    /// identity providers send it for everyone.
+    pub locale: Option<Locale>,
 }
 
 const MAX_TEXT: usize = 256;
@@ -211,6 +218,7 @@ impl ScimUserInput {
             profile: ScimProfile { user_name, external_id, display_name, name, emails, updated_at: None },
             email,
             active: self.active.unwrap_or(true),
+            locale: self.language.as_deref().and_then(Locale::from_language_tag),
         })
     }
 }

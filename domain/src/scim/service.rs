@@ -39,6 +39,14 @@ fn invalid((field, why): (String, String)) -> Error {
     Error::refused_at(Code::InvalidInput, &[&field], why)
 }
 
+/// The audit snapshot `v` with the user's locale (R55).
+fn with_locale(mut v: Value, locale: crate::user::model::Locale) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.insert("locale".into(), json!(locale.as_str()));
+    }
+    v
+}
+
 /// What the audit log keeps of a SCIM record.
 fn profile_json(p: &ScimProfile) -> Value {
     json!({
@@ -193,7 +201,7 @@ impl Cam {
         if tx.scim_user_name_taken(client, &key, None).await? {
             return Err(Error::refused_at(Code::AlreadyExists, &["userName"], "this userName is taken"));
         }
-        let user = match known {
+        let mut user = match known {
             Some(u) => u,
             None => {
                 let u = match tx.insert_user(&valid.email, &valid.person_name()).await {
@@ -235,8 +243,13 @@ impl Cam {
             }
             r => r?,
         }
+        if let Some(locale) = valid.locale.filter(|l| *l != user.locale) {
+            // R55: the identity provider sets the user's language.
+            tx.set_user_locale(user.id, locale).await?;
+            user.locale = locale;
+        }
         let mut ev = self.membership_event(None, "scim.user_created", None, &m);
-        ev.after = Some(self.scim_after(caller, &m, &profile));
+        ev.after = Some(with_locale(self.scim_after(caller, &m, &profile), user.locale));
         tx.record(ev).await?;
         tx.commit().await?;
         Ok(ScimUser { membership: m, user, profile, stored: true })
@@ -301,8 +314,16 @@ impl Cam {
             ev.after = Some(self.scim_after(caller, &after, &current.profile));
             tx.record(ev).await?;
         }
+        let mut user = current.user.clone();
+        let locale = valid.locale.filter(|l| *l != user.locale);
+        if let Some(locale) = locale {
+            // R55: the identity provider sets the user's language.
+            tx.set_user_locale(user.id, locale).await?;
+            user.locale = locale;
+        }
         let mut profile = valid.profile;
-        let changed = !current.stored
+        let changed = locale.is_some()
+            || !current.stored
             || profile.user_name != current.profile.user_name
             || profile.external_id != current.profile.external_id
             || profile.display_name != current.profile.display_name
@@ -321,14 +342,14 @@ impl Cam {
                 r => r?,
             }
             let mut ev = self.membership_event(None, "scim.user_updated", None, &after);
-            ev.before = Some(profile_json(&current.profile));
-            ev.after = Some(self.scim_after(caller, &after, &profile));
+            ev.before = Some(with_locale(profile_json(&current.profile), current.user.locale));
+            ev.after = Some(with_locale(self.scim_after(caller, &after, &profile), user.locale));
             tx.record(ev).await?;
         } else {
             profile.updated_at = current.profile.updated_at;
         }
         tx.commit().await?;
-        Ok(ScimUser { membership: after, user: current.user, profile, stored: true })
+        Ok(ScimUser { membership: after, user, profile, stored: true })
     }
 
     /// R44, R26, R25: removes a SCIM user from the account. A super admin is

@@ -53,6 +53,48 @@ pub struct User {
     pub id: UserId,
     pub email: Email,
     pub name: String,
+    /// R55: the language the user reads (emails, the approval page).
+    pub locale: Locale,
+}
+
+crate::string_enum! {
+    /// R55: the languages of the product's help articles.
+    pub enum Locale {
+        En = "EN",
+        Fr = "FR",
+        De = "DE",
+        It = "IT",
+        Ja = "JA",
+    }
+}
+
+// `string_enum!` takes no attribute on a variant, so no `#[default]`.
+#[allow(clippy::derivable_impls)]
+impl Default for Locale {
+    fn default() -> Self {
+        Locale::En
+    }
+}
+
+impl Locale {
+    /// The BCP 47 language tag (`Content-Language`, `<html lang>`).
+    pub fn language_tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Fr => "fr",
+            Locale::De => "de",
+            Locale::It => "it",
+            Locale::Ja => "ja",
+        }
+    }
+
+    /// The locale of a BCP 47 tag as identity providers send it (`fr`,
+    /// `fr-CA`, `de_DE`, `ja-JP`, any case): its primary language subtag.
+    /// `None` for a language this product does not speak.
+    pub fn from_language_tag(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Locale::ALL.iter().copied().find(|l| l.language_tag() == primary)
+    }
 }
 
 /// A name that is empty, too long or not printable.
@@ -81,5 +123,24 @@ mod tests {
         assert!(Email::parse("no-at-sign").is_err());
         assert!(Email::parse("a b@x.com").is_err());
         assert!(Email::parse("a@localhost").is_err());
+    }
+
+    #[test]
+    fn language_tags_name_a_locale_by_their_primary_subtag() {
+        // R55
+        let of = Locale::from_language_tag;
+        assert_eq!(
+            [of("fr"), of("fr-CA"), of("de-DE"), of("ja-JP"), of("IT"), of("en_US")],
+            [
+                Some(Locale::Fr),
+                Some(Locale::Fr),
+                Some(Locale::De),
+                Some(Locale::Ja),
+                Some(Locale::It),
+                Some(Locale::En)
+            ]
+        );
+        assert_eq!([of("es-ES"), of(""), of("french")], [None, None, None]);
+        assert_eq!(Locale::default().as_str(), "EN");
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 
-use super::model::{Email, User};
+use super::model::{Email, Locale, User};
 use crate::common::error::StorageError;
 use crate::common::ids::UserId;
 
@@ -20,4 +20,6 @@ pub trait UserRepository: Send + Sync {
     async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>, StorageError>;
     /// Case-insensitive, keyed by the lower-cased address. Errors: `Other`.
     async fn find_users_by_emails(&self, emails: &[Email]) -> Result<HashMap<String, User>, StorageError>;
+    /// R55: sets a user's locale. Errors: `Other`.
+    async fn set_user_locale(&self, id: UserId, locale: Locale) -> Result<(), StorageError>;
 }

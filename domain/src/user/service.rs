@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::model::{parse_person_name, Email, User};
+use super::model::{parse_person_name, Email, Locale, User};
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::principal::Principal;
@@ -38,6 +38,35 @@ impl Cam {
         tx.record(ev).await?;
         tx.commit().await?;
         Ok(user)
+    }
+}
+
+impl Cam {
+    /// R55: the caller changes their own profile: their locale (absent:
+    /// kept). A change is audited as `user.profile_updated`; no change
+    /// writes nothing. The operator has no profile (`FORBIDDEN`).
+    #[tracing::instrument(skip(self, p), err(level = "debug"))]
+    pub async fn update_my_profile(&self, p: &Principal, locale: Option<Locale>) -> Result<User> {
+        self.retrying(|| self.update_my_profile_once(p, locale)).await
+    }
+
+    async fn update_my_profile_once(&self, p: &Principal, locale: Option<Locale>) -> Result<User> {
+        let me = self.user(p)?;
+        let tx = self.store.begin().await?;
+        let Some(current) = tx.find_user(me.id).await? else {
+            return Err(Error::forbidden("this user no longer exists"));
+        };
+        let Some(locale) = locale.filter(|l| *l != current.locale) else {
+            return Ok(current);
+        };
+        tx.set_user_locale(current.id, locale).await?;
+        let mut ev = self.event(Some(&current), "user.profile_updated");
+        ev.subject_id = Some(current.id);
+        ev.before = Some(json!({"locale": current.locale.as_str()}));
+        ev.after = Some(json!({"locale": locale.as_str()}));
+        tx.record(ev).await?;
+        tx.commit().await?;
+        Ok(User { locale, ..current })
     }
 }
 

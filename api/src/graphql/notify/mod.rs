@@ -28,6 +28,8 @@ pub struct OutboxEmail {
     pub status: EmailStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
+    /// v1.2, R55: the language the email is written in.
+    pub locale: crate::graphql::user::Locale,
 }
 
 #[derive(Default)]
@@ -56,6 +58,7 @@ impl NotifyQuery {
                 status: e.status.into(),
                 attempts: i32::try_from(e.attempts).unwrap_or(i32::MAX),
                 last_error: e.last_error,
+                locale: e.locale.into(),
             })
             .collect())
     }

@@ -1,0 +1,539 @@
+//! `FluentEmails`: writes the domain's email `Message`s in their
+//! recipients' languages (R55) from Project Fluent files, one per language
+//! (`ftl/*.ftl`, compiled into the binary), and adds the link to where the
+//! recipient acts in the frontend app (R56) when `CAM_APP_URL` is set.
+//!
+//! Fluent has no date formatting of its own here: dates are written in each
+//! language's usual form by [`date`] and handed to the messages as text.
+
+use std::collections::HashMap;
+
+use cam_domain::account::model::AccountKind;
+use cam_domain::notify::model::{Link, Message, OffboardingKind, Written};
+use cam_domain::notify::ports::EmailWriter;
+use cam_domain::permission::Permission;
+use cam_domain::user::model::Locale;
+use cam_domain::AccountId;
+use chrono::{DateTime, Datelike, Utc};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// The message file of each language.
+pub const SOURCES: [(Locale, &str); 5] = [
+    (Locale::En, include_str!("ftl/en.ftl")),
+    (Locale::Fr, include_str!("ftl/fr.ftl")),
+    (Locale::De, include_str!("ftl/de.ftl")),
+    (Locale::It, include_str!("ftl/it.ftl")),
+    (Locale::Ja, include_str!("ftl/ja.ftl")),
+];
+
+/// How a global id is made from an account (the API's `ID`s).
+pub type GlobalId = fn(AccountKind, AccountId) -> String;
+
+/// The Fluent bundles of the five languages and the app's base URL.
+pub struct FluentEmails {
+    bundles: HashMap<Locale, FluentBundle<FluentResource>>,
+    /// `CAM_APP_URL` without its trailing slash; `None`: no links (R56).
+    app_url: Option<String>,
+    global_id: GlobalId,
+}
+
+impl std::fmt::Debug for FluentEmails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FluentEmails").field("app_url", &self.app_url).finish()
+    }
+}
+
+/// One language's bundle. Errors: the file does not parse or repeats a
+/// message (ruled out by the tests, since the files are compiled in).
+fn bundle(locale: Locale, source: &str) -> Result<FluentBundle<FluentResource>, String> {
+    let lang = locale.language_tag().parse().map_err(|e| format!("{e}"))?;
+    let resource = FluentResource::try_new(source.to_string())
+        .map_err(|(_, errors)| format!("{}.ftl does not parse: {errors:?}", locale.language_tag()))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
+    // Plain text: no Unicode isolation marks around the variables.
+    bundle.set_use_isolating(false);
+    bundle.add_resource(resource).map_err(|e| format!("{}.ftl: {e:?}", locale.language_tag()))?;
+    Ok(bundle)
+}
+
+impl FluentEmails {
+    /// The writer, linking to `app_url` when given. Errors: a message file
+    /// that does not parse.
+    pub fn new(app_url: Option<&str>, global_id: GlobalId) -> Result<Self, String> {
+        let bundles = SOURCES.iter().map(|(l, s)| bundle(*l, s).map(|b| (*l, b))).collect::<Result<_, _>>()?;
+        let app_url = app_url.map(|u| u.trim_end_matches('/').to_string());
+        Ok(Self { bundles, app_url, global_id })
+    }
+
+    /// R56: the URL of a place in the app, with global ids (no secret).
+    pub fn url(&self, link: Link) -> Option<String> {
+        let app = self.app_url.as_deref()?;
+        let id = |kind, account| (self.global_id)(kind, account);
+        Some(match link {
+            Link::Client(c) => format!("{app}/clients/{}", id(AccountKind::Client, c)),
+            Link::AccountAudit(a) => format!("{app}/accounts/{}/audit", id(AccountKind::Client, a)),
+            Link::PartnerAccessLinks(p) => format!("{app}/partners/{}/access-links", id(AccountKind::Partner, p)),
+            Link::PartnerDomains(p) => format!("{app}/partners/{}/domains", id(AccountKind::Partner, p)),
+        })
+    }
+
+    /// A message of this language (else English, else its id).
+    fn text(&self, locale: Locale, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        for l in [locale, Locale::En] {
+            let Some(bundle) = self.bundles.get(&l) else { continue };
+            let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { continue };
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, args, &mut errors);
+            if errors.is_empty() {
+                return text.into_owned();
+            }
+            tracing::warn!(message = id, locale = l.as_str(), ?errors, "an email message did not format");
+        }
+        id.to_string()
+    }
+
+    /// The message's id and arguments (subject and body share them).
+    fn parts(&self, locale: Locale, message: &Message) -> (&'static str, FluentArgs<'static>) {
+        let mut a = FluentArgs::new();
+        let id = match message {
+            Message::AccessLinkApproved { approver, client, partner, permissions, .. } => {
+                a.set("approver", approver.clone());
+                a.set("client", client.clone());
+                a.set("partner", partner.clone());
+                let names: Vec<String> = permissions.iter().map(|p| self.permission(locale, p)).collect();
+                a.set("permissions", lines(&names));
+                "access-link-approved"
+            }
+            Message::MembershipAdded { adder, client, partner, .. } => {
+                a.set("adder", adder.clone());
+                a.set("client", client.clone());
+                a.set("partner", partner.clone());
+                "membership-added"
+            }
+            Message::ClientUserAdded { adder, client } => {
+                a.set("adder", adder.clone());
+                a.set("client", client.clone());
+                "client-user-added"
+            }
+            Message::ClientsAdded { adder, partner, count, clients, more } => {
+                a.set("adder", adder.clone());
+                a.set("partner", partner.clone());
+                a.set("count", *count);
+                a.set("clients", self.list(locale, clients, *more));
+                "clients-added"
+            }
+            Message::RelationshipEndingWarning {
+                partner,
+                client,
+                client_display,
+                days,
+                ends_at,
+                last_activity_at,
+                ..
+            } => {
+                a.set("partner", partner.clone());
+                a.set("client", client.clone());
+                a.set("display", client_display.clone());
+                a.set("days", *days);
+                a.set("ends", date(locale, *ends_at));
+                a.set("time", ends_at.format("%H:%M").to_string());
+                a.set("last", date(locale, *last_activity_at));
+                "relationship-ending"
+            }
+            Message::RelationshipEndedForPartner {
+                partner,
+                client,
+                client_display,
+                ended_at,
+                last_activity_at,
+                ..
+            } => {
+                a.set("partner", partner.clone());
+                a.set("client", client.clone());
+                a.set("display", client_display.clone());
+                a.set("ends", date(locale, *ended_at));
+                a.set("last", date(locale, *last_activity_at));
+                "relationship-ended-partner"
+            }
+            Message::RelationshipEndedForClient { partner, client, ended_at, .. } => {
+                a.set("partner", partner.clone());
+                a.set("client", client.clone());
+                a.set("ends", date(locale, *ended_at));
+                "relationship-ended-client"
+            }
+            Message::Offboarding { what, partner, client, people, reassigned, unassigned, .. } => {
+                a.set(
+                    "what",
+                    match what {
+                        OffboardingKind::Deactivated => "deactivated",
+                        OffboardingKind::Removed => "removed",
+                        OffboardingKind::Expired => "expired",
+                    },
+                );
+                a.set("partner", partner.clone());
+                a.set("client", client.clone());
+                a.set("count", people.len());
+                a.set("people", lines(people));
+                a.set("reassigned", *reassigned);
+                a.set("unassigned", *unassigned);
+                "offboarding"
+            }
+            Message::MembershipExpiring { client, partner, expires_at, days, .. } => {
+                a.set("client", client.clone());
+                a.set("partner", partner.clone());
+                a.set("date", date(locale, *expires_at));
+                a.set("time", expires_at.format("%H:%M").to_string());
+                a.set("days", *days);
+                "membership-expiring"
+            }
+            Message::AccessLinkDeclined { partner, client, worker, .. } => {
+                a.set("partner", partner.clone());
+                a.set("client", client.clone());
+                a.set("worker", worker.clone());
+                "access-link-declined"
+            }
+            Message::DomainCheckFailing { partner, domain, .. } => {
+                a.set("partner", partner.clone());
+                a.set("domain", domain.clone());
+                "domain-check-failing"
+            }
+            Message::DomainLapsed { partner, domain, .. } => {
+                a.set("partner", partner.clone());
+                a.set("domain", domain.clone());
+                "domain-lapsed"
+            }
+        };
+        (id, a)
+    }
+
+    /// A permission's name in this language.
+    fn permission(&self, locale: Locale, p: Permission) -> String {
+        self.text(locale, &format!("permission-{}", p.as_str()), None)
+    }
+
+    /// Names as one phrase: the first ones, and how many more.
+    fn list(&self, locale: Locale, names: &[String], more: u64) -> String {
+        let list = names.join(&self.text(locale, "list-separator", None));
+        if more == 0 {
+            return list;
+        }
+        let mut a = FluentArgs::new();
+        a.set("list", list);
+        a.set("more", more);
+        self.text(locale, "list-and-more", Some(&a))
+    }
+}
+
+/// Items one per line, as a list in plain text.
+fn lines(items: &[String]) -> String {
+    items.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n")
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_DE: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+const MONTHS_IT: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+/// A day (UTC) in the language's usual long form: December 7, 2026;
+/// 7 décembre 2026 (1er décembre); 7. Dezember 2026; 7 dicembre 2026;
+/// 2026年12月7日.
+pub fn date(locale: Locale, t: DateTime<Utc>) -> String {
+    let (y, d) = (t.year(), t.day());
+    let m = t.month0() as usize;
+    match locale {
+        Locale::En => format!("{} {d}, {y}", MONTHS_EN[m]),
+        Locale::Fr if d == 1 => format!("1er {} {y}", MONTHS_FR[m]),
+        Locale::Fr => format!("{d} {} {y}", MONTHS_FR[m]),
+        Locale::De => format!("{d}. {} {y}", MONTHS_DE[m]),
+        Locale::It => format!("{d} {} {y}", MONTHS_IT[m]),
+        Locale::Ja => format!("{y}年{}月{d}日", m + 1),
+    }
+}
+
+impl EmailWriter for FluentEmails {
+    fn write(&self, locale: Locale, name: &str, message: &Message) -> Written {
+        let (id, args) = self.parts(locale, message);
+        let subject = self.text(locale, &format!("{id}-subject"), Some(&args));
+        let mut paragraphs = Vec::new();
+        let mut greeting = FluentArgs::new();
+        greeting.set("name", FluentValue::from(name.to_string()));
+        paragraphs.push(self.text(locale, "email-greeting", Some(&greeting)));
+        paragraphs.push(self.text(locale, &format!("{id}-body"), Some(&args)));
+        if let Message::AccessLinkDeclined { note: Some(note), .. } = message {
+            let mut a = FluentArgs::new();
+            a.set("note", note.clone());
+            paragraphs.push(self.text(locale, "access-link-declined-note", Some(&a)));
+        }
+        if let Some((link, url)) = message.link().and_then(|l| self.url(l).map(|u| (l, u))) {
+            let intro = match link {
+                Link::Client(_) => "link-client",
+                Link::AccountAudit(_) => "link-audit",
+                Link::PartnerAccessLinks(_) => "link-access-links",
+                Link::PartnerDomains(_) => "link-domains",
+            };
+            paragraphs.push(format!("{}\n{url}", self.text(locale, intro, None)));
+        }
+        let body = format!("{}\n\n-- \n{}\n", paragraphs.join("\n\n"), self.text(locale, "email-signature", None));
+        Written { subject, body }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use chrono::TimeZone;
+
+    use super::*;
+
+    /// Each message of a file (attributes included) and the variables it
+    /// uses, read from the Fluent syntax tree.
+    fn variables(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+        use fluent_syntax::ast;
+        fn expr(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+            match e {
+                ast::Expression::Select { selector, variants } => {
+                    inline(selector, out);
+                    for v in variants {
+                        pattern(&v.value, out);
+                    }
+                }
+                ast::Expression::Inline(i) => inline(i, out),
+            }
+        }
+        fn inline(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+            match i {
+                ast::InlineExpression::VariableReference { id } => {
+                    out.insert(id.name.to_string());
+                }
+                ast::InlineExpression::Placeable { expression } => expr(expression, out),
+                ast::InlineExpression::FunctionReference { arguments, .. } => {
+                    for p in &arguments.positional {
+                        inline(p, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        fn pattern(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+            for e in &p.elements {
+                if let ast::PatternElement::Placeable { expression } = e {
+                    expr(expression, out);
+                }
+            }
+        }
+        let resource = fluent_syntax::parser::parse(source).unwrap();
+        let mut found = BTreeMap::new();
+        for entry in resource.body {
+            if let ast::Entry::Message(m) = entry {
+                let mut vars = BTreeSet::new();
+                if let Some(v) = &m.value {
+                    pattern(v, &mut vars);
+                }
+                for a in &m.attributes {
+                    pattern(&a.value, &mut vars);
+                }
+                found.insert(m.id.name.to_string(), vars);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_message_exists_in_every_language_with_the_same_variables() {
+        // R55
+        let english = variables(SOURCES[0].1);
+        assert!(english.len() > 40, "{english:?}");
+        for (locale, source) in &SOURCES[1..] {
+            let other = variables(source);
+            let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
+            let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{locale:?}: missing {missing:?}, extra {extra:?}");
+            for (id, vars) in &english {
+                assert_eq!(Some(vars), other.get(id), "{locale:?}: the variables of {id}");
+            }
+        }
+        for p in Permission::ALL {
+            assert!(english.contains_key(&format!("permission-{}", p.as_str())), "{p:?} has a name");
+        }
+    }
+
+    fn global_id(kind: AccountKind, id: AccountId) -> String {
+        format!("{}:{}", kind.as_str(), id.get())
+    }
+
+    pub(super) fn all_messages() -> Vec<Message> {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 30, 0).unwrap();
+        let (c, p) = (AccountId::new(7), AccountId::new(3));
+        let s = |x: &str| x.to_string();
+        vec![
+            Message::AccessLinkApproved {
+                approver: s("Olivia"),
+                client: s("Acme"),
+                client_id: c,
+                partner: s("Agency"),
+                permissions: cam_domain::permission::Permissions::partner_admin_set(),
+            },
+            Message::MembershipAdded { adder: s("Pat"), client: s("Acme"), client_id: c, partner: s("Agency") },
+            Message::ClientUserAdded { adder: s("Olivia"), client: s("Acme") },
+            Message::ClientsAdded {
+                adder: s("Pat"),
+                partner: s("Agency"),
+                count: 22,
+                clients: vec![s("Acme"), s("Beta")],
+                more: 20,
+            },
+            Message::RelationshipEndingWarning {
+                partner: s("Agency"),
+                client: s("Acme"),
+                client_id: c,
+                client_display: s("Acme CRM"),
+                days: 1,
+                ends_at: at,
+                last_activity_at: at,
+            },
+            Message::RelationshipEndedForPartner {
+                partner: s("Agency"),
+                client: s("Acme"),
+                client_id: c,
+                client_display: s("Acme CRM"),
+                ended_at: at,
+                last_activity_at: at,
+            },
+            Message::RelationshipEndedForClient { partner: s("Agency"), client: s("Acme"), client_id: c, ended_at: at },
+            Message::Offboarding {
+                what: OffboardingKind::Removed,
+                partner: s("Agency"),
+                client: s("Acme"),
+                client_id: c,
+                people: vec![s("Ana <ana@agency.test>")],
+                reassigned: 0,
+                unassigned: 1,
+            },
+            Message::MembershipExpiring {
+                client: s("Acme"),
+                client_id: c,
+                partner: s("Agency"),
+                expires_at: at,
+                days: 7,
+            },
+            Message::AccessLinkDeclined {
+                partner: s("Agency"),
+                partner_id: p,
+                client: s("Acme"),
+                worker: s("Ana"),
+                note: Some(s("Not this year.")),
+            },
+            Message::DomainCheckFailing { partner: s("Agency"), partner_id: p, domain: s("agency.test") },
+            Message::DomainLapsed { partner: s("Agency"), partner_id: p, domain: s("agency.test") },
+        ]
+    }
+
+    #[test]
+    fn every_message_is_written_in_every_language_without_a_missing_part() {
+        // R55
+        let w = FluentEmails::new(Some("https://app.example/"), global_id).unwrap();
+        for m in all_messages() {
+            let english = w.write(Locale::En, "Ana", &m);
+            for locale in Locale::ALL.iter().copied() {
+                let x = w.write(locale, "Ana", &m);
+                for text in [&x.subject, &x.body] {
+                    assert!(!text.contains('{') && !text.contains("-subject") && !text.contains("-body"), "{text}");
+                }
+                assert!(x.body.contains("Ana") && x.body.ends_with("-- \nClient Access Manager\n"), "{}", x.body);
+                if locale != Locale::En {
+                    assert_ne!(x.subject, english.subject, "{locale:?} {m:?}");
+                    assert_ne!(x.body, english.body, "{locale:?} {m:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dates_and_permission_names_are_in_the_recipients_language() {
+        // R55
+        let w = FluentEmails::new(None, global_id).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 30, 0).unwrap();
+        let expiring =
+            |l| w.write(l, "Ana", &all_messages()[8]).body.contains(&date(l, at)).then(|| date(l, at)).unwrap();
+        assert_eq!(
+            Locale::ALL.iter().map(|l| expiring(*l)).collect::<Vec<_>>(),
+            ["December 7, 2026", "7 décembre 2026", "7. Dezember 2026", "7 dicembre 2026", "2026年12月7日"]
+        );
+        assert_eq!(date(Locale::Fr, Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()), "1er mars 2026");
+        let approved = w.write(Locale::De, "Ana", &all_messages()[0]);
+        assert!(approved.body.contains("Benutzer hinzufügen und bearbeiten"), "{}", approved.body);
+        let approved = w.write(Locale::Ja, "Ana", &all_messages()[0]);
+        assert!(approved.body.contains("ユーザーの追加と編集") && approved.subject.contains("承認"), "{approved:?}");
+    }
+
+    #[test]
+    fn links_lead_to_the_app_with_global_ids_only_when_it_is_known() {
+        // R56
+        let w = FluentEmails::new(Some("https://app.example/"), global_id).unwrap();
+        let urls: Vec<Option<String>> = all_messages().iter().map(|m| m.link().and_then(|l| w.url(l))).collect();
+        assert_eq!(urls[0].as_deref(), Some("https://app.example/clients/CLIENT:7"));
+        assert_eq!(urls[7].as_deref(), Some("https://app.example/accounts/CLIENT:7/audit"));
+        assert_eq!(urls[9].as_deref(), Some("https://app.example/partners/PARTNER:3/access-links"));
+        assert_eq!(urls[10].as_deref(), Some("https://app.example/partners/PARTNER:3/domains"));
+        assert_eq!(urls[2], None, "a client's new user has no place in the partner app");
+        assert!(w.write(Locale::Fr, "Ana", &all_messages()[0]).body.contains("\nhttps://app.example/clients/CLIENT:7"));
+        let without = FluentEmails::new(None, global_id).unwrap();
+        for m in all_messages() {
+            assert!(!without.write(Locale::En, "Ana", &m).body.contains("http"), "{m:?}");
+        }
+    }
+}
