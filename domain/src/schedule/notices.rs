@@ -1,5 +1,6 @@
 //! The emails of R37, R38 and R39: who gets them and what they say. Each
-//! names the people and accounts involved; none carries a token or a link.
+//! names the people and accounts involved; none carries a token, and a link
+//! only to the app (R56).
 
 use std::collections::{BTreeMap, HashMap};
 
