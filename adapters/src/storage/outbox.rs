@@ -131,7 +131,13 @@ impl<C: Conn> DeliveryQueue for SeaOrmRepository<C> {
         // Rows another dispatcher is claiming right now are skipped, not
         // waited for: each claims different emails.
         q.push(if pg { " FOR UPDATE SKIP LOCKED)" } else { ")" });
-        q.push(" RETURNING *");
+        // The columns by name, not `*`: a server that started before a
+        // migration added a column would read a row shorter than its cached
+        // statement (sqlx-sqlite panics on that).
+        q.push(
+            " RETURNING id, to_email, to_key, subject, body, created_at, sent_at, kind, status, attempts, \
+             last_error, next_attempt_at, failing_since, claimed_until, claim_token, locale",
+        );
         let rows = outbox::Model::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
         let mut out: Vec<OutboxEmail> = rows.into_iter().map(convert::outbox).collect::<Result<_, _>>()?;
         out.sort_by_key(|e| e.id);
