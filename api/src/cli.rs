@@ -144,6 +144,8 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
     let live_limits = crate::live::LiveLimits {
         max_connections: l.max_ws_connections as usize,
+        max_pending: l.max_ws_pending as usize,
+        max_per_user: l.max_ws_per_user as usize,
         max_operations_per_connection: l.max_ws_operations as usize,
         init_timeout: l.ws_init_timeout,
         ..crate::live::LiveLimits::default()

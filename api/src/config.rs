@@ -113,14 +113,21 @@ pub struct LimitArgs {
     /// Longest a statement may run (PostgreSQL).
     #[arg(long, env = "CAM_DB_STATEMENT_TIMEOUT", default_value = "15", value_parser = seconds)]
     pub db_statement_timeout: Duration,
-    /// Most WebSocket connections open at once (R43).
+    /// Most signed-in WebSocket connections open at once (R43).
     #[arg(long, env = "CAM_MAX_WS_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_ws_connections: u32,
+    /// Most WebSocket connections waiting to send `connection_init`; the
+    /// oldest makes room for a newer one.
+    #[arg(long, env = "CAM_MAX_WS_PENDING", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_ws_pending: u32,
+    /// Most signed-in WebSocket connections of one user.
+    #[arg(long, env = "CAM_MAX_WS_PER_USER", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_ws_per_user: u32,
     /// Most operations (subscriptions) running at once on one WebSocket.
     #[arg(long, env = "CAM_MAX_WS_OPERATIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_ws_operations: u32,
     /// Time a WebSocket client has to send `connection_init`.
-    #[arg(long, env = "CAM_WS_INIT_TIMEOUT", default_value = "10", value_parser = seconds)]
+    #[arg(long, env = "CAM_WS_INIT_TIMEOUT", default_value = "5", value_parser = seconds)]
     pub ws_init_timeout: Duration,
 }
 

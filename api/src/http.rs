@@ -167,7 +167,7 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauth("the Authorization header must be: Bearer <token>"))?;
     match app.identity.authenticate(token) {
-        Ok(identity) => match app.cam.principal_of(identity).await {
+        Ok(signed) => match app.cam.principal_of(signed.identity).await {
             Ok(Some(p)) => Ok(Some(p)),
             Ok(None) => Err(unauth("the token names no known user")),
             Err(e) => {
@@ -483,8 +483,15 @@ async fn graphql_get(
     // The playground, unless the query string holds a request; a persisted
     // query (APQ) may come by hash alone, without `query`.
     if !params.contains_key("query") && !params.contains_key("extensions") {
+        // No other site may frame it (clickjacking), as the approval page.
         return (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+                (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                (header::X_FRAME_OPTIONS, "DENY"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
             Html(PLAYGROUND_HTML),
         )
             .into_response();

@@ -4,7 +4,7 @@
 //! seconds of leeway), and the operator's static token, compared in
 //! constant time.
 
-use cam_domain::identity::{Identity, IdentityProvider, TokenError};
+use cam_domain::identity::{Authenticated, Identity, IdentityProvider, TokenError};
 use cam_domain::user::model::Email;
 use jsonwebtoken::{decode, encode, errors::ErrorKind, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -40,11 +40,11 @@ impl JwtIdentity {
 }
 
 impl IdentityProvider for JwtIdentity {
-    fn authenticate(&self, bearer: &str) -> Result<Identity, TokenError> {
+    fn authenticate(&self, bearer: &str) -> Result<Authenticated, TokenError> {
         if let Some(op) = &self.operator_digest {
             let given: [u8; 32] = Sha256::digest(bearer.as_bytes()).into();
             if bool::from(given.ct_eq(op)) {
-                return Ok(Identity::Operator);
+                return Ok(Authenticated { identity: Identity::Operator, expires_at: None });
             }
         }
         let Some(secret) = &self.secret else { return Err(TokenError::Invalid) };
@@ -61,7 +61,10 @@ impl IdentityProvider for JwtIdentity {
         if data.claims.exp - chrono::Utc::now().timestamp() > MAX_TOKEN_LIFETIME_SECS + LEEWAY_SECS as i64 {
             return Err(TokenError::Invalid);
         }
-        Email::parse(&data.claims.sub).map(Identity::User).map_err(|_| TokenError::Invalid)
+        let email = Email::parse(&data.claims.sub).map_err(|_| TokenError::Invalid)?;
+        // Refused from the first second past `exp` and its leeway.
+        let expires_at = chrono::DateTime::from_timestamp(data.claims.exp + LEEWAY_SECS as i64 + 1, 0);
+        Ok(Authenticated { identity: Identity::User(email), expires_at })
     }
 
     fn issue(&self, email: &Email, ttl_seconds: i64) -> Result<String, TokenError> {
@@ -81,13 +84,29 @@ mod tests {
         Email::parse("ana@agency.com").unwrap()
     }
 
+    /// Whom a token names, if it is accepted.
+    fn who(id: &JwtIdentity, token: &str) -> Result<Identity, TokenError> {
+        id.authenticate(token).map(|a| a.identity)
+    }
+
     #[test]
     fn an_issued_token_names_its_user_and_the_operator_token_names_the_operator() {
         let id = JwtIdentity::new(Some("s3cret"), Some("op-token"));
         let t = id.issue(&email(), 60).unwrap();
-        assert_eq!(id.authenticate(&t), Ok(Identity::User(email())));
-        assert_eq!(id.authenticate("op-token"), Ok(Identity::Operator));
+        assert_eq!(who(&id, &t), Ok(Identity::User(email())));
+        assert_eq!(who(&id, "op-token"), Ok(Identity::Operator));
         assert_eq!(id.authenticate("op-token "), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn an_accepted_token_says_until_when_it_is_accepted() {
+        // R35, R43: a connection it signs in ends then
+        let id = JwtIdentity::new(Some("s3cret"), Some("op-token"));
+        let before = chrono::Utc::now().timestamp();
+        let until = id.authenticate(&id.issue(&email(), 60).unwrap()).unwrap().expires_at.unwrap().timestamp();
+        assert!((before + 60 + LEEWAY_SECS as i64..=chrono::Utc::now().timestamp() + 61 + LEEWAY_SECS as i64)
+            .contains(&until));
+        assert_eq!(id.authenticate("op-token").unwrap().expires_at, None, "the operator's token does not expire");
     }
 
     #[test]
@@ -142,6 +161,6 @@ mod tests {
         assert_eq!(id.authenticate(&sign(now + MAX_TOKEN_LIFETIME_SECS + 3600, now)), Err(TokenError::Invalid));
         // Issuing caps the lifetime instead of making a token it would refuse.
         let long = id.issue(&email(), 10 * MAX_TOKEN_LIFETIME_SECS).unwrap();
-        assert_eq!(id.authenticate(&long), Ok(Identity::User(email())));
+        assert_eq!(who(&id, &long), Ok(Identity::User(email())));
     }
 }

@@ -17,6 +17,16 @@ pub enum Identity {
     User(Email),
 }
 
+/// A bearer token the provider accepted: whom it names, and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    pub identity: Identity,
+    /// The instant after which the token is refused (real time, R35; its
+    /// `exp` and the tolerated skew). `None`: it does not expire (the
+    /// operator's static token). A connection it signed in ends then (R43).
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
     #[error("the token is malformed, wrongly signed or of another algorithm")]
@@ -29,7 +39,7 @@ pub enum TokenError {
 
 pub trait IdentityProvider: Send + Sync {
     /// Authenticates a bearer token. Errors: `Invalid`, `Expired`.
-    fn authenticate(&self, bearer: &str) -> Result<Identity, TokenError>;
+    fn authenticate(&self, bearer: &str) -> Result<Authenticated, TokenError>;
     /// Issues a user token valid for `ttl_seconds`. Errors: `NoSecret`.
     fn issue(&self, email: &Email, ttl_seconds: i64) -> Result<String, TokenError>;
 }
