@@ -12,6 +12,7 @@ mod concurrency;
 mod cross_client;
 mod domains;
 mod existence;
+mod hardening;
 mod hostile;
 mod http;
 mod lifecycle;

@@ -13,6 +13,7 @@
 //! (`kill -9`) is taken up by another within that time, never sent twice
 //! while the claim holds.
 
+pub mod header;
 pub mod smtp;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -153,7 +153,7 @@ impl SmtpMailer {
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject.clone())
+            .raw_header(super::header::subject(&email.subject))
             .message_id(Some(format!("<cam-outbox-{}@{}>", email.id, self.id_domain)))
             .date_now()
             .multipart(MultiPart::alternative_plain_html(email.body.clone(), html(&email.subject, &email.body)))
