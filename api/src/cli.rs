@@ -77,6 +77,9 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     // so that no message repeats its password); the address is bound
     // before the database is touched.
     check_database_url(&args.database.database_url).map_err(Failure::Settings)?;
+    // R50: the trusted issuers are read before anything is touched.
+    let oidc_issuers = cam_adapters::identity::parse_issuers(args.oidc_issuers.as_deref().unwrap_or_default())
+        .map_err(|e| Failure::Settings(format!("CAM_OIDC_ISSUERS: {e}")))?;
     // R42: the SMTP settings are checked before anything is touched.
     let mailer = match &args.smtp_url {
         Some(url) => {
@@ -139,6 +142,8 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         public_url: args.public_url.clone().unwrap_or_else(|| format!("http://{addr}")),
         link_ttl_days: args.link_ttl_days,
         test_clock: args.test_clock,
+        oidc_issuers,
+        dns_resolver: args.dns_resolver,
     };
     let cors_origins =
         crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;

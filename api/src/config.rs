@@ -80,6 +80,14 @@ pub struct ServeArgs {
     /// (`https://app.example`), or `*`; none by default.
     #[arg(long, env = "CAM_CORS_ORIGINS")]
     pub cors_origins: Option<String>,
+    /// R50: trusted OpenID Connect issuers, comma-separated entries
+    /// `<issuer URL> <audience> <email domain> [<email domain> …]`.
+    #[arg(long, env = "CAM_OIDC_ISSUERS")]
+    pub oidc_issuers: Option<String>,
+    /// R52: `HOST:PORT` of the DNS server domain proofs are looked up with
+    /// (default: the system's resolvers).
+    #[arg(long, env = "CAM_DNS_RESOLVER", value_parser = dns_server)]
+    pub dns_resolver: Option<std::net::SocketAddr>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -174,6 +182,16 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// `HOST:PORT` of a DNS server: an address, or a name resolved once now.
+fn dns_server(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let bad = || format!("{s:?} must be HOST:PORT of a DNS server, e.g. 127.0.0.1:53");
+    if let Ok(a) = s.parse() {
+        return Ok(a);
+    }
+    s.to_socket_addrs().map_err(|_| bad())?.next().ok_or_else(bad)
+}
+
 /// A duration in seconds, from 0.01 to one hour.
 fn seconds(s: &str) -> Result<Duration, String> {
     let v: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
@@ -206,5 +224,7 @@ mod tests {
         assert!(check_database_url("mysql://x").is_err() && check_database_url("sqlite::memory:").is_ok());
         assert!(http_url("https://cam.example").is_ok() && http_url("cam.example").is_err());
         assert!(smtp_url("smtp://127.0.0.1:25").is_ok() && smtp_url("http://x").is_err());
+        assert!(dns_server("127.0.0.1:5353").is_ok() && dns_server("[::1]:53").is_ok());
+        assert!(dns_server("127.0.0.1").is_err() && dns_server("no port").is_err());
     }
 }

@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 use axum::Router;
-use cam_domain::identity::TokenError;
+use cam_domain::identity::{Identity, TokenError};
 use cam_domain::Principal;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -78,8 +78,9 @@ pub fn router(app: App) -> Router {
 #[derive(Clone)]
 pub(crate) struct Operation(pub(crate) String);
 
-/// Who called: `anonymous`, `user`, `operator` or `unauthenticated` (a
-/// refused token). Never the token or the email.
+/// Who called: `anonymous`, `user`, `operator`, `no_user` (R50: a person
+/// an issuer vouches for who is no user) or `unauthenticated` (a refused
+/// token). Never the token or the email.
 #[derive(Clone, Copy)]
 pub(crate) struct Caller(pub(crate) &'static str);
 
@@ -151,9 +152,18 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     r
 }
 
-/// Who is calling: nobody, the operator or a user. Errors: a 401 response.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Response> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+/// Who is calling.
+enum Signed {
+    Anonymous,
+    As(Principal),
+    /// R50: a person an OpenID Connect issuer vouches for who is no user.
+    NoAccess,
+}
+
+/// Who is calling: nobody, the operator, a user, or a person an issuer
+/// vouches for who is no user (R50). Errors: a 401 response.
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Signed, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Signed::Anonymous) };
     let unauth = |why: &str| {
         let mut r = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", why);
         r.extensions_mut().insert(Caller("unauthenticated"));
@@ -166,18 +176,25 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauth("the Authorization header must be: Bearer <token>"))?;
-    match app.identity.authenticate(token) {
-        Ok(signed) => match app.cam.principal_of(signed.identity).await {
-            Ok(Some(p)) => Ok(Some(p)),
-            Ok(None) => Err(unauth("the token names no known user")),
-            Err(e) => {
-                tracing::error!(error = %cam_domain::chain(&e), "could not look up the token's user");
-                let mut r =
-                    error_response(StatusCode::SERVICE_UNAVAILABLE, error::SERVICE_UNAVAILABLE, "retry in a moment");
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                Err(r)
+    match app.identity.authenticate(token).await {
+        Ok(signed) => {
+            let federated = matches!(signed.identity, Identity::Federated(_));
+            match app.cam.principal_of(signed.identity).await {
+                Ok(Some(p)) => Ok(Signed::As(p)),
+                Ok(None) if federated => Ok(Signed::NoAccess),
+                Ok(None) => Err(unauth("the token names no known user")),
+                Err(e) => {
+                    tracing::error!(error = %cam_domain::chain(&e), "could not look up the token's user");
+                    let mut r = error_response(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        error::SERVICE_UNAVAILABLE,
+                        "retry in a moment",
+                    );
+                    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    Err(r)
+                }
             }
-        },
+        }
         Err(TokenError::Expired) => Err(unauth("the token has expired")),
         Err(_) => Err(unauth("the token is not valid")),
     }
@@ -272,14 +289,15 @@ async fn execute(
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return r;
     }
-    let principal = match authenticate(app, headers).await {
-        Ok(p) => p,
+    let signed = match authenticate(app, headers).await {
+        Ok(s) => s,
         Err(r) => return r,
     };
-    let caller = Caller(match &principal {
-        None => "anonymous",
-        Some(Principal::Operator) => "operator",
-        Some(Principal::User(_)) => "user",
+    let caller = Caller(match &signed {
+        Signed::Anonymous => "anonymous",
+        Signed::As(Principal::Operator) => "operator",
+        Signed::As(Principal::User(_)) => "user",
+        Signed::NoAccess => "no_user",
     });
     // The guard left the request parsed; keep the document to put the
     // response's fields back in the order asked for.
@@ -287,8 +305,10 @@ async fn execute(
     let operation = request.operation_name.clone();
     let request_id = request_id.0;
     let mut request = request.data(RequestId(request_id.clone())).data(loaders(&app.cam));
-    if let Some(p) = principal {
-        request = request.data(p);
+    match signed {
+        Signed::As(p) => request = request.data(p),
+        Signed::NoAccess => request = request.data(crate::graphql::NoAccess),
+        Signed::Anonymous => {}
     }
     let span = crate::graphql::operation_span(operation.as_deref());
     let mut response = app.schema.execute(request).instrument(span).await;

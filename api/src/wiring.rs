@@ -2,13 +2,14 @@
 //! sees both. Storage: `SeaOrmStore` (SQLite or PostgreSQL); clock:
 //! `SystemClock` or `TestClock` (R35); domain verification:
 //! `DbDomainVerifier` (R4); link and SCIM token hashing:
-//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity`; email: `SmtpMailer`
+//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity` with the trusted
+//! OpenID Connect issuers (`OidcIssuers`, R50); email: `SmtpMailer`
 //! driven by the outbox `Dispatcher` (R42).
 
 use std::sync::Arc;
 
 use cam_adapters::clock::{SystemClock, TestClock};
-use cam_adapters::identity::{DbDomainVerifier, JwtIdentity, Sha256LinkTokens};
+use cam_adapters::identity::{DbDomainVerifier, IssuerSettings, JwtIdentity, OidcIssuers, Sha256LinkTokens};
 use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
 use cam_domain::identity::IdentityProvider;
@@ -37,25 +38,36 @@ pub struct Settings {
     pub public_url: String,
     pub link_ttl_days: i64,
     pub test_clock: bool,
+    /// R50: trusted OpenID Connect issuers (`CAM_OIDC_ISSUERS`).
+    pub oidc_issuers: Vec<IssuerSettings>,
+    /// R52: the DNS server of domain proofs (`CAM_DNS_RESOLVER`); `None`:
+    /// the system's.
+    pub dns_resolver: Option<std::net::SocketAddr>,
 }
 
-/// Errors: the metrics could not be registered.
-pub fn build(
-    store: Arc<SeaOrmStore>,
-    settings: &Settings,
-    clock: Option<Arc<dyn Clock>>,
-) -> Result<App, prometheus::Error> {
+/// Why the app could not be wired.
+#[derive(Debug, thiserror::Error)]
+pub enum WiringError {
+    #[error("cannot register the metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    #[error("{0}")]
+    Adapter(String),
+}
+
+/// Errors: the metrics could not be registered, an adapter could not be
+/// built.
+pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn Clock>>) -> Result<App, WiringError> {
     build_with(store, settings, clock, crate::live::LiveLimits::default())
 }
 
 /// As `build`, with these limits of live subscriptions (R43).
-/// Errors: the metrics could not be registered.
+/// Errors: as `build`.
 pub fn build_with(
     store: Arc<SeaOrmStore>,
     settings: &Settings,
     clock: Option<Arc<dyn Clock>>,
     live_limits: crate::live::LiveLimits,
-) -> Result<App, prometheus::Error> {
+) -> Result<App, WiringError> {
     let clock: Arc<dyn Clock> = clock.unwrap_or_else(|| {
         if settings.test_clock {
             Arc::new(TestClock::new(chrono::Utc::now()))
@@ -68,6 +80,9 @@ pub fn build_with(
         public_url: settings.public_url.trim_end_matches('/').to_string(),
         test_clock: settings.test_clock,
     };
+    let issuers = OidcIssuers::new(settings.oidc_issuers.clone(), clock.clone()).map_err(WiringError::Adapter)?;
+    let identity =
+        JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref()).with_issuers(issuers);
     let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), config);
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
@@ -77,7 +92,7 @@ pub fn build_with(
         live,
         persisted,
         cam,
-        identity: Arc::new(JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref())),
+        identity: Arc::new(identity),
         store,
         metrics: Arc::new(Metrics::new()?),
     })

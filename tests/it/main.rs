@@ -20,6 +20,7 @@ mod live;
 mod mail;
 mod migration;
 mod offboarding;
+mod oidc;
 mod operate;
 mod page_cost;
 mod partner_users;

@@ -3,6 +3,7 @@
 //! postgres:// server URL), the app wired as in production but with a test
 //! clock, GraphQL execution as a given principal, and fixture builders.
 
+pub mod oidc_issuer;
 pub mod smtp;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -159,6 +160,8 @@ impl TestApp {
             public_url: "https://cam.test".into(),
             link_ttl_days: 30,
             test_clock: true,
+            oidc_issuers: Vec::new(),
+            dns_resolver: None,
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");

@@ -500,7 +500,7 @@ async fn authenticate(app: &App, payload: Option<&Value>) -> Option<(Principal, 
         return None;
     }
     let identity: &dyn IdentityProvider = app.identity.as_ref();
-    let signed = identity.authenticate(token).ok()?;
+    let signed = identity.authenticate(token).await.ok()?;
     match app.cam.principal_of(signed.identity).await {
         Ok(found) => found.map(|p| (p, signed.expires_at)),
         Err(e) => {
