@@ -3,13 +3,16 @@
 //! `SystemClock` or `TestClock` (R35); domain verification:
 //! `DbDomainVerifier` (R4); link and SCIM token hashing:
 //! `Sha256LinkTokens`; bearer tokens: `JwtIdentity` with the trusted
-//! OpenID Connect issuers (`OidcIssuers`, R50); email: `SmtpMailer`
+//! OpenID Connect issuers (`OidcIssuers`, R50); domain proofs:
+//! `HickoryTxtLookup` (R52); email: `SmtpMailer`
 //! driven by the outbox `Dispatcher` (R42).
 
 use std::sync::Arc;
 
 use cam_adapters::clock::{SystemClock, TestClock};
-use cam_adapters::identity::{DbDomainVerifier, IssuerSettings, JwtIdentity, OidcIssuers, Sha256LinkTokens};
+use cam_adapters::identity::{
+    DbDomainVerifier, HickoryTxtLookup, IssuerSettings, JwtIdentity, OidcIssuers, Sha256LinkTokens,
+};
 use cam_adapters::notify::{Dispatcher, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
 use cam_domain::identity::IdentityProvider;
@@ -83,7 +86,9 @@ pub fn build_with(
     let issuers = OidcIssuers::new(settings.oidc_issuers.clone(), clock.clone()).map_err(WiringError::Adapter)?;
     let identity =
         JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref()).with_issuers(issuers);
-    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), config);
+    let dns = HickoryTxtLookup::new(settings.dns_resolver).map_err(WiringError::Adapter)?;
+    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), config)
+        .with_dns(Arc::new(dns));
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);

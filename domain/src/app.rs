@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::access_link::ports::LinkTokens;
 use crate::account::model::{Account, AccountKind};
+use crate::account::proof::{DnsTxtLookup, NoDns};
 use crate::audit::model::NewAuditEvent;
 use crate::common::error::{Error, Result};
 use crate::common::ids::{AccountId, UserId};
@@ -39,6 +40,8 @@ pub struct Cam {
     pub(crate) verifier: Arc<dyn DomainVerifier>,
     pub(crate) tokens: Arc<dyn LinkTokens>,
     pub(crate) config: CamConfig,
+    /// R52: the DNS that domain proofs are looked up in.
+    pub(crate) dns: Arc<dyn DnsTxtLookup>,
 }
 
 /// R1: may this partner-account member use the Client Access Manager?
@@ -100,7 +103,14 @@ impl Cam {
         tokens: Arc<dyn LinkTokens>,
         config: CamConfig,
     ) -> Self {
-        Self { store, clock, verifier, tokens, config }
+        Self { store, clock, verifier, tokens, config, dns: Arc::new(NoDns) }
+    }
+
+    /// Looks domain proofs up in this DNS (R52); without it every lookup
+    /// fails as a resolver error.
+    pub fn with_dns(mut self, dns: Arc<dyn DnsTxtLookup>) -> Self {
+        self.dns = dns;
+        self
     }
 
     /// Base of the server's public URLs, without a trailing slash.

@@ -13,6 +13,7 @@ mod m20261201_mail_001_email_delivery;
 mod m20261201_scim_001_scim_tables;
 mod m20261202_000001_partner_client_counts;
 mod m20261204_000001_memberships_by_user_index;
+mod m20261206_000101_domain_proofs;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_live_001_server_settings::Migration),
             Box::new(m20261202_000001_partner_client_counts::Migration),
             Box::new(m20261204_000001_memberships_by_user_index::Migration),
+            Box::new(m20261206_000101_domain_proofs::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 //! postgres:// server URL), the app wired as in production but with a test
 //! clock, GraphQL execution as a given principal, and fixture builders.
 
+pub mod dns_server;
 pub mod oidc_issuer;
 pub mod smtp;
 

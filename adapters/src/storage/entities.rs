@@ -222,3 +222,25 @@ pub mod outbox {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// R52: a partner's DNS proof of one domain.
+pub mod domain_proof {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "domain_proofs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub partner_id: i64,
+        pub domain: String,
+        pub record_value: String,
+        pub status: String,
+        pub created_at: ChronoDateTimeUtc,
+        pub verified_at: Option<ChronoDateTimeUtc>,
+        pub last_checked_at: Option<ChronoDateTimeUtc>,
+        pub failing_since: Option<ChronoDateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

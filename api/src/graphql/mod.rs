@@ -53,6 +53,7 @@ pub struct Mutation(
     permission::PermissionMutation,
     operator::OperatorMutation,
     scim::ScimMutation,
+    account::DomainMutation,
 );
 
 pub type CamSchema = Schema<Query, Mutation, subscription::Subscription>;

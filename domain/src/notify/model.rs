@@ -26,6 +26,10 @@ pub mod kind {
     pub const OFFBOARDING_NOTICE: &str = "offboarding.notice";
     /// R39: the worker's access to a client ends in seven days.
     pub const MEMBERSHIP_EXPIRING: &str = "membership.expiring";
+    /// R52: the daily check of a proven domain failed for the first time.
+    pub const DOMAIN_CHECK_FAILING: &str = "domain.check_failing";
+    /// R52: seven days of failed checks: the domain is no longer verified.
+    pub const DOMAIN_LAPSED: &str = "domain.lapsed";
     /// Any other notice.
     pub const NOTICE: &str = "notice";
 }

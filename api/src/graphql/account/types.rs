@@ -291,6 +291,10 @@ impl PartnerAccount {
     async fn verified_domains(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         Ok(load(ctx, DomainsOf(self.0.id)).await?.unwrap_or_default())
     }
+    /// v1.2, R52: every domain with its proof state (verifiedDomains stays: the VERIFIED and FAILING ones).
+    async fn domains(&self, ctx: &Context<'_>) -> Result<Vec<super::domains::PartnerDomain>> {
+        super::domains::domains_of(ctx, self.0.id).await
+    }
     /// True when the viewer may use the Client Access Manager here (R1).
     async fn can_manage_access(&self, ctx: &Context<'_>) -> Result<bool> {
         let p = principal(ctx)?;
