@@ -14,6 +14,7 @@ mod m20261201_scim_001_scim_tables;
 mod m20261202_000001_partner_client_counts;
 mod m20261204_000001_memberships_by_user_index;
 mod m20261206_000101_domain_proofs;
+mod m20261206_000201_client_partner_admin_templates;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_partner_client_counts::Migration),
             Box::new(m20261204_000001_memberships_by_user_index::Migration),
             Box::new(m20261206_000101_domain_proofs::Migration),
+            Box::new(m20261206_000201_client_partner_admin_templates::Migration),
         ]
     }
 }

@@ -36,4 +36,5 @@ mod remove_all;
 mod schema;
 mod scim;
 mod tabs;
+mod templates;
 mod web;

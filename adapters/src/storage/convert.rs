@@ -58,7 +58,7 @@ pub fn membership(m: e::membership::Model) -> Result<Membership, StorageError> {
 pub fn permission_set(m: e::permission_set::Model) -> PermissionSet {
     PermissionSet {
         id: PermissionSetId::new(m.id),
-        partner_id: AccountId::new(m.partner_id),
+        account_id: AccountId::new(m.partner_id),
         name: m.name,
         permissions: Permissions::from_storage(&m.permissions),
         built_in: m.built_in,

@@ -51,6 +51,7 @@ pub struct Mutation(
     membership::PermissionChangeMutation,
     membership::ExpiryMutation,
     permission::PermissionMutation,
+    permission::TemplateMutation,
     operator::OperatorMutation,
     scim::ScimMutation,
     account::DomainMutation,
