@@ -1,11 +1,13 @@
 //! What a client's own admins do (R22): add users by email with a seat and
-//! permissions, change seats. The partner seat keeps its rules (R5–R7).
+//! permissions or one of the client's templates, change seats, with a
+//! template in the same step (R58). The partner seat keeps its rules (R5–R7).
 
 use std::collections::HashSet;
 
 use super::model::{Membership, NewMembership, Role, Seat};
 use crate::account::model::{Account, AccountKind};
 use crate::app::Cam;
+use crate::audit::model::NewAuditEvent;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
@@ -52,10 +54,7 @@ fn check_grant(grant: &NewUsersGrant) -> Result<()> {
 }
 
 /// R58: a template's audit trace: which template was applied.
-fn with_template(
-    mut ev: crate::audit::model::NewAuditEvent,
-    t: Option<&PermissionSet>,
-) -> crate::audit::model::NewAuditEvent {
+fn with_template(mut ev: NewAuditEvent, t: Option<&PermissionSet>) -> NewAuditEvent {
     if let (Some(t), Some(serde_json::Value::Object(after))) = (t, ev.after.as_mut()) {
         after.insert("permissionTemplateId".into(), t.id.get().into());
     }
