@@ -10,6 +10,7 @@ mod client_partner_admin;
 mod client_users;
 mod concurrency;
 mod cross_client;
+mod decline;
 mod domain_proof;
 mod domains;
 mod existence;

@@ -137,6 +137,24 @@ pub mod approval {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod decline {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "access_link_declines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub access_link_id: i64,
+        pub client_id: i64,
+        pub declined_by: Option<i64>,
+        pub note: Option<String>,
+        pub declined_at: ChronoDateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod relationship {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -33,6 +33,10 @@ macro_rules! with_refusal_codes {
             NotAllowed,
             /// v1.2, R52: the TXT record was not found, or does not match.
             DomainNotProven,
+            /// v1.2: this client account declined the link (R54).
+            LinkDeclined,
+            /// v1.2: this client account declined the link already (R54).
+            AlreadyDeclined,
         }
     };
 }

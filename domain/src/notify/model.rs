@@ -14,6 +14,8 @@ crate::string_enum! {
 pub mod kind {
     /// R10: the client approved the worker's access link.
     pub const ACCESS_LINK_APPROVED: &str = "access_link.approved";
+    /// R54: a client declined the worker's access link.
+    pub const ACCESS_LINK_DECLINED: &str = "access_link.declined";
     /// R13: a partner admin added the worker to a client.
     pub const MEMBERSHIP_ADDED: &str = "membership.added";
     /// R22: a client added the user.
