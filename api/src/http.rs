@@ -44,11 +44,18 @@ pub struct HttpOptions {
     pub cors_origins: Vec<HeaderValue>,
 }
 
-/// The router with the options' layers around it (CORS).
+/// The router with the options' layers around it (CORS, and the Origin
+/// check of WebSocket upgrades when origins are set).
 pub fn router_with(app: App, options: &HttpOptions) -> Router {
+    let origins = crate::cors::WebSocketOrigins {
+        allowed: options.cors_origins.clone().into(),
+        public_url: app.cam.public_url().into(),
+    };
     let router = router(app);
     match crate::cors::layer(&options.cors_origins) {
-        Some(cors) => router.layer(cors),
+        Some(cors) => {
+            router.layer(middleware::from_fn_with_state(origins, crate::cors::refuse_foreign_websockets)).layer(cors)
+        }
         None => router,
     }
 }
@@ -62,6 +69,9 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(metrics))
         .route("/playground/{file}", get(playground_asset))
         .route("/access/{token}", get(crate::pages::access_page))
+        .route("/access/{token}/accounts", get(crate::pages::access_accounts))
+        .route("/access/{token}/approve", axum::routing::post(crate::pages::approve_post))
+        .route("/access/{token}/decline", axum::routing::post(crate::pages::decline_post))
         .route("/assets/access/{file}", get(crate::pages::access_asset))
         .nest("/scim/v2", crate::scim::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -94,7 +104,12 @@ fn route_label(path: &str) -> &'static str {
         "/healthz" => "/healthz",
         "/metrics" => "/metrics",
         p if p.starts_with("/playground/") => "/playground/{file}",
-        p if p.starts_with("/access/") => "/access/{token}",
+        p if p.starts_with("/access/") => match p.rsplit('/').next() {
+            Some("accounts") if p.matches('/').count() == 3 => "/access/{token}/accounts",
+            Some("approve") if p.matches('/').count() == 3 => "/access/{token}/approve",
+            Some("decline") if p.matches('/').count() == 3 => "/access/{token}/decline",
+            _ => "/access/{token}",
+        },
         p if p.starts_with("/scim/") => crate::scim::route_label(p),
         p if p.starts_with("/assets/access/") => "/assets/access/{file}",
         _ => "unmatched",

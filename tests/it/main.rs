@@ -3,6 +3,7 @@
 //! cites the rule it proves.
 
 mod access_link;
+mod approval_page;
 mod audit;
 mod auth;
 mod bulk;
@@ -24,6 +25,7 @@ mod migration;
 mod offboarding;
 mod oidc;
 mod operate;
+mod origins;
 mod page_cost;
 mod partner_users;
 mod permission_changes;
