@@ -38,6 +38,7 @@ mod relationship;
 mod remove_all;
 mod schema;
 mod scim;
+mod startup;
 mod tabs;
 mod templates;
 mod web;
