@@ -215,11 +215,11 @@ impl SignIn {
 /// client account).
 async fn person(app: &App, token: Option<&str>) -> Result<Principal, SignIn> {
     let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or(SignIn::Missing)?;
-    let identity = app.identity.authenticate(token).map_err(|e: TokenError| {
+    let signed = app.identity.authenticate(token).map_err(|e: TokenError| {
         tracing::debug!(error = %e, "the approval page was given a token that is not valid");
         SignIn::Invalid
     })?;
-    match app.cam.principal_of(identity).await {
+    match app.cam.principal_of(signed.identity).await {
         Ok(Some(p @ Principal::User(_))) => Ok(p),
         Ok(Some(Principal::Operator)) => Err(SignIn::Operator),
         Ok(None) => Err(SignIn::Invalid),
