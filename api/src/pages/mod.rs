@@ -215,7 +215,7 @@ impl SignIn {
 /// client account).
 async fn person(app: &App, token: Option<&str>) -> Result<Principal, SignIn> {
     let token = token.map(str::trim).filter(|t| !t.is_empty()).ok_or(SignIn::Missing)?;
-    let signed = app.identity.authenticate(token).map_err(|e: TokenError| {
+    let signed = app.identity.authenticate(token).await.map_err(|e: TokenError| {
         tracing::debug!(error = %e, "the approval page was given a token that is not valid");
         SignIn::Invalid
     })?;
