@@ -77,6 +77,11 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     // so that no message repeats its password); the address is bound
     // before the database is touched.
     check_database_url(&args.database.database_url).map_err(Failure::Settings)?;
+    // R50: the trusted issuers are read before anything is touched.
+    let oidc_issuers = cam_adapters::identity::parse_issuers(args.oidc_issuers.as_deref().unwrap_or_default())
+        .map_err(|e| Failure::Settings(format!("CAM_OIDC_ISSUERS: {e}")))?;
+    let cors_origins =
+        crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
     // R42: the SMTP settings are checked before anything is touched.
     let mailer = match &args.smtp_url {
         Some(url) => {
@@ -140,16 +145,18 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         link_ttl_days: args.link_ttl_days,
         test_clock: args.test_clock,
         app_url: args.app_url.clone(),
+        oidc_issuers,
+        dns_resolver: args.dns_resolver,
     };
-    let cors_origins =
-        crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
     let live_limits = crate::live::LiveLimits {
         max_connections: l.max_ws_connections as usize,
+        max_pending: l.max_ws_pending as usize,
+        max_per_user: l.max_ws_per_user as usize,
         max_operations_per_connection: l.max_ws_operations as usize,
         init_timeout: l.ws_init_timeout,
         ..crate::live::LiveLimits::default()
     };
-    let app = build_with(store.clone(), &settings, None, live_limits).map_err(Failure::Other)?;
+    let app = build_with(store.clone(), &settings, None, live_limits).map_err(|e| Failure::Other(e.to_string()))?;
     // One source of committed audit events per server (PostgreSQL: one
     // dedicated LISTEN connection), fanned out by the hub (R43).
     let events = store
@@ -158,10 +165,33 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Database(format!("cannot listen for audit events: {e}")))?;
     tokio::spawn(app.live.clone().run(app.cam.clone(), events));
     if args.demo {
-        if store.is_empty().await.map_err(|e| Failure::Other(e.to_string()))? {
-            let pending = demo::load(&app.cam).await?;
+        // On every start, a link to open: the one just loaded, the one
+        // printed last time while it can still be approved, or a fresh one.
+        // Like the demo's token secret, its token is kept with the demo
+        // database (only a hash of it in the links themselves, R8).
+        const KEPT_LINK: &str = "demo_access_link_token";
+        let pending = if store.is_empty().await.map_err(|e| Failure::Other(e.to_string()))? {
+            let token = demo::load(&app.cam).await?;
             println!("Loaded the demo data set.");
-            println!("A pending access link (open it, sign in as a client admin, approve): {pending}");
+            Some(token)
+        } else {
+            let kept = store.setting(KEPT_LINK).await.map_err(|e| Failure::Database(e.to_string()))?;
+            // The demo's worker may have been changed meanwhile (no longer
+            // eligible, R5): the server starts all the same.
+            demo::pending_link(&app.cam, kept).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %format!("{e:#}"), "could not make a fresh demo access link");
+                None
+            })
+        };
+        match pending {
+            Some(token) => {
+                store.put_setting(KEPT_LINK, &token).await.map_err(|e| Failure::Database(e.to_string()))?;
+                let url = demo::link_url(&app.cam, &token);
+                println!("A pending access link (open it, sign in as a client admin, approve or decline): {url}");
+            }
+            None => println!(
+                "No pending access link to print: this database holds no demo data, or its worker cannot have a link."
+            ),
         }
         demo::print_tokens(app.identity.as_ref());
     }

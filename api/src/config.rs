@@ -83,6 +83,14 @@ pub struct ServeArgs {
     /// (`https://app.example`), or `*`; none by default.
     #[arg(long, env = "CAM_CORS_ORIGINS")]
     pub cors_origins: Option<String>,
+    /// R50: trusted OpenID Connect issuers, comma-separated entries
+    /// `<issuer URL> <audience> <email domain> [<email domain> …]`.
+    #[arg(long, env = "CAM_OIDC_ISSUERS")]
+    pub oidc_issuers: Option<String>,
+    /// R52: `HOST:PORT` of the DNS server domain proofs are looked up with
+    /// (default: the system's resolvers).
+    #[arg(long, env = "CAM_DNS_RESOLVER", value_parser = dns_server)]
+    pub dns_resolver: Option<std::net::SocketAddr>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -116,14 +124,21 @@ pub struct LimitArgs {
     /// Longest a statement may run (PostgreSQL).
     #[arg(long, env = "CAM_DB_STATEMENT_TIMEOUT", default_value = "15", value_parser = seconds)]
     pub db_statement_timeout: Duration,
-    /// Most WebSocket connections open at once (R43).
+    /// Most signed-in WebSocket connections open at once (R43).
     #[arg(long, env = "CAM_MAX_WS_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_ws_connections: u32,
+    /// Most WebSocket connections waiting to send `connection_init`; the
+    /// oldest makes room for a newer one.
+    #[arg(long, env = "CAM_MAX_WS_PENDING", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_ws_pending: u32,
+    /// Most signed-in WebSocket connections of one user.
+    #[arg(long, env = "CAM_MAX_WS_PER_USER", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_ws_per_user: u32,
     /// Most operations (subscriptions) running at once on one WebSocket.
     #[arg(long, env = "CAM_MAX_WS_OPERATIONS", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_ws_operations: u32,
     /// Time a WebSocket client has to send `connection_init`.
-    #[arg(long, env = "CAM_WS_INIT_TIMEOUT", default_value = "10", value_parser = seconds)]
+    #[arg(long, env = "CAM_WS_INIT_TIMEOUT", default_value = "5", value_parser = seconds)]
     pub ws_init_timeout: Duration,
 }
 
@@ -182,6 +197,16 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// `HOST:PORT` of a DNS server: an address, or a name resolved once now.
+fn dns_server(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let bad = || format!("{s:?} must be HOST:PORT of a DNS server, e.g. 127.0.0.1:53");
+    if let Ok(a) = s.parse() {
+        return Ok(a);
+    }
+    s.to_socket_addrs().map_err(|_| bad())?.next().ok_or_else(bad)
+}
+
 /// A duration in seconds, from 0.01 to one hour.
 fn seconds(s: &str) -> Result<Duration, String> {
     let v: f64 = s.trim().parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
@@ -214,6 +239,8 @@ mod tests {
         assert!(check_database_url("mysql://x").is_err() && check_database_url("sqlite::memory:").is_ok());
         assert!(http_url("https://cam.example").is_ok() && http_url("cam.example").is_err());
         assert!(smtp_url("smtp://127.0.0.1:25").is_ok() && smtp_url("http://x").is_err());
+        assert!(dns_server("127.0.0.1:5353").is_ok() && dns_server("[::1]:53").is_ok());
+        assert!(dns_server("127.0.0.1").is_err() && dns_server("no port").is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use cam_domain::account::model::{AccountKind, PartnerTier};
 use cam_domain::account::service::CreateAccount;
-use cam_domain::identity::IdentityProvider;
+use cam_domain::identity::{Identity, IdentityProvider};
 use cam_domain::membership::model::{Role, Seat, WorkerKind};
 use cam_domain::membership::service::AddMember;
 use cam_domain::permission::{Permission, Permissions};
@@ -23,7 +23,7 @@ pub const PEOPLE: &[(&str, &str)] = &[
     ("eve@northwind-agency.example", "Eve Former-Employee"),
 ];
 
-/// Loads the demo data; returns the URL of its pending access link.
+/// Loads the demo data; returns the token of its pending access link.
 /// Errors: anything a use case refuses (the database was not empty after all).
 pub async fn load(cam: &Cam) -> anyhow::Result<String> {
     let op = Principal::Operator;
@@ -101,7 +101,33 @@ pub async fn load(cam: &Cam) -> anyhow::Result<String> {
     cam.deactivate_worker(&ben, eve.id).await?;
     // Ben's own link waits for a client admin.
     let pending = cam.create_access_link(&ben, partner.id, None).await?;
-    Ok(pending.url)
+    Ok(pending.token)
+}
+
+/// Whose link the demo prints.
+const LINK_OWNER: &str = "ben@northwind-agency.example";
+
+/// The URL of a link's token on this server.
+pub fn link_url(cam: &Cam, token: &str) -> String {
+    format!("{}/access/{token}", cam.public_url())
+}
+
+/// The token of the demo's pending link, for a start on a database that
+/// holds the demo already: `kept` (the one printed last time) while it can
+/// still be approved, else a fresh link of the demo's worker (R8: the
+/// previous one is revoked). `None` when the database holds no demo data.
+/// Errors: anything the use cases refuse.
+pub async fn pending_link(cam: &Cam, kept: Option<String>) -> anyhow::Result<Option<String>> {
+    if let Some(token) = kept {
+        if cam.preview_access_link(&token).await?.is_some_and(|p| p.problem.is_none()) {
+            return Ok(Some(token));
+        }
+    }
+    let email = cam_domain::user::model::Email::parse(LINK_OWNER).map_err(anyhow::Error::msg)?;
+    let Some(ben) = cam.principal_of(Identity::User(email)).await? else { return Ok(None) };
+    let partner = cam.viewer_accounts(&ben).await?.into_iter().find(|(a, _)| a.kind == AccountKind::Partner);
+    let Some((partner, _)) = partner else { return Ok(None) };
+    Ok(Some(cam.create_access_link(&ben, partner.id, None).await?.token))
 }
 
 /// Prints a token per demo person, with what they can do.

@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 use axum::Router;
-use cam_domain::identity::TokenError;
+use cam_domain::identity::{Identity, TokenError};
 use cam_domain::Principal;
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -44,11 +44,18 @@ pub struct HttpOptions {
     pub cors_origins: Vec<HeaderValue>,
 }
 
-/// The router with the options' layers around it (CORS).
+/// The router with the options' layers around it (CORS, and the Origin
+/// check of WebSocket upgrades when origins are set).
 pub fn router_with(app: App, options: &HttpOptions) -> Router {
+    let origins = crate::cors::WebSocketOrigins {
+        allowed: options.cors_origins.clone().into(),
+        public_url: app.cam.public_url().into(),
+    };
     let router = router(app);
     match crate::cors::layer(&options.cors_origins) {
-        Some(cors) => router.layer(cors),
+        Some(cors) => {
+            router.layer(middleware::from_fn_with_state(origins, crate::cors::refuse_foreign_websockets)).layer(cors)
+        }
         None => router,
     }
 }
@@ -62,6 +69,9 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(metrics))
         .route("/playground/{file}", get(playground_asset))
         .route("/access/{token}", get(crate::pages::access_page))
+        .route("/access/{token}/accounts", get(crate::pages::access_accounts))
+        .route("/access/{token}/approve", axum::routing::post(crate::pages::approve_post))
+        .route("/access/{token}/decline", axum::routing::post(crate::pages::decline_post))
         .route("/assets/access/{file}", get(crate::pages::access_asset))
         .nest("/scim/v2", crate::scim::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -78,8 +88,9 @@ pub fn router(app: App) -> Router {
 #[derive(Clone)]
 pub(crate) struct Operation(pub(crate) String);
 
-/// Who called: `anonymous`, `user`, `operator` or `unauthenticated` (a
-/// refused token). Never the token or the email.
+/// Who called: `anonymous`, `user`, `operator`, `no_user` (R50: a person
+/// an issuer vouches for who is no user) or `unauthenticated` (a refused
+/// token). Never the token or the email.
 #[derive(Clone, Copy)]
 pub(crate) struct Caller(pub(crate) &'static str);
 
@@ -93,7 +104,12 @@ fn route_label(path: &str) -> &'static str {
         "/healthz" => "/healthz",
         "/metrics" => "/metrics",
         p if p.starts_with("/playground/") => "/playground/{file}",
-        p if p.starts_with("/access/") => "/access/{token}",
+        p if p.starts_with("/access/") => match p.rsplit('/').next() {
+            Some("accounts") if p.matches('/').count() == 3 => "/access/{token}/accounts",
+            Some("approve") if p.matches('/').count() == 3 => "/access/{token}/approve",
+            Some("decline") if p.matches('/').count() == 3 => "/access/{token}/decline",
+            _ => "/access/{token}",
+        },
         p if p.starts_with("/scim/") => crate::scim::route_label(p),
         p if p.starts_with("/assets/access/") => "/assets/access/{file}",
         _ => "unmatched",
@@ -151,9 +167,18 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     r
 }
 
-/// Who is calling: nobody, the operator or a user. Errors: a 401 response.
-async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal>, Response> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+/// Who is calling.
+enum Signed {
+    Anonymous,
+    As(Principal),
+    /// R50: a person an OpenID Connect issuer vouches for who is no user.
+    NoAccess,
+}
+
+/// Who is calling: nobody, the operator, a user, or a person an issuer
+/// vouches for who is no user (R50). Errors: a 401 response.
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Signed, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Signed::Anonymous) };
     let unauth = |why: &str| {
         let mut r = error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", why);
         r.extensions_mut().insert(Caller("unauthenticated"));
@@ -166,18 +191,25 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<Principal
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauth("the Authorization header must be: Bearer <token>"))?;
-    match app.identity.authenticate(token) {
-        Ok(identity) => match app.cam.principal_of(identity).await {
-            Ok(Some(p)) => Ok(Some(p)),
-            Ok(None) => Err(unauth("the token names no known user")),
-            Err(e) => {
-                tracing::error!(error = %cam_domain::chain(&e), "could not look up the token's user");
-                let mut r =
-                    error_response(StatusCode::SERVICE_UNAVAILABLE, error::SERVICE_UNAVAILABLE, "retry in a moment");
-                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                Err(r)
+    match app.identity.authenticate(token).await {
+        Ok(signed) => {
+            let federated = matches!(signed.identity, Identity::Federated(_));
+            match app.cam.principal_of(signed.identity).await {
+                Ok(Some(p)) => Ok(Signed::As(p)),
+                Ok(None) if federated => Ok(Signed::NoAccess),
+                Ok(None) => Err(unauth("the token names no known user")),
+                Err(e) => {
+                    tracing::error!(error = %cam_domain::chain(&e), "could not look up the token's user");
+                    let mut r = error_response(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        error::SERVICE_UNAVAILABLE,
+                        "retry in a moment",
+                    );
+                    r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                    Err(r)
+                }
             }
-        },
+        }
         Err(TokenError::Expired) => Err(unauth("the token has expired")),
         Err(_) => Err(unauth("the token is not valid")),
     }
@@ -272,14 +304,15 @@ async fn execute(
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return r;
     }
-    let principal = match authenticate(app, headers).await {
-        Ok(p) => p,
+    let signed = match authenticate(app, headers).await {
+        Ok(s) => s,
         Err(r) => return r,
     };
-    let caller = Caller(match &principal {
-        None => "anonymous",
-        Some(Principal::Operator) => "operator",
-        Some(Principal::User(_)) => "user",
+    let caller = Caller(match &signed {
+        Signed::Anonymous => "anonymous",
+        Signed::As(Principal::Operator) => "operator",
+        Signed::As(Principal::User(_)) => "user",
+        Signed::NoAccess => "no_user",
     });
     // The guard left the request parsed; keep the document to put the
     // response's fields back in the order asked for.
@@ -287,8 +320,10 @@ async fn execute(
     let operation = request.operation_name.clone();
     let request_id = request_id.0;
     let mut request = request.data(RequestId(request_id.clone())).data(loaders(&app.cam));
-    if let Some(p) = principal {
-        request = request.data(p);
+    match signed {
+        Signed::As(p) => request = request.data(p),
+        Signed::NoAccess => request = request.data(crate::graphql::NoAccess),
+        Signed::Anonymous => {}
     }
     let span = crate::graphql::operation_span(operation.as_deref());
     let mut response = app.schema.execute(request).instrument(span).await;
@@ -483,8 +518,15 @@ async fn graphql_get(
     // The playground, unless the query string holds a request; a persisted
     // query (APQ) may come by hash alone, without `query`.
     if !params.contains_key("query") && !params.contains_key("extensions") {
+        // No other site may frame it (clickjacking), as the approval page.
         return (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+                (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                (header::X_FRAME_OPTIONS, "DENY"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
             Html(PLAYGROUND_HTML),
         )
             .into_response();

@@ -2,14 +2,17 @@
 //! sees both. Storage: `SeaOrmStore` (SQLite or PostgreSQL); clock:
 //! `SystemClock` or `TestClock` (R35); domain verification:
 //! `DbDomainVerifier` (R4); link and SCIM token hashing:
-//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity`; email: written by
-//! `FluentEmails` (R55, R56), sent by `SmtpMailer` driven by the outbox
-//! `Dispatcher` (R42).
+//! `Sha256LinkTokens`; bearer tokens: `JwtIdentity` with the trusted
+//! OpenID Connect issuers (`OidcIssuers`, R50); domain proofs:
+//! `HickoryTxtLookup` (R52); email: written by `FluentEmails` (R55, R56),
+//! sent by `SmtpMailer` driven by the outbox `Dispatcher` (R42).
 
 use std::sync::Arc;
 
 use cam_adapters::clock::{SystemClock, TestClock};
-use cam_adapters::identity::{DbDomainVerifier, JwtIdentity, Sha256LinkTokens};
+use cam_adapters::identity::{
+    DbDomainVerifier, HickoryTxtLookup, IssuerSettings, JwtIdentity, OidcIssuers, Sha256LinkTokens,
+};
 use cam_adapters::notify::{Dispatcher, FluentEmails, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
 use cam_domain::account::model::AccountKind;
@@ -42,6 +45,11 @@ pub struct Settings {
     pub test_clock: bool,
     /// R56: base URL of the frontend app that emails link to (`CAM_APP_URL`).
     pub app_url: Option<String>,
+    /// R50: trusted OpenID Connect issuers (`CAM_OIDC_ISSUERS`).
+    pub oidc_issuers: Vec<IssuerSettings>,
+    /// R52: the DNS server of domain proofs (`CAM_DNS_RESOLVER`); `None`:
+    /// the system's.
+    pub dns_resolver: Option<std::net::SocketAddr>,
 }
 
 /// R56: an account's GraphQL global id, as emails link with it.
@@ -53,9 +61,18 @@ fn account_global_id(kind: AccountKind, id: AccountId) -> String {
     encode(kind, id.get()).0
 }
 
-/// Errors: the metrics could not be registered, or the email messages not
-/// read.
-pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn Clock>>) -> Result<App, String> {
+/// Why the app could not be wired.
+#[derive(Debug, thiserror::Error)]
+pub enum WiringError {
+    #[error("cannot register the metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+    #[error("{0}")]
+    Adapter(String),
+}
+
+/// Errors: the metrics could not be registered, an adapter could not be
+/// built.
+pub fn build(store: Arc<SeaOrmStore>, settings: &Settings, clock: Option<Arc<dyn Clock>>) -> Result<App, WiringError> {
     build_with(store, settings, clock, crate::live::LiveLimits::default())
 }
 
@@ -66,7 +83,7 @@ pub fn build_with(
     settings: &Settings,
     clock: Option<Arc<dyn Clock>>,
     live_limits: crate::live::LiveLimits,
-) -> Result<App, String> {
+) -> Result<App, WiringError> {
     let clock: Arc<dyn Clock> = clock.unwrap_or_else(|| {
         if settings.test_clock {
             Arc::new(TestClock::new(chrono::Utc::now()))
@@ -79,8 +96,14 @@ pub fn build_with(
         public_url: settings.public_url.trim_end_matches('/').to_string(),
         test_clock: settings.test_clock,
     };
-    let emails = Arc::new(FluentEmails::new(settings.app_url.as_deref(), account_global_id)?);
-    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), emails, config);
+    let issuers = OidcIssuers::new(settings.oidc_issuers.clone(), clock.clone()).map_err(WiringError::Adapter)?;
+    let identity =
+        JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref()).with_issuers(issuers);
+    let dns = HickoryTxtLookup::new(settings.dns_resolver).map_err(WiringError::Adapter)?;
+    let emails =
+        Arc::new(FluentEmails::new(settings.app_url.as_deref(), account_global_id).map_err(WiringError::Adapter)?);
+    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), emails, config)
+        .with_dns(Arc::new(dns));
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);
@@ -89,9 +112,9 @@ pub fn build_with(
         live,
         persisted,
         cam,
-        identity: Arc::new(JwtIdentity::new(settings.jwt_secret.as_deref(), settings.operator_token.as_deref())),
+        identity: Arc::new(identity),
         store,
-        metrics: Arc::new(Metrics::new().map_err(|e| format!("cannot register the metrics: {e}"))?),
+        metrics: Arc::new(Metrics::new()?),
     })
 }
 

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::access_link::ports::LinkTokens;
 use crate::account::model::{Account, AccountKind};
+use crate::account::proof::{DnsTxtLookup, NoDns};
 use crate::audit::model::NewAuditEvent;
 use crate::common::error::{Error, Result};
 use crate::common::ids::{AccountId, UserId};
@@ -43,6 +44,8 @@ pub struct Cam {
     /// R55, R56: writes emails in their recipients' languages.
     pub(crate) emails: Arc<dyn EmailWriter>,
     pub(crate) config: CamConfig,
+    /// R52: the DNS that domain proofs are looked up in.
+    pub(crate) dns: Arc<dyn DnsTxtLookup>,
 }
 
 /// R1: may this partner-account member use the Client Access Manager?
@@ -105,13 +108,20 @@ impl Cam {
         emails: Arc<dyn EmailWriter>,
         config: CamConfig,
     ) -> Self {
-        Self { store, clock, verifier, tokens, emails, config }
+        Self { store, clock, verifier, tokens, emails, config, dns: Arc::new(NoDns) }
     }
 
     /// R55: `message` to `to`, written in their language.
     pub(crate) fn email(&self, to: &User, message: Message) -> NewEmail {
         let written = self.emails.write(to.locale, &to.name, &message);
         NewEmail::written(to, &message, written)
+    }
+
+    /// Looks domain proofs up in this DNS (R52); without it every lookup
+    /// fails as a resolver error.
+    pub fn with_dns(mut self, dns: Arc<dyn DnsTxtLookup>) -> Self {
+        self.dns = dns;
+        self
     }
 
     /// Base of the server's public URLs, without a trailing slash.

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use crate::access_link::ports::AccessLinkRepository;
 use crate::account::ports::{AccountRepository, DomainRepository};
+use crate::account::proof::DomainProofRepository;
 use crate::asset::ports::AssetRepository;
 use crate::audit::ports::AuditRepository;
 use crate::common::error::StorageError;
@@ -21,6 +22,7 @@ use crate::user::ports::UserRepository;
 pub trait Repository:
     AccountRepository
     + DomainRepository
+    + DomainProofRepository
     + UserRepository
     + MembershipRepository
     + PermissionSetRepository
@@ -42,6 +44,7 @@ impl<T> Repository for T
 where
     T: AccountRepository
         + DomainRepository
+        + DomainProofRepository
         + UserRepository
         + MembershipRepository
         + PermissionSetRepository

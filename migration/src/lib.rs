@@ -13,7 +13,10 @@ mod m20261201_mail_001_email_delivery;
 mod m20261201_scim_001_scim_tables;
 mod m20261202_000001_partner_client_counts;
 mod m20261204_000001_memberships_by_user_index;
+mod m20261206_000101_domain_proofs;
+mod m20261206_000201_client_partner_admin_templates;
 mod m20261206_000301_locales;
+mod m20261206_000401_access_link_declines;
 
 pub struct Migrator;
 
@@ -30,7 +33,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_live_001_server_settings::Migration),
             Box::new(m20261202_000001_partner_client_counts::Migration),
             Box::new(m20261204_000001_memberships_by_user_index::Migration),
+            Box::new(m20261206_000101_domain_proofs::Migration),
+            Box::new(m20261206_000201_client_partner_admin_templates::Migration),
             Box::new(m20261206_000301_locales::Migration),
+            Box::new(m20261206_000401_access_link_declines::Migration),
         ]
     }
 }

@@ -5,7 +5,9 @@
 //! users, then times what such an agency does all day: the Clients tab
 //! (a page of 50 with partner users), the Employees tab, approving a link and
 //! adding workers. Prints p50/p95/max per operation. Speed goals are read off
-//! these numbers, never asserted in tests.
+//! these numbers, never asserted in tests. Last, checking a bearer token
+//! (R50): HS256 against an OpenID issuer's RS256, ES256 and EdDSA tokens,
+//! keys cached.
 
 use std::time::{Duration, Instant};
 
@@ -120,4 +122,33 @@ async fn main() {
     })
     .await;
     report("createAccessLink + approveAccessLink", samples);
+
+    token_checks().await;
+}
+
+/// R50: what checking a token costs, keys cached (no database involved).
+async fn token_checks() {
+    use cam_adapters::clock::SystemClock;
+    use cam_adapters::identity::{parse_issuers, JwtIdentity, OidcIssuers};
+    use cam_domain::identity::IdentityProvider;
+    use jsonwebtoken::Algorithm;
+    let issuer = cam_tests::oidc_issuer::TestIssuer::start().await;
+    let issuers = parse_issuers(&issuer.setting(&["agency.example"])).unwrap();
+    let identity = JwtIdentity::new(Some(JWT_SECRET), None)
+        .with_issuers(OidcIssuers::new(issuers, std::sync::Arc::new(SystemClock)).unwrap());
+    let email = "ana@agency.example";
+    let mut tokens =
+        vec![("HS256", identity.issue(&cam_domain::user::model::Email::parse(email).unwrap(), 3600).unwrap())];
+    for (name, alg) in [("RS256", Algorithm::RS256), ("ES256", Algorithm::ES256), ("EdDSA", Algorithm::EdDSA)] {
+        tokens.push((name, issuer.token(&issuer.add_key(alg), email)));
+    }
+    for (name, token) in &tokens {
+        // The first check of an issuer's token fetches its keys.
+        identity.authenticate(token).await.unwrap();
+        let samples = time(2000, |_| async {
+            identity.authenticate(token).await.unwrap();
+        })
+        .await;
+        report(&format!("token check, {name} (keys cached)"), samples);
+    }
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""The one-click approval page (R9, R10) in a real headless browser, and live
-events (R43) with a real WebSocket client library, against `cam serve --demo`.
+"""The approval page (R9, R10, R53, R54) in a real headless browser, live
+events (R43) with a real WebSocket client library, and the served GraphiQL
+running a subscription, against `cam serve --demo`.
 
-Chromium (Debian's) is driven by Playwright for Python; the partner's screen
-is a `websockets` client speaking graphql-transport-ws. Screenshots are kept
-under target/browser/ as test artefacts.
+Chromium (Debian's) is driven by Playwright for Python, at desktop and phone
+widths; the partner's screen is a `websockets` client speaking
+graphql-transport-ws. Screenshots are kept under target/browser/ as test
+artefacts.
 
     python3 tests/browser/approve_page.py --binary target/release/cam
 """
@@ -42,6 +44,8 @@ class Demo:
                 self.tokens[m.group(2).split("@")[0]] = m.group(3)
             if "pending access link" in line:
                 self.link = line.rsplit(" ", 1)[1].strip()
+            if line.startswith("Demo operator token: "):
+                self.operator = line.split(": ", 1)[1].strip()
             if "listening on " in line:
                 self.url = line.split("listening on ")[1].strip()
                 break
@@ -115,6 +119,29 @@ async def main():
     return 1 if failed else 0
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+async def sign_in(page, token):
+    await page.fill("#bearer", token)
+    await page.click("#signin-button")
+
+
+async def shoot(page, name):
+    await page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+async def next_event(events, action, within=1.0):
+    """The next partner event with this action, within `within` seconds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        left = deadline - asyncio.get_running_loop().time()
+        event = await asyncio.wait_for(events.get(), max(left, 0.01))
+        if event["action"] == action:
+            return event
+
+
 async def run(demo):
     check(demo.link and "/access/" in demo.link, "the demo printed a pending access link")
     check({"olivia", "george", "ben", "dev"} <= set(demo.tokens), "the demo printed its people's tokens")
@@ -124,75 +151,151 @@ async def run(demo):
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = await browser.new_page()
+        page = await browser.new_page(viewport=DESKTOP)
         outside = []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(demo.url) else None)
 
-        # R9: the preview, nothing else.
+        # R53: before anyone signs in, who asks and what approving grants.
         await page.goto(demo.link)
         text = await page.inner_text("#preview")
-        check("Ben Access-Manager" in text and "Northwind Agency" in text, "R9 the page shows who asks, for which partner")
-        check("can be approved" in await page.inner_text("#state"), "R9 the page says the link can be approved")
-        await page.screenshot(path=f"{SHOTS}/01-preview.png", full_page=True)
+        check("Ben Access-Manager" in text and "Northwind Agency" in text and "ben@northwind-agency.example" in text,
+              "R9 the page shows who asks, for which partner")
+        check("can be approved until" in await page.inner_text("#state"), "R53 the page says the link can be approved, until when")
+        grants = await page.inner_text("#grants")
+        permissions = await page.eval_on_selector_all("#permissions li", "ls => ls.map(l => l.textContent)")
+        check("partner admin role" in grants and "partner seat" in grants, "R53 the page names the role and the seat")
+        check(len(permissions) == 18 and "Add and edit users" in permissions and "Change the account's settings" in permissions,
+              f"R53 each permission of the Partner Admin set in words: {permissions}")
+        check("no end date" in await page.inner_text("#duration"), "R53 the page says for how long")
+        await shoot(page, "01-preview-desktop")
+        phone = await browser.new_page(viewport=PHONE, is_mobile=True)
+        await phone.goto(demo.link)
+        wide = await phone.evaluate("document.documentElement.scrollWidth")
+        check(wide <= PHONE["width"], f"R53 the page fits a phone's width ({wide}px)")
+        await shoot(phone, "02-preview-phone")
+
+        # Readable without its script: what approving grants needs none.
+        bare_ctx = await browser.new_context(java_script_enabled=False, viewport=PHONE)
+        bare = await bare_ctx.new_page()
+        await bare.goto(demo.link)
+        check(len(await bare.query_selector_all("#permissions li")) == 18
+              and "JavaScript" in await bare.inner_text("#decide"),
+              "R53 without its script the page still says what approving grants")
+        await shoot(bare, "03-no-script")
+        await bare_ctx.close()
 
         # A bad token is told so.
-        await page.fill("#bearer", "not-a-token")
-        await page.click("#signin-button")
+        await sign_in(page, "not-a-token")
         await page.locator("#result", has_text="not valid").wait_for()
         check(True, "a bad token is refused with a clear message")
-        await page.screenshot(path=f"{SHOTS}/02-bad-token.png", full_page=True)
 
-        # A worker with no client account cannot approve anything.
-        await page.fill("#bearer", demo.tokens["dev"])
-        await page.click("#signin-button")
-        await page.locator("#result", has_text="not a member").wait_for()
-        check(True, "R10 someone with no client account is told they cannot approve")
+        # A worker with no client account cannot decide anything.
+        await sign_in(page, demo.tokens["dev"])
+        await page.locator("#no-accounts").wait_for()
+        check(True, "R10 someone who may decide for no client account is told so")
+        await page.click("#other-token")
 
-        # R10: Olivia approves for Acme with one click.
-        await page.fill("#bearer", demo.tokens["olivia"])
-        await page.click("#signin-button")
-        await page.wait_for_selector("#approve-form:not([hidden])")
-        options = await page.eval_on_selector_all("#client option", "os => os.map(o => o.textContent)")
-        check(options == ["Acme Corporation"], f"R10 Olivia picks among her client accounts: {options}")
-        await page.screenshot(path=f"{SHOTS}/03-signed-in.png", full_page=True)
+        # R53, R10: Olivia sees the accounts she may decide for.
+        await sign_in(page, demo.tokens["olivia"])
+        await page.wait_for_selector("#decide-form")
+        accounts = await page.eval_on_selector_all("#accounts label", "ls => ls.map(l => l.textContent)")
+        check(accounts == ["Acme Corporation"], f"R10 Olivia decides among her client accounts: {accounts}")
+        check(demo.tokens["olivia"] not in await page.content(), "the pasted token is not shown back")
+        await shoot(page, "04-signed-in")
+
+        # R10: Approve is a form post; the answer never holds the token.
         await page.click("#approve-button")
         await page.wait_for_selector("#result.ok, #result.error")
         result = await page.inner_text("#result")
         check("Approved" in result and "Acme Corporation" in result, f"R10 one click approves: {result}")
-        await page.screenshot(path=f"{SHOTS}/04-approved.png", full_page=True)
+        check(demo.tokens["olivia"] not in await page.content(), "the answer does not echo the token")
+        await shoot(page, "05-approved")
 
         # R43: Ben's screen learns it within a second, without polling.
-        event = await asyncio.wait_for(events.get(), 1.0)
+        event = await next_event(events, "access_link.approved")
         check(event["action"] == "access_link.approved", f"R43 the partner sees the approval live: {event}")
 
-        # Approving again for the same account: ALREADY_APPROVED, said plainly.
-        await page.reload()
-        await page.fill("#bearer", demo.tokens["olivia"])
-        await page.click("#signin-button")
-        await page.wait_for_selector("#approve-form:not([hidden])")
-        await page.click("#approve-button")
-        await page.wait_for_selector("#result.error")
-        result = await page.inner_text("#result")
-        check("already approved" in result and "ALREADY_APPROVED" in result, f"R10 a second approval is refused: {result}")
-        await page.screenshot(path=f"{SHOTS}/05-already-approved.png", full_page=True)
+        # Back on the page: Acme is marked approved, nothing left to decide.
+        await page.click("#back")
+        await sign_in(page, demo.tokens["olivia"])
+        await page.wait_for_selector("#decide-form")
+        marks = await page.inner_text("#accounts")
+        check("approved already" in marks and await page.query_selector("#approve-button") is None,
+              f"R53 an account that approved is marked so: {marks}")
+        await shoot(page, "06-marked-approved")
 
-        # A revoked link (Ben made a new one) is refused with its reason.
-        made = demo.gql(demo.tokens["ben"], "mutation($p: ID!){ createAccessLink(input:{ partnerAccountId: $p }){ token } }",
-                        {"p": demo.gql(demo.tokens["ben"], "{ viewer { partnerAccounts { id } } }")
-                         ["data"]["viewer"]["partnerAccounts"][0]["id"]})
-        check(made["data"]["createAccessLink"]["token"], "Ben makes a new link, revoking the old one (R8)")
-        await page.reload()
-        check("LINK_REVOKED" in await page.inner_text("#state"), "R9 the old link's page says it is revoked")
-        await page.fill("#bearer", demo.tokens["george"])
-        await page.click("#signin-button")
-        await page.wait_for_selector("#approve-form:not([hidden])")
-        await page.click("#approve-button")
-        await page.wait_for_selector("#result.error")
-        result = await page.inner_text("#result")
-        check("revoked" in result and "LINK_REVOKED" in result, f"R10 a revoked link is refused: {result}")
-        await page.screenshot(path=f"{SHOTS}/06-revoked.png", full_page=True)
+        # R54: George declines for Globex with a note, at phone width.
+        await phone.reload()
+        await sign_in(phone, demo.tokens["george"])
+        await phone.wait_for_selector("#decide-form")
+        await phone.fill("#note", "Not this quarter, thanks.")
+        await shoot(phone, "07-decline-phone")
+        await phone.click("#decline-button")
+        await phone.wait_for_selector("#result.ok, #result.error")
+        result = await phone.inner_text("#result")
+        check("Declined for Globex" in result and "nothing was granted" in result, f"R54 Decline declines: {result}")
+        await shoot(phone, "08-declined-phone")
+        event = await next_event(events, "access_link.declined")
+        check(event["accountId"], f"R54 the partner sees the decline live: {event}")
+        mails = demo.gql(demo.operator, "query($to: String){ outbox(to:$to){ kind body } }",
+                         {"to": "ben@northwind-agency.example"})["data"]["outbox"]
+        declined = [m for m in mails if m["kind"] == "access_link.declined"]
+        check(len(declined) == 1 and "Not this quarter, thanks." in declined[0]["body"],
+              "R54 the worker is emailed the note")
+        await phone.click("#back")
+        await sign_in(phone, demo.tokens["george"])
+        await phone.wait_for_selector("#decide-form")
+        check("declined" in await phone.inner_text("#accounts"), "R53 an account that declined is marked so")
 
-        check(not outside, f"the page loads nothing from elsewhere (no CDN): {outside}")
+        # R53: a revoked link (Ben made a new one) says so in words, with no form.
+        pid = demo.gql(demo.tokens["ben"], "{ viewer { partnerAccounts { id } } }")["data"]["viewer"]["partnerAccounts"][0]["id"]
+        made = demo.gql(demo.tokens["ben"], "mutation($p: ID!){ createAccessLink(input:{ partnerAccountId: $p }){ token url } }",
+                        {"p": pid})["data"]["createAccessLink"]
+        check(made["token"], "Ben makes a new link, revoking the old one (R8)")
+        await page.goto(demo.link)
+        state = await page.inner_text("#state")
+        check("was revoked" in state and "LINK_REVOKED" not in state, f"R53 the old link says in words why: {state}")
+        check(not await page.query_selector_all("form, button, textarea"), "R53 a dead link offers no form and no button")
+        await shoot(page, "09-revoked-desktop")
+        await phone.goto(demo.link)
+        await shoot(phone, "10-revoked-phone")
+
+        # Item 6: the served GraphiQL runs a subscription over
+        # graphql-transport-ws; an approval made elsewhere shows up in it.
+        gq = await browser.new_page(viewport=DESKTOP)
+        gq.on("request", lambda r: outside.append(r.url) if not r.url.startswith(demo.url.replace("http", "ws")) and not r.url.startswith(demo.url) else None)
+        await gq.goto(demo.url + "/graphql")
+        await gq.wait_for_selector(".graphiql-query-editor .CodeMirror")
+        await gq.wait_for_selector('section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror')
+        await gq.evaluate("""([q, h]) => {
+            document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(q);
+            document.querySelector('section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').CodeMirror.setValue(h);
+        }""", ['subscription Watch { partnerEvents(partnerAccountId: "%s") { action actor { email } } }' % pid,
+               json.dumps({"Authorization": "Bearer " + demo.tokens["ben"]})])
+        await gq.click(".graphiql-execute-button")
+        for _ in range(250):
+            with urllib.request.urlopen(demo.url + "/metrics", timeout=5) as r:
+                if "cam_live_subscriptions 2" in r.read().decode():
+                    break
+            await asyncio.sleep(0.02)
+        else:
+            check(False, "GraphiQL's subscription registered")
+        approved = demo.gql(demo.tokens["ivy"], "mutation($i: ApproveAccessLinkInput!){ approveAccessLink(input:$i){ userErrors{ code } } }",
+                            {"i": {"token": made["token"],
+                                   "clientAccountId": demo.gql(demo.tokens["ivy"], "{ viewer { clientAccounts { id } } }")
+                                   ["data"]["viewer"]["clientAccounts"][0]["id"]}})
+        check(not approved["data"]["approveAccessLink"]["userErrors"], f"Ivy approves Ben's new link: {approved}")
+        shown = ""
+        for _ in range(100):
+            shown = await gq.evaluate("document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()")
+            if "access_link.approved" in shown:
+                break
+            await asyncio.sleep(0.05)
+        check("access_link.approved" in shown and "ivy@initech.example" in shown,
+              f"item 6: GraphiQL's subscription receives the event: {shown[:200]}")
+        await shoot(gq, "11-graphiql-subscription")
+
+        check(not outside, f"the pages load nothing from elsewhere (no CDN): {outside}")
         await browser.close()
     watcher.cancel()
 

@@ -32,11 +32,16 @@ enum Said {
 
 impl Ws {
     async fn open(server: &Server) -> Self {
+        Self::try_open(server).await.expect("upgrade")
+    }
+
+    /// Opens a connection; the upgrade's refusal (503 when the server is full).
+    async fn try_open(server: &Server) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
         let mut req = format!("ws://{}/graphql", server.addr).into_client_request().unwrap();
         req.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-        let (ws, resp) = tokio_tungstenite::connect_async(req).await.expect("upgrade");
+        let (ws, resp) = tokio_tungstenite::connect_async(req).await?;
         assert_eq!(resp.headers()["sec-websocket-protocol"], "graphql-transport-ws");
-        Self(ws)
+        Ok(Self(ws))
     }
 
     /// Opens, sends `connection_init` with this token and expects the ack.
@@ -381,4 +386,85 @@ async fn sigterm_closes_open_websockets_with_going_away_and_the_server_exits() {
     assert_eq!(ws.closed_code().await, 1001, "the subscriber hears that the server is going away");
     let exit = tokio::time::timeout(PATIENCE, s.child.wait()).await.expect("the server exited in time").unwrap();
     assert!(exit.success(), "{exit:?}");
+}
+
+#[tokio::test]
+async fn a_websocket_is_closed_with_4403_when_its_token_expires() {
+    // R43, R35: a token's expiry is checked against real time, for as long
+    // as the connection it signed in lives, not only at connection_init.
+    let t = TestApp::on_database(TestDb::new().await).await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let s = Server::start(&t.db.url, &[]).await;
+    // Its exp passed 3 s ago: accepted within the 5 s of tolerated skew,
+    // refused 2 s from now.
+    let mut ws = Ws::signed_in(&s, &process_token(&boss.email, -3)).await;
+    ws.subscribe("p", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+
+    match ws.said(Duration::from_secs(15)).await {
+        Said::Closed(code) => assert_eq!(code, 4403, "closed because the token expired"),
+        other => panic!("expected the socket to close, got {other:?}"),
+    }
+    wait_for_subscriptions(&s, 0).await;
+    post(&s, &t.token(&boss.email), CREATE_LINK, json!({"i": {"partnerAccountId": partner}})).await;
+    // A connection signed in with a fresh token still hears events.
+    let mut fresh = Ws::signed_in(&s, &t.token(&boss.email)).await;
+    fresh.subscribe("p", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+    post(&s, &t.token(&boss.email), CREATE_LINK, json!({"i": {"partnerAccountId": partner}})).await;
+    assert_eq!(fresh.event("p", PATIENCE).await["action"], "access_link.created");
+}
+
+#[tokio::test]
+async fn a_flood_of_anonymous_upgrades_never_keeps_a_signed_in_user_out() {
+    // R43 under the hardening limits: connections that have not sent
+    // connection_init have a small budget of their own; when it is full the
+    // oldest waiting one makes room (4408), so a stranger holds no slot.
+    let t = TestApp::on_database(TestDb::new().await).await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let s = Server::start(&t.db.url, &[("CAM_MAX_WS_CONNECTIONS", "8"), ("CAM_MAX_WS_PENDING", "4")]).await;
+    let mut flood = Vec::new();
+    for _ in 0..40 {
+        if let Ok(ws) = Ws::try_open(&s).await {
+            flood.push(ws);
+        }
+    }
+
+    let mut ws = Ws::signed_in(&s, &t.token(&boss.email)).await;
+    ws.subscribe("p", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+    post(&s, &t.token(&boss.email), CREATE_LINK, json!({"i": {"partnerAccountId": partner}})).await;
+    assert_eq!(ws.event("p", PATIENCE).await["action"], "access_link.created");
+    assert_eq!(flood[0].closed_code().await, 4408, "the oldest waiting one made room");
+}
+
+#[tokio::test]
+async fn one_user_holds_at_most_their_share_of_websocket_slots() {
+    // R43 under the hardening limits: a per-user cap, so that one signed-in
+    // user (or a script with their token) cannot take every slot.
+    let t = TestApp::on_database(TestDb::new().await).await;
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let cam_perms = ["PARTNER_EMPLOYEE_MANAGEMENT_VIEW", "PARTNER_EMPLOYEE_MANAGEMENT_EDIT"];
+    let ben = w.worker(&partner, "ben", "STANDARD", &cam_perms, "EMPLOYEE", None).await;
+    let s = Server::start(&t.db.url, &[("CAM_MAX_WS_CONNECTIONS", "3"), ("CAM_MAX_WS_PER_USER", "2")]).await;
+    let _first = Ws::signed_in(&s, &t.token(&boss.email)).await;
+    let _second = Ws::signed_in(&s, &t.token(&boss.email)).await;
+
+    let mut third = Ws::open(&s).await;
+    third
+        .send(json!({"type": "connection_init", "payload": {"Authorization": format!("Bearer {}", t.token(&boss.email))}}))
+        .await;
+    assert_eq!(third.closed_code().await, 1013, "try again later: this user holds their share");
+
+    let mut other = Ws::signed_in(&s, &t.token(&ben.email)).await;
+    other.subscribe("p", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+    post(&s, &t.token(&boss.email), CREATE_LINK, json!({"i": {"partnerAccountId": partner}})).await;
+    assert_eq!(other.event("p", PATIENCE).await["action"], "access_link.created");
 }

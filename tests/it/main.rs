@@ -3,6 +3,7 @@
 //! cites the rule it proves.
 
 mod access_link;
+mod approval_page;
 mod audit;
 mod auth;
 mod bulk;
@@ -10,8 +11,11 @@ mod client_partner_admin;
 mod client_users;
 mod concurrency;
 mod cross_client;
+mod decline;
+mod domain_proof;
 mod domains;
 mod existence;
+mod hardening;
 mod hostile;
 mod http;
 mod lifecycle;
@@ -20,7 +24,9 @@ mod locales;
 mod mail;
 mod migration;
 mod offboarding;
+mod oidc;
 mod operate;
+mod origins;
 mod page_cost;
 mod partner_users;
 mod permission_changes;
@@ -33,5 +39,7 @@ mod relationship;
 mod remove_all;
 mod schema;
 mod scim;
+mod startup;
 mod tabs;
+mod templates;
 mod web;

@@ -164,6 +164,16 @@ async fn configuration_errors_are_found_before_anything_is_touched_and_have_thei
     assert!(!text.contains("pw@"), "{text}");
     let (code, text) = run_cam(&["serve", "--public-url", "cam.example"], &[("CAM_DATABASE_URL", &url)]).await;
     assert_eq!(code, 2, "{text}");
+    // R50: an http:// issuer off loopback, an issuer without domains.
+    for issuers in ["http://login.example.com cam-api agency.com", "https://login.example.com cam-api"] {
+        let (code, text) = run_cam(&["serve"], &[("CAM_DATABASE_URL", &url), ("CAM_OIDC_ISSUERS", issuers)]).await;
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains("CAM_OIDC_ISSUERS"), "{text}");
+    }
+    // R52: a resolver that is no HOST:PORT.
+    let (code, text) = run_cam(&["serve", "--dns-resolver", "nowhere"], &[("CAM_DATABASE_URL", &url)]).await;
+    assert_eq!(code, 2, "{text}");
+    assert!(!file.exists(), "the database was touched before the settings were checked");
     // Nothing listens on port 9: the database is unreachable. The message
     // names host and port, never the password, and says its cause once.
     let (code, text) = run_cam(

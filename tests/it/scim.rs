@@ -432,3 +432,130 @@ async fn discovery_says_what_is_supported() {
     let post = scim(&t, Method::POST, "/ServiceProviderConfig", Some(&token), Some(json!({}))).await;
     assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// The answer a client notices: status, `scimType` and `detail`.
+fn refusal(a: &Answer) -> (StatusCode, Value, Value) {
+    (a.status, a.body["scimType"].clone(), a.body["detail"].clone())
+}
+
+#[tokio::test]
+async fn a_patch_with_too_many_emails_is_refused_as_a_create_or_a_replace_is_and_changes_nothing() {
+    // R44: the limit of 10 addresses is the same whatever the verb, and is
+    // read on the list as sent: a PATCH is not merged first (16,000
+    // addresses once cost seconds of CPU before the refusal).
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let (_, _, token) = provisioned(&w).await;
+    let email = format!("ada@{}", w.domain("client"));
+    let created = scim(&t, Method::POST, "/Users", Some(&token), Some(new_user("ada", &email))).await;
+    let path = format!("/Users/{}", created.body["id"].as_str().unwrap());
+    let eleven_copies: Vec<Value> = (0..11).map(|_| json!({"value": email, "type": "work"})).collect();
+    let many: Vec<Value> = (0..16_000).map(|i| json!({"value": format!("a{i}@{}", w.domain("client"))})).collect();
+
+    for emails in [eleven_copies, many] {
+        let mut document = new_user("ada", &email);
+        document["emails"] = json!(emails);
+        let put = scim(&t, Method::PUT, &path, Some(&token), Some(document.clone())).await;
+        document["userName"] = json!("someone-else");
+        let post = scim(&t, Method::POST, "/Users", Some(&token), Some(document)).await;
+        assert_eq!(refusal(&post), refusal(&put), "{:?}", post.body);
+        assert_eq!((put.status, &put.body["scimType"]), (StatusCode::BAD_REQUEST, &json!("invalidValue")));
+        for ops in [
+            json!([{"op": "add", "path": "emails", "value": emails}]),
+            json!([{"op": "add", "value": {"emails": emails}}]),
+            json!([{"op": "replace", "path": "emails", "value": emails}]),
+        ] {
+            let p = scim(&t, Method::PATCH, &path, Some(&token), Some(patch(ops))).await;
+            assert_eq!(refusal(&p), refusal(&put), "{:?}", p.body);
+        }
+    }
+    let unchanged = scim(&t, Method::GET, &path, Some(&token), None).await;
+    assert_eq!(unchanged.body["emails"], created.body["emails"], "refused: nothing changed");
+}
+
+fn encode_filter(f: &str) -> String {
+    f.replace('%', "%25").replace(' ', "%20").replace('"', "%22").replace('\0', "%00")
+}
+
+/// A filter sent both ways a client can: `GET /Users?filter=` and `POST /Users/.search`.
+async fn filtered_both_ways(t: &TestApp, token: &str, filter: &str) -> [Answer; 2] {
+    let listed = scim(t, Method::GET, &format!("/Users?filter={}", encode_filter(filter)), Some(token), None).await;
+    let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": filter});
+    let searched = scim(t, Method::POST, "/Users/.search", Some(token), Some(search)).await;
+    [listed, searched]
+}
+
+#[tokio::test]
+async fn a_filter_with_a_nul_byte_is_an_invalid_filter_on_every_database() {
+    // R44: a refused filter is 400 invalidFilter on every database and path
+    // (PostgreSQL once answered 500 for a NUL byte in a value)
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let (_, _, token) = provisioned(&w).await;
+
+    for filter in ["userName eq \"a\0b\"", "emails co \"\0\"", "displayName sw \"\\\0\"", "userName\0 pr"] {
+        for a in filtered_both_ways(&t, &token, filter).await {
+            let got = (a.status, &a.body["scimType"]);
+            assert_eq!(got, (StatusCode::BAD_REQUEST, &json!("invalidFilter")), "{filter:?}: {:?}", a.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_filter_of_more_than_ten_conditions_is_refused() {
+    // R44: at most 10 conditions joined by `and`
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let (_, _, token) = provisioned(&w).await;
+    let conditions = |n: usize| vec!["userName pr"; n].join(" and ");
+
+    for a in filtered_both_ways(&t, &token, &conditions(11)).await {
+        let got = (a.status, &a.body["scimType"]);
+        assert_eq!(got, (StatusCode::BAD_REQUEST, &json!("invalidFilter")), "{:?}", a.body);
+    }
+    for a in filtered_both_ways(&t, &token, &conditions(10)).await {
+        assert_eq!((a.status, &a.body["totalResults"]), (StatusCode::OK, &json!(1)), "{:?}", a.body);
+    }
+}
+
+#[tokio::test]
+async fn a_user_cannot_be_renamed_to_an_address_that_creating_one_is_refused_for() {
+    // R44: a partner user's email (or another member's) answers 409
+    // uniqueness on create, and the same on replace and patch
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let m = w.managed_client().await;
+    let token = token_for(&t, &m.client, &m.owner.who).await;
+    let email = format!("ada@{}", w.domain("client"));
+    let created = scim(&t, Method::POST, "/Users", Some(&token), Some(new_user("ada", &email))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let path = format!("/Users/{}", created.body["id"].as_str().unwrap());
+
+    for taken in [&m.admin.email, &m.owner.email] {
+        let create = scim(&t, Method::POST, "/Users", Some(&token), Some(new_user(taken, taken))).await;
+        assert_eq!((create.status, &create.body["scimType"]), (StatusCode::CONFLICT, &json!("uniqueness")));
+        for (method, body) in [
+            (Method::PUT, new_user(taken, taken)),
+            (Method::PUT, new_user(taken, &email)),
+            (Method::PATCH, patch(json!([{"op": "replace", "path": "userName", "value": taken}]))),
+            (
+                Method::PATCH,
+                patch(json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": taken}])),
+            ),
+            (Method::PATCH, patch(json!([{"op": "replace", "value": {"userName": taken.to_uppercase()}}]))),
+        ] {
+            let a = scim(&t, method.clone(), &path, Some(&token), Some(body.clone())).await;
+            assert_eq!(
+                (a.status, &a.body["scimType"]),
+                (create.status, &create.body["scimType"]),
+                "{method} {body}: {:?}",
+                a.body
+            );
+        }
+    }
+    let unchanged = scim(&t, Method::GET, &path, Some(&token), None).await;
+    assert_eq!(
+        (&unchanged.body["userName"], &unchanged.body["emails"]),
+        (&created.body["userName"], &created.body["emails"])
+    );
+}

@@ -3,6 +3,8 @@
 //! postgres:// server URL), the app wired as in production but with a test
 //! clock, GraphQL execution as a given principal, and fixture builders.
 
+pub mod dns_server;
+pub mod oidc_issuer;
 pub mod smtp;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -160,6 +162,8 @@ impl TestApp {
             link_ttl_days: 30,
             test_clock: true,
             app_url: None,
+            oidc_issuers: Vec::new(),
+            dns_resolver: None,
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");

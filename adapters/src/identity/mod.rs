@@ -1,12 +1,17 @@
 //! Identity adapters: JWT bearer tokens and the operator token
-//! (`JwtIdentity`), partner email-domain verification (`DbDomainVerifier`,
+//! (`JwtIdentity`), OpenID Connect issuers' tokens (`OidcIssuers`, R50),
+//! TXT lookups of domain proofs (`HickoryTxtLookup`, R52), partner email-domain verification (`DbDomainVerifier`,
 //! with the public-mail deny list) and the hashing of
 //! access-link and SCIM token secrets (`Sha256LinkTokens`).
 
+mod dns;
 mod domains;
 mod jwt;
 mod link_tokens;
+mod oidc;
 
+pub use dns::HickoryTxtLookup;
 pub use domains::{is_public_mail_domain, DbDomainVerifier};
 pub use jwt::JwtIdentity;
 pub use link_tokens::Sha256LinkTokens;
+pub use oidc::{parse_issuers, IssuerSettings, OidcIssuers};

@@ -13,6 +13,7 @@
 //! (`kill -9`) is taken up by another within that time, never sent twice
 //! while the claim holds.
 
+pub mod header;
 pub mod messages;
 pub mod smtp;
 

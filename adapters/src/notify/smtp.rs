@@ -155,7 +155,7 @@ impl SmtpMailer {
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject.clone())
+            .raw_header(super::header::subject(&email.subject))
             .message_id(Some(format!("<cam-outbox-{}@{}>", email.id, self.id_domain)))
             .date_now()
             .header(ContentLanguage(email.locale.language_tag()))

@@ -3,14 +3,14 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use cam_domain::access_link::model::{AccessLink, Approval, NewAccessLink};
+use cam_domain::access_link::model::{AccessLink, Approval, Decline, NewAccessLink};
 use cam_domain::access_link::ports::AccessLinkRepository;
 use cam_domain::{AccessLinkId, AccountId, MembershipId, StorageError};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use super::entities::{access_link, approval};
+use super::entities::{access_link, approval, decline};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -103,5 +103,40 @@ impl<C: Conn> AccessLinkRepository for SeaOrmRepository<C> {
             .await
             .map_err(db)?
             .map(convert::approval))
+    }
+
+    async fn insert_decline(&self, d: &Decline) -> Result<(), StorageError> {
+        decline::ActiveModel {
+            access_link_id: Set(d.link_id.get()),
+            client_id: Set(d.client_id.get()),
+            declined_by: Set(d.declined_by.map(|u| u.get())),
+            note: Set(d.note.as_ref().map(|n| n.as_str().to_string())),
+            declined_at: Set(d.declined_at),
+            ..Default::default()
+        }
+        .insert(&self.conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn find_decline(&self, link: AccessLinkId, client: AccountId) -> Result<Option<Decline>, StorageError> {
+        Ok(decline::Entity::find()
+            .filter(decline::Column::AccessLinkId.eq(link.get()))
+            .filter(decline::Column::ClientId.eq(client.get()))
+            .one(&self.conn)
+            .await
+            .map_err(db)?
+            .map(convert::decline))
+    }
+
+    async fn declines_of(&self, link: AccessLinkId) -> Result<Vec<Decline>, StorageError> {
+        let rows = decline::Entity::find()
+            .filter(decline::Column::AccessLinkId.eq(link.get()))
+            .order_by_asc(decline::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(rows.into_iter().map(convert::decline).collect())
     }
 }

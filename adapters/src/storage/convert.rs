@@ -1,7 +1,7 @@
 //! Rows to domain values. A row the domain cannot read is a storage error,
 //! never a panic.
 
-use cam_domain::access_link::model::{AccessLink, Approval};
+use cam_domain::access_link::model::{AccessLink, Approval, Decline, Note};
 use cam_domain::account::model::{Account, AccountKind, PartnerTier};
 use cam_domain::asset::model::{Asset, AssetKind};
 use cam_domain::audit::model::AuditEvent;
@@ -63,7 +63,7 @@ pub fn membership(m: e::membership::Model) -> Result<Membership, StorageError> {
 pub fn permission_set(m: e::permission_set::Model) -> PermissionSet {
     PermissionSet {
         id: PermissionSetId::new(m.id),
-        partner_id: AccountId::new(m.partner_id),
+        account_id: AccountId::new(m.partner_id),
         name: m.name,
         permissions: Permissions::from_storage(&m.permissions),
         built_in: m.built_in,
@@ -90,6 +90,18 @@ pub fn approval(m: e::approval::Model) -> Approval {
         approved_by: m.approved_by.map(UserId::new),
         membership_id: MembershipId::new(m.membership_id.unwrap_or_default()),
         approved_at: m.approved_at,
+    }
+}
+
+pub fn decline(m: e::decline::Model) -> Decline {
+    Decline {
+        link_id: AccessLinkId::new(m.access_link_id),
+        client_id: AccountId::new(m.client_id),
+        declined_by: m.declined_by.map(UserId::new),
+        // Stored notes were parsed on the way in; one that no longer
+        // parses is read as none rather than failing the read.
+        note: Note::parse(m.note.as_deref()).ok().flatten(),
+        declined_at: m.declined_at,
     }
 }
 

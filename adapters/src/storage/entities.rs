@@ -138,6 +138,24 @@ pub mod approval {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod decline {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "access_link_declines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub access_link_id: i64,
+        pub client_id: i64,
+        pub declined_by: Option<i64>,
+        pub note: Option<String>,
+        pub declined_at: ChronoDateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod relationship {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -219,6 +237,28 @@ pub mod outbox {
         pub claimed_until: Option<ChronoDateTimeUtc>,
         pub claim_token: Option<String>,
         pub locale: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// R52: a partner's DNS proof of one domain.
+pub mod domain_proof {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "domain_proofs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub partner_id: i64,
+        pub domain: String,
+        pub record_value: String,
+        pub status: String,
+        pub created_at: ChronoDateTimeUtc,
+        pub verified_at: Option<ChronoDateTimeUtc>,
+        pub last_checked_at: Option<ChronoDateTimeUtc>,
+        pub failing_since: Option<ChronoDateTimeUtc>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

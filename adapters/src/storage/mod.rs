@@ -16,6 +16,7 @@ pub mod live;
 mod memberships;
 mod outbox;
 mod permission_sets;
+mod proofs;
 mod relationships;
 mod scim;
 mod settings;

@@ -1,4 +1,5 @@
-//! Permission sets.
+//! Permission sets and client templates (R17, R58): one table, `permission_sets`,
+//! whose `partner_id` column names the owning account, partner or client.
 
 use std::collections::HashMap;
 
@@ -18,14 +19,14 @@ use super::{convert, db, Conn, SeaOrmRepository};
 impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
     async fn insert_set(
         &self,
-        partner: AccountId,
+        account: AccountId,
         name: &str,
         permissions: Permissions,
         built_in: bool,
     ) -> Result<PermissionSet, StorageError> {
         let now = Utc::now();
         let row = permission_set::ActiveModel {
-            partner_id: Set(partner.get()),
+            partner_id: Set(account.get()),
             name: Set(name.to_string()),
             name_key: Set(name.to_lowercase()),
             permissions: Set(permissions.to_storage()),
@@ -82,9 +83,9 @@ impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
         .await
     }
 
-    async fn sets_of(&self, partner: AccountId) -> Result<Vec<PermissionSet>, StorageError> {
+    async fn sets_of(&self, account: AccountId) -> Result<Vec<PermissionSet>, StorageError> {
         let rows = permission_set::Entity::find()
-            .filter(permission_set::Column::PartnerId.eq(partner.get()))
+            .filter(permission_set::Column::PartnerId.eq(account.get()))
             .order_by_desc(permission_set::Column::BuiltIn)
             .order_by_asc(permission_set::Column::NameKey)
             .all(&self.conn)

@@ -33,3 +33,45 @@ impl SeaOrmStore {
         row.try_get_by_index::<String>(0)
     }
 }
+
+impl SeaOrmStore {
+    /// The value stored under `name`, if any. Errors: the database cannot
+    /// be read.
+    pub async fn setting(&self, name: &str) -> Result<Option<String>, DbErr> {
+        let backend = self.conn.get_database_backend();
+        let select = Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => "SELECT value FROM server_settings WHERE name = $1",
+                _ => "SELECT value FROM server_settings WHERE name = ?",
+            },
+            [name.into()],
+        );
+        match self.conn.query_one(select).await? {
+            Some(row) => Ok(Some(row.try_get_by_index::<String>(0)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores `value` under `name`, replacing what was there. Errors: the
+    /// database cannot be written.
+    pub async fn put_setting(&self, name: &str, value: &str) -> Result<(), DbErr> {
+        let backend = self.conn.get_database_backend();
+        let upsert = Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "INSERT INTO server_settings (name, value) VALUES ($1, $2) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+                }
+                _ => {
+                    "INSERT INTO server_settings (name, value) VALUES (?, ?) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+                }
+            },
+            [name.into(), value.into()],
+        );
+        self.conn.execute(upsert).await?;
+        Ok(())
+    }
+}

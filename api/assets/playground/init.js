@@ -1,7 +1,13 @@
 // Starts GraphiQL against this server. Paste a token (printed by
 // `cam serve --demo` or `cam token <email>`) into the Headers tab.
+// Queries and mutations go over HTTP; subscriptions (R43) over a WebSocket
+// to the same /graphql (graphql-transport-ws), where GraphiQL sends the
+// Headers tab's contents, the Authorization header included, as the
+// connection_init payload.
 (function () {
-  var fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
+  var http = window.location.origin + '/graphql';
+  var ws = http.replace(/^http/, 'ws');
+  var fetcher = GraphiQL.createFetcher({ url: http, subscriptionUrl: ws });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,

@@ -17,6 +17,7 @@ pub enum Kind {
     PartnerClient,
     Asset,
     PermissionSet,
+    PermissionTemplate,
     AccessLink,
     AuditEvent,
     ScimToken,
@@ -33,12 +34,13 @@ impl Kind {
             Kind::PartnerClient => "PartnerClient",
             Kind::Asset => "Asset",
             Kind::PermissionSet => "PermissionSet",
+            Kind::PermissionTemplate => "PermissionTemplate",
             Kind::AccessLink => "AccessLink",
             Kind::AuditEvent => "AuditEvent",
             Kind::ScimToken => "ScimToken",
         }
     }
-    const ALL: [Kind; 11] = [
+    const ALL: [Kind; 12] = [
         Kind::User,
         Kind::PartnerAccount,
         Kind::ClientAccount,
@@ -47,6 +49,7 @@ impl Kind {
         Kind::PartnerClient,
         Kind::Asset,
         Kind::PermissionSet,
+        Kind::PermissionTemplate,
         Kind::AccessLink,
         Kind::AuditEvent,
         Kind::ScimToken,

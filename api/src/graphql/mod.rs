@@ -51,9 +51,11 @@ pub struct Mutation(
     membership::PermissionChangeMutation,
     membership::ExpiryMutation,
     permission::PermissionMutation,
+    permission::TemplateMutation,
     operator::OperatorMutation,
     scim::ScimMutation,
     user::UserMutation,
+    account::DomainMutation,
 );
 
 pub type CamSchema = Schema<Query, Mutation, subscription::Subscription>;
@@ -100,8 +102,16 @@ pub fn cam<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Cam> {
 
 /// The signed-in principal. Errors: `UNAUTHENTICATED`.
 pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> {
-    ctx.data_opt::<Principal>().ok_or_else(error::unauthenticated)
+    ctx.data_opt::<Principal>().ok_or_else(|| match ctx.data_opt::<NoAccess>() {
+        Some(_) => error::forbidden("no user has the email of this token"),
+        None => error::unauthenticated(),
+    })
 }
+
+/// R50: the caller is a person a trusted issuer vouches for, but no user
+/// has their email: signed in, with no access (`FORBIDDEN`).
+#[derive(Debug, Clone, Copy)]
+pub struct NoAccess;
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {

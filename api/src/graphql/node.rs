@@ -11,7 +11,7 @@ use super::audit::AuditEvent;
 use super::error::query;
 use super::ids::{decode_any, Kind};
 use super::membership::{Membership, Worker};
-use super::permission::PermissionSet;
+use super::permission::{PermissionSet, PermissionTemplate};
 use super::relationship::PartnerClient;
 use super::scim::ScimToken;
 use super::user::User;
@@ -28,6 +28,7 @@ pub enum Node {
     PartnerClient(PartnerClient),
     Asset(Asset),
     PermissionSet(PermissionSet),
+    PermissionTemplate(PermissionTemplate),
     AccessLink(AccessLink),
     // Audit events and SCIM tokens are nodes of the schema (they have global
     // ids) but are read through their accounts, never by `node(id)`.
@@ -62,6 +63,10 @@ impl NodeQuery {
             Kind::Asset => query(ctx, cam.visible_asset(p, AssetId::new(raw)).await)?.map(|a| Node::Asset(Asset(a))),
             Kind::PermissionSet => query(ctx, cam.visible_permission_set(p, PermissionSetId::new(raw)).await)?
                 .map(|s| Node::PermissionSet(PermissionSet(s))),
+            Kind::PermissionTemplate => {
+                query(ctx, cam.visible_permission_template(p, PermissionSetId::new(raw)).await)?
+                    .map(|t| Node::PermissionTemplate(PermissionTemplate(t)))
+            }
             Kind::AccessLink => {
                 query(ctx, cam.visible_link(p, AccessLinkId::new(raw)).await)?.map(|l| Node::AccessLink(AccessLink(l)))
             }

@@ -9,6 +9,7 @@
 //! grow. Each subscription then checks, per event, that its caller may
 //! still read that log (`graphql::subscription`).
 
+pub mod slots;
 pub mod ws;
 
 use std::collections::HashMap;
@@ -19,13 +20,19 @@ use std::time::Duration;
 use cam_adapters::storage::live::CommittedEvents;
 use cam_domain::audit::model::{AuditEvent, AuditScope};
 use cam_domain::{AuditEventId, Cam};
-use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::sync::{mpsc, watch};
 
 /// The limits of live delivery (README, "Limits").
 #[derive(Debug, Clone, Copy)]
 pub struct LiveLimits {
-    /// Most WebSocket connections open at once (on top of the HTTP cap).
+    /// Most signed-in WebSocket connections open at once (on top of the
+    /// HTTP cap).
     pub max_connections: usize,
+    /// Most WebSocket connections waiting to sign in; the oldest makes room
+    /// for a newer one (`slots`).
+    pub max_pending: usize,
+    /// Most signed-in WebSocket connections of one user.
+    pub max_per_user: usize,
     /// Most operations running at once on one connection.
     pub max_operations_per_connection: usize,
     /// Time to send `connection_init` after the upgrade.
@@ -40,8 +47,10 @@ impl Default for LiveLimits {
     fn default() -> Self {
         Self {
             max_connections: 1024,
+            max_pending: 64,
+            max_per_user: 16,
             max_operations_per_connection: 16,
-            init_timeout: Duration::from_secs(10),
+            init_timeout: Duration::from_secs(5),
             max_message_bytes: 64 * 1024,
             queue: 64,
         }
@@ -63,7 +72,7 @@ struct Subscribers {
 /// The hub.
 pub struct Live {
     subscribers: Mutex<Subscribers>,
-    pub(crate) connections: Arc<Semaphore>,
+    pub(crate) slots: Arc<slots::Slots>,
     pub(crate) limits: LiveLimits,
     /// Becomes true when the server shuts down: every WebSocket closes.
     closing: watch::Sender<bool>,
@@ -73,7 +82,7 @@ impl Live {
     pub fn new(limits: LiveLimits) -> Self {
         Self {
             subscribers: Mutex::new(Subscribers::default()),
-            connections: Arc::new(Semaphore::new(limits.max_connections)),
+            slots: Arc::new(slots::Slots::new(limits)),
             limits,
             closing: watch::Sender::new(false),
         }
@@ -89,8 +98,7 @@ impl Live {
     /// so the server's drain does not wait for them.
     pub async fn close_connections(&self) {
         self.closing.send_replace(true);
-        let all = u32::try_from(self.limits.max_connections).unwrap_or(u32::MAX);
-        let _ = self.connections.acquire_many(all).await;
+        self.slots.all_gone().await;
     }
 
     fn lock(&self) -> MutexGuard<'_, Subscribers> {

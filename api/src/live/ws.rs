@@ -12,7 +12,12 @@
 //!   timeout closes with 4408; a second one with 4429; `subscribe` before
 //!   the ack with 4401; a reused operation id with 4409; anything malformed
 //!   with 4400; a connection runs a bounded number of operations, and
-//!   messages are bounded in size.
+//!   messages are bounded in size. Until it signs in, a connection holds a
+//!   waiting place that a newer one may take (4408); signing in takes a
+//!   slot within its user's share (else 1013, `slots`).
+//! - The token's expiry (R35, real time) ends the connection with 4403: a
+//!   timer closes it then, and every operation and every event is checked
+//!   against it before it runs or is sent.
 //! - `Operations`, the executor it calls, sends every document through the
 //!   same guard as over HTTP and answers a refused operation with the
 //!   protocol's `error` message (async-graphql would send `next`).
@@ -36,12 +41,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use cam_domain::identity::IdentityProvider;
 use cam_domain::Principal;
+use chrono::{DateTime, Utc};
 use futures::channel::mpsc;
 use futures::stream::{BoxStream, SplitStream};
 use futures::{FutureExt, SinkExt, Stream, StreamExt};
 use serde_json::{json, Value};
-use tokio::sync::OwnedSemaphorePermit;
+use tokio::sync::Notify;
 use tokio::time::Instant;
+
+use super::slots::{Admitted, Holder, Refusal, SignedIn, WaitingPlace};
 
 use crate::graphql::loaders::loaders;
 use crate::graphql::{guard, RequestId};
@@ -65,10 +73,10 @@ pub fn upgrade(app: App, ws: WebSocketUpgrade, request_id: RequestId) -> Respons
     let Some(protocol) = transport_ws() else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    let Ok(permit) = app.live.connections.clone().try_acquire_owned() else {
+    let Some(admitted) = app.live.slots.admit() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "too many WebSocket connections; retry later").into_response();
     };
-    ws.on_upgrade(move |socket| serve(app, socket, protocol, permit, request_id.0))
+    ws.on_upgrade(move |socket| serve(app, socket, protocol, admitted, request_id.0))
 }
 
 /// async-graphql-axum's name for `graphql-transport-ws`, which it only
@@ -102,6 +110,31 @@ struct Connection {
     /// `complete`: the `complete` async-graphql sends after them is not for
     /// the client.
     answered: Mutex<HashSet<String>>,
+    /// When the token that signed in is refused from (R35: real time);
+    /// `None` before the ack, or for a token that does not expire.
+    expires_at: Mutex<Option<DateTime<Utc>>>,
+    /// Told once the connection signed in.
+    signed_in: Notify,
+    /// Its signed-in slot, held while the connection lives.
+    slot: Mutex<Option<SignedIn>>,
+}
+
+/// Why a connection whose token expired is closed (with 4403).
+const TOKEN_EXPIRED: &str = "Forbidden: the token has expired";
+
+impl Connection {
+    /// Whether the token that signed in is no longer valid.
+    fn expired(&self) -> bool {
+        lock(&self.expires_at).is_some_and(|at| Utc::now() >= at)
+    }
+}
+
+/// Ends when the token that signed the connection in expires; never for a
+/// token that does not.
+async fn token_expiry(shared: Arc<Connection>) {
+    shared.signed_in.notified().await;
+    let Some(at) = *lock(&shared.expires_at) else { return std::future::pending().await };
+    tokio::time::sleep((at - Utc::now()).to_std().unwrap_or_default()).await;
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -111,25 +144,23 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     }
 }
 
-async fn serve(
-    app: App,
-    socket: WebSocket,
-    protocol: GraphQLProtocol,
-    _permit: OwnedSemaphorePermit,
-    connection_id: String,
-) {
+async fn serve(app: App, socket: WebSocket, protocol: GraphQLProtocol, _admitted: Admitted, connection_id: String) {
     let (sink, incoming) = socket.split();
     let (out, outgoing) = mpsc::channel::<Message>(OUTGOING_QUEUE);
     let shared = Arc::new(Connection::default());
     let writer = tokio::spawn(write(sink, outgoing, shared.clone()));
     let mut closing = app.live.closing();
     let executor = Operations { app: app.clone(), shared: shared.clone(), out: out.clone(), connection_id };
+    let expiry = token_expiry(shared.clone());
     let input = police(app, incoming, out.clone(), shared);
     let socket = GraphQLWebSocket::new_with_pair(out.clone(), input, executor, protocol);
     tokio::select! {
         _ = socket.serve() => {}
         _ = async move { let _ = closing.wait_for(|c| *c).await; } => {
             let _ = out.clone().send(close(1001, "the server is shutting down")).await;
+        }
+        () = expiry => {
+            let _ = out.clone().send(close(4403, TOKEN_EXPIRED)).await;
         }
     }
     drop(out);
@@ -179,6 +210,8 @@ struct Gate {
     shared: Arc<Connection>,
     init_seen: bool,
     init_deadline: Instant,
+    /// Its waiting place until it signs in.
+    waiting: Option<WaitingPlace>,
 }
 
 /// What `police` does with one message.
@@ -202,7 +235,8 @@ fn police(
     shared: Arc<Connection>,
 ) -> impl Stream<Item = Result<Message, axum::Error>> + Send + Unpin + 'static {
     let init_deadline = Instant::now() + app.live.limits.init_timeout;
-    let gate = Gate { app, incoming, out, shared, init_seen: false, init_deadline };
+    let waiting = Some(app.live.slots.wait());
+    let gate = Gate { app, incoming, out, shared, init_seen: false, init_deadline, waiting };
     Box::pin(futures::stream::unfold(gate, |mut gate| async move {
         loop {
             match gate.next_verdict().await {
@@ -223,9 +257,22 @@ impl Gate {
         let message = if self.init_seen {
             self.incoming.next().await
         } else {
-            match tokio::time::timeout_at(self.init_deadline, self.incoming.next()).await {
-                Ok(m) => m,
-                Err(_) => return Verdict::Close(4408, "Connection initialisation timeout"),
+            let displaced = async {
+                match self.waiting.as_mut() {
+                    Some(place) => {
+                        let _ = (&mut place.displaced).await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                m = tokio::time::timeout_at(self.init_deadline, self.incoming.next()) => match m {
+                    Ok(m) => m,
+                    Err(_) => return Verdict::Close(4408, "Connection initialisation timeout"),
+                },
+                () = displaced => {
+                    return Verdict::Close(4408, "Connection initialisation timeout: newer connections need its place")
+                }
             }
         };
         let raw = match message {
@@ -246,13 +293,22 @@ impl Gate {
                     return Verdict::Close(4429, "Too many initialisation requests");
                 }
                 self.init_seen = true;
-                match authenticate(&self.app, msg.get("payload")).await {
-                    Some(p) => {
-                        *lock(&self.shared.principal) = Some(p);
-                        Verdict::Pass(Message::Text(raw))
+                let Some((p, expires_at)) = authenticate(&self.app, msg.get("payload")).await else {
+                    return Verdict::Close(4403, "Forbidden");
+                };
+                let slot = match self.app.live.slots.sign_in(Holder::of(&p)) {
+                    Ok(slot) => slot,
+                    Err(Refusal::UserFull) => {
+                        return Verdict::Close(1013, "Too many connections of this user; retry later")
                     }
-                    None => Verdict::Close(4403, "Forbidden"),
-                }
+                    Err(Refusal::ServerFull) => return Verdict::Close(1013, "Too many connections; retry later"),
+                };
+                self.waiting = None;
+                *lock(&self.shared.slot) = Some(slot);
+                *lock(&self.shared.expires_at) = expires_at;
+                *lock(&self.shared.principal) = Some(p);
+                self.shared.signed_in.notify_one();
+                Verdict::Pass(Message::Text(raw))
             }
             Some("ping" | "pong") => Verdict::Pass(Message::Text(raw)),
             Some("subscribe") => self.subscribe(&msg, raw).await,
@@ -277,6 +333,9 @@ impl Gate {
         };
         if lock(&self.shared.principal).is_none() {
             return Verdict::Close(4401, "Unauthorized");
+        }
+        if self.shared.expired() {
+            return Verdict::Close(4403, TOKEN_EXPIRED);
         }
         let running = {
             let running = lock(&self.shared.running);
@@ -402,6 +461,12 @@ impl Executor for Operations {
                     drop(running);
                     return None;
                 };
+                if this.shared.expired() {
+                    // R35: nothing more for a token that expired meanwhile.
+                    let _ = this.out.clone().send(close(4403, TOKEN_EXPIRED)).await;
+                    drop(running);
+                    return None;
+                }
                 let request_error = response.data == async_graphql::Value::Null && !response.errors.is_empty();
                 for e in response.errors.iter_mut().filter(|e| e.path.is_empty()) {
                     let ext = e.extensions.get_or_insert_with(Default::default);
@@ -425,9 +490,9 @@ impl Executor for Operations {
 }
 
 /// The principal named by `connection_init`'s payload
-/// (`{"Authorization": "Bearer …"}`); `None` for a missing, invalid or
-/// expired token or an unknown user.
-async fn authenticate(app: &App, payload: Option<&Value>) -> Option<Principal> {
+/// (`{"Authorization": "Bearer …"}`) and when its token expires; `None`
+/// for a missing, invalid or expired token or an unknown user.
+async fn authenticate(app: &App, payload: Option<&Value>) -> Option<(Principal, Option<DateTime<Utc>>)> {
     let payload = payload?.as_object()?;
     let value = payload.iter().find(|(k, _)| k.eq_ignore_ascii_case("authorization")).and_then(|(_, v)| v.as_str())?;
     let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)?;
@@ -435,8 +500,9 @@ async fn authenticate(app: &App, payload: Option<&Value>) -> Option<Principal> {
         return None;
     }
     let identity: &dyn IdentityProvider = app.identity.as_ref();
-    match app.cam.principal_of(identity.authenticate(token).ok()?).await {
-        Ok(found) => found,
+    let signed = identity.authenticate(token).await.ok()?;
+    match app.cam.principal_of(signed.identity).await {
+        Ok(found) => found.map(|p| (p, signed.expires_at)),
         Err(e) => {
             tracing::warn!(error = %cam_domain::chain(&e), "could not look up a WebSocket token's user");
             None

@@ -7,6 +7,8 @@ use cam_domain::scim::model::{ScimAttr, ScimCondition, ScimFilter, ScimMatch};
 
 /// The longest filter accepted.
 const MAX_FILTER: usize = 1_000;
+/// The most conditions a filter joins.
+const MAX_CONDITIONS: usize = 10;
 
 const USER_URN_PREFIX: &str = "urn:ietf:params:scim:schemas:core:2.0:user:";
 
@@ -74,6 +76,11 @@ pub fn parse(raw: &str) -> Result<ScimFilter, String> {
     if raw.len() > MAX_FILTER {
         return Err(format!("a filter has at most {MAX_FILTER} characters"));
     }
+    // No stored value holds one, and PostgreSQL refuses a NUL in a
+    // parameter: refused here, the same on every database.
+    if raw.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return Err("a filter has no control characters".into());
+    }
     let toks = tokens(raw)?;
     let mut all = Vec::new();
     let mut i = 0;
@@ -109,13 +116,13 @@ pub fn parse(raw: &str) -> Result<ScimFilter, String> {
             }
         };
         all.push(condition);
+        if all.len() > MAX_CONDITIONS {
+            return Err(format!("at most {MAX_CONDITIONS} conditions"));
+        }
         match toks.get(i) {
             None => break,
             Some(Token::Word(w)) if w.eq_ignore_ascii_case("and") => i += 1,
             Some(_) => return Err("conditions are joined with 'and'; 'or' and 'not' are not supported".into()),
-        }
-        if all.len() > 10 {
-            return Err("at most 10 conditions".into());
         }
     }
     Ok(ScimFilter { all })
@@ -141,6 +148,13 @@ mod tests {
     }
 
     #[test]
+    fn a_filter_joins_at_most_ten_conditions() {
+        let conditions = |n: usize| vec!["userName pr"; n].join(" and ");
+        assert_eq!(parse(&conditions(10)).map(|f| f.all.len()), Ok(10));
+        assert!(parse(&conditions(11)).is_err());
+    }
+
+    #[test]
     fn unsupported_filters_are_refused() {
         for bad in [
             r#"userName gt "a""#,
@@ -149,6 +163,7 @@ mod tests {
             "userName eq",
             r#"emails[type eq "work"]"#,
             r#"userName eq "open"#,
+            "userName eq \"a\0b\"",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }

@@ -4,6 +4,9 @@
 //! select emails (`emails[type eq "work"].value`, as Entra ID sends).
 //! The edited document is then validated like a PUT body.
 
+use std::collections::{HashMap, HashSet};
+
+use cam_domain::scim::model::{too_many_emails, MAX_EMAILS};
 use serde_json::{json, Map, Value};
 
 use super::doc::{canonical, canonical_email_part, canonical_name_part};
@@ -127,6 +130,27 @@ fn one_primary(emails: &mut [Value], keep: usize) {
     }
 }
 
+/// The refusal of a list of more than [`MAX_EMAILS`] addresses: the same
+/// answer as a create's or a replace's.
+fn too_many() -> PatchError {
+    err("invalidValue", format!("emails: {}", too_many_emails()))
+}
+
+/// Refuses a list of emails longer than a user may have, as sent: before
+/// any work on its items (merging them is linear, but the limit is read
+/// on the raw length).
+fn within_limit(v: &Value) -> Result<(), PatchError> {
+    match v {
+        Value::Array(items) if items.len() > MAX_EMAILS => Err(too_many()),
+        _ => Ok(()),
+    }
+}
+
+/// An email's key for merging: its value, lower-cased.
+fn email_key(v: &Value) -> Option<String> {
+    v.get("value").and_then(Value::as_str).map(str::to_lowercase)
+}
+
 fn is_primary(v: &Value) -> bool {
     v.get("primary").and_then(|p| super::doc::boolean("", p).ok().flatten()).unwrap_or(false)
 }
@@ -163,27 +187,36 @@ fn apply_one(doc: &mut Map<String, Value>, op: Op, target: Target, value: Option
                 doc.remove("emails");
             }
             Op::Replace => {
-                doc.insert("emails".into(), need(value)?);
+                let v = need(value)?;
+                within_limit(&v)?;
+                doc.insert("emails".into(), v);
             }
             Op::Add => {
-                let new = match need(value)? {
+                let v = need(value)?;
+                within_limit(&v)?;
+                let new = match v {
                     Value::Array(items) => items,
                     one => vec![one],
                 };
                 let list = doc.entry("emails").or_insert_with(|| json!([]));
                 let Some(items) = list.as_array_mut() else { return Err(err("invalidValue", "emails must be a list")) };
+                let mut at_key: HashMap<String, usize> =
+                    items.iter().enumerate().filter_map(|(i, e)| Some((email_key(e)?, i))).collect();
                 for e in new {
-                    let same = items.iter().position(|i| {
-                        i.get("value").and_then(Value::as_str).map(str::to_lowercase)
-                            == e.get("value").and_then(Value::as_str).map(str::to_lowercase)
-                    });
-                    let at = match same {
-                        Some(at) => {
+                    let key = email_key(&e);
+                    let at = match key.as_ref().and_then(|k| at_key.get(k)) {
+                        Some(&at) => {
                             items[at] = e;
                             at
                         }
                         None => {
                             items.push(e);
+                            if items.len() > MAX_EMAILS {
+                                return Err(too_many());
+                            }
+                            if let Some(k) = key {
+                                at_key.insert(k, items.len() - 1);
+                            }
                             items.len() - 1
                         }
                     };
@@ -223,9 +256,10 @@ fn apply_one(doc: &mut Map<String, Value>, op: Op, target: Target, value: Option
             let hits: Vec<usize> = (0..items.len()).filter(|i| matches(&items[*i], &sel)).collect();
             match (op, sub) {
                 (Op::Remove, None) => {
+                    let gone: HashSet<usize> = hits.into_iter().collect();
                     let mut i = 0;
                     items.retain(|_| {
-                        let keep = !hits.contains(&i);
+                        let keep = !gone.contains(&i);
                         i += 1;
                         keep
                     });
@@ -324,6 +358,11 @@ pub fn apply(doc: &mut Map<String, Value>, message: &Value) -> Result<(), PatchE
                 }
             }
         }
+        // Each operation adds at most a list within the limit: a longer
+        // one is refused before the next operation adds to it.
+        if doc.get("emails").and_then(Value::as_array).is_some_and(|e| e.len() > MAX_EMAILS) {
+            return Err(too_many());
+        }
     }
     Ok(())
 }
@@ -371,6 +410,30 @@ mod tests {
         let new = json!([{"value": "b@acme.com", "type": "home", "primary": true}]);
         apply(&mut d, &patch(json!([{"op": "replace", "path": "emails", "value": new.clone()}]))).unwrap();
         assert_eq!(d["emails"], new);
+    }
+
+    #[test]
+    fn a_list_of_emails_is_limited_as_sent_before_it_is_merged() {
+        // R44: eleven copies of one address are refused as a create refuses
+        // them, not merged into one first
+        let copies: Vec<Value> = (0..11).map(|_| json!({"value": "ana@acme.com"})).collect();
+        for op in ["add", "replace"] {
+            let mut d = doc();
+            let refused = apply(&mut d, &patch(json!([{"op": op, "path": "emails", "value": copies}])));
+            assert_eq!(refused, Err(too_many()), "{op}");
+        }
+        let mut d = doc();
+        let mut ten: Vec<Value> = (1..10).map(|i| json!({"value": format!("a{i}@acme.com")})).collect();
+        ten.push(json!({"value": "ANA@acme.com"}));
+        apply(&mut d, &patch(json!([{"op": "add", "path": "emails", "value": ten.clone()}]))).unwrap();
+        assert_eq!(d["emails"].as_array().map(Vec::len), Some(10), "merged by address");
+        ten[0] = json!({"value": "new@acme.com"});
+        let one_too_many = apply(&mut d, &patch(json!([{"op": "add", "path": "emails", "value": ten}])));
+        assert_eq!(one_too_many, Err(too_many()), "one more than a user may have");
+        let mut d = doc();
+        let again = json!([{"value": "ANA@acme.com", "type": "home"}]);
+        apply(&mut d, &patch(json!([{"op": "add", "path": "emails", "value": again}]))).unwrap();
+        assert_eq!(d["emails"], json!([{"value": "ANA@acme.com", "type": "home"}]), "the same address is replaced");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The access link (R8–R11): personal to one worker, shown once, approved by
-//! client accounts.
+//! client accounts, or declined (R54).
+pub mod decline;
 pub mod model;
 pub mod ports;
 pub mod service;

@@ -53,7 +53,62 @@ pub struct Approval {
     pub approved_at: DateTime<Utc>,
 }
 
-/// What a holder of the token may see (R9).
+/// A client account's "no" to a link (R54): nothing was granted there,
+/// and the link can no longer be approved for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decline {
+    pub link_id: AccessLinkId,
+    pub client_id: AccountId,
+    pub declined_by: Option<UserId>,
+    /// For the worker; at most [`Note::MAX_CHARS`] characters.
+    pub note: Option<Note>,
+    pub declined_at: DateTime<Utc>,
+}
+
+/// The optional note of a decline (R54): trimmed, not empty, at most 500
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note(String);
+
+/// Why a note was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the note is longer than {} characters", Note::MAX_CHARS)]
+pub struct NoteTooLong;
+
+impl Note {
+    pub const MAX_CHARS: usize = 500;
+
+    /// `None` for a missing or blank note. Errors: more than 500 characters.
+    pub fn parse(raw: Option<&str>) -> Result<Option<Self>, NoteTooLong> {
+        let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(NoteTooLong);
+        }
+        Ok(Some(Self(text.to_string())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a client account decided about a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approved,
+    Declined,
+}
+
+/// One client account the caller may decide a link for (R10), with what it
+/// decided already, if anything (R53).
+#[derive(Debug, Clone)]
+pub struct LinkChoice {
+    pub account: crate::account::model::Account,
+    pub decision: Option<Decision>,
+}
+
+/// What a holder of the token may see (R9), and what approving grants
+/// (R53).
 #[derive(Debug, Clone)]
 pub struct LinkPreview {
     pub partner_name: String,
@@ -62,6 +117,12 @@ pub struct LinkPreview {
     pub worker_email: String,
     pub expires_at: DateTime<Utc>,
     pub problem: Option<LinkProblem>,
+    /// Approving makes the worker a partner admin (R10)…
+    pub role: crate::membership::model::Role,
+    /// …with the partner seat (R5)…
+    pub seat: crate::membership::model::Seat,
+    /// …and the permissions of the partner's Partner Admin set (R20).
+    pub grants: crate::permission::model::Permissions,
 }
 
 #[cfg(test)]
@@ -80,6 +141,19 @@ mod tests {
             expires_at: t(31),
             revoked_at: revoked.then(|| t(2)),
         }
+    }
+
+    #[test]
+    fn a_note_is_trimmed_optional_and_at_most_500_characters() {
+        // R54
+        assert_eq!(Note::parse(None), Ok(None));
+        assert_eq!(Note::parse(Some("  \n ")), Ok(None));
+        assert_eq!(
+            Note::parse(Some(" Not now ")).map(|n| n.map(|n| n.as_str().to_string())),
+            Ok(Some("Not now".into()))
+        );
+        assert!(Note::parse(Some(&"é".repeat(500))).is_ok(), "characters, not bytes");
+        assert_eq!(Note::parse(Some(&"x".repeat(501))), Err(NoteTooLong));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::model::{AccessLink, Approval, NewAccessLink};
+use super::model::{AccessLink, Approval, Decline, NewAccessLink};
 use crate::common::error::StorageError;
 use crate::common::ids::{AccessLinkId, AccountId, MembershipId};
 
@@ -28,6 +28,12 @@ pub trait AccessLinkRepository: Send + Sync {
     async fn approvals_of(&self, link: AccessLinkId) -> Result<Vec<Approval>, StorageError>;
     /// Errors: `Other`.
     async fn find_approval(&self, link: AccessLinkId, client: AccountId) -> Result<Option<Approval>, StorageError>;
+    /// R54. Errors: `Conflict` when this client declined the link already.
+    async fn insert_decline(&self, decline: &Decline) -> Result<(), StorageError>;
+    /// Errors: `Other`.
+    async fn find_decline(&self, link: AccessLinkId, client: AccountId) -> Result<Option<Decline>, StorageError>;
+    /// Errors: `Other`.
+    async fn declines_of(&self, link: AccessLinkId) -> Result<Vec<Decline>, StorageError>;
 }
 
 /// Makes and hashes the secret tokens of access links (R8).

@@ -5,20 +5,28 @@ use chrono::Duration;
 use serde_json::json;
 
 use super::model::{AccessLink, Approval, LinkPreview, LinkProblem, NewAccessLink};
-use crate::account::model::AccountKind;
+use crate::account::model::{Account, AccountKind};
 use crate::app::{is_cam_user, Cam};
 use crate::common::error::{Code, Error, Result, StorageError};
-use crate::common::ids::{AccessLinkId, AccountId, MembershipId};
+use crate::common::ids::{AccessLinkId, AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
 use crate::membership::model::{MemberStatus, Membership, NewMembership, Role, Seat};
 use crate::notify::model::Message;
-use crate::permission::model::{Permission, Permissions};
+use crate::permission::model::{Permission, PermissionSet, Permissions};
 use crate::relationship::model::Relationship;
 
 /// R10: may this client-account member approve access links for it (an
 /// active super admin, or `USERS_ADD_EDIT`)?
 pub fn may_approve_links(m: &Membership) -> bool {
     m.is_active() && (m.is_active_super_admin() || m.effective_permissions().contains(Permission::UsersAddEdit))
+}
+
+/// R20, R53: what approving grants, the permissions of the partner's
+/// built-in Partner Admin set (the catalogue's when it has none), and that
+/// set's id.
+pub(crate) fn partner_admin_permissions(sets: &[PermissionSet]) -> (Permissions, Option<PermissionSetId>) {
+    let built_in = sets.iter().find(|s| s.built_in);
+    (built_in.map(|s| s.permissions).unwrap_or_else(Permissions::partner_admin_set), built_in.map(|s| s.id))
 }
 
 /// A new link and its token, which is shown this once (R8).
@@ -31,6 +39,8 @@ pub struct CreatedLink {
 pub struct ApprovedLink {
     pub membership: Membership,
     pub relationship: Relationship,
+    /// The client account it was approved for.
+    pub client: Account,
 }
 
 impl LinkProblem {
@@ -40,6 +50,25 @@ impl LinkProblem {
             LinkProblem::Revoked => Code::LinkRevoked,
         }
     }
+
+    /// The refusal of acting on a link with this problem.
+    pub(crate) fn refusal(self) -> Error {
+        let msg = match self {
+            LinkProblem::Expired => "the link has expired",
+            LinkProblem::Revoked => "the link was revoked",
+        };
+        Error::refused_at(self.code(), &["token"], msg)
+    }
+}
+
+/// A token as typed: trimmed; empty or longer than any token we make is
+/// `INVALID_INPUT`.
+pub(crate) fn checked_token(token: &str) -> Result<&str> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 512 {
+        return Err(Error::refused_at(Code::InvalidInput, &["token"], "the token is empty or too long"));
+    }
+    Ok(token)
 }
 
 impl Cam {
@@ -167,6 +196,7 @@ impl Cam {
             return Ok(None);
         };
         let Some(user) = self.store.find_user(worker.user_id).await? else { return Ok(None) };
+        let grants = partner_admin_permissions(&self.store.sets_of(partner.id).await?).0;
         Ok(Some(LinkPreview {
             partner_name: partner.name,
             partner_tier: partner.tier.unwrap_or(crate::account::model::PartnerTier::AppPartner),
@@ -174,6 +204,9 @@ impl Cam {
             worker_email: user.email.as_str().to_string(),
             expires_at: link.expires_at,
             problem: link.problem(self.now()),
+            role: Role::PartnerAdmin,
+            seat: Seat::Partner,
+            grants,
         }))
     }
 
@@ -186,10 +219,7 @@ impl Cam {
 
     async fn approve_access_link_once(&self, p: &Principal, token: &str, client: AccountId) -> Result<ApprovedLink> {
         let approver = self.user(p)?;
-        let token = token.trim();
-        if token.is_empty() || token.len() > 512 {
-            return Err(Error::refused_at(Code::InvalidInput, &["token"], "the token is empty or too long"));
-        }
+        let token = checked_token(token)?;
         let tx = self.store.begin().await?;
         tx.lock_account(client).await?;
         let (account, me) =
@@ -203,14 +233,13 @@ impl Cam {
             .ok_or_else(|| Error::not_found(&["token"], "access link"))?;
         let now = self.now();
         if let Some(problem) = link.problem(now) {
-            let msg = match problem {
-                LinkProblem::Expired => "the link has expired",
-                LinkProblem::Revoked => "the link was revoked",
-            };
-            return Err(Error::refused_at(problem.code(), &["token"], msg));
+            return Err(problem.refusal());
         }
         if tx.find_approval(link.id, client).await?.is_some() {
             return Err(Error::refused_at(Code::AlreadyApproved, &["token"], "this client approved the link already"));
+        }
+        if tx.find_decline(link.id, client).await?.is_some() {
+            return Err(Error::refused_at(Code::LinkDeclined, &["token"], "this client declined the link (R54)"));
         }
         let partner =
             tx.find_account(link.partner_id).await?.ok_or_else(|| Error::not_found(&["token"], "access link"))?;
@@ -232,9 +261,7 @@ impl Cam {
                 "the worker is no longer eligible for the partner seat (R5)",
             ));
         }
-        let sets = tx.sets_of(partner.id).await?;
-        let built_in = sets.iter().find(|s| s.built_in);
-        let pa_permissions = built_in.map(|s| s.permissions).unwrap_or_else(Permissions::partner_admin_set);
+        let (pa_permissions, built_in) = partner_admin_permissions(&tx.sets_of(partner.id).await?);
         // R27: qualifying activity, recorded before the membership changes so
         // that an ENDED relationship is seen as ended and starts anew.
         let relationship = self.record_activity(tx.as_ref(), partner.id, client, now).await?;
@@ -255,7 +282,7 @@ impl Cam {
                     seat: Seat::Partner,
                     status: MemberStatus::Active,
                     permissions: pa_permissions.union(kept),
-                    permission_set_id: built_in.map(|s| s.id),
+                    permission_set_id: built_in,
                     partner_id: Some(partner.id),
                     managed_credit: true,
                     ..m.clone()
@@ -270,7 +297,7 @@ impl Cam {
                     role: Role::PartnerAdmin,
                     seat: Seat::Partner,
                     permissions: pa_permissions,
-                    permission_set_id: built_in.map(|s| s.id),
+                    permission_set_id: built_in,
                     partner_id: Some(partner.id),
                     managed_credit: true,
                     worker_kind: None,
@@ -317,7 +344,7 @@ impl Cam {
         tx.enqueue(self.email(&worker_user, message), now).await?;
         tx.record(self.membership_event(Some(approver), "access_link.approved", before.as_ref(), &membership)).await?;
         tx.commit().await?;
-        Ok(ApprovedLink { membership, relationship })
+        Ok(ApprovedLink { membership, relationship, client: account })
     }
 
     /// The approvals of a link the caller sees (`visible_link`).

@@ -72,9 +72,9 @@ impl Cam {
         };
         let tx = self.store.begin().await?;
         let account = tx.insert_account(NewAccount { kind: input.kind, name, tier: input.tier, data_center }).await?;
-        if account.is_partner() {
-            tx.insert_set(account.id, BUILT_IN_SET_NAME, Permissions::partner_admin_set(), true).await?;
-        }
+        // R17, R58: a partner's built-in Partner Admin set, a client's
+        // built-in Partner Admin template.
+        tx.insert_set(account.id, BUILT_IN_SET_NAME, Permissions::partner_admin_set(), true).await?;
         let mut ev = self.event(None, "account.created");
         ev.account_id = Some(account.id);
         ev.partner_id = account.is_partner().then_some(account.id);

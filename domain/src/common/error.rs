@@ -31,6 +31,12 @@ macro_rules! with_refusal_codes {
             TestClockDisabled,
             /// v1.1: visible, but the caller may not do this there (R40).
             NotAllowed,
+            /// v1.2, R52: the TXT record was not found, or does not match.
+            DomainNotProven,
+            /// v1.2: this client account declined the link (R54).
+            LinkDeclined,
+            /// v1.2: this client account declined the link already (R54).
+            AlreadyDeclined,
         }
     };
 }

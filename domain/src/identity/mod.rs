@@ -3,4 +3,4 @@
 //! Who may be provisioned through SCIM (R21, R44) is a rule of the domain:
 //! `scim::model::is_scim_user`.
 pub mod ports;
-pub use ports::{DomainVerifier, Identity, IdentityProvider, TokenError};
+pub use ports::{Authenticated, DomainVerifier, Identity, IdentityProvider, TokenError};

@@ -14,7 +14,23 @@ use crate::user::model::Email;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Identity {
     Operator,
+    /// A user token of this server (HS256): a caller that is no user is
+    /// refused.
     User(Email),
+    /// R50: a person an OpenID Connect issuer vouches for (an `email` in
+    /// one of the issuer's domains). When no user has that email, the
+    /// caller is signed in but has no access.
+    Federated(Email),
+}
+
+/// A bearer token the provider accepted: whom it names, and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    pub identity: Identity,
+    /// The instant after which the token is refused (real time, R35; its
+    /// `exp` and the tolerated skew). `None`: it does not expire (the
+    /// operator's static token). A connection it signed in ends then (R43).
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -27,9 +43,13 @@ pub enum TokenError {
     NoSecret,
 }
 
+#[async_trait]
 pub trait IdentityProvider: Send + Sync {
-    /// Authenticates a bearer token. Errors: `Invalid`, `Expired`.
-    fn authenticate(&self, bearer: &str) -> Result<Identity, TokenError>;
+    /// Authenticates a bearer token; may fetch an issuer's published keys
+    /// (R50), within a bounded time. Errors: `Invalid` (malformed, wrongly
+    /// signed, of another algorithm or issuer, or signed with a key that
+    /// cannot be found), `Expired`.
+    async fn authenticate(&self, bearer: &str) -> Result<Authenticated, TokenError>;
     /// Issues a user token valid for `ttl_seconds`. Errors: `NoSecret`.
     fn issue(&self, email: &Email, ttl_seconds: i64) -> Result<String, TokenError>;
 }

@@ -1,20 +1,22 @@
 //! What a client's own admins do (R22): add users by email with a seat and
-//! permissions, change seats. The partner seat keeps its rules (R5–R7).
+//! permissions or one of the client's templates, change seats, with a
+//! template in the same step (R58). The partner seat keeps its rules (R5–R7).
 
 use std::collections::HashSet;
 
 use super::model::{Membership, NewMembership, Role, Seat};
 use crate::account::model::{Account, AccountKind};
 use crate::app::Cam;
+use crate::audit::model::NewAuditEvent;
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
-use crate::common::ids::{AccountId, MembershipId};
+use crate::common::ids::{AccountId, MembershipId, PermissionSetId};
 use crate::common::principal::Principal;
 use crate::notify::model::Message;
-use crate::permission::{apply_ceiling, Permission, Permissions};
+use crate::permission::{apply_ceiling, Permission, PermissionSet, Permissions};
 use crate::store::Repository;
 use crate::user::model::{Email, User};
 
-use super::partner_users::MAX_BATCH;
+use super::partner_users::{ChangedPermissions, MAX_BATCH};
 
 /// R22: may add users (super admin or `USERS_ADD_EDIT`).
 fn may_add_users(m: &Membership) -> bool {
@@ -26,6 +28,37 @@ fn may_add_users(m: &Membership) -> bool {
 fn may_manage_seats(m: &Membership) -> bool {
     let p = m.effective_permissions();
     m.is_active_super_admin() || (p.contains(Permission::UsersAddEdit) && p.contains(Permission::BillingEdit))
+}
+
+/// What the users a client's admins add get (R22, R48, R58): a permission
+/// list, the Partner Admin template (`partner_admin`), or one of the
+/// client's own templates instead of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NewUsersGrant {
+    pub permissions: Permissions,
+    pub partner_admin: bool,
+    pub template: Option<PermissionSetId>,
+}
+
+/// R58: a template comes instead of a permission list or `partnerAdmin`,
+/// never with them.
+fn check_grant(grant: &NewUsersGrant) -> Result<()> {
+    if grant.template.is_some() && (!grant.permissions.is_empty() || grant.partner_admin) {
+        return Err(Error::refused_at(
+            Code::InvalidInput,
+            &["templateId"],
+            "give a permission template or permissions (or partnerAdmin), not both (R58)",
+        ));
+    }
+    Ok(())
+}
+
+/// R58: a template's audit trace: which template was applied.
+fn with_template(mut ev: NewAuditEvent, t: Option<&PermissionSet>) -> NewAuditEvent {
+    if let (Some(t), Some(serde_json::Value::Object(after))) = (t, ev.after.as_mut()) {
+        after.insert("permissionTemplateId".into(), t.id.get().into());
+    }
+    ev
 }
 
 impl Cam {
@@ -47,6 +80,8 @@ impl Cam {
     /// the Partner Admin template of the partner whose verified domain
     /// their email has: they become its partner admins, and the managed
     /// relationship is created or revived; `permissions` is then ignored.
+    /// A template of the client (R58) gives its permissions as if they had
+    /// been listed; its built-in Partner Admin template is `partner_admin`.
     #[tracing::instrument(skip(self, p, emails), err(level = "debug"))]
     pub async fn add_client_users(
         &self,
@@ -54,10 +89,9 @@ impl Cam {
         client: AccountId,
         emails: &[String],
         seat: Seat,
-        permissions: Permissions,
-        partner_admin: bool,
+        grant: NewUsersGrant,
     ) -> Result<Vec<Membership>> {
-        self.retrying(|| self.add_client_users_once(p, client, emails, seat, permissions, partner_admin)).await
+        self.retrying(|| self.add_client_users_once(p, client, emails, seat, grant)).await
     }
 
     async fn add_client_users_once(
@@ -66,11 +100,11 @@ impl Cam {
         client: AccountId,
         emails: &[String],
         seat: Seat,
-        permissions: Permissions,
-        partner_admin: bool,
+        grant: NewUsersGrant,
     ) -> Result<Vec<Membership>> {
         let user = self.user(p)?;
-        if partner_admin && seat != Seat::Partner {
+        check_grant(&grant)?;
+        if grant.partner_admin && seat != Seat::Partner {
             return Err(Error::refused_at(
                 Code::InvalidInput,
                 &["partnerAdmin"],
@@ -101,6 +135,23 @@ impl Cam {
         if !may_add_users(&me) {
             return Err(Error::forbidden("adding users needs a super admin or USERS_ADD_EDIT (R22)"));
         }
+        // R58: a template names the permissions; the built-in one is the
+        // Partner Admin template of R48.
+        let template = match grant.template {
+            Some(id) => Some(self.template_of(tx.as_ref(), client, id).await?),
+            None => None,
+        };
+        let (permissions, partner_admin) = match &template {
+            Some(t) if t.built_in && seat != Seat::Partner => {
+                return Err(Error::refused_at(
+                    Code::InvalidInput,
+                    &["templateId"],
+                    "the Partner Admin template is for partner-seat users (R6, R48)",
+                ))
+            }
+            Some(t) => (t.permissions, t.built_in),
+            None => (grant.permissions, grant.partner_admin),
+        };
         if partner_admin && !me.is_active_super_admin() {
             return Err(Error::forbidden("only a client super admin gives the Partner Admin template (R48)"));
         }
@@ -195,7 +246,11 @@ impl Cam {
                     created_at: self.now(),
                 })
                 .await?;
-            tx.record(self.membership_event(Some(user), "membership.added", None, &m)).await?;
+            tx.record(with_template(
+                self.membership_event(Some(user), "membership.added", None, &m),
+                template.as_ref(),
+            ))
+            .await?;
             let message = Message::ClientUserAdded { adder: user.name.clone(), client: account.name.clone() };
             tx.enqueue(self.email(&u, message), now).await?;
             added.push(m);
@@ -204,13 +259,30 @@ impl Cam {
         Ok(added)
     }
 
-    /// R22, R5, R6: changes a member's seat.
+    /// R22, R5, R6: changes a member's seat. With a template of the client
+    /// (R58) the permissions switch in the same step, as if they had been
+    /// listed: the actor gives only what they may (R20: the seven only a
+    /// super admin), the rest is withheld and reported; the built-in
+    /// Partner Admin template makes a partner-seat member a partner admin
+    /// (R48, super admins only). One transaction, one audit event.
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
-    pub async fn change_seat(&self, p: &Principal, membership: MembershipId, seat: Seat) -> Result<Membership> {
-        self.retrying(|| self.change_seat_once(p, membership, seat)).await
+    pub async fn change_seat(
+        &self,
+        p: &Principal,
+        membership: MembershipId,
+        seat: Seat,
+        template: Option<PermissionSetId>,
+    ) -> Result<ChangedPermissions> {
+        self.retrying(|| self.change_seat_once(p, membership, seat, template)).await
     }
 
-    async fn change_seat_once(&self, p: &Principal, membership: MembershipId, seat: Seat) -> Result<Membership> {
+    async fn change_seat_once(
+        &self,
+        p: &Principal,
+        membership: MembershipId,
+        seat: Seat,
+        template: Option<PermissionSetId>,
+    ) -> Result<ChangedPermissions> {
         let user = self.user(p)?;
         let tx = self.store.begin().await?;
         let target = self.locked_client_membership(tx.as_ref(), membership).await?;
@@ -227,6 +299,26 @@ impl Cam {
                 "changing a seat needs a super admin or USERS_ADD_EDIT with BILLING_EDIT (R22)",
             ));
         }
+        let template = match template {
+            Some(id) => Some(self.template_of(tx.as_ref(), target.account_id, id).await?),
+            None => None,
+        };
+        let makes_partner_admin = template.as_ref().is_some_and(|t| t.built_in);
+        if let Some(t) = &template {
+            if target.role == Role::SuperAdmin {
+                return Err(Error::forbidden("a super admin holds every permission; no template applies (R58)"));
+            }
+            if t.built_in && !me.is_active_super_admin() {
+                return Err(Error::forbidden("only a client super admin gives the Partner Admin template (R48)"));
+            }
+            if t.built_in && seat != Seat::Partner {
+                return Err(Error::refused_at(
+                    Code::InvalidInput,
+                    &["templateId"],
+                    "the Partner Admin template is for partner-seat users (R6, R48)",
+                ));
+            }
+        }
         if target.role == Role::PartnerAdmin && seat != Seat::Partner {
             return Err(Error::refused_at(
                 Code::InvalidInput,
@@ -235,7 +327,9 @@ impl Cam {
             ));
         }
         let mut partner_id = target.partner_id;
-        if seat == Seat::Partner && target.seat != Seat::Partner {
+        // R5: a new partner seat, or a partner admin made (R48), needs an
+        // eligible member.
+        if seat == Seat::Partner && (target.seat != Seat::Partner || makes_partner_admin) {
             let u =
                 tx.find_user(target.user_id).await?.ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;
             let Some(eligible) = self.eligible_partner_of(tx.as_ref(), &u).await? else {
@@ -254,14 +348,36 @@ impl Cam {
             }
             partner_id = Some(eligible.id);
         }
-        let after = Membership { seat, partner_id, ..target.clone() };
-        if let (None, Some(partner)) = (target.partner_id, after.partner_id) {
+        let mut after = Membership { seat, partner_id, ..target.clone() };
+        let mut withheld = Permissions::empty();
+        if let Some(t) = &template {
+            // R15, R20, R22: as for a list, only what the actor may give.
+            let outcome = apply_ceiling(target.permissions, t.permissions, me.grantable());
+            after.permissions = outcome.permissions;
+            after.permission_set_id = None;
+            withheld = outcome.withheld;
+        }
+        if makes_partner_admin {
+            // R48: a partner admin of the partner they represent, with its
+            // built-in Partner Admin set; the relationship is revived (R27).
+            let Some(partner) = after.partner_id else {
+                return Err(Error::refused_at(
+                    Code::NotEligibleForPartnerSeat,
+                    &["seat"],
+                    "not eligible for the partner seat (R5)",
+                ));
+            };
+            after.role = Role::PartnerAdmin;
+            after.permission_set_id = tx.sets_of(partner).await?.into_iter().find(|s| s.built_in).map(|s| s.id);
+            self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
+        } else if let (None, Some(partner)) = (target.partner_id, after.partner_id) {
             // The member now represents the partner: the relationship exists.
             self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
         }
         tx.update_membership(&after).await?;
-        tx.record(self.membership_event(Some(user), "membership.seat_changed", Some(&target), &after)).await?;
+        let ev = self.membership_event(Some(user), "membership.seat_changed", Some(&target), &after);
+        tx.record(with_template(ev, template.as_ref())).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(ChangedPermissions { membership: after, withheld })
     }
 }

@@ -100,7 +100,7 @@ impl Cam {
         let set = tx
             .find_set(input.set)
             .await?
-            .filter(|s| s.partner_id == partner.id)
+            .filter(|s| s.account_id == partner.id)
             .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
         let worker_user =
             tx.find_user(worker.user_id).await?.ok_or_else(|| Error::not_found(&["workerId"], "worker"))?;

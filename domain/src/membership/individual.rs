@@ -69,7 +69,7 @@ impl Cam {
         let set = repo
             .find_set(set)
             .await?
-            .filter(|s| s.partner_id == partner_id)
+            .filter(|s| s.account_id == partner_id)
             .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
         let partner =
             repo.find_account(partner_id).await?.ok_or_else(|| Error::not_found(&["membershipId"], "membership"))?;

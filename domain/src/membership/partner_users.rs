@@ -110,7 +110,7 @@ impl Cam {
         let set = tx
             .find_set(set)
             .await?
-            .filter(|s| s.partner_id == partner)
+            .filter(|s| s.account_id == partner)
             .ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
         let found = tx.find_memberships(workers).await?;
         let mut refusals = Vec::new();

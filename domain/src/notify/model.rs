@@ -18,6 +18,8 @@ crate::string_enum! {
 pub mod kind {
     /// R10: the client approved the worker's access link.
     pub const ACCESS_LINK_APPROVED: &str = "access_link.approved";
+    /// R54: a client declined the worker's access link.
+    pub const ACCESS_LINK_DECLINED: &str = "access_link.declined";
     /// R13: a partner admin added the worker to a client.
     pub const MEMBERSHIP_ADDED: &str = "membership.added";
     /// R22: a client added the user.
@@ -30,8 +32,6 @@ pub mod kind {
     pub const OFFBOARDING_NOTICE: &str = "offboarding.notice";
     /// R39: the worker's access to a client ends in seven days.
     pub const MEMBERSHIP_EXPIRING: &str = "membership.expiring";
-    /// R54: the client declined the worker's access link.
-    pub const ACCESS_LINK_DECLINED: &str = "access_link.declined";
     /// R52: the daily check of a verified domain failed for the first time.
     pub const DOMAIN_CHECK_FAILING: &str = "domain.check_failing";
     /// R52: after 7 days of failed checks the domain is no longer verified.

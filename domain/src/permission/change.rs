@@ -186,7 +186,7 @@ mod tests {
     fn set(permissions: Permissions, built_in: bool) -> PermissionSet {
         PermissionSet {
             id: PermissionSetId::new(9),
-            partner_id: AccountId::new(1),
+            account_id: AccountId::new(1),
             name: "S".into(),
             permissions,
             built_in,

@@ -175,16 +175,21 @@ impl PermissionSetName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-    /// The key that makes names unique per partner, case-insensitively.
+    /// The key that makes names unique per account, case-insensitively.
     pub fn key(&self) -> String {
         self.0.to_lowercase()
     }
 }
 
+/// A named set of permissions owned by an account, applied at the moment of
+/// use (R18): a partner's permission set (R17) or a client's permission
+/// template (R58). Each account has one built-in, read-only Partner Admin
+/// set or template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PermissionSet {
     pub id: PermissionSetId,
-    pub partner_id: AccountId,
+    /// The partner account (a set) or client account (a template) that owns it.
+    pub account_id: AccountId,
     pub name: String,
     pub permissions: Permissions,
     pub built_in: bool,

@@ -1,4 +1,5 @@
-//! Storage of permission sets.
+//! Storage of permission sets (R17) and client templates (R58): named sets
+//! of permissions, each owned by one account.
 
 use std::collections::HashMap;
 
@@ -10,11 +11,11 @@ use crate::common::ids::{AccountId, PermissionSetId};
 
 #[async_trait]
 pub trait PermissionSetRepository: Send + Sync {
-    /// Errors: `Conflict` when the partner has a set of that name
+    /// Errors: `Conflict` when the account has a set of that name
     /// (case-insensitively).
     async fn insert_set(
         &self,
-        partner: AccountId,
+        account: AccountId,
         name: &str,
         permissions: Permissions,
         built_in: bool,
@@ -28,6 +29,6 @@ pub trait PermissionSetRepository: Send + Sync {
     /// Errors: `Other`.
     async fn find_sets(&self, ids: &[PermissionSetId])
         -> Result<HashMap<PermissionSetId, PermissionSet>, StorageError>;
-    /// A partner's sets, the built-in one first. Errors: `Other`.
-    async fn sets_of(&self, partner: AccountId) -> Result<Vec<PermissionSet>, StorageError>;
+    /// An account's sets, the built-in one first, then by name. Errors: `Other`.
+    async fn sets_of(&self, account: AccountId) -> Result<Vec<PermissionSet>, StorageError>;
 }

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::model::{PermissionSet, PermissionSetName, Permissions};
+use crate::account::model::AccountKind;
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Result, StorageError};
 use crate::common::ids::{AccountId, PermissionSetId};
@@ -12,8 +13,19 @@ use crate::permission::model::Permission;
 use crate::store::Repository;
 use crate::user::model::User;
 
-fn set_json(s: &PermissionSet) -> serde_json::Value {
+pub(super) fn set_json(s: &PermissionSet) -> serde_json::Value {
     json!({"id": s.id.get(), "name": s.name, "permissions": s.permissions.iter().map(Permission::as_str).collect::<Vec<_>>()})
+}
+
+/// Whether `account` already has a set or template named `name`
+/// (case-insensitively, R17, R58), other than `except`.
+pub(super) async fn name_in_use(
+    repo: &dyn Repository,
+    account: AccountId,
+    name: &PermissionSetName,
+    except: Option<PermissionSetId>,
+) -> Result<bool> {
+    Ok(repo.sets_of(account).await?.iter().any(|s| Some(s.id) != except && s.name.to_lowercase() == name.key()))
 }
 
 fn name_taken() -> Error {
@@ -43,7 +55,7 @@ impl Cam {
         let name = PermissionSetName::new(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;
         self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
-        if tx.sets_of(partner).await?.iter().any(|s| s.name.to_lowercase() == name.key()) {
+        if name_in_use(tx.as_ref(), partner, &name, None).await? {
             return Err(name_taken());
         }
         let set = match tx.insert_set(partner, name.as_str(), permissions, false).await {
@@ -87,9 +99,7 @@ impl Cam {
         let tx = self.store.begin().await?;
         let set = self.editable_set(tx.as_ref(), user, id, "changed").await?;
         if let Some(n) = &name {
-            let clash =
-                tx.sets_of(set.partner_id).await?.into_iter().any(|s| s.id != id && s.name.to_lowercase() == n.key());
-            if clash {
+            if name_in_use(tx.as_ref(), set.account_id, n, Some(id)).await? {
                 return Err(name_taken());
             }
         }
@@ -103,8 +113,8 @@ impl Cam {
             r => r?,
         }
         let mut ev = self.event(Some(user), "permission_set.updated");
-        ev.account_id = Some(set.partner_id);
-        ev.partner_id = Some(set.partner_id);
+        ev.account_id = Some(set.account_id);
+        ev.partner_id = Some(set.account_id);
         ev.before = Some(set_json(&set));
         ev.after = Some(set_json(&updated));
         tx.record(ev).await?;
@@ -123,7 +133,7 @@ impl Cam {
         verb: &str,
     ) -> Result<PermissionSet> {
         let set = repo.find_set(id).await?.ok_or_else(|| Error::not_found(&["permissionSetId"], "permission set"))?;
-        self.cam_access_to(repo, user, set.partner_id, &["permissionSetId"], "permission set").await?;
+        self.cam_access_to(repo, user, set.account_id, &["permissionSetId"], "permission set").await?;
         if set.built_in {
             return Err(Error::refused_at(
                 Code::BuiltIn,
@@ -147,8 +157,8 @@ impl Cam {
         let set = self.editable_set(tx.as_ref(), user, id, "deleted").await?;
         tx.delete_set(id).await?;
         let mut ev = self.event(Some(user), "permission_set.deleted");
-        ev.account_id = Some(set.partner_id);
-        ev.partner_id = Some(set.partner_id);
+        ev.account_id = Some(set.account_id);
+        ev.partner_id = Some(set.account_id);
         ev.before = Some(set_json(&set));
         tx.record(ev).await?;
         tx.commit().await?;
@@ -167,10 +177,25 @@ impl Cam {
 }
 
 impl Cam {
-    /// R33: a set is visible to the operator and active members of its partner.
+    /// R33: a set is visible to the operator and active members of its
+    /// partner; a client's template (R58) is not a set.
     pub async fn visible_permission_set(&self, p: &Principal, id: PermissionSetId) -> Result<Option<PermissionSet>> {
+        self.visible_named_set(p, id, AccountKind::Partner).await
+    }
+
+    /// A set or template owned by an account of `kind`, if the operator or
+    /// an active member of that account asks (R33).
+    pub(super) async fn visible_named_set(
+        &self,
+        p: &Principal,
+        id: PermissionSetId,
+        kind: AccountKind,
+    ) -> Result<Option<PermissionSet>> {
         let Some(set) = self.store.find_set(id).await? else { return Ok(None) };
+        if self.store.find_account(set.account_id).await?.is_none_or(|a| a.kind != kind) {
+            return Ok(None);
+        }
         let Principal::User(u) = p else { return Ok(Some(set)) };
-        Ok(self.active_membership(self.store.as_ref(), set.partner_id, u.id).await?.map(|_| set))
+        Ok(self.active_membership(self.store.as_ref(), set.account_id, u.id).await?.map(|_| set))
     }
 }

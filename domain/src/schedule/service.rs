@@ -27,6 +27,8 @@ pub struct SweepReport {
     pub expiry_warnings: u64,
     pub ending_warnings: u64,
     pub ended: u64,
+    /// R52: daily domain checks that changed a domain's state.
+    pub domain_checks: u64,
 }
 
 impl SweepReport {
@@ -102,8 +104,10 @@ impl Cam {
                 break;
             }
         }
+        report.domain_checks = self.recheck_domains(now).await?;
         if !report.is_empty() {
             tracing::info!(
+                domain_checks = report.domain_checks,
                 expired = report.expired,
                 expiry_warnings = report.expiry_warnings,
                 ending_warnings = report.ending_warnings,

@@ -161,6 +161,14 @@ pub struct ValidUser {
 }
 
 const MAX_TEXT: usize = 256;
+/// The most email addresses a SCIM user has.
+pub const MAX_EMAILS: usize = 10;
+
+/// Why a list of more than [`MAX_EMAILS`] addresses is refused (the
+/// `emails` field's message).
+pub fn too_many_emails() -> String {
+    format!("at most {MAX_EMAILS} email addresses")
+}
 
 fn text(field: &str, raw: Option<&str>) -> Result<Option<String>, (String, String)> {
     match raw.map(str::trim) {
@@ -193,8 +201,8 @@ impl ScimUserInput {
                 (!n.is_empty()).then_some(n)
             }
         };
-        if self.emails.len() > 10 {
-            return Err(("emails".into(), "at most 10 email addresses".into()));
+        if self.emails.len() > MAX_EMAILS {
+            return Err(("emails".into(), too_many_emails()));
         }
         if self.emails.iter().filter(|e| e.primary).count() > 1 {
             return Err(("emails".into(), "at most one email is primary".into()));

@@ -12,11 +12,12 @@ use super::model::{
 use crate::account::model::AccountKind;
 use crate::app::{hidden, snapshot, Cam};
 use crate::common::error::{Code, Error, Result, StorageError};
-use crate::common::ids::{AccountId, MembershipId};
+use crate::common::ids::{AccountId, MembershipId, UserId};
 use crate::common::principal::Principal;
 use crate::membership::model::{MemberStatus, Membership, NewMembership, Role, Seat};
 use crate::permission::Permissions;
 use crate::store::Repository;
+use crate::user::model::Email;
 
 /// The secrets of SCIM tokens start with this, so that a leaked one is
 /// recognisable (secret scanners) and never taken for a user token.
@@ -57,7 +58,43 @@ fn profile_json(p: &ScimProfile) -> Value {
     })
 }
 
+/// The addresses a SCIM user takes: its primary email and its `userName`
+/// when that is an address, lower-cased, each once.
+fn addresses(valid: &ValidUser) -> Vec<Email> {
+    let mut all = vec![valid.email.clone()];
+    if let Ok(e) = Email::parse(&valid.profile.user_name) {
+        if e.key() != valid.email.key() {
+            all.push(e);
+        }
+    }
+    all
+}
+
 impl Cam {
+    /// R44: none of `addresses` is the email of a member of `client` other
+    /// than `except` (partner users included, whom SCIM never shows):
+    /// `ALREADY_MEMBER` (409 uniqueness), the same answer on create,
+    /// replace and patch.
+    async fn scim_addresses_free(
+        &self,
+        repo: &dyn Repository,
+        client: AccountId,
+        addresses: &[Email],
+        except: Option<UserId>,
+    ) -> Result<()> {
+        for email in addresses {
+            let Some(u) = repo.find_user_by_email(email).await? else { continue };
+            if Some(u.id) != except && repo.membership_of(client, u.id).await?.is_some() {
+                return Err(Error::refused_at(
+                    Code::AlreadyMember,
+                    &["emails"],
+                    "a user with this email is a member of this account already",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// R44: the caller must be an active super admin of the client account.
     /// Not a member: `NOT_FOUND` at `path` (R33); a member: `FORBIDDEN`.
     async fn scim_admin_of(
@@ -187,16 +224,8 @@ impl Cam {
         let client = caller.account;
         let tx = self.store.begin().await?;
         tx.lock_account(client).await?;
+        self.scim_addresses_free(tx.as_ref(), client, &addresses(valid), None).await?;
         let known = tx.find_user_by_email(&valid.email).await?;
-        if let Some(u) = &known {
-            if tx.membership_of(client, u.id).await?.is_some() {
-                return Err(Error::refused_at(
-                    Code::AlreadyMember,
-                    &["emails"],
-                    "a user with this email is a member of this account already",
-                ));
-            }
-        }
         let key = valid.profile.user_name_key();
         if tx.scim_user_name_taken(client, &key, None).await? {
             return Err(Error::refused_at(Code::AlreadyExists, &["userName"], "this userName is taken"));
@@ -300,6 +329,9 @@ impl Cam {
         tx.lock_account(client).await?;
         let current = tx.scim_user(client, id).await?.ok_or_else(not_found)?;
         let valid = change(&current)?.validate().map_err(invalid)?;
+        let taken_now = [current.profile.user_name_key(), current.profile.email_key()];
+        let new: Vec<Email> = addresses(&valid).into_iter().filter(|e| !taken_now.contains(&e.key())).collect();
+        self.scim_addresses_free(tx.as_ref(), client, &new, Some(current.user.id)).await?;
         let before = current.membership.clone();
         let mut after = before.clone();
         if valid.active != before.is_active() {

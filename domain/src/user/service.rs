@@ -99,7 +99,9 @@ impl Cam {
     pub async fn principal_of(&self, identity: crate::identity::Identity) -> Result<Option<Principal>> {
         Ok(match identity {
             crate::identity::Identity::Operator => Some(Principal::Operator),
-            crate::identity::Identity::User(email) => self.store.find_user_by_email(&email).await?.map(Principal::User),
+            crate::identity::Identity::User(email) | crate::identity::Identity::Federated(email) => {
+                self.store.find_user_by_email(&email).await?.map(Principal::User)
+            }
         })
     }
 }

@@ -5,9 +5,12 @@ mod query;
 pub use mutation::AccessLinkMutation;
 pub use query::AccessLinkQuery;
 
-use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
-use super::enums::{PartnerTier, UserErrorCode};
+use super::enums::{PartnerTier, Permission, Role, Seat, UserErrorCode};
+use cam_domain::access_link::model::{LinkPreview, LinkProblem};
+
+use super::enums::permissions_out;
 use super::error::{failure, internal, query};
 use super::ids::{encode, Kind};
 use super::loaders::{load, Loaders, PairKey};
@@ -46,7 +49,26 @@ impl AccessLink {
     }
 }
 
-/// What a client sees when opening an access link (R9).
+/// v1.2, R53: the state of a link as the page shows it.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum AccessLinkState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl From<Option<LinkProblem>> for AccessLinkState {
+    fn from(p: Option<LinkProblem>) -> Self {
+        match p {
+            None => Self::Active,
+            Some(LinkProblem::Expired) => Self::Expired,
+            Some(LinkProblem::Revoked) => Self::Revoked,
+        }
+    }
+}
+
+/// What a client sees when opening an access link (R9), and what approving
+/// grants (R53).
 #[derive(SimpleObject)]
 pub struct AccessLinkPreview {
     pub partner_name: String,
@@ -56,4 +78,27 @@ pub struct AccessLinkPreview {
     pub expires_at: crate::graphql::scalars::DateTime,
     /// Null when the link can be approved; otherwise LINK_EXPIRED or LINK_REVOKED.
     pub problem: Option<UserErrorCode>,
+    /// v1.2, R53.
+    pub state: AccessLinkState,
+    /// v1.2, R53: what approving grants.
+    pub role: Role,
+    pub seat: Seat,
+    pub grants: Vec<Permission>,
+}
+
+impl From<LinkPreview> for AccessLinkPreview {
+    fn from(p: LinkPreview) -> Self {
+        Self {
+            partner_name: p.partner_name,
+            partner_tier: p.partner_tier.into(),
+            worker_name: p.worker_name,
+            worker_email: p.worker_email,
+            expires_at: p.expires_at.into(),
+            problem: p.problem.map(|x| x.code().into()),
+            state: p.problem.into(),
+            role: p.role.into(),
+            seat: p.seat.into(),
+            grants: permissions_out(p.grants),
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! `createAccessLink`, `revokeAccessLink`, `approveAccessLink`.
+//! `createAccessLink`, `revokeAccessLink`, `approveAccessLink`,
+//! `declineAccessLink`.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use cam_domain::{AccessLinkId, AccountId, MembershipId};
@@ -51,7 +52,22 @@ pub struct ApproveAccessLinkPayload {
     pub user_errors: Vec<UserError>,
 }
 
-payloads!(CreateAccessLinkPayload, RevokeAccessLinkPayload, ApproveAccessLinkPayload);
+#[derive(InputObject)]
+pub struct DeclineAccessLinkInput {
+    pub token: String,
+    pub client_account_id: ID,
+    /// At most 500 characters; sent to the worker.
+    pub note: Option<String>,
+}
+
+#[derive(SimpleObject, Default)]
+pub struct DeclineAccessLinkPayload {
+    /// True when this call declined the link for that client account.
+    pub declined: bool,
+    pub user_errors: Vec<UserError>,
+}
+
+payloads!(CreateAccessLinkPayload, RevokeAccessLinkPayload, ApproveAccessLinkPayload, DeclineAccessLinkPayload);
 
 #[derive(Default)]
 pub struct AccessLinkMutation;
@@ -112,5 +128,20 @@ impl AccessLinkMutation {
             partner_client: Some(PartnerClient::new(a.relationship)),
             ..Default::default()
         })
+    }
+
+    /// v1.2, R54.
+    async fn decline_access_link(
+        &self,
+        ctx: &Context<'_>,
+        input: DeclineAccessLinkInput,
+    ) -> Result<DeclineAccessLinkPayload> {
+        let (p, cam) = (principal(ctx)?, cam(ctx)?);
+        let r = async {
+            let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
+            cam.decline_access_link(p, &input.token, client, input.note.as_deref()).await
+        }
+        .await;
+        payload(ctx, r, |_| DeclineAccessLinkPayload { declined: true, ..Default::default() })
     }
 }

@@ -1,6 +1,8 @@
 //! Accounts: `Viewer`, `PartnerAccount` (with the three tabs), `ClientAccount`.
+mod domains;
 mod query;
 mod types;
 
+pub use domains::DomainMutation;
 pub use query::AccountQuery;
 pub use types::{ClientAccount, PartnerAccount, Viewer};

@@ -21,7 +21,7 @@ use crate::graphql::loaders::{
     SuperAdminCount, VerifiedKey,
 };
 use crate::graphql::membership::{Membership, Worker};
-use crate::graphql::permission::PermissionSet;
+use crate::graphql::permission::{PermissionSet, PermissionTemplate};
 use crate::graphql::relationship::{partner_users_keys, PartnerClient};
 use crate::graphql::user::User;
 use crate::graphql::{cam, principal};
@@ -291,6 +291,10 @@ impl PartnerAccount {
     async fn verified_domains(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         Ok(load(ctx, DomainsOf(self.0.id)).await?.unwrap_or_default())
     }
+    /// v1.2, R52: every domain with its proof state (verifiedDomains stays: the VERIFIED and FAILING ones).
+    async fn domains(&self, ctx: &Context<'_>) -> Result<Vec<super::domains::PartnerDomain>> {
+        super::domains::domains_of(ctx, self.0.id).await
+    }
     /// True when the viewer may use the Client Access Manager here (R1).
     async fn can_manage_access(&self, ctx: &Context<'_>) -> Result<bool> {
         let p = principal(ctx)?;
@@ -408,6 +412,12 @@ impl ClientAccount {
         after: Option<String>,
     ) -> Result<Conn<AuditEvent>> {
         audit_log(ctx, AuditScope::Client(self.0.id), first, after).await
+    }
+    /// v1.2, R58: the built-in Partner Admin template first.
+    async fn permission_templates(&self, ctx: &Context<'_>) -> Result<Vec<PermissionTemplate>> {
+        let p = principal(ctx)?;
+        let templates = query(ctx, cam(ctx)?.permission_templates(p, self.0.id).await)?;
+        Ok(templates.into_iter().map(PermissionTemplate).collect())
     }
     /// v1.1, R44: this account's SCIM tokens (active super admins only), without their secrets.
     async fn scim_tokens(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::scim::ScimToken>> {

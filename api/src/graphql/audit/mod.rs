@@ -56,10 +56,12 @@ fn id_kind(action: &str, key: &str) -> Option<Kind> {
         "partnerId" | "partnerAccountId" => Kind::PartnerAccount,
         "clientAccountId" => Kind::ClientAccount,
         "permissionSetId" => Kind::PermissionSet,
+        "permissionTemplateId" => Kind::PermissionTemplate,
         "membershipId" => Kind::Membership,
         "workerId" => Kind::Worker,
         "userId" | "ownerUserId" | "assetsTo" => Kind::User,
         "id" if action.starts_with("permission_set.") => Kind::PermissionSet,
+        "id" if action.starts_with("permission_template.") => Kind::PermissionTemplate,
         _ => return None,
     })
 }

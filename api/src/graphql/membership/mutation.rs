@@ -2,6 +2,7 @@
 //! map the result.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use cam_domain::membership::client_users::NewUsersGrant;
 use cam_domain::{AccountId, MembershipId, PermissionSetId, UserId};
 
 use super::{Membership, Worker};
@@ -135,6 +136,8 @@ pub struct AddClientUsersInput {
     /// v1.1, R48: give these partner-seat users the Partner Admin template (then permissions are ignored).
     #[graphql(default = false)]
     pub partner_admin: bool,
+    /// v1.2, R58: instead of permissions.
+    pub template_id: Option<ID>,
 }
 #[derive(SimpleObject, Default)]
 pub struct AddClientUsersPayload {
@@ -146,11 +149,15 @@ pub struct AddClientUsersPayload {
 pub struct ChangeSeatInput {
     pub membership_id: ID,
     pub seat: Seat,
+    /// v1.2, R58: switch the seat and the permissions in one step.
+    pub template_id: Option<ID>,
 }
 #[derive(SimpleObject, Default)]
 pub struct ChangeSeatPayload {
     pub membership: Option<Membership>,
     pub user_errors: Vec<UserError>,
+    /// v1.2, R58: in the template, withheld by R20 or R5.
+    pub withheld_permissions: Vec<Permission>,
 }
 
 payloads!(
@@ -168,6 +175,10 @@ payloads!(
 
 fn client(id: &ID, field: &str) -> cam_domain::Result<AccountId> {
     input_id(Kind::ClientAccount, id, &[field]).map(AccountId::new)
+}
+/// v1.2, R58: a client's permission template, at `templateId`.
+fn template(id: &ID) -> cam_domain::Result<PermissionSetId> {
+    input_id(Kind::PermissionTemplate, id, &["templateId"]).map(PermissionSetId::new)
 }
 fn membership(id: &ID, field: &str) -> cam_domain::Result<MembershipId> {
     input_id(Kind::Membership, id, &[field]).map(MembershipId::new)
@@ -374,13 +385,17 @@ impl MembershipMutation {
         payload(ctx, r, |m| ChangeToPartnerAdminPayload { membership: Some(Membership(m)), ..Default::default() })
     }
 
-    /// R22, R7, R48.
+    /// R22, R7, R48, R58.
     async fn add_client_users(&self, ctx: &Context<'_>, input: AddClientUsersInput) -> Result<AddClientUsersPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let client = client(&input.client_account_id, "clientAccountId")?;
-            let permissions = permissions_in(&input.permissions);
-            cam.add_client_users(p, client, &input.emails, input.seat.into(), permissions, input.partner_admin).await
+            let grant = NewUsersGrant {
+                permissions: permissions_in(&input.permissions),
+                partner_admin: input.partner_admin,
+                template: input.template_id.as_ref().map(template).transpose()?,
+            };
+            cam.add_client_users(p, client, &input.emails, input.seat.into(), grant).await
         }
         .await;
         payload(ctx, r, |ms| AddClientUsersPayload {
@@ -389,12 +404,19 @@ impl MembershipMutation {
         })
     }
 
-    /// R22, R5, R6.
+    /// R22, R5, R6, R58.
     async fn change_seat(&self, ctx: &Context<'_>, input: ChangeSeatInput) -> Result<ChangeSeatPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r =
-            async { cam.change_seat(p, membership(&input.membership_id, "membershipId")?, input.seat.into()).await }
-                .await;
-        payload(ctx, r, |m| ChangeSeatPayload { membership: Some(Membership(m)), ..Default::default() })
+        let r = async {
+            let member = membership(&input.membership_id, "membershipId")?;
+            let template = input.template_id.as_ref().map(template).transpose()?;
+            cam.change_seat(p, member, input.seat.into(), template).await
+        }
+        .await;
+        payload(ctx, r, |c| ChangeSeatPayload {
+            membership: Some(Membership(c.membership)),
+            withheld_permissions: permissions_out(c.withheld),
+            ..Default::default()
+        })
     }
 }
