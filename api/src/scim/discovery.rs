@@ -41,6 +41,13 @@ pub fn user_resource_type(base: &str) -> Value {
     })
 }
 
+/// R55: an attribute that is written and never returned (RFC 7643 7).
+fn write_only(mut a: Value) -> Value {
+    a["mutability"] = json!("writeOnly");
+    a["returned"] = json!("never");
+    a
+}
+
 fn attr(name: &str, ty: &str, required: bool, unique: &str, description: &str) -> Value {
     json!({
         "name": name,
@@ -89,14 +96,14 @@ pub fn user_schema(base: &str) -> Value {
             attr("displayName", "string", false, "none", "The name to display."),
             emails,
             attr("active", "boolean", true, "none", "false: the membership is deactivated; its data are kept."),
-            attr(
+            write_only(attr(
                 "preferredLanguage",
                 "string",
                 false,
                 "none",
-                "R55: the language of the user's emails (BCP 47: en, fr, de, it, ja, any region); others leave it as is.",
-            ),
-            attr("locale", "string", false, "none", "R55: read as preferredLanguage when that is not sent."),
+                "R55: sets the language of the user's emails (BCP 47: en, fr, de, it, ja, any region); others leave it as is. Never returned.",
+            )),
+            write_only(attr("locale", "string", false, "none", "R55: read as preferredLanguage when that is not sent. Never returned.")),
         ],
         "meta": {"resourceType": "Schema", "location": format!("{base}/Schemas/{USER_SCHEMA}")}
     })

@@ -9,8 +9,9 @@ use serde_json::{json, Map, Value};
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 
 /// The attributes a request can write, in the document's spelling.
-/// `preferredLanguage` and `locale` (R55) are written, never read back into
-/// a PATCH's document: the user's locale is shown as `preferredLanguage`.
+/// `preferredLanguage` and `locale` (R55) are write-only: they set the
+/// user's locale (one of five languages, so an identity provider's value
+/// cannot be returned as it sent it) and are never returned.
 pub const WRITABLE: [&str; 8] =
     ["userName", "externalId", "displayName", "name", "emails", "active", "preferredLanguage", "locale"];
 
@@ -59,7 +60,6 @@ pub fn render(u: &ScimUser, base: &str) -> Value {
     o.insert("schemas".into(), json!([USER_SCHEMA]));
     o.insert("id".into(), json!(id));
     o.extend(writable(u));
-    o.insert("preferredLanguage".into(), json!(u.user.locale.language_tag()));
     let modified = u.profile.updated_at.unwrap_or(u.membership.created_at);
     o.insert(
         "meta".into(),
