@@ -32,6 +32,36 @@ fn name_taken() -> Error {
     Error::refused_at(Code::AlreadyExists, &["name"], "the partner has a permission set of this name (R17)")
 }
 
+/// A new named set of permissions owned by `account` (a partner's set, R17,
+/// or a client's template, R58), with its `action` audit event, in `tx`.
+/// Errors: `taken()` when the account has one of this name already.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn insert_named_set(
+    cam: &Cam,
+    tx: &dyn Repository,
+    user: &User,
+    account: AccountId,
+    partner: Option<AccountId>,
+    name: &PermissionSetName,
+    permissions: Permissions,
+    action: &'static str,
+    taken: fn() -> Error,
+) -> Result<PermissionSet> {
+    if name_in_use(tx, account, name, None).await? {
+        return Err(taken());
+    }
+    let set = match tx.insert_set(account, name.as_str(), permissions, false).await {
+        Err(StorageError::Conflict(_)) => return Err(taken()),
+        r => r?,
+    };
+    let mut ev = cam.event(Some(user), action);
+    ev.account_id = Some(account);
+    ev.partner_id = partner;
+    ev.after = Some(set_json(&set));
+    tx.record(ev).await?;
+    Ok(set)
+}
+
 impl Cam {
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn create_permission_set(
@@ -55,18 +85,18 @@ impl Cam {
         let name = PermissionSetName::new(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         let tx = self.store.begin().await?;
         self.cam_access(tx.as_ref(), user, partner, &["partnerAccountId"]).await?;
-        if name_in_use(tx.as_ref(), partner, &name, None).await? {
-            return Err(name_taken());
-        }
-        let set = match tx.insert_set(partner, name.as_str(), permissions, false).await {
-            Err(StorageError::Conflict(_)) => return Err(name_taken()),
-            r => r?,
-        };
-        let mut ev = self.event(Some(user), "permission_set.created");
-        ev.account_id = Some(partner);
-        ev.partner_id = Some(partner);
-        ev.after = Some(set_json(&set));
-        tx.record(ev).await?;
+        let set = insert_named_set(
+            self,
+            tx.as_ref(),
+            user,
+            partner,
+            Some(partner),
+            &name,
+            permissions,
+            "permission_set.created",
+            name_taken,
+        )
+        .await?;
         tx.commit().await?;
         Ok(set)
     }

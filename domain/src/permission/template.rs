@@ -5,7 +5,7 @@
 //! at the moment of use (`add_client_users`, `change_seat`).
 
 use super::model::{PermissionSet, PermissionSetName, Permissions};
-use super::service::{name_in_use, set_json};
+use super::service::{insert_named_set, name_in_use, set_json};
 use crate::account::model::AccountKind;
 use crate::app::Cam;
 use crate::common::error::{Code, Error, Result, StorageError};
@@ -102,17 +102,18 @@ impl Cam {
         let name = PermissionSetName::new(name).map_err(bad_name)?;
         let tx = self.store.begin().await?;
         self.template_keeper(tx.as_ref(), user, client, &["clientAccountId"]).await?;
-        if name_in_use(tx.as_ref(), client, &name, None).await? {
-            return Err(name_taken());
-        }
-        let t = match tx.insert_set(client, name.as_str(), permissions, false).await {
-            Err(StorageError::Conflict(_)) => return Err(name_taken()),
-            r => r?,
-        };
-        let mut ev = self.event(Some(user), "permission_template.created");
-        ev.account_id = Some(client);
-        ev.after = Some(set_json(&t));
-        tx.record(ev).await?;
+        let t = insert_named_set(
+            self,
+            tx.as_ref(),
+            user,
+            client,
+            None,
+            &name,
+            permissions,
+            "permission_template.created",
+            name_taken,
+        )
+        .await?;
         tx.commit().await?;
         Ok(t)
     }
