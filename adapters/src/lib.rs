@@ -7,6 +7,7 @@
 //! - [`clock`]: the system clock and the settable test clock.
 
 pub mod clock;
+pub mod i18n;
 pub mod identity;
 pub mod notify;
 pub mod storage;

@@ -163,15 +163,31 @@ async def run(demo):
         check("can be approved until" in await page.inner_text("#state"), "R53 the page says the link can be approved, until when")
         grants = await page.inner_text("#grants")
         permissions = await page.eval_on_selector_all("#permissions li", "ls => ls.map(l => l.textContent)")
-        check("partner admin role" in grants and "partner seat" in grants, "R53 the page names the role and the seat")
-        check(len(permissions) == 18 and "Add and edit users" in permissions and "Change the account's settings" in permissions,
+        check("partner admin role" in grants.lower() and "partner seat" in grants, "R53 the page names the role and the seat")
+        check(len(permissions) == 18 and "Add and edit users" in permissions and "Edit account settings" in permissions,
               f"R53 each permission of the Partner Admin set in words: {permissions}")
         check("no end date" in await page.inner_text("#duration"), "R53 the page says for how long")
         await shoot(page, "01-preview-desktop")
-        phone = await browser.new_page(viewport=PHONE, is_mobile=True)
+
+        # R55: a browser that asks for French reads the page in French.
+        french = await browser.new_page(viewport=DESKTOP, locale="fr-FR")
+        await french.goto(demo.link)
+        check(await french.get_attribute("html", "lang") == "fr", "R55 the page says it is in French")
+        grants = await french.inner_text("#grants")
+        permissions = await french.eval_on_selector_all("#permissions li", "ls => ls.map(l => l.textContent)")
+        check("Ce que l'approbation accorde" in grants and "siège partenaire" in grants
+              and "Ajouter et modifier des utilisateurs" in permissions and "What approving grants" not in grants,
+              f"R55 what approving grants, in French: {grants[:120]}")
+        check("peut être approuvé jusqu'au" in await french.inner_text("#state"), "R55 the date in French")
+        await shoot(french, "01b-preview-french")
+        await french.close()
+
+        # The phone asks for Japanese (and George reads Japanese, below).
+        phone = await browser.new_page(viewport=PHONE, is_mobile=True, locale="ja-JP")
         await phone.goto(demo.link)
         wide = await phone.evaluate("document.documentElement.scrollWidth")
         check(wide <= PHONE["width"], f"R53 the page fits a phone's width ({wide}px)")
+        check("承認によって付与されるもの" in await phone.inner_text("#grants"), "R55 the page in Japanese on the phone")
         await shoot(phone, "02-preview-phone")
 
         # Readable without its script: what approving grants needs none.
@@ -224,7 +240,9 @@ async def run(demo):
               f"R53 an account that approved is marked so: {marks}")
         await shoot(page, "06-marked-approved")
 
-        # R54: George declines for Globex with a note, at phone width.
+        # R54: George declines for Globex with a note, at phone width, in
+        # his own language (R55: his locale, Japanese).
+        demo.gql(demo.tokens["george"], "mutation{ updateMyProfile(input:{ locale: JA }){ userErrors{ code } } }")
         await phone.reload()
         await sign_in(phone, demo.tokens["george"])
         await phone.wait_for_selector("#decide-form")
@@ -233,7 +251,8 @@ async def run(demo):
         await phone.click("#decline-button")
         await phone.wait_for_selector("#result.ok, #result.error")
         result = await phone.inner_text("#result")
-        check("Declined for Globex" in result and "nothing was granted" in result, f"R54 Decline declines: {result}")
+        check("Globex" in result and "拒否しました" in result and "何も付与されていません" in result,
+              f"R54 Decline declines, R55 in George's Japanese: {result}")
         await shoot(phone, "08-declined-phone")
         event = await next_event(events, "access_link.declined")
         check(event["accountId"], f"R54 the partner sees the decline live: {event}")
@@ -245,7 +264,7 @@ async def run(demo):
         await phone.click("#back")
         await sign_in(phone, demo.tokens["george"])
         await phone.wait_for_selector("#decide-form")
-        check("declined" in await phone.inner_text("#accounts"), "R53 an account that declined is marked so")
+        check("拒否済み" in await phone.inner_text("#accounts"), "R53 an account that declined is marked so")
 
         # R53: a revoked link (Ben made a new one) says so in words, with no form.
         pid = demo.gql(demo.tokens["ben"], "{ viewer { partnerAccounts { id } } }")["data"]["viewer"]["partnerAccounts"][0]["id"]

@@ -123,11 +123,11 @@ async fn before_sign_in_the_page_says_who_asks_what_approving_grants_and_for_how
         .unwrap()
         .to_string();
     assert!(page.contains(&partner_name) && page.contains(&s.boss.email), "who asks: {page}");
-    assert!(page.contains("the partner admin role") && page.contains("the partner seat"), "{page}");
+    assert!(page.contains("the Partner Admin role") && page.contains("the partner seat"), "{page}");
     let shown = page.matches("data-permission=\"").count();
     assert_eq!(shown, 18, "each permission of the Partner Admin set: {page}");
     for (code, words) in
-        [("USERS_ADD_EDIT", "Add and edit users"), ("PAYMENT_CONNECTION_CREATE", "Connect payment processors")]
+        [("USERS_ADD_EDIT", "Add and edit users"), ("PAYMENT_CONNECTION_CREATE", "Connect payment processing")]
     {
         assert!(page.contains(&format!("data-permission=\"{code}\">{words}</li>")), "{code}: {page}");
     }
@@ -135,7 +135,7 @@ async fn before_sign_in_the_page_says_who_asks_what_approving_grants_and_for_how
         assert!(!page.contains(&format!("data-permission=\"{excluded}\"")), "{excluded}");
     }
     assert!(page.contains("There is no end date") && page.contains("managed relationship"), "for how long: {page}");
-    assert!(page.contains("can be approved until 31 March 2026, 09:00 UTC"), "{page}");
+    assert!(page.contains("can be approved until March 31, 2026, 09:00 UTC"), "{page}");
     // Readable without its script; only this server's own script and style run.
     assert!(!page.contains("<script>") && page.contains("<script src=\"/assets/access/access.js\">"));
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
@@ -154,7 +154,7 @@ async fn a_dead_link_says_why_in_words_and_offers_no_form() {
     let (status, _, expired) = get_page(&t, &s.token).await;
 
     assert_eq!(status, StatusCode::OK);
-    assert!(expired.contains("This link expired on 31 March 2026, 09:00 UTC"), "{expired}");
+    assert!(expired.contains("This link expired on March 31, 2026, 09:00 UTC"), "{expired}");
     assert!(
         !expired.contains("LINK_EXPIRED") && !expired.contains("<form") && !expired.contains("<button"),
         "{expired}"
@@ -325,4 +325,106 @@ async fn form_posts_from_another_site_or_without_a_sign_in_are_refused_and_chang
     assert!(page.contains("500 characters"), "{page}");
 
     assert_eq!(footprint(&t).await, before);
+}
+
+async fn get_page_in(t: &TestApp, token: &str, accept_language: &str) -> (StatusCode, HeaderMap, String) {
+    let req = Request::get(format!("/access/{token}"))
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT_LANGUAGE, accept_language)
+        .body(Body::empty())
+        .unwrap();
+    send(t, req).await
+}
+
+#[tokio::test]
+async fn the_page_speaks_the_language_the_browser_asks_for_until_someone_signs_in() {
+    // R55, R53
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let s = scene(&w).await;
+
+    let (status, headers, page) = get_page_in(&t, &s.token, "fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5").await;
+    let page = page.replace("&#39;", "'");
+
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.starts_with("<!doctype html><html lang=\"fr\">"), "{page}");
+    assert_eq!(headers[header::CONTENT_LANGUAGE], "fr");
+    assert!(headers[header::VARY].to_str().unwrap().contains("Accept-Language"));
+    assert!(page.contains("<title>Demande d'accès</title>"), "{page}");
+    assert!(page.contains("Ce lien peut être approuvé jusqu'au 31 mars 2026 à 09:00 UTC."), "{page}");
+    assert!(page.contains("le siège partenaire"), "{page}");
+    assert!(page.contains("data-permission=\"USERS_ADD_EDIT\">Ajouter et modifier des utilisateurs</li>"), "{page}");
+    assert!(!page.contains("What approving grants") && !page.contains("Approve or decline"), "no English left: {page}");
+
+    let (_, headers, page) = get_page_in(&t, &s.token, "ja-JP,ja;q=0.9").await;
+    assert_eq!(headers[header::CONTENT_LANGUAGE], "ja");
+    assert!(page.contains("このリンクは2026年3月31日 09:00（UTC）まで承認できます。"), "{page}");
+
+    // A language the product does not speak, or none: English.
+    for asked in ["es-ES, pt;q=0.8", "*", ""] {
+        let (_, headers, page) = get_page_in(&t, &s.token, asked).await;
+        assert_eq!(headers[header::CONTENT_LANGUAGE], "en", "{asked:?}");
+        assert!(page.contains("What approving grants"), "{asked:?}: {page}");
+    }
+
+    // A dead link says why in the language asked for.
+    t.advance(Duration::days(31));
+    let (_, _, expired) = get_page_in(&t, &s.token, "it").await;
+    assert!(
+        expired.contains("Questo link è scaduto il 31 marzo 2026 alle 09:00 UTC e non può più essere approvato."),
+        "{expired}"
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_person_reads_the_page_in_their_own_language_whatever_the_browser_asks() {
+    // R55, R54
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let s = scene(&w).await;
+    let p = t
+        .payload(
+            &s.owner.who,
+            "mutation($i: UpdateMyProfileInput!){ updateMyProfile(input:$i){ userErrors{ code } } }",
+            json!({"i": {"locale": "DE"}}),
+        )
+        .await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+    let bearer = t.token(&s.owner.email);
+
+    let req = Request::get(format!("/access/{}/accounts", s.token))
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT_LANGUAGE, "fr")
+        .header(header::AUTHORIZATION, format!("Bearer {bearer}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, fragment) = send(&t, req).await;
+    assert_eq!(status, StatusCode::OK, "{fragment}");
+    assert_eq!(headers[header::CONTENT_LANGUAGE], "de");
+    assert!(fragment.contains("Ihre Kundenkonten") && fragment.contains(">Genehmigen</button>"), "{fragment}");
+
+    let req = Request::post(format!("/access/{}/decline", s.token))
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, SELF)
+        .header(header::ACCEPT_LANGUAGE, "fr")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(&[("bearer", &bearer), ("clientAccountId", &s.client)])))
+        .unwrap();
+    let (status, headers, page) = send(&t, req).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(headers[header::CONTENT_LANGUAGE], "de");
+    assert!(page.contains("<html lang=\"de\">") && page.contains("Für Acme w"), "{page}");
+    assert!(page.contains("abgelehnt: Es wurde nichts gewährt."), "{page}");
+
+    // Nobody signed in: the refusal is in the language the browser asks for.
+    let req = Request::post(format!("/access/{}/approve", s.token))
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, SELF)
+        .header(header::ACCEPT_LANGUAGE, "ja")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form(&[("clientAccountId", &s.client)])))
+        .unwrap();
+    let (status, _, page) = send(&t, req).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("先にサインインしてください"), "{page}");
 }

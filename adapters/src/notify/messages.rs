@@ -6,17 +6,16 @@
 //! Fluent has no date formatting of its own here: dates are written in each
 //! language's usual form by [`date`] and handed to the messages as text.
 
-use std::collections::HashMap;
-
 use cam_domain::account::model::AccountKind;
 use cam_domain::notify::model::{Link, Message, OffboardingKind, Written};
 use cam_domain::notify::ports::EmailWriter;
 use cam_domain::permission::Permission;
 use cam_domain::user::model::Locale;
 use cam_domain::AccountId;
-use chrono::{DateTime, Datelike, Utc};
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_bundle::{FluentArgs, FluentValue};
+
+pub use crate::i18n::date;
+use crate::i18n::Catalog;
 
 /// The message file of each language.
 pub const SOURCES: [(Locale, &str); 5] = [
@@ -30,9 +29,9 @@ pub const SOURCES: [(Locale, &str); 5] = [
 /// How a global id is made from an account (the API's `ID`s).
 pub type GlobalId = fn(AccountKind, AccountId) -> String;
 
-/// The Fluent bundles of the five languages and the app's base URL.
+/// The emails' messages in the five languages and the app's base URL.
 pub struct FluentEmails {
-    bundles: HashMap<Locale, FluentBundle<FluentResource>>,
+    catalog: Catalog,
     /// `CAM_APP_URL` without its trailing slash; `None`: no links (R56).
     app_url: Option<String>,
     global_id: GlobalId,
@@ -44,26 +43,15 @@ impl std::fmt::Debug for FluentEmails {
     }
 }
 
-/// One language's bundle. Errors: the file does not parse or repeats a
-/// message (ruled out by the tests, since the files are compiled in).
-fn bundle(locale: Locale, source: &str) -> Result<FluentBundle<FluentResource>, String> {
-    let lang = locale.language_tag().parse().map_err(|e| format!("{e}"))?;
-    let resource = FluentResource::try_new(source.to_string())
-        .map_err(|(_, errors)| format!("{}.ftl does not parse: {errors:?}", locale.language_tag()))?;
-    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
-    // Plain text: no Unicode isolation marks around the variables.
-    bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|e| format!("{}.ftl: {e:?}", locale.language_tag()))?;
-    Ok(bundle)
-}
-
 impl FluentEmails {
     /// The writer, linking to `app_url` when given. Errors: a message file
     /// that does not parse.
     pub fn new(app_url: Option<&str>, global_id: GlobalId) -> Result<Self, String> {
-        let bundles = SOURCES.iter().map(|(l, s)| bundle(*l, s).map(|b| (*l, b))).collect::<Result<_, _>>()?;
+        let files: Vec<(Locale, [&str; 1])> = SOURCES.iter().map(|(l, s)| (*l, [*s])).collect();
+        let sources: Vec<(Locale, &[&str])> = files.iter().map(|(l, s)| (*l, &s[..])).collect();
+        let catalog = Catalog::new(&sources)?;
         let app_url = app_url.map(|u| u.trim_end_matches('/').to_string());
-        Ok(Self { bundles, app_url, global_id })
+        Ok(Self { catalog, app_url, global_id })
     }
 
     /// R56: the URL of a place in the app, with global ids (no secret).
@@ -80,17 +68,7 @@ impl FluentEmails {
 
     /// A message of this language (else English, else its id).
     fn text(&self, locale: Locale, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-        for l in [locale, Locale::En] {
-            let Some(bundle) = self.bundles.get(&l) else { continue };
-            let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { continue };
-            let mut errors = Vec::new();
-            let text = bundle.format_pattern(pattern, args, &mut errors);
-            if errors.is_empty() {
-                return text.into_owned();
-            }
-            tracing::warn!(message = id, locale = l.as_str(), ?errors, "an email message did not format");
-        }
-        id.to_string()
+        self.catalog.text(locale, id, args)
     }
 
     /// The message's id and arguments (subject and body share them).
@@ -230,79 +208,6 @@ fn lines(items: &[String]) -> String {
     items.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n")
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-const MONTHS_DE: [&str; 12] = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-];
-const MONTHS_IT: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
-/// A day (UTC) in the language's usual long form: December 7, 2026;
-/// 7 décembre 2026 (1er décembre); 7. Dezember 2026; 7 dicembre 2026;
-/// 2026年12月7日.
-pub fn date(locale: Locale, t: DateTime<Utc>) -> String {
-    let (y, d) = (t.year(), t.day());
-    let m = t.month0() as usize;
-    match locale {
-        Locale::En => format!("{} {d}, {y}", MONTHS_EN[m]),
-        Locale::Fr if d == 1 => format!("1er {} {y}", MONTHS_FR[m]),
-        Locale::Fr => format!("{d} {} {y}", MONTHS_FR[m]),
-        Locale::De => format!("{d}. {} {y}", MONTHS_DE[m]),
-        Locale::It => format!("{d} {} {y}", MONTHS_IT[m]),
-        Locale::Ja => format!("{y}年{}月{d}日", m + 1),
-    }
-}
-
 impl EmailWriter for FluentEmails {
     fn write(&self, locale: Locale, name: &str, message: &Message) -> Written {
         let (id, args) = self.parts(locale, message);
@@ -333,78 +238,17 @@ impl EmailWriter for FluentEmails {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeMap, BTreeSet};
-
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     use super::*;
-
-    /// Each message of a file (attributes included) and the variables it
-    /// uses, read from the Fluent syntax tree.
-    fn variables(source: &str) -> BTreeMap<String, BTreeSet<String>> {
-        use fluent_syntax::ast;
-        fn expr(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
-            match e {
-                ast::Expression::Select { selector, variants } => {
-                    inline(selector, out);
-                    for v in variants {
-                        pattern(&v.value, out);
-                    }
-                }
-                ast::Expression::Inline(i) => inline(i, out),
-            }
-        }
-        fn inline(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
-            match i {
-                ast::InlineExpression::VariableReference { id } => {
-                    out.insert(id.name.to_string());
-                }
-                ast::InlineExpression::Placeable { expression } => expr(expression, out),
-                ast::InlineExpression::FunctionReference { arguments, .. } => {
-                    for p in &arguments.positional {
-                        inline(p, out);
-                    }
-                }
-                _ => {}
-            }
-        }
-        fn pattern(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
-            for e in &p.elements {
-                if let ast::PatternElement::Placeable { expression } = e {
-                    expr(expression, out);
-                }
-            }
-        }
-        let resource = fluent_syntax::parser::parse(source).unwrap();
-        let mut found = BTreeMap::new();
-        for entry in resource.body {
-            if let ast::Entry::Message(m) = entry {
-                let mut vars = BTreeSet::new();
-                if let Some(v) = &m.value {
-                    pattern(v, &mut vars);
-                }
-                for a in &m.attributes {
-                    pattern(&a.value, &mut vars);
-                }
-                found.insert(m.id.name.to_string(), vars);
-            }
-        }
-        found
-    }
 
     #[test]
     fn every_message_exists_in_every_language_with_the_same_variables() {
         // R55
-        let english = variables(SOURCES[0].1);
+        let english = crate::i18n::variables(SOURCES[0].1).unwrap();
         assert!(english.len() > 40, "{english:?}");
-        for (locale, source) in &SOURCES[1..] {
-            let other = variables(source);
-            let missing: Vec<_> = english.keys().filter(|k| !other.contains_key(*k)).collect();
-            let extra: Vec<_> = other.keys().filter(|k| !english.contains_key(*k)).collect();
-            assert!(missing.is_empty() && extra.is_empty(), "{locale:?}: missing {missing:?}, extra {extra:?}");
-            for (id, vars) in &english {
-                assert_eq!(Some(vars), other.get(id), "{locale:?}: the variables of {id}");
-            }
+        if let Err(differences) = crate::i18n::same_messages(&SOURCES) {
+            panic!("{differences}");
         }
         for p in Permission::ALL {
             assert!(english.contains_key(&format!("permission-{}", p.as_str())), "{p:?} has a name");

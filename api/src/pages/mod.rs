@@ -14,16 +14,21 @@
 //!   travels in the post and is never written back into a page. They are
 //!   refused from another site (`Sec-Fetch-Site`, `Origin`).
 //!
-//! Every sentence comes from [`text`].
+//! Every sentence comes from [`text`], in the language the browser asks
+//! for, or the signed-in person's own (R55).
 
 mod text;
+
+pub use text::Words;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use cam_adapters::i18n;
 use cam_domain::access_link::model::{Decision, LinkChoice, LinkPreview};
 use cam_domain::identity::TokenError;
+use cam_domain::user::model::Locale;
 use cam_domain::{AccountId, Error, Principal};
 
 use crate::graphql::enums::UserErrorCode;
@@ -54,7 +59,28 @@ fn escape(s: &str) -> String {
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-fn html_response(status: StatusCode, body: String) -> Response {
+/// The language a browser asks for (`Accept-Language`), else English
+/// (R55): the page's language before anyone signs in.
+pub fn asked_language(headers: &HeaderMap) -> Words {
+    let asked = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(i18n::negotiate);
+    Words::new(asked.unwrap_or_default())
+}
+
+/// The words of a signed-in person: their own locale (R55).
+fn their_language(who: &Principal, otherwise: Words) -> Words {
+    match who {
+        Principal::User(u) => Words::new(u.locale),
+        Principal::Operator => otherwise,
+    }
+}
+
+/// Headers every answer of the page carries: its language, and that the
+/// answer depends on the one asked for.
+fn language_headers(locale: Locale) -> [(header::HeaderName, &'static str); 2] {
+    [(header::CONTENT_LANGUAGE, locale.language_tag()), (header::VARY, "Accept-Language")]
+}
+
+fn html_response(status: StatusCode, w: Words, body: String) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         (header::CACHE_CONTROL, "no-store"),
@@ -62,114 +88,116 @@ fn html_response(status: StatusCode, body: String) -> Response {
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
-    (status, headers, body).into_response()
+    (status, headers, language_headers(w.locale()), body).into_response()
 }
 
-fn text_response(status: StatusCode, message: &str) -> Response {
+fn text_response(status: StatusCode, w: Words, message: &str) -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
         (header::CACHE_CONTROL, "no-store"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
-    (status, headers, message.to_string()).into_response()
+    (status, headers, language_headers(w.locale()), message.to_string()).into_response()
 }
 
 /// A whole page around `main`.
-fn page(status: StatusCode, title: &str, main: &str) -> Response {
+fn page(status: StatusCode, w: Words, title: &str, main: &str) -> Response {
     html_response(
         status,
+        w,
         format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+            "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>\
              <link rel=\"stylesheet\" href=\"/assets/access/access.css\"></head><body><main>{main}</main>\
              <script src=\"/assets/access/access.js\"></script></body></html>",
-            escape(title)
+            escape(title),
+            lang = w.locale().language_tag(),
         ),
     )
 }
 
 /// The link's preview, or the page to answer instead (unknown link, or the
 /// database failed).
-async fn preview(app: &App, token: &str) -> Result<LinkPreview, Response> {
+async fn preview(app: &App, w: Words, token: &str) -> Result<LinkPreview, Response> {
     let found = if token.len() > MAX_TOKEN { Ok(None) } else { app.cam.preview_access_link(token).await };
     match found {
         Ok(Some(p)) => Ok(p),
         Ok(None) => Err(page(
             StatusCode::NOT_FOUND,
-            text::UNKNOWN_LINK_TITLE,
-            &format!("<h1>{}</h1><p>{}</p>", text::UNKNOWN_LINK_TITLE, text::UNKNOWN_LINK),
+            w,
+            &w.unknown_link_title(),
+            &format!("<h1>{}</h1><p>{}</p>", w.unknown_link_title(), w.unknown_link()),
         )),
         Err(e) => {
             tracing::error!(error = %cam_domain::chain(&e), "could not read an access link");
             Err(page(
                 StatusCode::SERVICE_UNAVAILABLE,
-                text::TRY_AGAIN_TITLE,
-                &format!("<h1>{}</h1><p>{}</p>", text::TRY_AGAIN_TITLE, text::TRY_AGAIN),
+                w,
+                &w.try_again_title(),
+                &format!("<h1>{}</h1><p>{}</p>", w.try_again_title(), w.try_again()),
             ))
         }
     }
 }
 
 /// Who asks, for which partner (R9).
-fn who_asks(p: &LinkPreview) -> String {
+fn who_asks(w: Words, p: &LinkPreview) -> String {
     format!(
         "<h1>{title}</h1><dl id=\"preview\"><dt>{pl}</dt><dd>{partner}</dd><dt>{wl}</dt><dd>{worker}</dd>\
          <dt>{el}</dt><dd>{email}</dd></dl><p id=\"asks\">{asks}</p>",
-        title = text::TITLE,
-        pl = text::PARTNER,
-        wl = text::WORKER,
-        el = text::EMAIL,
+        title = w.title(),
+        pl = w.partner(),
+        wl = w.worker(),
+        el = w.email(),
         partner = escape(&p.partner_name),
         worker = escape(&p.worker_name),
         email = escape(&p.worker_email),
-        asks = escape(&text::asks(&p.worker_name, &p.partner_name)),
+        asks = escape(&w.asks(&p.worker_name, &p.partner_name)),
     )
 }
 
 /// R53: the role, the seat and each permission approving grants, and for
 /// how long.
-fn what_it_grants(p: &LinkPreview) -> String {
-    let permissions: String = p
-        .grants
-        .iter()
-        .map(|g| format!("<li data-permission=\"{}\">{}</li>", g.as_str(), text::permission(g)))
-        .collect();
+fn what_it_grants(w: Words, p: &LinkPreview) -> String {
+    let permissions: String =
+        p.grants.iter().map(|g| format!("<li data-permission=\"{}\">{}</li>", g.as_str(), w.permission(g))).collect();
     format!(
         "<section id=\"grants\" aria-labelledby=\"grants-title\"><h2 id=\"grants-title\">{title}</h2>\
          <p>{intro}</p><ul class=\"grants\"><li id=\"grant-role\">{role}</li><li id=\"grant-seat\">{seat}</li>\
          <li>{heading}<ul id=\"permissions\" class=\"permissions\">{permissions}</ul></li></ul>\
          <p class=\"never\">{never}</p><h2>{duration_title}</h2><p id=\"duration\">{duration}</p></section>",
-        title = text::GRANTS_TITLE,
-        intro = escape(&text::grants_intro(&p.worker_name)),
-        role = text::ROLE,
-        seat = text::SEAT,
-        heading = escape(&text::permissions_heading(p.grants.iter().count())),
-        never = text::NEVER,
-        duration_title = text::DURATION_TITLE,
-        duration = escape(&text::duration(&p.worker_name, &p.partner_name)),
+        title = w.grants_title(),
+        intro = escape(&w.grants_intro(&p.worker_name)),
+        role = w.role(),
+        seat = w.seat(),
+        heading = escape(&w.permissions_heading(p.grants.iter().count())),
+        never = w.never(),
+        duration_title = w.duration_title(),
+        duration = escape(&w.duration(&p.worker_name, &p.partner_name)),
     )
 }
 
 /// The page an access link opens (R9, R53): who asks, what approving
 /// grants and for how long, then the sign-in that leads to Approve and
 /// Decline. A link that can no longer be approved says why, with no form.
-pub async fn access_page(State(app): State<App>, Path(token): Path<String>) -> Response {
-    let p = match preview(&app, &token).await {
+pub async fn access_page(State(app): State<App>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let w = asked_language(&headers);
+    let p = match preview(&app, w, &token).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let mut main = who_asks(&p);
+    let mut main = who_asks(w, &p);
     match p.problem {
         Some(problem) => {
-            let why = text::dead(problem, p.expires_at, &p.worker_name, &p.partner_name);
+            let why = w.dead(problem, p.expires_at, &p.worker_name, &p.partner_name);
             main.push_str(&format!("<p id=\"state\" class=\"state-bad\" role=\"alert\">{}</p>", escape(&why)));
         }
         None => {
             main.push_str(&format!(
                 "<p id=\"state\" class=\"state-ok\">{}</p>",
-                escape(&text::can_be_approved(p.expires_at))
+                escape(&w.can_be_approved(p.expires_at))
             ));
-            main.push_str(&what_it_grants(&p));
+            main.push_str(&what_it_grants(w, &p));
             main.push_str(&format!(
                 "<section id=\"decide\" aria-labelledby=\"decide-title\"><h2 id=\"decide-title\">{title}</h2>\
                  <p>{who}</p><noscript><p class=\"note\">{noscript}</p></noscript>\
@@ -178,18 +206,18 @@ pub async fn access_page(State(app): State<App>, Path(token): Path<String>) -> R
                  <textarea id=\"bearer\" autocomplete=\"off\" spellcheck=\"false\" placeholder=\"eyJhbGciOi…\"></textarea>\
                  <button id=\"signin-button\" type=\"submit\">{sign_in}</button></form>\
                  <div id=\"choices\"></div><p id=\"result\" role=\"status\"></p></section>",
-                title = text::DECIDE_TITLE,
-                who = text::WHO_MAY_DECIDE,
-                noscript = text::NEEDS_SCRIPT,
-                busy = escape(text::SIGNING_IN),
-                empty = escape(text::TOKEN_EMPTY),
-                offline = escape(text::OFFLINE),
-                label = text::TOKEN_LABEL,
-                sign_in = text::SIGN_IN,
+                title = w.decide_title(),
+                who = w.who_may_decide(),
+                noscript = w.needs_script(),
+                busy = escape(&w.signing_in()),
+                empty = escape(&w.token_empty()),
+                offline = escape(&w.offline()),
+                label = w.token_label(),
+                sign_in = w.sign_in(),
             ));
         }
     }
-    page(StatusCode::OK, text::TITLE, &main)
+    page(StatusCode::OK, w, &w.title(), &main)
 }
 
 /// Why a bearer token signs nobody in, in words.
@@ -201,12 +229,12 @@ enum SignIn {
 }
 
 impl SignIn {
-    fn answer(self) -> (StatusCode, &'static str) {
+    fn answer(self, w: Words) -> (StatusCode, String) {
         match self {
-            Self::Missing => (StatusCode::UNAUTHORIZED, text::SIGN_IN_FIRST),
-            Self::Invalid => (StatusCode::UNAUTHORIZED, text::TOKEN_INVALID),
-            Self::Operator => (StatusCode::FORBIDDEN, text::OPERATOR),
-            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, text::BUSY),
+            Self::Missing => (StatusCode::UNAUTHORIZED, w.sign_in_first()),
+            Self::Invalid => (StatusCode::UNAUTHORIZED, w.token_invalid()),
+            Self::Operator => (StatusCode::FORBIDDEN, w.operator()),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, w.busy()),
         }
     }
 }
@@ -234,6 +262,7 @@ async fn person(app: &App, token: Option<&str>) -> Result<Principal, SignIn> {
 /// of the page a signed-in person sees (R53, R10), as an HTML fragment;
 /// a refusal in words as text.
 pub async fn access_accounts(State(app): State<App>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let asked = asked_language(&headers);
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -241,40 +270,39 @@ pub async fn access_accounts(State(app): State<App>, Path(token): Path<String>, 
     let who = match person(&app, bearer).await {
         Ok(p) => p,
         Err(why) => {
-            let (status, message) = why.answer();
-            return text_response(status, message);
+            let (status, message) = why.answer(asked);
+            return text_response(status, asked, &message);
         }
     };
-    let p = match preview(&app, &token).await {
+    let w = their_language(&who, asked);
+    let p = match preview(&app, w, &token).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     if let Some(problem) = p.problem {
-        return text_response(
-            StatusCode::CONFLICT,
-            &text::dead(problem, p.expires_at, &p.worker_name, &p.partner_name),
-        );
+        return text_response(StatusCode::CONFLICT, w, &w.dead(problem, p.expires_at, &p.worker_name, &p.partner_name));
     }
     let choices = match app.cam.access_link_choices(&who, &token).await {
         Ok(Some(c)) => c,
-        Ok(None) => return text_response(StatusCode::NOT_FOUND, text::UNKNOWN_LINK),
-        Err(e) => return refused_text(e, &p),
+        Ok(None) => return text_response(StatusCode::NOT_FOUND, w, &w.unknown_link()),
+        Err(e) => return refused_text(w, e, &p),
     };
     let user = match &who {
         Principal::User(u) => u,
-        Principal::Operator => return text_response(StatusCode::FORBIDDEN, text::OPERATOR),
+        Principal::Operator => return text_response(StatusCode::FORBIDDEN, w, &w.operator()),
     };
-    html_response(StatusCode::OK, choices_fragment(&token, &p, user, &choices))
+    html_response(StatusCode::OK, w, choices_fragment(w, &token, &p, user, &choices))
 }
 
-fn refused_text(e: Error, p: &LinkPreview) -> Response {
-    let (status, message) = refusal(e, p);
-    text_response(status, &message)
+fn refused_text(w: Words, e: Error, p: &LinkPreview) -> Response {
+    let (status, message) = refusal(w, e, p);
+    text_response(status, w, &message)
 }
 
 /// The accounts a signed-in person may decide for, with Approve and
 /// Decline (R53, R54).
 fn choices_fragment(
+    w: Words,
     token: &str,
     p: &LinkPreview,
     user: &cam_domain::user::model::User,
@@ -282,11 +310,11 @@ fn choices_fragment(
 ) -> String {
     let mut out = format!(
         "<p id=\"who\">{} <button type=\"button\" id=\"other-token\" class=\"link\">{}</button></p>",
-        escape(&text::signed_in_as(&user.name, user.email.as_str())),
-        text::OTHER_TOKEN
+        escape(&w.signed_in_as(&user.name, user.email.as_str())),
+        w.other_token()
     );
     if choices.is_empty() {
-        out.push_str(&format!("<p id=\"no-accounts\" class=\"note\">{}</p>", text::NO_ACCOUNTS));
+        out.push_str(&format!("<p id=\"no-accounts\" class=\"note\">{}</p>", w.no_accounts()));
         return out;
     }
     let mut first_open = true;
@@ -297,10 +325,10 @@ fn choices_fragment(
             let id = encode(Kind::ClientAccount, c.account.id.get());
             let (mark, disabled) = match c.decision {
                 Some(Decision::Approved) => {
-                    (format!(" <span class=\"mark mark-approved\">{}</span>", text::MARK_APPROVED), " disabled")
+                    (format!(" <span class=\"mark mark-approved\">{}</span>", w.mark_approved()), " disabled")
                 }
                 Some(Decision::Declined) => {
-                    (format!(" <span class=\"mark mark-declined\">{}</span>", text::MARK_DECLINED), " disabled")
+                    (format!(" <span class=\"mark mark-declined\">{}</span>", w.mark_declined()), " disabled")
                 }
                 None => (String::new(), ""),
             };
@@ -324,7 +352,7 @@ fn choices_fragment(
     out.push_str(&format!(
         "<form id=\"decide-form\" method=\"post\" action=\"/access/{token}/approve\">\
          <fieldset><legend>{legend}</legend><ul id=\"accounts\">{items}</ul></fieldset>",
-        legend = text::ACCOUNTS_LEGEND,
+        legend = w.accounts_legend(),
     ));
     if open {
         out.push_str(&format!(
@@ -333,12 +361,12 @@ fn choices_fragment(
              <div class=\"actions\"><button id=\"approve-button\" type=\"submit\" formaction=\"/access/{token}/approve\">\
              {approve}</button><button id=\"decline-button\" class=\"secondary\" type=\"submit\" \
              formaction=\"/access/{token}/decline\">{decline}</button></div>",
-            note = escape(&text::note_label(&p.worker_name)),
-            approve = text::APPROVE,
-            decline = text::DECLINE,
+            note = escape(&w.note_label(&p.worker_name)),
+            approve = w.approve(),
+            decline = w.decline(),
         ));
     } else {
-        out.push_str(&format!("<p id=\"all-decided\" class=\"note\">{}</p>", text::ALL_DECIDED));
+        out.push_str(&format!("<p id=\"all-decided\" class=\"note\">{}</p>", w.all_decided()));
     }
     out.push_str("</form>");
     out
@@ -394,89 +422,91 @@ pub async fn decline_post(
 }
 
 /// A page that answers a decision: what happened, and the way back.
-fn outcome(token: &str, p: &LinkPreview, status: StatusCode, ok: bool, message: &str) -> Response {
+fn outcome(w: Words, token: &str, p: &LinkPreview, status: StatusCode, ok: bool, message: &str) -> Response {
     let main = format!(
         "{who}<p id=\"result\" class=\"{class}\" role=\"status\">{message}</p>\
          <p><a id=\"back\" href=\"/access/{token}\">{back}</a></p>",
-        who = who_asks(p),
+        who = who_asks(w, p),
         class = if ok { "ok" } else { "error" },
         message = escape(message),
         token = escape(token),
-        back = text::BACK,
+        back = w.back(),
     );
-    page(status, text::TITLE, &main)
+    page(status, w, &w.title(), &main)
 }
 
 async fn decide(app: App, token: String, headers: HeaderMap, form: DecisionForm, act: Act) -> Response {
+    let asked = asked_language(&headers);
     // Nothing is read for a post from another site.
     if !from_this_site(&headers, app.cam.public_url()) {
+        let w = asked;
         return page(
             StatusCode::FORBIDDEN,
-            text::TITLE,
-            &format!("<h1>{}</h1><p id=\"result\" class=\"error\">{}</p>", text::TITLE, text::FOREIGN_SITE),
+            w,
+            &w.title(),
+            &format!("<h1>{}</h1><p id=\"result\" class=\"error\">{}</p>", w.title(), w.foreign_site()),
         );
     }
-    let p = match preview(&app, &token).await {
+    let p = match preview(&app, asked, &token).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     let who = match person(&app, form.bearer.as_deref()).await {
         Ok(who) => who,
         Err(why) => {
-            let (status, message) = why.answer();
-            return outcome(&token, &p, status, false, message);
+            let (status, message) = why.answer(asked);
+            return outcome(asked, &token, &p, status, false, &message);
         }
     };
+    let w = their_language(&who, asked);
     let Some(raw_client) = form.client_account_id.filter(|c| !c.trim().is_empty()) else {
-        return outcome(&token, &p, StatusCode::BAD_REQUEST, false, text::CHOOSE_ACCOUNT);
+        return outcome(w, &token, &p, StatusCode::BAD_REQUEST, false, &w.choose_account());
     };
     let client = match input_id(Kind::ClientAccount, &raw_client.into(), &["clientAccountId"]) {
         Ok(raw) => AccountId::new(raw),
         Err(e) => {
-            let (status, message) = refusal(e, &p);
-            return outcome(&token, &p, status, false, &message);
+            let (status, message) = refusal(w, e, &p);
+            return outcome(w, &token, &p, status, false, &message);
         }
     };
     let done = match act {
-        Act::Approve => app
-            .cam
-            .approve_access_link(&who, &token, client)
-            .await
-            .map(|a| text::approved(&p.worker_name, &a.client.name)),
+        Act::Approve => {
+            app.cam.approve_access_link(&who, &token, client).await.map(|a| w.approved(&p.worker_name, &a.client.name))
+        }
         Act::Decline => app
             .cam
             .decline_access_link(&who, &token, client, form.note.as_deref())
             .await
-            .map(|d| text::declined(&p.worker_name, &d.client.name)),
+            .map(|d| w.declined(&p.worker_name, &d.client.name)),
     };
     match done {
-        Ok(message) => outcome(&token, &p, StatusCode::OK, true, &message),
+        Ok(message) => outcome(w, &token, &p, StatusCode::OK, true, &message),
         Err(e) => {
-            let (status, message) = refusal(e, &p);
-            outcome(&token, &p, status, false, &message)
+            let (status, message) = refusal(w, e, &p);
+            outcome(w, &token, &p, status, false, &message)
         }
     }
 }
 
 /// A use case's refusal as the page says it, with its code for support.
-fn refusal(e: Error, p: &LinkPreview) -> (StatusCode, String) {
+fn refusal(w: Words, e: Error, p: &LinkPreview) -> (StatusCode, String) {
     match e {
         Error::Refused(rs) => {
             let Some(first) = rs.first() else {
-                return (StatusCode::BAD_REQUEST, text::refusal(cam_domain::Code::InvalidInput, "", ""));
+                return (StatusCode::BAD_REQUEST, w.refusal(cam_domain::Code::InvalidInput, "", ""));
             };
             let status = match first.code {
                 cam_domain::Code::NotFound => StatusCode::NOT_FOUND,
                 cam_domain::Code::InvalidInput => StatusCode::BAD_REQUEST,
                 _ => StatusCode::CONFLICT,
             };
-            let words = text::refusal(first.code, &p.worker_name, &p.partner_name);
+            let words = w.refusal(first.code, &p.worker_name, &p.partner_name);
             (status, format!("{words} ({})", UserErrorCode::from(first.code).as_str()))
         }
-        Error::Forbidden(_) => (StatusCode::FORBIDDEN, format!("{} (FORBIDDEN)", text::FORBIDDEN)),
+        Error::Forbidden(_) => (StatusCode::FORBIDDEN, format!("{} (FORBIDDEN)", w.forbidden())),
         Error::Storage(s) => {
             tracing::error!(error = %cam_domain::chain(&s), "the approval page could not decide");
-            (StatusCode::SERVICE_UNAVAILABLE, text::BUSY.to_string())
+            (StatusCode::SERVICE_UNAVAILABLE, w.busy())
         }
     }
 }

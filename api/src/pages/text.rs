@@ -1,169 +1,263 @@
-//! Every sentence the approval page shows, in English, in one place (R53),
-//! so that the page's words can move to Fluent message files as the
-//! emails' did (R55). Functions take the message's variables as plain text;
-//! the page escapes what they return. Codes stay in the markup only where
-//! they help support (`(ALREADY_APPROVED)`).
+//! Every sentence the approval page shows, in the five languages of the
+//! product (R53, R55), from Project Fluent files (`ftl/*.ftl`, compiled in)
+//! beside the emails' files, whose permission names the page shares.
+//! [`Words`] speaks one language; its functions take the message's
+//! variables as plain text and the page escapes what they return. Codes
+//! stay in the markup only where they help support (`(ALREADY_APPROVED)`).
 
+use std::sync::LazyLock;
+
+use cam_adapters::i18n::{date, Catalog};
+use cam_adapters::notify::messages::SOURCES as EMAILS;
 use cam_domain::access_link::model::LinkProblem;
 use cam_domain::permission::Permission;
+use cam_domain::user::model::Locale;
 use cam_domain::Code;
 use chrono::{DateTime, Utc};
+use fluent_bundle::FluentArgs;
 
-pub const TITLE: &str = "Access request";
-pub const UNKNOWN_LINK_TITLE: &str = "Unknown access link";
-pub const UNKNOWN_LINK: &str = "Check the link you were sent: this one is not known here.";
-pub const TRY_AGAIN_TITLE: &str = "Please try again later";
-pub const TRY_AGAIN: &str = "The server could not read this access request just now.";
+use crate::graphql::enums::UserErrorCode;
 
-pub const PARTNER: &str = "Partner";
-pub const WORKER: &str = "Worker";
-pub const EMAIL: &str = "Email";
+/// The page's own message file of each language.
+pub const SOURCES: [(Locale, &str); 5] = [
+    (Locale::En, include_str!("ftl/en.ftl")),
+    (Locale::Fr, include_str!("ftl/fr.ftl")),
+    (Locale::De, include_str!("ftl/de.ftl")),
+    (Locale::It, include_str!("ftl/it.ftl")),
+    (Locale::Ja, include_str!("ftl/ja.ftl")),
+];
 
-/// What the worker asks for.
-pub fn asks(worker: &str, partner: &str) -> String {
-    format!("{worker} of {partner} asks to become a partner admin of your client account.")
+/// The page's catalog: its own files and the emails' (permission names).
+static CATALOG: LazyLock<Result<Catalog, String>> = LazyLock::new(|| {
+    let files: Vec<(Locale, [&str; 2])> =
+        SOURCES.iter().zip(EMAILS.iter()).map(|((l, page), (_, emails))| (*l, [*page, *emails])).collect();
+    let sources: Vec<(Locale, &[&str])> = files.iter().map(|(l, s)| (*l, &s[..])).collect();
+    Catalog::new(&sources)
+});
+
+/// The page's words in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Words {
+    locale: Locale,
 }
 
-/// R53: a link that can be approved, and until when.
-pub fn can_be_approved(until: DateTime<Utc>) -> String {
-    format!("This link can be approved until {}.", moment(until))
-}
-
-/// R53: why a link can no longer be approved, in words, in the past tense.
-pub fn dead(problem: LinkProblem, expired_at: DateTime<Utc>, worker: &str, partner: &str) -> String {
-    match problem {
-        LinkProblem::Expired => format!(
-            "This link expired on {} and can no longer be approved. Ask {worker} for a new one.",
-            moment(expired_at)
-        ),
-        LinkProblem::Revoked => format!(
-            "This link was revoked: {partner} withdrew it or replaced it with a newer one. It can no longer be \
-             approved. Ask {worker} for a new one."
-        ),
-    }
-}
-
-pub const GRANTS_TITLE: &str = "What approving grants";
-pub fn grants_intro(worker: &str) -> String {
-    format!("If you approve, {worker} becomes a member of the client account you choose, with:")
-}
-pub const ROLE: &str = "the partner admin role;";
-pub const SEAT: &str = "the partner seat, which is free and uses none of your paid seats;";
-pub fn permissions_heading(count: usize) -> String {
-    format!("these {count} permissions (the Partner Admin set):")
-}
-/// R21: what a partner admin never holds.
-pub const NEVER: &str = "A partner admin never becomes a super admin: they cannot manage super admins, see billing or \
-                         payment tools, provision users through SCIM, migrate the data centre or manage sensitive \
-                         data, unless a super admin of your account grants it later.";
-pub const DURATION_TITLE: &str = "For how long";
-/// R27: no end date.
-pub fn duration(worker: &str, partner: &str) -> String {
-    format!(
-        "There is no end date. The access lasts until someone in your account removes {worker}, or until the \
-         managed relationship between {partner} and your account ends."
-    )
-}
-
-pub const DECIDE_TITLE: &str = "Approve or decline";
-pub const WHO_MAY_DECIDE: &str =
-    "A super admin of a client account, or a user who may add and edit its users, decides for it.";
-pub const NEEDS_SCRIPT: &str = "Signing in needs JavaScript. Everything above is all that approving grants.";
-pub const TOKEN_LABEL: &str = "Your bearer token (development sign-in)";
-pub const SIGN_IN: &str = "Sign in";
-pub const SIGNING_IN: &str = "Signing in…";
-pub const TOKEN_EMPTY: &str = "Paste your token first.";
-pub const OFFLINE: &str = "The server could not be reached. Try again.";
-pub const TOKEN_INVALID: &str = "That token is not valid or has expired. Paste a current one.";
-pub const OPERATOR: &str = "The operator token cannot decide for a client account. Sign in as a person.";
-
-pub fn signed_in_as(name: &str, email: &str) -> String {
-    format!("Signed in as {name} ({email}).")
-}
-pub const OTHER_TOKEN: &str = "Use another token";
-pub const ACCOUNTS_LEGEND: &str = "Your client accounts";
-pub const MARK_APPROVED: &str = "approved already";
-pub const MARK_DECLINED: &str = "declined";
-pub const NO_ACCOUNTS: &str = "You may decide for none of your client accounts: it takes a super admin of the \
-                               account, or the permission to add and edit its users.";
-pub const ALL_DECIDED: &str = "Each of your client accounts has decided about this link already.";
-pub fn note_label(worker: &str) -> String {
-    format!("Note to {worker} if you decline (optional, at most 500 characters)")
-}
-pub const APPROVE: &str = "Approve";
-pub const DECLINE: &str = "Decline";
-pub const BACK: &str = "Back to the access request";
-
-pub fn approved(worker: &str, client: &str) -> String {
-    format!("Approved: {worker} is now a partner admin of {client}, with the partner seat.")
-}
-pub fn declined(worker: &str, client: &str) -> String {
-    format!("Declined for {client}: nothing was granted. {worker} is told by email.")
-}
-
-pub const FOREIGN_SITE: &str =
-    "This request came from another site, so it was refused. Open the access link again and decide there.";
-pub const SIGN_IN_FIRST: &str = "Sign in first: paste your token on the access request page.";
-pub const CHOOSE_ACCOUNT: &str = "Choose one of your client accounts first.";
-pub const FORBIDDEN: &str = "You may not decide for that client account: it takes a super admin or the permission to \
-                             add and edit its users.";
-pub const BUSY: &str = "The server is busy. Please try again in a moment.";
-
-/// Why a decision was refused, in words.
-pub fn refusal(code: Code, worker: &str, partner: &str) -> String {
-    match code {
-        Code::LinkExpired => format!("This link has expired. Ask {worker} for a new one."),
-        Code::LinkRevoked => format!("This link was revoked. Ask {worker} for a new one."),
-        Code::LinkDeclined => "Your account declined this link, so it cannot be approved there.".into(),
-        Code::AlreadyDeclined => "Your account declined this link already.".into(),
-        Code::AlreadyApproved => "Your account approved this link already.".into(),
-        Code::AlreadySuperAdmin => format!(
-            "{worker} is a super admin of that account already. A super admin changes to partner admin from the \
-             partner account instead."
-        ),
-        Code::NotEligibleForPartnerSeat => {
-            format!("{worker} can no longer hold the partner seat: their partner or email domain does not qualify.")
+macro_rules! plain {
+    ($($(#[$doc:meta])* $name:ident = $id:literal;)*) => {
+        impl Words {
+            $($(#[$doc])* pub fn $name(&self) -> String { self.text($id, None) })*
         }
-        Code::PartnerTierNotAllowed => format!("{partner} cannot have partner admins."),
-        Code::AlreadyMember => format!("{worker} joined that account meanwhile. Try again."),
-        Code::NotFound => "This link or client account is unknown to you.".into(),
-        Code::InvalidInput => "The note is longer than 500 characters, or the request is malformed.".into(),
-        _ => "The request was refused.".into(),
+    };
+}
+
+plain! {
+    title = "page-title";
+    unknown_link_title = "page-unknown-link-title";
+    unknown_link = "page-unknown-link";
+    try_again_title = "page-try-again-title";
+    try_again = "page-try-again";
+    partner = "page-partner";
+    worker = "page-worker";
+    email = "page-email";
+    grants_title = "page-grants-title";
+    role = "page-role";
+    seat = "page-seat";
+    /// R21: what a partner admin never holds.
+    never = "page-never";
+    duration_title = "page-duration-title";
+    decide_title = "page-decide-title";
+    who_may_decide = "page-who-may-decide";
+    needs_script = "page-needs-script";
+    token_label = "page-token-label";
+    sign_in = "page-sign-in";
+    signing_in = "page-signing-in";
+    token_empty = "page-token-empty";
+    offline = "page-offline";
+    token_invalid = "page-token-invalid";
+    operator = "page-operator";
+    other_token = "page-other-token";
+    accounts_legend = "page-accounts-legend";
+    mark_approved = "page-mark-approved";
+    mark_declined = "page-mark-declined";
+    no_accounts = "page-no-accounts";
+    all_decided = "page-all-decided";
+    approve = "page-approve";
+    decline = "page-decline";
+    back = "page-back";
+    foreign_site = "page-foreign-site";
+    sign_in_first = "page-sign-in-first";
+    choose_account = "page-choose-account";
+    forbidden = "page-forbidden";
+    busy = "page-busy";
+}
+
+impl Words {
+    /// The words of this language.
+    pub fn new(locale: Locale) -> Self {
+        Self { locale }
+    }
+
+    /// The language they are in (`<html lang>`, `Content-Language`).
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    fn text(&self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        match &*CATALOG {
+            Ok(catalog) => catalog.text(self.locale, id, args),
+            Err(_) => id.to_string(),
+        }
+    }
+
+    fn with(&self, id: &str, vars: &[(&'static str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in vars {
+            args.set(*name, (*value).to_string());
+        }
+        self.text(id, Some(&args))
+    }
+
+    /// What the worker asks for.
+    pub fn asks(&self, worker: &str, partner: &str) -> String {
+        self.with("page-asks", &[("worker", worker), ("partner", partner)])
+    }
+
+    /// R53: a link that can be approved, and until when.
+    pub fn can_be_approved(&self, until: DateTime<Utc>) -> String {
+        self.with("page-can-be-approved", &[("until", &self.moment(until))])
+    }
+
+    /// R53: why a link can no longer be approved, in words, in the past
+    /// tense.
+    pub fn dead(&self, problem: LinkProblem, expired_at: DateTime<Utc>, worker: &str, partner: &str) -> String {
+        match problem {
+            LinkProblem::Expired => {
+                self.with("page-dead-expired", &[("when", &self.moment(expired_at)), ("worker", worker)])
+            }
+            LinkProblem::Revoked => self.with("page-dead-revoked", &[("partner", partner), ("worker", worker)]),
+        }
+    }
+
+    pub fn grants_intro(&self, worker: &str) -> String {
+        self.with("page-grants-intro", &[("worker", worker)])
+    }
+
+    pub fn permissions_heading(&self, count: usize) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        self.text("page-permissions-heading", Some(&args))
+    }
+
+    /// R27: no end date.
+    pub fn duration(&self, worker: &str, partner: &str) -> String {
+        self.with("page-duration", &[("worker", worker), ("partner", partner)])
+    }
+
+    pub fn signed_in_as(&self, name: &str, email: &str) -> String {
+        self.with("page-signed-in-as", &[("name", name), ("email", email)])
+    }
+
+    pub fn note_label(&self, worker: &str) -> String {
+        self.with("page-note-label", &[("worker", worker)])
+    }
+
+    pub fn approved(&self, worker: &str, client: &str) -> String {
+        self.with("page-approved", &[("worker", worker), ("client", client)])
+    }
+
+    pub fn declined(&self, worker: &str, client: &str) -> String {
+        self.with("page-declined", &[("worker", worker), ("client", client)])
+    }
+
+    /// Why a decision was refused, in words.
+    pub fn refusal(&self, code: Code, worker: &str, partner: &str) -> String {
+        let id = match code {
+            Code::LinkExpired
+            | Code::LinkRevoked
+            | Code::LinkDeclined
+            | Code::AlreadyDeclined
+            | Code::AlreadyApproved
+            | Code::AlreadySuperAdmin
+            | Code::NotEligibleForPartnerSeat
+            | Code::PartnerTierNotAllowed
+            | Code::AlreadyMember
+            | Code::NotFound
+            | Code::InvalidInput => format!("page-refused-{}", UserErrorCode::from(code).as_str()),
+            _ => "page-refused-other".to_string(),
+        };
+        self.with(&id, &[("worker", worker), ("partner", partner)])
+    }
+
+    /// A permission of the catalogue in words, as the emails name it.
+    pub fn permission(&self, p: Permission) -> String {
+        self.text(&format!("permission-{}", p.as_str()), None)
+    }
+
+    /// A moment as the page writes it: `December 7, 2026, 09:00 UTC`,
+    /// `7 décembre 2026 à 09:00 UTC`, `2026年12月7日 09:00（UTC）`.
+    pub fn moment(&self, at: DateTime<Utc>) -> String {
+        let time = at.format("%H:%M").to_string();
+        self.with("page-moment", &[("date", &date(self.locale, at)), ("time", &time)])
     }
 }
 
-/// A permission of the catalogue in words.
-pub fn permission(p: Permission) -> &'static str {
-    match p {
-        Permission::ContactsView => "View contacts",
-        Permission::ContactsEdit => "Create and edit contacts",
-        Permission::CompaniesView => "View companies",
-        Permission::CompaniesEdit => "Create and edit companies",
-        Permission::DealsView => "View deals",
-        Permission::DealsEdit => "Create and edit deals",
-        Permission::TicketsView => "View tickets",
-        Permission::TicketsEdit => "Create and edit tickets",
-        Permission::MarketingAccess => "Use the marketing tools",
-        Permission::ContentPublish => "Publish content",
-        Permission::WorkflowsEdit => "Create and edit workflows",
-        Permission::ReportsAccess => "View and build reports",
-        Permission::UsersAddEdit => "Add and edit users",
-        Permission::TeamsEdit => "Create and edit teams",
-        Permission::AccountSettingsEdit => "Change the account's settings",
-        Permission::PaymentConnectionCreate => "Connect payment processors",
-        Permission::PaymentToolsAccess => "Use the payment tools",
-        Permission::BillingView => "View billing",
-        Permission::BillingEdit => "Change billing",
-        Permission::ScimProvisioning => "Provision users through SCIM",
-        Permission::DataCenterMigration => "Migrate the account to another data centre",
-        Permission::SuperAdminManage => "Add and remove super admins",
-        Permission::SensitiveDataManage => "Manage sensitive data",
-        Permission::PartnerEmployeeManagementView => "View the partner's employee management",
-        Permission::PartnerEmployeeManagementEdit => "Change the partner's employee management",
-    }
-}
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
 
-/// A moment as the page writes it: `7 December 2026, 09:00 UTC`.
-pub fn moment(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
+    use super::*;
+
+    #[test]
+    fn every_page_message_exists_in_every_language_with_the_same_variables() {
+        // R55
+        assert!(CATALOG.is_ok(), "{:?}", CATALOG.as_ref().err());
+        if let Err(differences) = cam_adapters::i18n::same_messages(&SOURCES) {
+            panic!("{differences}");
+        }
+    }
+
+    #[test]
+    fn every_sentence_is_written_in_each_language_without_a_missing_part() {
+        // R55, R53
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        let all = |w: Words| {
+            let mut s = vec![
+                w.title(),
+                w.asks("Ana", "Agency"),
+                w.can_be_approved(at),
+                w.dead(LinkProblem::Expired, at, "Ana", "Agency"),
+                w.dead(LinkProblem::Revoked, at, "Ana", "Agency"),
+                w.permissions_heading(18),
+                w.duration("Ana", "Agency"),
+                w.approved("Ana", "Acme"),
+                w.declined("Ana", "Acme"),
+                w.never(),
+                w.sign_in(),
+            ];
+            s.extend(Permission::ALL.iter().map(|p| w.permission(*p)));
+            s.extend(
+                [Code::LinkExpired, Code::AlreadyApproved, Code::PartnerTierNotAllowed, Code::BuiltIn]
+                    .map(|c| w.refusal(c, "Ana", "Agency")),
+            );
+            s
+        };
+        let english = all(Words::new(Locale::En));
+        for locale in Locale::ALL.iter().copied() {
+            let words = all(Words::new(locale));
+            for (text, en) in words.iter().zip(&english) {
+                assert!(
+                    !text.contains('{') && !text.starts_with("page-") && !text.starts_with("permission-"),
+                    "{text}"
+                );
+                if locale != Locale::En && !en.contains("SCIM") {
+                    assert_ne!(text, en, "{locale:?} says it in English");
+                }
+            }
+        }
+        let w = |l| Words::new(l).can_be_approved(at);
+        assert_eq!(w(Locale::En), "This link can be approved until March 1, 2026, 09:00 UTC.");
+        assert_eq!(w(Locale::Fr), "Ce lien peut être approuvé jusqu'au 1er mars 2026 à 09:00 UTC.");
+        assert_eq!(w(Locale::De), "Dieser Link kann bis zum 1. März 2026, 09:00 Uhr UTC genehmigt werden.");
+        assert_eq!(w(Locale::It), "Questo link può essere approvato fino al 1º marzo 2026 alle 09:00 UTC.");
+        assert_eq!(w(Locale::Ja), "このリンクは2026年3月1日 09:00（UTC）まで承認できます。");
+    }
 }
