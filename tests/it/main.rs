@@ -9,6 +9,7 @@ mod auth;
 mod bulk;
 mod client_partner_admin;
 mod client_users;
+mod clock;
 mod concurrency;
 mod cross_client;
 mod decline;

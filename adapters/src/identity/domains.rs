@@ -151,7 +151,12 @@ mod tests {
 
     #[async_trait]
     impl DomainRepository for Domains {
-        async fn insert_domain(&self, _: AccountId, _: &EmailDomain) -> Result<(), StorageError> {
+        async fn insert_domain(
+            &self,
+            _: AccountId,
+            _: &EmailDomain,
+            _: chrono::DateTime<chrono::Utc>,
+        ) -> Result<(), StorageError> {
             Ok(())
         }
         async fn domain_owner(&self, _: &EmailDomain) -> Result<Option<AccountId>, StorageError> {

@@ -7,7 +7,7 @@ use cam_domain::account::model::{Account, EmailDomain, NewAccount};
 use cam_domain::account::ports::{AccountRepository, DomainRepository};
 use cam_domain::membership::model::Membership;
 use cam_domain::{AccountId, StorageError, UserId};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{LockType, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -19,13 +19,13 @@ use super::{convert, db, joined, Conn, SeaOrmRepository};
 #[async_trait]
 impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    async fn insert_account(&self, new: NewAccount) -> Result<Account, StorageError> {
+    async fn insert_account(&self, new: NewAccount, at: DateTime<Utc>) -> Result<Account, StorageError> {
         let row = account::ActiveModel {
             kind: Set(new.kind.as_str().to_string()),
             name: Set(new.name),
             tier: Set(new.tier.map(|t| t.as_str().to_string())),
             data_center: Set(new.data_center),
-            created_at: Set(Utc::now()),
+            created_at: Set(at),
             ..Default::default()
         }
         .insert(&self.conn)
@@ -99,11 +99,16 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
 
 #[async_trait]
 impl<C: Conn> DomainRepository for SeaOrmRepository<C> {
-    async fn insert_domain(&self, partner: AccountId, domain: &EmailDomain) -> Result<(), StorageError> {
+    async fn insert_domain(
+        &self,
+        partner: AccountId,
+        domain: &EmailDomain,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
         verified_domain::ActiveModel {
             partner_id: Set(partner.get()),
             domain: Set(domain.as_str().to_string()),
-            created_at: Set(Utc::now()),
+            created_at: Set(at),
             ..Default::default()
         }
         .insert(&self.conn)

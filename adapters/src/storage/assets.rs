@@ -7,7 +7,7 @@ use cam_domain::asset::model::{Asset, AssetKind};
 use cam_domain::asset::ports::AssetRepository;
 use cam_domain::membership::model::{PartnerUserSelection, Role};
 use cam_domain::{AccountId, AssetId, Page, PageRequest, StorageError, UserId};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
@@ -68,13 +68,14 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
         owner: UserId,
         kind: AssetKind,
         name: &str,
+        at: DateTime<Utc>,
     ) -> Result<Asset, StorageError> {
         let row = asset::ActiveModel {
             client_id: Set(client.get()),
             owner_id: Set(Some(owner.get())),
             kind: Set(kind.as_str().to_string()),
             name: Set(name.to_string()),
-            created_at: Set(Utc::now()),
+            created_at: Set(at),
             ..Default::default()
         }
         .insert(&self.conn)

@@ -142,7 +142,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
             .col_expr(membership::Column::Status, Expr::value(MemberStatus::Deactivated.as_str()))
             .col_expr(membership::Column::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(membership::Column::ExpiryWarnedFor, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(membership::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(membership::Column::UpdatedAt, Expr::value(now))
             .filter(membership::Column::Id.eq(id.get()))
             .filter(expiring())
             .filter(membership::Column::ExpiresAt.lte(now))

@@ -8,7 +8,7 @@ use cam_domain::membership::model::{
 };
 use cam_domain::membership::ports::{MemberPages, MembershipRepository};
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, LockType, Order, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -266,7 +266,7 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         convert::membership(row)
     }
 
-    async fn update_membership(&self, m: &Membership) -> Result<(), StorageError> {
+    async fn update_membership(&self, m: &Membership, at: DateTime<Utc>) -> Result<(), StorageError> {
         membership::ActiveModel {
             id: Set(m.id.get()),
             role: Set(m.role.as_str().to_string()),
@@ -276,7 +276,7 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             permission_set_id: Set(m.permission_set_id.map(|p| p.get())),
             partner_id: Set(m.partner_id.map(|p| p.get())),
             managed_credit: Set(m.managed_credit),
-            updated_at: Set(Utc::now()),
+            updated_at: Set(at),
             ..Default::default()
         }
         .update(&self.conn)
@@ -488,10 +488,10 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         Ok(())
     }
 
-    async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError> {
+    async fn deactivate_selected(&self, sel: &PartnerUserSelection, at: DateTime<Utc>) -> Result<u64, StorageError> {
         let res = membership::Entity::update_many()
             .col_expr(membership::Column::Status, Expr::value(MemberStatus::Deactivated.as_str()))
-            .col_expr(membership::Column::UpdatedAt, Expr::value(Utc::now()))
+            .col_expr(membership::Column::UpdatedAt, Expr::value(at))
             .filter(selected(sel))
             .filter(membership::Column::Status.eq(MemberStatus::Active.as_str()))
             .exec(&self.conn)

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use cam_domain::permission::model::{PermissionSet, Permissions};
 use cam_domain::permission::ports::PermissionSetRepository;
 use cam_domain::{AccountId, PermissionSetId, StorageError};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -23,8 +23,8 @@ impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
         name: &str,
         permissions: Permissions,
         built_in: bool,
+        now: DateTime<Utc>,
     ) -> Result<PermissionSet, StorageError> {
-        let now = Utc::now();
         let row = permission_set::ActiveModel {
             partner_id: Set(account.get()),
             name: Set(name.to_string()),
@@ -41,13 +41,13 @@ impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
         Ok(convert::permission_set(row))
     }
 
-    async fn update_set(&self, set: &PermissionSet) -> Result<(), StorageError> {
+    async fn update_set(&self, set: &PermissionSet, at: DateTime<Utc>) -> Result<(), StorageError> {
         permission_set::ActiveModel {
             id: Set(set.id.get()),
             name: Set(set.name.clone()),
             name_key: Set(set.name.to_lowercase()),
             permissions: Set(set.permissions.to_storage()),
-            updated_at: Set(Utc::now()),
+            updated_at: Set(at),
             ..Default::default()
         }
         .update(&self.conn)

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use cam_domain::user::model::{Email, Locale, User};
 use cam_domain::user::ports::UserRepository;
 use cam_domain::{StorageError, UserId};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::entities::user;
@@ -15,12 +15,12 @@ use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
 impl<C: Conn> UserRepository for SeaOrmRepository<C> {
-    async fn insert_user(&self, email: &Email, name: &str) -> Result<User, StorageError> {
+    async fn insert_user(&self, email: &Email, name: &str, at: DateTime<Utc>) -> Result<User, StorageError> {
         let row = user::ActiveModel {
             email: Set(email.as_str().to_string()),
             email_key: Set(email.key()),
             name: Set(name.to_string()),
-            created_at: Set(Utc::now()),
+            created_at: Set(at),
             locale: Set(Locale::default().as_str().to_string()),
             ..Default::default()
         }

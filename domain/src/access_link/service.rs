@@ -287,7 +287,7 @@ impl Cam {
                     managed_credit: true,
                     ..m.clone()
                 };
-                tx.update_membership(&upgraded).await?;
+                tx.update_membership(&upgraded, now).await?;
                 (upgraded, Some(m))
             }
             None => {

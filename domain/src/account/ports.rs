@@ -1,5 +1,6 @@
 //! Storage of accounts and verified domains.
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -12,7 +13,7 @@ use crate::membership::model::Membership;
 #[async_trait]
 pub trait AccountRepository: Send + Sync {
     /// Stores a new account. Errors: `StorageError::Other`.
-    async fn insert_account(&self, new: NewAccount) -> Result<Account, StorageError>;
+    async fn insert_account(&self, new: NewAccount, at: DateTime<Utc>) -> Result<Account, StorageError>;
     /// Errors: `StorageError::Other`.
     async fn find_account(&self, id: AccountId) -> Result<Option<Account>, StorageError>;
     /// Batch lookup for loaders. Errors: `StorageError::Other`.
@@ -36,7 +37,12 @@ pub trait AccountRepository: Send + Sync {
 #[async_trait]
 pub trait DomainRepository: Send + Sync {
     /// Errors: `Conflict` when another partner (or this one) has the domain.
-    async fn insert_domain(&self, partner: AccountId, domain: &EmailDomain) -> Result<(), StorageError>;
+    async fn insert_domain(
+        &self,
+        partner: AccountId,
+        domain: &EmailDomain,
+        at: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
     /// The partner that verified this domain, if any. Errors: `Other`.
     async fn domain_owner(&self, domain: &EmailDomain) -> Result<Option<AccountId>, StorageError>;
     /// A partner's domains, sorted. Errors: `Other`.

@@ -258,7 +258,7 @@ impl Cam {
         let now = self.now();
         let before = proof.status;
         if tx.domain_owner(&domain).await?.is_none() {
-            match tx.insert_domain(partner, &domain).await {
+            match tx.insert_domain(partner, &domain, now).await {
                 Err(StorageError::Conflict(_)) => return Err(taken()),
                 r => r?,
             }

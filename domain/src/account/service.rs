@@ -71,10 +71,11 @@ impl Cam {
             return Err(Error::Refused(bad));
         };
         let tx = self.store.begin().await?;
-        let account = tx.insert_account(NewAccount { kind: input.kind, name, tier: input.tier, data_center }).await?;
+        let account =
+            tx.insert_account(NewAccount { kind: input.kind, name, tier: input.tier, data_center }, self.now()).await?;
         // R17, R58: a partner's built-in Partner Admin set, a client's
         // built-in Partner Admin template.
-        tx.insert_set(account.id, BUILT_IN_SET_NAME, Permissions::partner_admin_set(), true).await?;
+        tx.insert_set(account.id, BUILT_IN_SET_NAME, Permissions::partner_admin_set(), true, self.now()).await?;
         let mut ev = self.event(None, "account.created");
         ev.account_id = Some(account.id);
         ev.partner_id = account.is_partner().then_some(account.id);
@@ -125,7 +126,7 @@ impl Cam {
             }
             None => {}
         }
-        match tx.insert_domain(partner, &domain).await {
+        match tx.insert_domain(partner, &domain, self.now()).await {
             Err(StorageError::Conflict(_)) => {
                 return Err(Error::refused_at(
                     Code::DomainTaken,

@@ -1,5 +1,6 @@
 //! Storage of assets.
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ pub trait AssetRepository: Send + Sync {
         owner: UserId,
         kind: AssetKind,
         name: &str,
+        at: DateTime<Utc>,
     ) -> Result<Asset, StorageError>;
     /// Errors: `Other`.
     async fn find_assets(&self, ids: &[AssetId]) -> Result<HashMap<AssetId, Asset>, StorageError>;

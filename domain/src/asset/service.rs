@@ -47,7 +47,7 @@ impl Cam {
                 "the owner is not a member of the client account",
             ));
         }
-        let asset = tx.insert_asset(client, owner, kind, &name).await?;
+        let asset = tx.insert_asset(client, owner, kind, &name, self.now()).await?;
         let mut ev = self.event(None, "asset.created");
         ev.account_id = Some(client);
         ev.subject_id = Some(owner);

@@ -201,7 +201,7 @@ impl Cam {
                 Some(u) => u.clone(),
                 None => {
                     let name = email.as_str().split('@').next().unwrap_or("user").to_string();
-                    let u = match tx.insert_user(email, &name).await {
+                    let u = match tx.insert_user(email, &name, now).await {
                         Err(StorageError::Conflict(_)) => {
                             return Err(Error::refused_at(
                                 Code::AlreadyExists,
@@ -374,7 +374,7 @@ impl Cam {
             // The member now represents the partner: the relationship exists.
             self.record_activity(tx.as_ref(), partner, after.account_id, self.now()).await?;
         }
-        tx.update_membership(&after).await?;
+        tx.update_membership(&after, self.now()).await?;
         let ev = self.membership_event(Some(user), "membership.seat_changed", Some(&target), &after);
         tx.record(with_template(ev, template.as_ref())).await?;
         tx.commit().await?;

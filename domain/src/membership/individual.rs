@@ -178,7 +178,7 @@ impl Cam {
             // R27: a partner admin's permission change is qualifying activity.
             self.record_activity(tx.as_ref(), partner, target.account_id, self.now()).await?;
         }
-        tx.update_membership(&plan.after).await?;
+        tx.update_membership(&plan.after, self.now()).await?;
         tx.record(self.membership_event(Some(user), "membership.permissions_changed", Some(&target), &plan.after))
             .await?;
         tx.commit().await?;

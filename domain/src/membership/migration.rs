@@ -110,7 +110,7 @@ impl Cam {
         };
         // R29: qualifying activity, recorded before the change (see R27).
         self.record_activity(tx.as_ref(), partner.id, client, self.now()).await?;
-        tx.update_membership(&after).await?;
+        tx.update_membership(&after, self.now()).await?;
         tx.record(self.membership_event(Some(user), "membership.migrated_to_partner_admin", Some(&target), &after))
             .await?;
         tx.commit().await?;

@@ -171,7 +171,7 @@ impl Cam {
         for m in targets {
             if m.is_active() {
                 let after = Membership { status: MemberStatus::Deactivated, ..m.clone() };
-                tx.update_membership(&after).await?;
+                tx.update_membership(&after, self.now()).await?;
                 tx.record(self.membership_event(Some(user), "membership.deactivated", Some(&m), &after)).await?;
                 out.push(after);
             } else {
@@ -241,7 +241,7 @@ impl Cam {
             if let Some(partner) = after.partner_id {
                 self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
             }
-            tx.update_membership(&after).await?;
+            tx.update_membership(&after, now).await?;
             tx.record(self.membership_event(Some(user), "membership.reactivated", Some(&m), &after)).await?;
             out.push(after);
         }
@@ -327,7 +327,7 @@ impl Cam {
         // Each membership becomes its state after, in place, once its
         // event is made: one copy of them at a time.
         let mut out: Vec<Membership> = targets.into_iter().filter(Membership::is_active).collect();
-        let changed = tx.deactivate_selected(&sel).await?;
+        let changed = tx.deactivate_selected(&sel, self.now()).await?;
         same_rows(changed, out.len() as u64, "deactivated memberships")?;
         for chunk in out.chunks_mut(WRITE_CHUNK) {
             let mut events = Vec::with_capacity(chunk.len());
@@ -340,7 +340,7 @@ impl Cam {
         }
         let worker_after = Membership { status: MemberStatus::Deactivated, ..w.clone() };
         if w.is_active() {
-            tx.update_membership(&worker_after).await?;
+            tx.update_membership(&worker_after, self.now()).await?;
             tx.record(self.membership_event(Some(user), "worker.deactivated", Some(&w), &worker_after)).await?;
         }
         self.notify_offboarded(tx.as_ref(), &out, Offboarding::Deactivated, None).await?;

@@ -249,7 +249,7 @@ impl Cam {
                 // The partner now manages this client: the relationship exists
                 // from here on (R14, R27), even for a deactivated member.
                 self.record_activity(tx.as_ref(), partner, after.account_id, now).await?;
-                tx.update_membership(&after).await?;
+                tx.update_membership(&after, now).await?;
                 tx.record(self.membership_event(Some(user), "membership.linked", Some(&m), &after)).await?;
             }
             linked.push(after);
@@ -285,7 +285,7 @@ impl Cam {
         let partner = plan.after.partner_id.unwrap_or(AccountId::new(0));
         // R27: a permission change is qualifying activity, whoever it concerns.
         self.record_activity(tx.as_ref(), partner, plan.after.account_id, self.now()).await?;
-        tx.update_membership(&plan.after).await?;
+        tx.update_membership(&plan.after, self.now()).await?;
         tx.record(self.membership_event(Some(user), "membership.permissions_changed", Some(&target), &plan.after))
             .await?;
         tx.commit().await?;

@@ -1,5 +1,6 @@
 //! Storage of memberships (workers and client members).
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -33,7 +34,7 @@ pub trait MembershipRepository: Send + Sync {
     /// it after `lock_account` of its account in the same transaction;
     /// otherwise a concurrent change (say, of its permissions) would be
     /// silently undone. Errors: `Other`.
-    async fn update_membership(&self, m: &Membership) -> Result<(), StorageError>;
+    async fn update_membership(&self, m: &Membership, at: DateTime<Utc>) -> Result<(), StorageError>;
     /// Errors: `Other`.
     async fn delete_membership(&self, id: MembershipId) -> Result<(), StorageError>;
     /// Errors: `Other`.
@@ -117,7 +118,7 @@ pub trait MembershipRepository: Send + Sync {
     /// Deactivates every active selected membership in one statement;
     /// returns how many changed. Call with their accounts locked.
     /// Errors: `Other`.
-    async fn deactivate_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
+    async fn deactivate_selected(&self, sel: &PartnerUserSelection, at: DateTime<Utc>) -> Result<u64, StorageError>;
     /// Deletes every selected membership in one statement, never a super
     /// admin (R26); returns how many. Call with their accounts locked.
     /// Errors: `Other`.

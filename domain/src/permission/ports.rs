@@ -1,6 +1,7 @@
 //! Storage of permission sets (R17) and client templates (R58): named sets
 //! of permissions, each owned by one account.
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -19,9 +20,10 @@ pub trait PermissionSetRepository: Send + Sync {
         name: &str,
         permissions: Permissions,
         built_in: bool,
+        at: DateTime<Utc>,
     ) -> Result<PermissionSet, StorageError>;
     /// Errors: `Conflict` on a name clash, `Other`.
-    async fn update_set(&self, set: &PermissionSet) -> Result<(), StorageError>;
+    async fn update_set(&self, set: &PermissionSet, at: DateTime<Utc>) -> Result<(), StorageError>;
     /// Clears the reference from memberships (R19) and deletes. Errors: `Other`.
     async fn delete_set(&self, id: PermissionSetId) -> Result<(), StorageError>;
     /// Errors: `Other`.

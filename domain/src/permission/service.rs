@@ -50,7 +50,7 @@ pub(super) async fn insert_named_set(
     if name_in_use(tx, account, name, None).await? {
         return Err(taken());
     }
-    let set = match tx.insert_set(account, name.as_str(), permissions, false).await {
+    let set = match tx.insert_set(account, name.as_str(), permissions, false, cam.now()).await {
         Err(StorageError::Conflict(_)) => return Err(taken()),
         r => r?,
     };
@@ -138,7 +138,7 @@ impl Cam {
             permissions: permissions.unwrap_or(set.permissions),
             ..set.clone()
         };
-        match tx.update_set(&updated).await {
+        match tx.update_set(&updated, self.now()).await {
             Err(StorageError::Conflict(_)) => return Err(name_taken()),
             r => r?,
         }

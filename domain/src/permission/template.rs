@@ -152,7 +152,7 @@ impl Cam {
             permissions: permissions.unwrap_or(t.permissions),
             ..t.clone()
         };
-        match tx.update_set(&updated).await {
+        match tx.update_set(&updated, self.now()).await {
             Err(StorageError::Conflict(_)) => return Err(name_taken()),
             r => r?,
         }

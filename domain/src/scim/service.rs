@@ -233,7 +233,7 @@ impl Cam {
         let mut user = match known {
             Some(u) => u,
             None => {
-                let u = match tx.insert_user(&valid.email, &valid.person_name()).await {
+                let u = match tx.insert_user(&valid.email, &valid.person_name(), self.now()).await {
                     Err(StorageError::Conflict(_)) => {
                         return Err(StorageError::Transient("user created meanwhile".into()).into())
                     }
@@ -263,7 +263,7 @@ impl Cam {
             .await?;
         if !valid.active {
             m.status = MemberStatus::Deactivated;
-            tx.update_membership(&m).await?;
+            tx.update_membership(&m, self.now()).await?;
         }
         let profile = ScimProfile { updated_at: Some(self.now()), ..valid.profile.clone() };
         match tx.save_scim_profile(client, m.id, &profile).await {
@@ -340,7 +340,7 @@ impl Cam {
                 // R26, R31: the same check as every other deactivation.
                 self.keep_a_super_admin(tx.as_ref(), &[&before], &["active"]).await?;
             }
-            tx.update_membership(&after).await?;
+            tx.update_membership(&after, self.now()).await?;
             let action = if valid.active { "scim.user_reactivated" } else { "scim.user_deactivated" };
             let mut ev = self.membership_event(None, action, Some(&before), &after);
             ev.after = Some(self.scim_after(caller, &after, &current.profile));

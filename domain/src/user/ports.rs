@@ -1,5 +1,6 @@
 //! Storage of users.
 
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -11,7 +12,7 @@ use crate::common::ids::UserId;
 #[async_trait]
 pub trait UserRepository: Send + Sync {
     /// Errors: `Conflict` when the email (case-insensitively) is taken.
-    async fn insert_user(&self, email: &Email, name: &str) -> Result<User, StorageError>;
+    async fn insert_user(&self, email: &Email, name: &str, at: DateTime<Utc>) -> Result<User, StorageError>;
     /// Errors: `Other`.
     async fn find_user(&self, id: UserId) -> Result<Option<User>, StorageError>;
     /// Errors: `Other`.

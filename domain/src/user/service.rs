@@ -26,7 +26,7 @@ impl Cam {
         if tx.find_user_by_email(&email).await?.is_some() {
             return Err(Error::refused_at(Code::AlreadyExists, &["email"], "a user with this email exists"));
         }
-        let user = match tx.insert_user(&email, &name).await {
+        let user = match tx.insert_user(&email, &name, self.now()).await {
             Err(StorageError::Conflict(_)) => {
                 return Err(Error::refused_at(Code::AlreadyExists, &["email"], "a user with this email exists"))
             }
