@@ -147,6 +147,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         app_url: args.app_url.clone(),
         oidc_issuers,
         dns_resolver: args.dns_resolver,
+        introspection: args.introspection || args.demo,
     };
     let live_limits = crate::live::LiveLimits {
         max_connections: l.max_ws_connections as usize,

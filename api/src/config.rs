@@ -79,6 +79,12 @@ pub struct ServeArgs {
     /// Load a small demo data set if the database is empty and print tokens.
     #[arg(long)]
     pub demo: bool,
+    /// `0` turns schema introspection and "did you mean" suggestions off
+    /// (a production deployment that does not publish its schema); on by
+    /// default, and always on with `--demo`.
+    #[arg(long, env = "CAM_GRAPHQL_INTROSPECTION", value_parser = BoolishValueParser::new(), action = ArgAction::Set,
+          num_args = 0..=1, default_missing_value = "true", default_value = "true")]
+    pub introspection: bool,
     /// Browser origins allowed to call the API, comma-separated
     /// (`https://app.example`), or `*`; none by default.
     #[arg(long, env = "CAM_CORS_ORIGINS")]

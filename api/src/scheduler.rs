@@ -33,15 +33,9 @@ pub fn default_from(public_url: &str) -> String {
 }
 
 fn url_host(u: &str) -> Option<String> {
-    let rest = u.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next()?.to_string()
-    } else {
-        authority.split(':').next()?.to_string()
-    };
-    (!host.is_empty()).then_some(host)
+    let url = url::Url::parse(u).ok()?;
+    let host = url.host_str()?.trim_start_matches('[').trim_end_matches(']');
+    (!host.is_empty()).then(|| host.to_string())
 }
 
 #[cfg(test)]
@@ -54,6 +48,12 @@ mod tests {
     async fn the_default_sender_is_no_reply_at_the_public_host() {
         assert_eq!(default_from("https://cam.example.com/x"), "Client Access Manager <no-reply@cam.example.com>");
         assert_eq!(default_from("http://127.0.0.1:8080"), "Client Access Manager <no-reply@localhost>");
+        assert_eq!(default_from("http://[::1]:8080"), "Client Access Manager <no-reply@localhost>");
+        assert_eq!(
+            default_from("https://user:pw@CAM.Example.com:8443/?q"),
+            "Client Access Manager <no-reply@cam.example.com>"
+        );
+        assert_eq!(default_from("not a url"), "Client Access Manager <no-reply@localhost>");
         for u in ["https://cam.example.com", "http://127.0.0.1:8080", "http://localhost:1"] {
             assert!(mailer("smtp://127.0.0.1:25", &default_from(u)).is_ok(), "{u}");
         }

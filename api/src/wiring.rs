@@ -50,6 +50,8 @@ pub struct Settings {
     /// R52: the DNS server of domain proofs (`CAM_DNS_RESOLVER`); `None`:
     /// the system's.
     pub dns_resolver: Option<std::net::SocketAddr>,
+    /// Introspection and field suggestions (`CAM_GRAPHQL_INTROSPECTION`).
+    pub introspection: bool,
 }
 
 /// R56: an account's GraphQL global id, as emails link with it.
@@ -108,7 +110,7 @@ pub fn build_with(
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);
     Ok(App {
-        schema: build_schema(cam.clone(), live.clone()),
+        schema: build_schema(cam.clone(), live.clone(), settings.introspection),
         live,
         persisted,
         cam,

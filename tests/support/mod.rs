@@ -164,6 +164,7 @@ impl TestApp {
             app_url: None,
             oidc_issuers: Vec::new(),
             dns_resolver: None,
+            introspection: true,
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");

@@ -84,15 +84,25 @@ pub fn operation_span(operation_name: Option<&str>) -> tracing::Span {
 /// no extension (see `operation_span`); automatic persisted queries are
 /// the HTTP layer's (`crate::http`), so that the guard sees the whole
 /// document of a request sent by hash.
-pub fn build_schema(cam: Cam, live: std::sync::Arc<crate::live::Live>) -> CamSchema {
+/// Introspection and "did you mean" suggestions are on unless
+/// `introspection` is false (`CAM_GRAPHQL_INTROSPECTION=0`, for a
+/// production deployment that does not publish its schema).
+pub fn build_schema(cam: Cam, live: std::sync::Arc<crate::live::Live>, introspection: bool) -> CamSchema {
+    let builder = limited().data(cam).data(live);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().disable_suggestions().finish()
+    }
+}
+
+/// The schema's builder with its limits, and nothing else.
+fn limited() -> async_graphql::SchemaBuilder<Query, Mutation, subscription::Subscription> {
     Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
-        .data(cam)
-        .data(live)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES)
-        .finish()
 }
 
 /// The application.
@@ -118,4 +128,67 @@ pub fn sdl() -> String {
     Schema::build(Query::default(), Mutation::default(), subscription::Subscription)
         .finish()
         .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+}
+
+#[cfg(test)]
+mod tests {
+    //! async-graphql reports its limits and a missing or unknown operation
+    //! with messages only; `guard::pre_execution_code` reads them to give
+    //! the public code. One test per message, through the real schema, so
+    //! that an engine upgrade that rewords one fails here rather than
+    //! turning a code into `GRAPHQL_VALIDATION_FAILED` silently.
+
+    use super::guard::{pre_execution_code, BAD_REQUEST, LIMIT_EXCEEDED, VALIDATION_FAILED};
+    use super::*;
+
+    /// The code a request's first error gets, and its message.
+    async fn code_of(request: async_graphql::Request) -> (&'static str, String) {
+        let response = limited().finish().execute(request).await;
+        let message = response.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+        (pre_execution_code(&message), message)
+    }
+
+    fn nested(levels: usize) -> String {
+        format!("{{ __schema {{ types {{ {}name{} }} }} }}", "ofType { ".repeat(levels), " }".repeat(levels))
+    }
+
+    #[tokio::test]
+    async fn too_deep_a_query_is_a_limit() {
+        let (code, message) = code_of(nested(MAX_DEPTH).into()).await;
+        assert_eq!(code, LIMIT_EXCEEDED, "{message}");
+    }
+
+    #[tokio::test]
+    async fn too_deep_a_recursion_is_a_limit() {
+        let (code, message) = code_of(nested(MAX_RECURSIVE_DEPTH + 1).into()).await;
+        assert_eq!(code, LIMIT_EXCEEDED, "{message}");
+    }
+
+    #[tokio::test]
+    async fn too_complex_a_query_is_a_limit() {
+        let fields: String = (0..=MAX_COMPLEXITY).map(|i| format!("a{i}: now ")).collect();
+        let (code, message) = code_of(format!("{{ {fields} }}").into()).await;
+        assert_eq!(code, LIMIT_EXCEEDED, "{message}");
+    }
+
+    #[tokio::test]
+    async fn too_many_directives_are_a_limit() {
+        let directives = "@skip(if: false) ".repeat(MAX_DIRECTIVES + 1);
+        let (code, message) = code_of(format!("{{ now {directives} }}").into()).await;
+        assert_eq!(code, LIMIT_EXCEEDED, "{message}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_or_unknown_operation_is_a_bad_request() {
+        let (code, message) = code_of("query A { now } query B { now }".into()).await;
+        assert_eq!(code, BAD_REQUEST, "{message}");
+        let (code, message) = code_of(async_graphql::Request::new("query A { now }").operation_name("C")).await;
+        assert_eq!(code, BAD_REQUEST, "{message}");
+    }
+
+    #[tokio::test]
+    async fn any_other_error_before_execution_is_a_validation_failure() {
+        let (code, message) = code_of("{ nosuchfield }".into()).await;
+        assert_eq!(code, VALIDATION_FAILED, "{message}");
+    }
 }
