@@ -11,6 +11,21 @@ use chrono::{DateTime, Datelike, Utc};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 
+/// The five message files of a folder beside the calling source file,
+/// `<dir>/{en,fr,de,it,ja}.ftl`, compiled in, by language.
+#[macro_export]
+macro_rules! ftl_files {
+    ($dir:literal) => {
+        [
+            (cam_domain::user::model::Locale::En, include_str!(concat!($dir, "/en.ftl"))),
+            (cam_domain::user::model::Locale::Fr, include_str!(concat!($dir, "/fr.ftl"))),
+            (cam_domain::user::model::Locale::De, include_str!(concat!($dir, "/de.ftl"))),
+            (cam_domain::user::model::Locale::It, include_str!(concat!($dir, "/it.ftl"))),
+            (cam_domain::user::model::Locale::Ja, include_str!(concat!($dir, "/ja.ftl"))),
+        ]
+    };
+}
+
 /// The bundles of the five languages, each made of one or more files.
 pub struct Catalog {
     bundles: HashMap<Locale, FluentBundle<FluentResource>>,

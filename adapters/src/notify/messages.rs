@@ -18,13 +18,7 @@ pub use crate::i18n::date;
 use crate::i18n::Catalog;
 
 /// The message file of each language.
-pub const SOURCES: [(Locale, &str); 5] = [
-    (Locale::En, include_str!("ftl/en.ftl")),
-    (Locale::Fr, include_str!("ftl/fr.ftl")),
-    (Locale::De, include_str!("ftl/de.ftl")),
-    (Locale::It, include_str!("ftl/it.ftl")),
-    (Locale::Ja, include_str!("ftl/ja.ftl")),
-];
+pub const SOURCES: [(Locale, &str); 5] = crate::ftl_files!("ftl");
 
 /// How a global id is made from an account (the API's `ID`s).
 pub type GlobalId = fn(AccountKind, AccountId) -> String;

@@ -19,13 +19,7 @@ use fluent_bundle::FluentArgs;
 use crate::graphql::enums::UserErrorCode;
 
 /// The page's own message file of each language.
-pub const SOURCES: [(Locale, &str); 5] = [
-    (Locale::En, include_str!("ftl/en.ftl")),
-    (Locale::Fr, include_str!("ftl/fr.ftl")),
-    (Locale::De, include_str!("ftl/de.ftl")),
-    (Locale::It, include_str!("ftl/it.ftl")),
-    (Locale::Ja, include_str!("ftl/ja.ftl")),
-];
+pub const SOURCES: [(Locale, &str); 5] = cam_adapters::ftl_files!("ftl");
 
 /// The page's catalog: its own files and the emails' (permission names).
 static CATALOG: LazyLock<Result<Catalog, String>> = LazyLock::new(|| {
