@@ -80,6 +80,13 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     // R50: the trusted issuers are read before anything is touched.
     let oidc_issuers = cam_adapters::identity::parse_issuers(args.oidc_issuers.as_deref().unwrap_or_default())
         .map_err(|e| Failure::Settings(format!("CAM_OIDC_ISSUERS: {e}")))?;
+    let sign_in = wiring::SignInClient::choose(
+        &oidc_issuers,
+        args.oidc_client_id.as_deref(),
+        args.oidc_client_secret.as_deref(),
+        args.oidc_login_issuer.as_deref(),
+    )
+    .map_err(Failure::Settings)?;
     let cors_origins =
         crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
     // R42: the SMTP settings are checked before anything is touched.
@@ -148,6 +155,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         oidc_issuers,
         dns_resolver: args.dns_resolver,
         introspection: args.introspection || args.demo,
+        sign_in,
     };
     let live_limits = crate::live::LiveLimits {
         max_connections: l.max_ws_connections as usize,

@@ -93,6 +93,17 @@ pub struct ServeArgs {
     /// `<issuer URL> <audience> <email domain> [<email domain> …]`.
     #[arg(long, env = "CAM_OIDC_ISSUERS")]
     pub oidc_issuers: Option<String>,
+    /// R51: the client id with which the approval page signs people in
+    /// (none: the page keeps its development token field).
+    #[arg(long, env = "CAM_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// R51: that client's secret.
+    #[arg(long, env = "CAM_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// R51: the issuer of `CAM_OIDC_ISSUERS` the page signs in at (default:
+    /// the first).
+    #[arg(long, env = "CAM_OIDC_LOGIN_ISSUER")]
+    pub oidc_login_issuer: Option<String>,
     /// R52: `HOST:PORT` of the DNS server domain proofs are looked up with
     /// (default: the system's resolvers).
     #[arg(long, env = "CAM_DNS_RESOLVER", value_parser = dns_server)]

@@ -73,6 +73,9 @@ pub fn router(app: App) -> Router {
         .route("/access/{token}/approve", axum::routing::post(crate::pages::approve_post))
         .route("/access/{token}/decline", axum::routing::post(crate::pages::decline_post))
         .route("/assets/access/{file}", get(crate::pages::access_asset))
+        .route("/auth/sign-in", get(crate::auth::sign_in))
+        .route("/auth/callback", get(crate::auth::callback))
+        .route("/auth/sign-out", axum::routing::post(crate::auth::sign_out))
         .nest("/scim/v2", crate::scim::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
@@ -112,6 +115,9 @@ fn route_label(path: &str) -> &'static str {
         },
         p if p.starts_with("/scim/") => crate::scim::route_label(p),
         p if p.starts_with("/assets/access/") => "/assets/access/{file}",
+        "/auth/sign-in" => "/auth/sign-in",
+        "/auth/callback" => "/auth/callback",
+        "/auth/sign-out" => "/auth/sign-out",
         _ => "unmatched",
     }
 }

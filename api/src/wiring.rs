@@ -4,14 +4,15 @@
 //! `DbDomainVerifier` (R4); link and SCIM token hashing:
 //! `Sha256LinkTokens`; bearer tokens: `JwtIdentity` with the trusted
 //! OpenID Connect issuers (`OidcIssuers`, R50); domain proofs:
-//! `HickoryTxtLookup` (R52); email: written by `FluentEmails` (R55, R56),
+//! `HickoryTxtLookup` (R52); browser sign-in: `OidcSignIn` (R51); email: written by `FluentEmails` (R55, R56),
 //! sent by `SmtpMailer` driven by the outbox `Dispatcher` (R42).
 
 use std::sync::Arc;
 
 use cam_adapters::clock::{SystemClock, TestClock};
 use cam_adapters::identity::{
-    DbDomainVerifier, HickoryTxtLookup, IssuerSettings, JwtIdentity, OidcIssuers, Sha256LinkTokens,
+    DbDomainVerifier, HickoryTxtLookup, IssuerSettings, JwtIdentity, OidcIssuers, OidcSignIn, Sha256LinkTokens,
+    SignInSettings,
 };
 use cam_adapters::notify::{Dispatcher, FluentEmails, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
@@ -52,6 +53,56 @@ pub struct Settings {
     pub dns_resolver: Option<std::net::SocketAddr>,
     /// Introspection and field suggestions (`CAM_GRAPHQL_INTROSPECTION`).
     pub introspection: bool,
+    /// R51: the OIDC client the approval page signs people in with
+    /// (`CAM_OIDC_CLIENT_ID`, `CAM_OIDC_CLIENT_SECRET`, at
+    /// `CAM_OIDC_LOGIN_ISSUER` or the first issuer); `None`: the page keeps
+    /// its development token field.
+    pub sign_in: Option<SignInClient>,
+}
+
+/// R51: the approval page's OIDC client.
+#[derive(Clone)]
+pub struct SignInClient {
+    /// The entry of `CAM_OIDC_ISSUERS` it signs in at.
+    pub issuer: IssuerSettings,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl SignInClient {
+    /// The client of these settings: at `login_issuer` (which must be one
+    /// of `issuers`) or the first of `issuers`. `None` without a client id.
+    /// Errors: what is missing or wrong, for the operator (never the secret).
+    pub fn choose(
+        issuers: &[IssuerSettings],
+        client_id: Option<&str>,
+        client_secret: Option<&str>,
+        login_issuer: Option<&str>,
+    ) -> Result<Option<Self>, String> {
+        let client_id = client_id.map(str::trim).filter(|c| !c.is_empty());
+        let client_secret = client_secret.filter(|c| !c.is_empty());
+        let Some(client_id) = client_id else {
+            return match (client_secret, login_issuer) {
+                (None, None) => Ok(None),
+                _ => Err("CAM_OIDC_CLIENT_ID is needed with CAM_OIDC_CLIENT_SECRET or CAM_OIDC_LOGIN_ISSUER".into()),
+            };
+        };
+        let Some(client_secret) = client_secret else {
+            return Err("CAM_OIDC_CLIENT_SECRET is needed with CAM_OIDC_CLIENT_ID".into());
+        };
+        let issuer = match login_issuer {
+            Some(wanted) => issuers
+                .iter()
+                .find(|i| i.issuer == wanted)
+                .ok_or_else(|| format!("CAM_OIDC_LOGIN_ISSUER {wanted:?} is not one of CAM_OIDC_ISSUERS"))?,
+            None => issuers.first().ok_or("CAM_OIDC_CLIENT_ID needs an issuer in CAM_OIDC_ISSUERS")?,
+        };
+        Ok(Some(Self {
+            issuer: issuer.clone(),
+            client_id: client_id.to_string(),
+            client_secret: client_secret.to_string(),
+        }))
+    }
 }
 
 /// R56: an account's GraphQL global id, as emails link with it.
@@ -104,8 +155,19 @@ pub fn build_with(
     let dns = HickoryTxtLookup::new(settings.dns_resolver).map_err(WiringError::Adapter)?;
     let emails =
         Arc::new(FluentEmails::new(settings.app_url.as_deref(), account_global_id).map_err(WiringError::Adapter)?);
-    let cam = Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), emails, config)
-        .with_dns(Arc::new(dns));
+    let mut cam =
+        Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), emails, config)
+            .with_dns(Arc::new(dns));
+    if let Some(client) = &settings.sign_in {
+        let sign_in = OidcSignIn::new(SignInSettings {
+            issuer: client.issuer.clone(),
+            client_id: client.client_id.clone(),
+            client_secret: client.client_secret.clone(),
+            redirect_uri: format!("{}/auth/callback", cam.public_url()),
+        })
+        .map_err(WiringError::Adapter)?;
+        cam = cam.with_sign_in(Arc::new(sign_in));
+    }
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);

@@ -46,6 +46,8 @@ pub struct Cam {
     pub(crate) config: CamConfig,
     /// R52: the DNS that domain proofs are looked up in.
     pub(crate) dns: Arc<dyn DnsTxtLookup>,
+    /// R51: the identity provider of browser sign-in, if configured.
+    pub(crate) sign_in: Option<Arc<dyn crate::session::ports::SignInProvider>>,
 }
 
 /// R1: may this partner-account member use the Client Access Manager?
@@ -108,7 +110,7 @@ impl Cam {
         emails: Arc<dyn EmailWriter>,
         config: CamConfig,
     ) -> Self {
-        Self { store, clock, verifier, tokens, emails, config, dns: Arc::new(NoDns) }
+        Self { store, clock, verifier, tokens, emails, config, dns: Arc::new(NoDns), sign_in: None }
     }
 
     /// R55: `message` to `to`, written in their language.

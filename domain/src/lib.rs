@@ -21,6 +21,7 @@ pub mod permission;
 pub mod relationship;
 pub mod schedule;
 pub mod scim;
+pub mod session;
 pub mod store;
 pub mod user;
 

@@ -16,6 +16,7 @@ use crate::permission::ports::PermissionSetRepository;
 use crate::relationship::ports::RelationshipRepository;
 use crate::schedule::ports::LifecycleRepository;
 use crate::scim::ports::ScimRepository;
+use crate::session::ports::SessionRepository;
 use crate::user::ports::UserRepository;
 
 /// All repositories together.
@@ -34,6 +35,7 @@ pub trait Repository:
     + BulkRepository
     + ScimRepository
     + LifecycleRepository
+    + SessionRepository
 {
     /// This repository as the verified-domain port, for the identity
     /// adapter (R4) to read through the caller's transaction.
@@ -55,7 +57,8 @@ where
         + OutboxRepository
         + BulkRepository
         + ScimRepository
-        + LifecycleRepository,
+        + LifecycleRepository
+        + SessionRepository,
 {
     fn as_domains(&self) -> &dyn DomainRepository {
         self

@@ -17,6 +17,7 @@ mod m20261206_000101_domain_proofs;
 mod m20261206_000201_client_partner_admin_templates;
 mod m20261206_000301_locales;
 mod m20261206_000401_access_link_declines;
+mod m20261206_000501_sessions;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000201_client_partner_admin_templates::Migration),
             Box::new(m20261206_000301_locales::Migration),
             Box::new(m20261206_000401_access_link_declines::Migration),
+            Box::new(m20261206_000501_sessions::Migration),
         ]
     }
 }

@@ -40,6 +40,7 @@ mod relationship;
 mod remove_all;
 mod schema;
 mod scim;
+mod sign_in;
 mod startup;
 mod tabs;
 mod templates;

@@ -165,6 +165,7 @@ impl TestApp {
             oidc_issuers: Vec::new(),
             dns_resolver: None,
             introspection: true,
+            sign_in: None,
         };
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");

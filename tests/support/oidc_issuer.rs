@@ -3,14 +3,22 @@
 //! by `rsa`) that the test adds, rotates and drops, and that can go down
 //! (refuse connections) or hang (accept and never answer). It counts the
 //! JWKS requests it answered, and can serve any bytes as its JWKS.
+//!
+//! R51: it is also an authorization server for one client
+//! ([`CLIENT_ID`], [`CLIENT_SECRET`]): its authorization endpoint signs the
+//! person the test chose ([`TestIssuer::sign_in_as`]) in without a screen
+//! and redirects straight back with a code; its token endpoint checks the
+//! client's credentials (HTTP Basic), the redirect URI and the PKCE
+//! verifier (S256, required), takes each code once, and answers with an ID
+//! token for the client carrying the request's nonce.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -21,6 +29,17 @@ use serde_json::{json, Value};
 
 /// The audience the test issuer's tokens name, as the server is told.
 pub const AUDIENCE: &str = "cam-api";
+/// R51: the one client of the authorization server.
+pub const CLIENT_ID: &str = "cam-approval-page";
+pub const CLIENT_SECRET: &str = "test-client-secret";
+
+/// A code the authorization endpoint gave, until it is exchanged.
+struct Grant {
+    redirect_uri: String,
+    nonce: Option<String>,
+    challenge: String,
+    email: String,
+}
 
 /// How the issuer answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +64,14 @@ struct IssuerState {
     jwks_fetches: usize,
     raw_jwks: Option<Vec<u8>>,
     next_kid: usize,
+    /// Whom the authorization endpoint signs in; `None`: access denied.
+    login: Option<String>,
+    codes: HashMap<String, Grant>,
+    /// A nonce put in ID tokens instead of the request's.
+    nonce_override: Option<String>,
+    /// Token requests answered, and refused.
+    token_requests: usize,
+    token_refusals: usize,
 }
 
 /// A running test issuer; stops when dropped.
@@ -123,6 +150,13 @@ async fn discovery(State(s): State<Shared>) -> Response {
     match answer(mode).await {
         Some(r) => r,
         None => axum::Json(json!({"issuer": url, "jwks_uri": format!("{url}/jwks"),
+                                  "authorization_endpoint": format!("{url}/authorize"),
+                                  "token_endpoint": format!("{url}/token"),
+                                  "response_types_supported": ["code"],
+                                  "subject_types_supported": ["public"],
+                                  "code_challenge_methods_supported": ["S256"],
+                                  "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                                  "scopes_supported": ["openid", "email", "profile"],
                                   "id_token_signing_alg_values_supported": ["RS256", "ES256", "EdDSA"]}))
         .into_response(),
     }
@@ -140,6 +174,103 @@ async fn jwks(State(s): State<Shared>) -> Response {
     }
     let keys: Vec<Value> = st.published.iter().filter_map(|k| st.keys.get(k)).map(|k| k.public.clone()).collect();
     axum::Json(json!({ "keys": keys })).into_response()
+}
+
+/// `location` with these query parameters added.
+fn with_query(location: &str, params: &[(&str, &str)]) -> String {
+    let mut url = url::Url::parse(location).expect("a redirect URI");
+    for (k, v) in params {
+        url.query_pairs_mut().append_pair(k, v);
+    }
+    url.to_string()
+}
+
+fn redirect(location: &str) -> Response {
+    (StatusCode::FOUND, [(header::LOCATION, location.to_string())]).into_response()
+}
+
+/// R51: the authorization endpoint, with no screen: the person chosen by
+/// the test is signed in at once and sent back with a code.
+async fn authorize(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let get = |k: &str| q.get(k).cloned();
+    if get("client_id").as_deref() != Some(CLIENT_ID) {
+        return (StatusCode::BAD_REQUEST, "unknown client").into_response();
+    }
+    let Some(redirect_uri) = get("redirect_uri") else {
+        return (StatusCode::BAD_REQUEST, "no redirect_uri").into_response();
+    };
+    let state = get("state").unwrap_or_default();
+    let scopes = get("scope").unwrap_or_default();
+    let pkce = get("code_challenge_method").as_deref() == Some("S256") && get("code_challenge").is_some();
+    if get("response_type").as_deref() != Some("code") || !scopes.split(' ').any(|x| x == "openid") || !pkce {
+        return redirect(&with_query(&redirect_uri, &[("error", "invalid_request"), ("state", &state)]));
+    }
+    let mut st = s.state.lock().unwrap();
+    let Some(email) = st.login.clone() else {
+        return redirect(&with_query(&redirect_uri, &[("error", "access_denied"), ("state", &state)]));
+    };
+    let code = b64(&rand::random::<[u8; 24]>());
+    let challenge = get("code_challenge").unwrap_or_default();
+    st.codes.insert(code.clone(), Grant { redirect_uri: redirect_uri.clone(), nonce: get("nonce"), challenge, email });
+    redirect(&with_query(&redirect_uri, &[("code", &code), ("state", &state)]))
+}
+
+fn token_error(status: StatusCode, error: &str) -> Response {
+    (status, axum::Json(json!({ "error": error }))).into_response()
+}
+
+/// The client of an HTTP Basic `Authorization` header (RFC 6749 2.3.1).
+fn basic_client(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::engine::general_purpose::STANDARD;
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(STANDARD.decode(v).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let unescape =
+        |x: &str| url::form_urlencoded::parse(format!("x={x}").as_bytes()).next().map(|(_, v)| v.into_owned());
+    Some((unescape(id)?, unescape(secret)?))
+}
+
+/// R51: the token endpoint: client credentials, single-use codes, the
+/// redirect URI and the PKCE verifier checked; an ID token for the client.
+async fn token(State(s): State<Shared>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+    use sha2::Digest;
+    let mut st = s.state.lock().unwrap();
+    st.token_requests += 1;
+    if basic_client(&headers) != Some((CLIENT_ID.to_string(), CLIENT_SECRET.to_string())) {
+        st.token_refusals += 1;
+        return token_error(StatusCode::UNAUTHORIZED, "invalid_client");
+    }
+    if f.get("grant_type").map(String::as_str) != Some("authorization_code") {
+        st.token_refusals += 1;
+        return token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type");
+    }
+    // Each code once, whatever happens next.
+    let Some(grant) = f.get("code").and_then(|c| st.codes.remove(c)) else {
+        st.token_refusals += 1;
+        return token_error(StatusCode::BAD_REQUEST, "invalid_grant");
+    };
+    let verifier = f.get("code_verifier").cloned().unwrap_or_default();
+    let pkce_ok = b64(&sha2::Sha256::digest(verifier.as_bytes())) == grant.challenge;
+    if f.get("redirect_uri") != Some(&grant.redirect_uri) || !pkce_ok {
+        st.token_refusals += 1;
+        return token_error(StatusCode::BAD_REQUEST, "invalid_grant");
+    }
+    let Some(kid) = st.published.first().cloned() else {
+        return token_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error");
+    };
+    let now = chrono::Utc::now().timestamp();
+    let mut claims = json!({"iss": s.url, "aud": CLIENT_ID, "sub": format!("sub-{}", grant.email),
+                            "email": grant.email, "email_verified": true, "iat": now, "exp": now + 300});
+    if let Some(n) = st.nonce_override.clone().or(grant.nonce) {
+        claims["nonce"] = json!(n);
+    }
+    let key = &st.keys[&kid];
+    let mut header = Header::new(key.alg);
+    header.kid = Some(kid.clone());
+    let id_token = jsonwebtoken::encode(&header, &claims, &key.encoding).expect("sign");
+    axum::Json(json!({"access_token": b64(&rand::random::<[u8; 24]>()), "token_type": "Bearer",
+                      "expires_in": 300, "id_token": id_token}))
+    .into_response()
 }
 
 /// `None` when up; else the failure (or a wait forever).
@@ -169,11 +300,18 @@ impl TestIssuer {
             jwks_fetches: 0,
             raw_jwks: None,
             next_kid: 1,
+            login: None,
+            codes: HashMap::new(),
+            nonce_override: None,
+            token_requests: 0,
+            token_refusals: 0,
         }));
         let shared = Shared { state: state.clone(), url: url.clone() };
         let router = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
             .route("/jwks", get(jwks))
+            .route("/authorize", get(authorize))
+            .route("/token", post(token))
             .with_state(shared);
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
@@ -245,6 +383,23 @@ impl TestIssuer {
     /// A token for `email` signed with key `kid`.
     pub fn token(&self, kid: &str, email: &str) -> String {
         self.sign(kid, &self.claims(email))
+    }
+
+    /// R51: the person the authorization endpoint signs in from now on
+    /// (`None`: it answers `access_denied`).
+    pub fn sign_in_as(&self, email: Option<&str>) {
+        self.state.lock().unwrap().login = email.map(String::from);
+    }
+
+    /// R51: ID tokens carry this nonce instead of the request's.
+    pub fn tamper_nonce(&self, nonce: &str) {
+        self.state.lock().unwrap().nonce_override = Some(nonce.to_string());
+    }
+
+    /// R51: (token requests answered, of which refused).
+    pub fn token_requests(&self) -> (usize, usize) {
+        let st = self.state.lock().unwrap();
+        (st.token_requests, st.token_refusals)
     }
 
     /// The public JWK of key `kid`.

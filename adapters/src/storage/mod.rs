@@ -19,6 +19,7 @@ mod permission_sets;
 mod proofs;
 mod relationships;
 mod scim;
+mod sessions;
 mod settings;
 mod sql;
 mod users;

@@ -5,14 +5,20 @@
 //! - `GET /access/<token>` says, without any script, who asks, what
 //!   approving grants and for how long, or why the link can no longer be
 //!   approved (then with no form).
-//! - Signing in is, until browser sign-in (R51), a development token field:
-//!   the script keeps the pasted token in memory and reads
-//!   `GET /access/<token>/accounts` with it, the accounts the person may
-//!   decide for (R10), each marked when it decided already.
+//! - With an OIDC client configured (R51), the decide section offers a
+//!   "Sign in" link to the identity provider (`crate::auth`); once signed in
+//!   (the session cookie), the page itself lists the accounts the person may
+//!   decide for (R10), each marked when it decided already, with the
+//!   session's anti-forgery token in the form and a Sign out button. No
+//!   script is needed and no token reaches the script.
+//! - Without one, signing in is a development token field: the script
+//!   keeps the pasted token in memory and reads
+//!   `GET /access/<token>/accounts` with it.
 //! - `POST /access/<token>/approve` and `/decline` are plain form posts
-//!   that run the same use cases as the GraphQL mutations. The token
-//!   travels in the post and is never written back into a page. They are
-//!   refused from another site (`Sec-Fetch-Site`, `Origin`).
+//!   that run the same use cases as the GraphQL mutations, with the session
+//!   cookie and its anti-forgery token (or, for development, the pasted
+//!   token, which is never written back into a page). They are refused from
+//!   another site (`Sec-Fetch-Site`, `Origin`).
 //!
 //! Every sentence comes from [`text`], in the language the browser asks
 //! for, or the signed-in person's own (R55).
@@ -28,6 +34,7 @@ use axum::Form;
 use cam_adapters::i18n;
 use cam_domain::access_link::model::{Decision, LinkChoice, LinkPreview};
 use cam_domain::identity::TokenError;
+use cam_domain::session::model::SignedIn;
 use cam_domain::user::model::Locale;
 use cam_domain::{AccountId, Error, Principal};
 
@@ -38,7 +45,7 @@ use crate::wiring::App;
 /// Longest token looked up; longer ones are unknown.
 const MAX_TOKEN: usize = 512;
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -101,7 +108,7 @@ fn text_response(status: StatusCode, w: Words, message: &str) -> Response {
 }
 
 /// A whole page around `main`.
-fn page(status: StatusCode, w: Words, title: &str, main: &str) -> Response {
+pub(crate) fn page(status: StatusCode, w: Words, title: &str, main: &str) -> Response {
     html_response(
         status,
         w,
@@ -181,7 +188,17 @@ fn what_it_grants(w: Words, p: &LinkPreview) -> String {
 /// grants and for how long, then the sign-in that leads to Approve and
 /// Decline. A link that can no longer be approved says why, with no form.
 pub async fn access_page(State(app): State<App>, Path(token): Path<String>, headers: HeaderMap) -> Response {
-    let w = asked_language(&headers);
+    let asked = asked_language(&headers);
+    // R51, R55: signed in, the page speaks the person's own language.
+    let signed = if app.cam.can_sign_in() {
+        match crate::auth::signed_in(&app, &headers).await {
+            Ok(s) => s,
+            Err(r) => return r,
+        }
+    } else {
+        None
+    };
+    let w = signed.as_ref().map_or(asked, |s| Words::new(s.user.locale));
     let p = match preview(&app, w, &token).await {
         Ok(p) => p,
         Err(r) => return r,
@@ -198,6 +215,10 @@ pub async fn access_page(State(app): State<App>, Path(token): Path<String>, head
                 escape(&w.can_be_approved(p.expires_at))
             ));
             main.push_str(&what_it_grants(w, &p));
+            if app.cam.can_sign_in() {
+                main.push_str(&decide_signed_in(&app, w, &token, &p, signed.as_ref()).await);
+                return page(StatusCode::OK, w, &w.title(), &main);
+            }
             main.push_str(&format!(
                 "<section id=\"decide\" aria-labelledby=\"decide-title\"><h2 id=\"decide-title\">{title}</h2>\
                  <p>{who}</p><noscript><p class=\"note\">{noscript}</p></noscript>\
@@ -218,6 +239,37 @@ pub async fn access_page(State(app): State<App>, Path(token): Path<String>, head
         }
     }
     page(StatusCode::OK, w, &w.title(), &main)
+}
+
+/// R51: the decide section with browser sign-in: a Sign in link, or the
+/// accounts the signed-in person may decide for, rendered here.
+async fn decide_signed_in(app: &App, w: Words, token: &str, p: &LinkPreview, signed: Option<&SignedIn>) -> String {
+    let inner = match signed {
+        None => format!(
+            "<p><a id=\"sign-in\" class=\"button\" href=\"/auth/sign-in?return=/access/{token}\">{sign_in}</a></p>\
+             <p class=\"note\">{how}</p>",
+            token = escape(token),
+            sign_in = w.sign_in(),
+            how = w.sign_in_with_provider(),
+        ),
+        Some(s) => {
+            let who = Principal::User(s.user.clone());
+            match app.cam.access_link_choices(&who, token).await {
+                Ok(Some(c)) => choices_fragment(w, token, p, &s.user, &c, Credential::Session(&s.anti_forgery)),
+                Ok(None) => format!("<p id=\"result\" class=\"error\">{}</p>", w.unknown_link()),
+                Err(e) => {
+                    let (_, message) = refusal(w, e, p);
+                    format!("<p id=\"result\" class=\"error\">{}</p>", escape(&message))
+                }
+            }
+        }
+    };
+    format!(
+        "<section id=\"decide\" aria-labelledby=\"decide-title\"><h2 id=\"decide-title\">{title}</h2>\
+         <p>{who}</p><div id=\"choices\">{inner}</div></section>",
+        title = w.decide_title(),
+        who = w.who_may_decide(),
+    )
 }
 
 /// Why a bearer token signs nobody in, in words.
@@ -291,12 +343,21 @@ pub async fn access_accounts(State(app): State<App>, Path(token): Path<String>, 
         Principal::User(u) => u,
         Principal::Operator => return text_response(StatusCode::FORBIDDEN, w, &w.operator()),
     };
-    html_response(StatusCode::OK, w, choices_fragment(w, &token, &p, user, &choices))
+    html_response(StatusCode::OK, w, choices_fragment(w, &token, &p, user, &choices, Credential::Bearer))
 }
 
 fn refused_text(w: Words, e: Error, p: &LinkPreview) -> Response {
     let (status, message) = refusal(w, e, p);
     text_response(status, w, &message)
+}
+
+/// What the page's form posts carry to say who decides.
+#[derive(Clone, Copy)]
+enum Credential<'a> {
+    /// Development: the pasted token, set into the post by the script.
+    Bearer,
+    /// R51: the session cookie, and this anti-forgery token in the form.
+    Session(&'a str),
 }
 
 /// The accounts a signed-in person may decide for, with Approve and
@@ -307,12 +368,25 @@ fn choices_fragment(
     p: &LinkPreview,
     user: &cam_domain::user::model::User,
     choices: &[LinkChoice],
+    credential: Credential<'_>,
 ) -> String {
-    let mut out = format!(
-        "<p id=\"who\">{} <button type=\"button\" id=\"other-token\" class=\"link\">{}</button></p>",
-        escape(&w.signed_in_as(&user.name, user.email.as_str())),
-        w.other_token()
-    );
+    let signed_in_as = escape(&w.signed_in_as(&user.name, user.email.as_str()));
+    let mut out = match credential {
+        Credential::Bearer => format!(
+            "<p id=\"who\">{signed_in_as} <button type=\"button\" id=\"other-token\" class=\"link\">{}</button></p>",
+            w.other_token()
+        ),
+        // A form of its own: forms do not nest.
+        Credential::Session(anti_forgery) => format!(
+            "<div class=\"who\"><p id=\"who\">{signed_in_as}</p><form id=\"sign-out-form\" method=\"post\" \
+             action=\"/auth/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" \
+             name=\"return\" value=\"/access/{token}\"><button id=\"sign-out-button\" class=\"link\" type=\"submit\">\
+             {sign_out}</button></form></div>",
+            csrf = escape(anti_forgery),
+            token = escape(token),
+            sign_out = w.sign_out(),
+        ),
+    };
     if choices.is_empty() {
         out.push_str(&format!("<p id=\"no-accounts\" class=\"note\">{}</p>", w.no_accounts()));
         return out;
@@ -349,6 +423,12 @@ fn choices_fragment(
         .collect();
     let token = escape(token);
     let open = choices.iter().any(|c| c.decision.is_none());
+    let credential_field = match credential {
+        Credential::Bearer => "<input type=\"hidden\" name=\"bearer\" id=\"bearer-post\" value=\"\">".to_string(),
+        Credential::Session(anti_forgery) => {
+            format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", escape(anti_forgery))
+        }
+    };
     out.push_str(&format!(
         "<form id=\"decide-form\" method=\"post\" action=\"/access/{token}/approve\">\
          <fieldset><legend>{legend}</legend><ul id=\"accounts\">{items}</ul></fieldset>",
@@ -357,8 +437,7 @@ fn choices_fragment(
     if open {
         out.push_str(&format!(
             "<label for=\"note\">{note}</label><textarea id=\"note\" name=\"note\" maxlength=\"500\"></textarea>\
-             <input type=\"hidden\" name=\"bearer\" id=\"bearer-post\" value=\"\">\
-             <div class=\"actions\"><button id=\"approve-button\" type=\"submit\" formaction=\"/access/{token}/approve\">\
+             {credential_field}<div class=\"actions\"><button id=\"approve-button\" type=\"submit\" formaction=\"/access/{token}/approve\">\
              {approve}</button><button id=\"decline-button\" class=\"secondary\" type=\"submit\" \
              formaction=\"/access/{token}/decline\">{decline}</button></div>",
             note = escape(&w.note_label(&p.worker_name)),
@@ -376,6 +455,8 @@ fn choices_fragment(
 #[derive(serde::Deserialize)]
 pub struct DecisionForm {
     bearer: Option<String>,
+    /// R51: the session's anti-forgery token.
+    csrf: Option<String>,
     #[serde(rename = "clientAccountId")]
     client_account_id: Option<String>,
     note: Option<String>,
@@ -451,11 +532,28 @@ async fn decide(app: App, token: String, headers: HeaderMap, form: DecisionForm,
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = match person(&app, form.bearer.as_deref()).await {
-        Ok(who) => who,
-        Err(why) => {
-            let (status, message) = why.answer(asked);
-            return outcome(asked, &token, &p, status, false, &message);
+    let who = if app.cam.can_sign_in() {
+        // R51: the session cookie and its anti-forgery token, nothing else.
+        let signed = match crate::auth::signed_in(&app, &headers).await {
+            Ok(s) => s,
+            Err(r) => return r,
+        };
+        let Some(signed) = signed else {
+            return outcome(asked, &token, &p, StatusCode::UNAUTHORIZED, false, &asked.sign_in_again());
+        };
+        let w = Words::new(signed.user.locale);
+        if !app.cam.anti_forgery_matches(&signed, form.csrf.as_deref().unwrap_or_default()) {
+            let message = format!("{} (ANTI_FORGERY)", w.anti_forgery());
+            return outcome(w, &token, &p, StatusCode::FORBIDDEN, false, &message);
+        }
+        Principal::User(signed.user)
+    } else {
+        match person(&app, form.bearer.as_deref()).await {
+            Ok(who) => who,
+            Err(why) => {
+                let (status, message) = why.answer(asked);
+                return outcome(asked, &token, &p, status, false, &message);
+            }
         }
     };
     let w = their_language(&who, asked);

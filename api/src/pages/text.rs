@@ -11,6 +11,7 @@ use cam_adapters::i18n::{date, Catalog};
 use cam_adapters::notify::messages::SOURCES as EMAILS;
 use cam_domain::access_link::model::LinkProblem;
 use cam_domain::permission::Permission;
+use cam_domain::session::model::SignInRefused;
 use cam_domain::user::model::Locale;
 use cam_domain::Code;
 use chrono::{DateTime, Utc};
@@ -82,6 +83,15 @@ plain! {
     choose_account = "page-choose-account";
     forbidden = "page-forbidden";
     busy = "page-busy";
+    // R51: browser sign-in.
+    sign_in_with_provider = "page-sign-in-with-provider";
+    sign_out = "page-sign-out";
+    sign_in_title = "page-sign-in-title";
+    signed_out = "page-signed-out";
+    sign_in_again = "page-sign-in-again";
+    anti_forgery = "page-anti-forgery";
+    sign_in_not_set_up = "page-sign-in-not-set-up";
+    return_not_local = "page-return-not-local";
 }
 
 impl Words {
@@ -181,6 +191,11 @@ impl Words {
         self.with(&id, &[("worker", worker), ("partner", partner)])
     }
 
+    /// R51: why a sign-in did not sign the person in, in words.
+    pub fn sign_in_refused(&self, r: SignInRefused) -> String {
+        self.text(&format!("page-sign-in-refused-{}", r.code()), None)
+    }
+
     /// A permission of the catalogue in words, as the emails name it.
     pub fn permission(&self, p: Permission) -> String {
         self.text(&format!("permission-{}", p.as_str()), None)
@@ -226,6 +241,11 @@ mod tests {
                 w.declined("Ana", "Acme"),
                 w.never(),
                 w.sign_in(),
+                w.sign_in_with_provider(),
+                w.sign_in_again(),
+                w.anti_forgery(),
+                w.sign_in_refused(SignInRefused::NoUser),
+                w.sign_in_refused(SignInRefused::WrongState),
             ];
             s.extend(Permission::ALL.iter().map(|p| w.permission(*p)));
             s.extend(

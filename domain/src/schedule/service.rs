@@ -105,6 +105,8 @@ impl Cam {
             }
         }
         report.domain_checks = self.recheck_domains(now).await?;
+        // R51: sessions and sign-ins that ended are of no more use.
+        self.store.prune_sessions(now).await?;
         if !report.is_empty() {
             tracing::info!(
                 domain_checks = report.domain_checks,

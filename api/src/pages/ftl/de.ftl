@@ -64,6 +64,14 @@ page-decline = Ablehnen
 page-back = Zurück zur Zugriffsanfrage
 page-approved = Genehmigt: { $worker } ist jetzt Partner Admin von { $client }, mit dem Partner-Sitz.
 page-declined = Für { $client } abgelehnt: Es wurde nichts gewährt. { $worker } wird per E-Mail informiert.
+page-sign-in-with-provider = Sie melden sich mit dem Konto Ihrer Organisation bei deren Identitätsanbieter an und kehren dann hierher zurück.
+page-sign-out = Abmelden
+page-sign-in-title = Anmeldung
+page-signed-out = Sie sind abgemeldet.
+page-sign-in-again = Melden Sie sich zuerst an: Ihre Sitzung ist abgelaufen oder Sie haben sich abgemeldet. Öffnen Sie den Zugriffslink erneut und melden Sie sich an.
+page-anti-forgery = Dieses Formular stammt nicht von diesem Server, daher wurde nichts ausgeführt. Öffnen Sie den Zugriffslink erneut und entscheiden Sie dort.
+page-sign-in-not-set-up = Die Anmeldung über einen Identitätsanbieter ist auf diesem Server nicht eingerichtet.
+page-return-not-local = Nach einer Anmeldung ist nur die Rückkehr zu einer Seite dieses Servers möglich.
 
 ## Ablehnungen
 
@@ -84,3 +92,15 @@ page-refused-ALREADY_MEMBER = { $worker } ist dem Konto inzwischen beigetreten. 
 page-refused-NOT_FOUND = Dieser Link oder dieses Kundenkonto ist Ihnen nicht bekannt.
 page-refused-INVALID_INPUT = Die Nachricht ist länger als 500 Zeichen, oder die Anfrage ist fehlerhaft.
 page-refused-other = Die Anfrage wurde abgelehnt.
+
+## R51: warum eine Anmeldung nicht zustande kam
+
+page-sign-in-refused-SIGN_IN_UNKNOWN = Diese Anmeldung wurde nicht in diesem Browser begonnen oder ist bereits abgeschlossen. Öffnen Sie den Zugriffslink erneut und melden Sie sich von dort aus an.
+page-sign-in-refused-SIGN_IN_EXPIRED = Diese Anmeldung hat zu lange gedauert und ist abgelaufen. Öffnen Sie den Zugriffslink erneut und melden Sie sich an.
+page-sign-in-refused-STATE_MISMATCH = Diese Anmeldung passt nicht zu der in diesem Browser begonnenen und wurde deshalb abgelehnt. Öffnen Sie den Zugriffslink erneut und melden Sie sich an.
+page-sign-in-refused-SIGN_IN_DENIED = Ihr Identitätsanbieter hat die Anmeldung nicht durchgeführt. Öffnen Sie den Zugriffslink erneut, um es noch einmal zu versuchen.
+page-sign-in-refused-CODE_REFUSED = Ihr Identitätsanbieter hat den Abschluss dieser Anmeldung verweigert (möglicherweise wurde sie bereits verwendet). Öffnen Sie den Zugriffslink erneut und melden Sie sich an.
+page-sign-in-refused-NONCE_MISMATCH = Die Antwort Ihres Identitätsanbieters gehört nicht zu dieser Anmeldung und wurde deshalb abgelehnt. Öffnen Sie den Zugriffslink erneut und melden Sie sich an.
+page-sign-in-refused-ID_TOKEN_INVALID = Der Antwort Ihres Identitätsanbieters kann nicht vertraut werden (ihre Signatur, ihre Zeitangaben oder eine E-Mail-Adresse, die nicht bestätigt ist oder nicht zu Ihrer Organisation gehört).
+page-sign-in-refused-NO_USER = Ihre Anmeldung war erfolgreich, aber kein Benutzer des Client Access Manager hat Ihre E-Mail-Adresse. Bitten Sie den Super-Admin Ihres Kontos, Sie hinzuzufügen.
+page-sign-in-refused-PROVIDER_UNAVAILABLE = Ihr Identitätsanbieter ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.

@@ -64,6 +64,14 @@ page-decline = Decline
 page-back = Back to the access request
 page-approved = Approved: { $worker } is now a partner admin of { $client }, with the partner seat.
 page-declined = Declined for { $client }: nothing was granted. { $worker } is told by email.
+page-sign-in-with-provider = You sign in with your organisation's account, at its identity provider, then come back here.
+page-sign-out = Sign out
+page-sign-in-title = Sign-in
+page-signed-out = You are signed out.
+page-sign-in-again = Sign in first: your session has ended or you signed out. Open the access link again and sign in.
+page-anti-forgery = This form is not one this server gave you, so nothing was done. Open the access link again and decide there.
+page-sign-in-not-set-up = Sign-in with an identity provider is not set up on this server.
+page-return-not-local = A sign-in can only come back to a page of this server.
 
 ## Refusals
 
@@ -84,3 +92,15 @@ page-refused-ALREADY_MEMBER = { $worker } joined that account meanwhile. Try aga
 page-refused-NOT_FOUND = This link or client account is unknown to you.
 page-refused-INVALID_INPUT = The note is longer than 500 characters, or the request is malformed.
 page-refused-other = The request was refused.
+
+## R51: why a sign-in did not sign the person in
+
+page-sign-in-refused-SIGN_IN_UNKNOWN = This sign-in was not started in this browser, or it was finished already. Open the access link again and sign in from there.
+page-sign-in-refused-SIGN_IN_EXPIRED = This sign-in took too long and has expired. Open the access link again and sign in.
+page-sign-in-refused-STATE_MISMATCH = This sign-in does not match the one started in this browser, so it was refused. Open the access link again and sign in.
+page-sign-in-refused-SIGN_IN_DENIED = Your identity provider did not sign you in. Open the access link again to try once more.
+page-sign-in-refused-CODE_REFUSED = Your identity provider refused to finish this sign-in (it may have been used already). Open the access link again and sign in.
+page-sign-in-refused-NONCE_MISMATCH = The answer of your identity provider does not belong to this sign-in, so it was refused. Open the access link again and sign in.
+page-sign-in-refused-ID_TOKEN_INVALID = Your identity provider's answer could not be trusted (its signature, its dates, or an email address that is not verified or not of your organisation).
+page-sign-in-refused-NO_USER = You signed in, but no user of the Client Access Manager has your email address. Ask your account's super admin to add you.
+page-sign-in-refused-PROVIDER_UNAVAILABLE = Your identity provider cannot be reached just now. Please try again in a moment.

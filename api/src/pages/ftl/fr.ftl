@@ -63,6 +63,14 @@ page-decline = Refuser
 page-back = Retour à la demande d'accès
 page-approved = Approuvé : { $worker } est désormais Partner Admin de { $client }, avec le siège partenaire.
 page-declined = Refusé pour { $client } : rien n'a été accordé. { $worker } en est informé par e-mail.
+page-sign-in-with-provider = Vous vous connectez avec le compte de votre organisation, auprès de son fournisseur d'identité, puis vous revenez ici.
+page-sign-out = Se déconnecter
+page-sign-in-title = Connexion
+page-signed-out = Déconnexion effectuée.
+page-sign-in-again = Connectez-vous d'abord : votre session a expiré ou a été fermée. Rouvrez le lien d'accès et connectez-vous.
+page-anti-forgery = Ce formulaire ne vient pas de ce serveur ; rien n'a donc été fait. Rouvrez le lien d'accès et décidez depuis cette page.
+page-sign-in-not-set-up = La connexion par un fournisseur d'identité n'est pas configurée sur ce serveur.
+page-return-not-local = Après une connexion, seul le retour vers une page de ce serveur est possible.
 
 ## Refus
 
@@ -83,3 +91,15 @@ page-refused-ALREADY_MEMBER = { $worker } a rejoint ce compte entre-temps. Rées
 page-refused-NOT_FOUND = Ce lien ou ce compte client vous est inconnu.
 page-refused-INVALID_INPUT = Le message dépasse 500 caractères, ou la demande est mal formée.
 page-refused-other = La demande a été refusée.
+
+## R51 : pourquoi une connexion n'a pas abouti
+
+page-sign-in-refused-SIGN_IN_UNKNOWN = Cette connexion n'a pas été lancée dans ce navigateur, ou elle a déjà été utilisée. Rouvrez le lien d'accès et connectez-vous depuis cette page.
+page-sign-in-refused-SIGN_IN_EXPIRED = Cette connexion a pris trop de temps et a expiré. Rouvrez le lien d'accès et connectez-vous.
+page-sign-in-refused-STATE_MISMATCH = Cette connexion ne correspond pas à celle lancée dans ce navigateur ; elle a donc été refusée. Rouvrez le lien d'accès et connectez-vous.
+page-sign-in-refused-SIGN_IN_DENIED = Votre fournisseur d'identité n'a pas effectué la connexion. Rouvrez le lien d'accès pour réessayer.
+page-sign-in-refused-CODE_REFUSED = Votre fournisseur d'identité a refusé de terminer cette connexion (elle a peut-être déjà été utilisée). Rouvrez le lien d'accès et connectez-vous.
+page-sign-in-refused-NONCE_MISMATCH = La réponse de votre fournisseur d'identité ne correspond pas à cette connexion ; elle a donc été refusée. Rouvrez le lien d'accès et connectez-vous.
+page-sign-in-refused-ID_TOKEN_INVALID = La réponse de votre fournisseur d'identité n'est pas fiable (sa signature, ses dates, ou une adresse e-mail non vérifiée ou extérieure à votre organisation).
+page-sign-in-refused-NO_USER = Votre identité a bien été vérifiée, mais aucun utilisateur du Client Access Manager n'a votre adresse e-mail. Demandez au super administrateur de votre compte de vous ajouter.
+page-sign-in-refused-PROVIDER_UNAVAILABLE = Votre fournisseur d'identité est injoignable pour le moment. Veuillez réessayer dans un instant.

@@ -63,6 +63,14 @@ page-decline = Rifiuta
 page-back = Torna alla richiesta di accesso
 page-approved = Approvato: ora { $worker } è Partner Admin di { $client }, con la postazione partner.
 page-declined = Rifiutato per { $client }: non è stato concesso nulla. { $worker } viene avvisato via e-mail.
+page-sign-in-with-provider = Accedi con l'account della tua organizzazione, presso il suo provider di identità, e poi torna qui.
+page-sign-out = Esci
+page-sign-in-title = Accesso
+page-signed-out = Disconnessione effettuata.
+page-sign-in-again = Accedi prima: la tua sessione è scaduta o è stata chiusa. Riapri il link di accesso e accedi.
+page-anti-forgery = Questo modulo non proviene da questo server, quindi non è stato fatto nulla. Riapri il link di accesso e decidi da lì.
+page-sign-in-not-set-up = L'accesso tramite un provider di identità non è configurato su questo server.
+page-return-not-local = Dopo l'accesso si può tornare solo a una pagina di questo server.
 
 ## Rifiuti
 
@@ -83,3 +91,15 @@ page-refused-ALREADY_MEMBER = Nel frattempo { $worker } è entrato in questo acc
 page-refused-NOT_FOUND = Questo link o questo account cliente non ti è noto.
 page-refused-INVALID_INPUT = Il messaggio supera i 500 caratteri, oppure la richiesta non è valida.
 page-refused-other = La richiesta è stata rifiutata.
+
+## R51: perché un accesso non è andato a buon fine
+
+page-sign-in-refused-SIGN_IN_UNKNOWN = Questo accesso non è stato avviato in questo browser oppure è già stato completato. Riapri il link di accesso e accedi da lì.
+page-sign-in-refused-SIGN_IN_EXPIRED = Questo accesso ha richiesto troppo tempo ed è scaduto. Riapri il link di accesso e accedi.
+page-sign-in-refused-STATE_MISMATCH = Questo accesso non corrisponde a quello avviato in questo browser ed è stato quindi rifiutato. Riapri il link di accesso e accedi.
+page-sign-in-refused-SIGN_IN_DENIED = Il tuo provider di identità non ha completato l'accesso. Riapri il link di accesso per riprovare.
+page-sign-in-refused-CODE_REFUSED = Il tuo provider di identità ha rifiutato di completare questo accesso (forse è già stato usato). Riapri il link di accesso e accedi.
+page-sign-in-refused-NONCE_MISMATCH = La risposta del tuo provider di identità non appartiene a questo accesso ed è stata quindi rifiutata. Riapri il link di accesso e accedi.
+page-sign-in-refused-ID_TOKEN_INVALID = La risposta del tuo provider di identità non è affidabile (la firma, le date oppure un indirizzo email non verificato o esterno alla tua organizzazione).
+page-sign-in-refused-NO_USER = L'accesso è riuscito, ma nessun utente del Client Access Manager ha il tuo indirizzo email. Chiedi a un super amministratore del tuo account di aggiungerti.
+page-sign-in-refused-PROVIDER_UNAVAILABLE = Il tuo provider di identità non è raggiungibile in questo momento. Riprova tra un momento.

@@ -59,6 +59,14 @@ page-decline = 拒否する
 page-back = アクセスリクエストに戻る
 page-approved = 承認しました。{ $worker } さんは { $client } の Partner Admin になり、パートナーシートが割り当てられました。
 page-declined = { $client } について拒否しました。何も付与されていません。{ $worker } さんにはメールで通知されます。
+page-sign-in-with-provider = 組織のアカウントで組織の ID プロバイダーにサインインしてから、このページに戻ります。
+page-sign-out = サインアウト
+page-sign-in-title = サインイン
+page-signed-out = サインアウトしました。
+page-sign-in-again = 先にサインインしてください。セッションの有効期限が切れたか、すでにサインアウトしています。アクセスリンクを開き直してサインインしてください。
+page-anti-forgery = このフォームはこのサーバーが表示したものではないため、何も行われませんでした。アクセスリンクを開き直して、そのページで判断してください。
+page-sign-in-not-set-up = このサーバーでは ID プロバイダーによるサインインが設定されていません。
+page-return-not-local = サインイン後に戻れるのは、このサーバーのページだけです。
 
 ## 拒否された操作
 
@@ -79,3 +87,15 @@ page-refused-ALREADY_MEMBER = { $worker } さんはその間にこのアカウ�
 page-refused-NOT_FOUND = このリンクまたはクライアントアカウントは、あなたには確認できません。
 page-refused-INVALID_INPUT = メッセージが 500 文字を超えているか、リクエストの形式が正しくありません。
 page-refused-other = リクエストは拒否されました。
+
+## R51: サインインできなかった理由
+
+page-sign-in-refused-SIGN_IN_UNKNOWN = このサインインはこのブラウザーで開始されたものではないか、すでに完了しています。アクセスリンクを開き直して、そのページからサインインしてください。
+page-sign-in-refused-SIGN_IN_EXPIRED = サインインに時間がかかりすぎたため、有効期限が切れました。アクセスリンクを開き直してサインインしてください。
+page-sign-in-refused-STATE_MISMATCH = このサインインはこのブラウザーで開始されたものと一致しないため、拒否されました。アクセスリンクを開き直してサインインしてください。
+page-sign-in-refused-SIGN_IN_DENIED = ID プロバイダーでサインインが完了しませんでした。もう一度お試しになる場合は、アクセスリンクを開き直してください。
+page-sign-in-refused-CODE_REFUSED = ID プロバイダーがこのサインインの完了を拒否しました（すでに使用された可能性があります）。アクセスリンクを開き直してサインインしてください。
+page-sign-in-refused-NONCE_MISMATCH = ID プロバイダーからの応答がこのサインインのものではないため、拒否されました。アクセスリンクを開き直してサインインしてください。
+page-sign-in-refused-ID_TOKEN_INVALID = ID プロバイダーからの応答を信頼できません（署名、日時、または確認されていないメールアドレスや組織外のメールアドレス）。
+page-sign-in-refused-NO_USER = サインインはできましたが、あなたのメールアドレスを持つ Client Access Manager のユーザーがいません。アカウントのスーパー管理者に追加を依頼してください。
+page-sign-in-refused-PROVIDER_UNAVAILABLE = 現在 ID プロバイダーに接続できません。しばらくしてからもう一度お試しください。
