@@ -1,5 +1,7 @@
-// The approval page's sign-in (R53, R54). Until browser sign-in (R51) a
-// person pastes a bearer token: it stays in this page's memory, is sent to
+// The approval page's development sign-in (R53, R54), served only when no
+// OIDC client is configured (with one, R51, the server renders the signed-in
+// page itself and this script finds nothing to do). A person pastes a
+// bearer token: it stays in this page's memory, is sent to
 // this server only (to list the accounts they may decide for, and in the
 // Approve or Decline form post), and is never shown again. Everything the
 // page says comes from the server; this script only moves it into place.
