@@ -152,7 +152,7 @@ impl Browser {
     }
 
     /// Begins a sign-in and goes through the provider: the callback to open.
-    async fn to_callback(&mut self, return_to: &str) -> String {
+    async fn through_provider(&mut self, return_to: &str) -> String {
         let authorize = self.begin(return_to).await;
         self.at_provider(&authorize).await
     }
@@ -403,7 +403,7 @@ async fn a_callback_with_a_wrong_state_is_refused_and_creates_nothing() {
     // R51
     let s = scene().await;
     let mut b = Browser::new(s.t.app.clone());
-    let callback = b.to_callback(&s.page()).await;
+    let callback = b.through_provider(&s.page()).await;
 
     let r = b.get(&with_param(&callback, "state", "not-the-state")).await;
 
@@ -422,7 +422,7 @@ async fn a_callback_link_opened_in_another_browser_signs_nobody_in() {
     // R51: the sign-in is bound to the browser that began it (login CSRF).
     let s = scene().await;
     let mut olivia = Browser::new(s.t.app.clone());
-    let callback = olivia.to_callback(&s.page()).await;
+    let callback = olivia.through_provider(&s.page()).await;
 
     let mut other = Browser::new(s.t.app.clone());
     let r = other.get(&callback).await;
@@ -438,7 +438,7 @@ async fn a_replayed_code_is_refused_and_creates_nothing() {
     // R51
     let s = scene().await;
     let mut b = Browser::new(s.t.app.clone());
-    let callback = b.to_callback(&s.page()).await;
+    let callback = b.through_provider(&s.page()).await;
     b.get(&callback).await;
     assert_eq!(s.sessions().await, 1);
     let before = s.footprint().await;
@@ -450,7 +450,7 @@ async fn a_replayed_code_is_refused_and_creates_nothing() {
     // The code in a fresh sign-in of an attacker's browser: the provider
     // takes each code once.
     let mut attacker = Browser::new(s.t.app.clone());
-    let fresh = attacker.to_callback("/").await;
+    let fresh = attacker.through_provider("/").await;
     let state = url::Url::parse(&format!("https://cam.test{fresh}"))
         .unwrap()
         .query_pairs()
@@ -493,7 +493,7 @@ async fn a_pkce_verifier_that_does_not_match_the_challenge_is_refused_by_the_pro
     // R51: the code is useless without the verifier this server kept.
     let s = scene().await;
     let mut b = Browser::new(s.t.app.clone());
-    let callback = b.to_callback(&s.page()).await;
+    let callback = b.through_provider(&s.page()).await;
     s.t.execute("UPDATE pending_sign_ins SET pkce_verifier = 'a-verifier-of-someone-else-aaaaaaaaaaaaaaaaaaaaaa'")
         .await;
 
@@ -510,7 +510,7 @@ async fn a_sign_in_not_finished_within_10_minutes_expires() {
     // R51, R35
     let s = scene().await;
     let mut b = Browser::new(s.t.app.clone());
-    let callback = b.to_callback(&s.page()).await;
+    let callback = b.through_provider(&s.page()).await;
     s.t.advance(Duration::minutes(11));
 
     let r = b.get(&callback).await;
@@ -632,7 +632,7 @@ async fn a_second_server_on_the_same_database_finishes_the_sign_in_and_keeps_the
     let s = scene().await;
     let other = second_server(&s.t, &s.issuer);
     let mut first = Browser::new(s.t.app.clone());
-    let callback = first.to_callback(&s.page()).await;
+    let callback = first.through_provider(&s.page()).await;
 
     let mut second = first.on(other.clone());
     let r = second.get(&callback).await;
