@@ -717,3 +717,21 @@ async fn without_an_oidc_client_the_page_keeps_its_token_field_and_sign_in_is_no
     assert_eq!(sign_in.status, StatusCode::NOT_FOUND);
     assert!(sign_in.body.contains("SIGN_IN_NOT_CONFIGURED"), "{}", sign_in.body);
 }
+
+#[tokio::test]
+async fn signed_in_the_page_speaks_the_persons_own_language_whatever_the_browser_asks() {
+    // R51, R55: the session's user's locale, else Accept-Language.
+    let s = scene().await;
+    s.t.ok(&user(&s.olivia), "mutation { updateMyProfile(input: {locale: FR}) { userErrors { code } } }", json!({}))
+        .await;
+    let mut b = Browser::new(s.t.app.clone());
+    let german = || Request::get(s.page()).header(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9");
+
+    let before = b.send(german(), Body::empty()).await;
+    b.sign_in(&s.page()).await;
+    let after = b.send(german(), Body::empty()).await;
+
+    assert!(before.body.contains("<html lang=\"de\"") && before.body.contains(">Anmelden</a>"), "{}", before.body);
+    assert!(after.body.contains("<html lang=\"fr\"") && after.body.contains("Se déconnecter"), "{}", after.body);
+    assert_eq!(after.headers[header::CONTENT_LANGUAGE], "fr");
+}
