@@ -51,6 +51,7 @@ fn second_server(t: &TestApp, issuer: &TestIssuer) -> App {
         app_url: None,
         oidc_issuers: Vec::new(),
         dns_resolver: None,
+        introspection: true,
         sign_in: None,
     };
     signing_in_at(issuer)(&mut settings);
