@@ -408,6 +408,7 @@ class Op:
         if errs:
             return self.done("refused", errs)
         self.done("ok", [])
+        self.d["ids"] = sorted(set(re.findall(r'"id": "([^"]+)"', json.dumps(p))))
         return p
 
     def scim(self, method, path, body, token):
@@ -427,6 +428,7 @@ class Op:
         if a.status >= 400:
             return self.done("refused", [f"HTTP {a.status} {(a.json or {}).get('scimType', '')}".strip()])
         self.done("ok", [])
+        self.d["ids"] = [(a.json or {}).get("id")] if (a.json or {}).get("id") else []
         return a.json if a.json is not None else {}
 
     def done(self, outcome, codes):
@@ -943,7 +945,9 @@ def restart_server(rec, fleet, s):
 
 
 def kill_thread(rec, fleet, rng, every):
-    while not rec.stop.wait(every):
+    due = now() + every
+    while not rec.stop.wait(max(0.0, due - now())):
+        due += every
         live = fleet.live()
         if len(live) < 2:
             continue
@@ -1268,6 +1272,10 @@ def main():
         for s in servers:
             if not s.up:
                 restart_server(rec, fleet, s)
+        with open(os.path.join(workdir, "history.json"), "w") as h:
+            json.dump({"seed": seed, "ops": rec.ops, "faults": rec.fault_log,
+                       "subscribers": [{k: (sorted(v) if isinstance(v, set) else v) for k, v in vars(x).items()}
+                                       for x in rec.subscribers]}, h, default=str)
         checks = Checks(rec, db, smtp, seed_max)
         checks.r31_history()
         checks.mutations()
