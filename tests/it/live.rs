@@ -468,3 +468,55 @@ async fn one_user_holds_at_most_their_share_of_websocket_slots() {
     post(&s, &t.token(&boss.email), CREATE_LINK, json!({"i": {"partnerAccountId": partner}})).await;
     assert_eq!(other.event("p", PATIENCE).await["action"], "access_link.created");
 }
+
+#[tokio::test]
+async fn a_subscriber_is_told_when_its_server_lost_the_database_feed_of_events() {
+    // R43 (every event in commit order, or the subscription ends saying why):
+    // the chaos soak (tests/chaos/soak.py) restarted PostgreSQL and the
+    // subscribers stayed open with events missing, since a server's LISTEN
+    // connection does not hear what commits while it reconnects. Its
+    // subscriptions now end with SUBSCRIPTION_INTERRUPTED (subscribe again).
+    let t = TestApp::on_database(TestDb::new().await).await;
+    if !t.db.is_postgres() {
+        return; // one process on SQLite: no connection to lose
+    }
+    let w = World::new(&t);
+    let partner = w.partner().await;
+    let boss = w.boss(&partner).await;
+    let s = Server::start(&t.db.url, &[]).await;
+    let mut ws = Ws::signed_in(&s, &t.token(&boss.email)).await;
+    ws.subscribe("p", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+    // The database drops the server's LISTEN connection (as a restart does).
+    t.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%'",
+    )
+    .await;
+    match ws.said(PATIENCE).await {
+        Said::Msg(m) => {
+            let code = if m["type"] == "error" {
+                &m["payload"][0]["extensions"]["code"]
+            } else {
+                &m["payload"]["errors"][0]["extensions"]["code"]
+            };
+            assert_eq!((m["id"].as_str(), code.as_str()), (Some("p"), Some("SUBSCRIPTION_INTERRUPTED")), "{m}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Subscribing again works, and events flow again.
+    ws.subscribe("q", PARTNER_EVENTS, json!({"p": partner})).await;
+    wait_for_subscriptions(&s, 1).await;
+    post(&s, &t.token(&boss.email), CREATE_LINK, json!({"i": {"partnerAccountId": partner}})).await;
+    loop {
+        match ws.said(PATIENCE).await {
+            Said::Msg(m) if m["id"] == "p" => assert_eq!(m["type"], "complete", "{m}"),
+            Said::Msg(m) => {
+                assert_eq!((m["type"].as_str(), m["id"].as_str()), (Some("next"), Some("q")), "{m}");
+                assert_eq!(m["payload"]["data"]["partnerEvents"]["action"], "access_link.created", "{m}");
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

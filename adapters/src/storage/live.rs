@@ -107,7 +107,17 @@ impl Recorded {
 /// Where a server learns which audit events committed.
 pub enum CommittedEvents {
     Local(broadcast::Receiver<i64>),
-    Postgres(Box<PgListener>),
+    Postgres { listener: Box<PgListener>, pool: sea_orm::sqlx::PgPool },
+}
+
+/// What the source says next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Committed {
+    /// An audit event committed (its id), in commit order.
+    Event(i64),
+    /// Events may have committed unheard: the `LISTEN` connection was lost
+    /// (and is listening again now), or the receiver fell behind.
+    Gap,
 }
 
 impl CommittedEvents {
@@ -117,37 +127,55 @@ impl CommittedEvents {
 
     /// A dedicated `LISTEN` connection. Errors: it cannot be opened.
     pub(crate) async fn postgres(pool: &sea_orm::sqlx::PgPool) -> Result<Self, DbErr> {
+        Ok(Self::Postgres { listener: Box::new(Self::listen(pool).await?), pool: pool.clone() })
+    }
+
+    async fn listen(pool: &sea_orm::sqlx::PgPool) -> Result<PgListener, DbErr> {
         let mut listener =
             PgListener::connect_with(pool).await.map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e)))?;
         listener.listen(CHANNEL).await.map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e)))?;
-        Ok(Self::Postgres(Box::new(listener)))
+        Ok(listener)
     }
 
-    /// The next committed event id. Survives a lost `LISTEN` connection
-    /// (it reconnects; what committed meanwhile is not announced, and
-    /// logged) and a receiver that fell behind. `None` once the source is
+    /// The next committed event id, or a gap. A lost `LISTEN` connection is
+    /// replaced (retried every second) before the gap is reported, so that a
+    /// subscription made after the gap misses nothing; what committed while
+    /// no connection listened was not heard. `None` once the source is
     /// closed for good.
-    pub async fn next(&mut self) -> Option<i64> {
+    pub async fn next(&mut self) -> Option<Committed> {
         loop {
             match self {
                 Self::Local(rx) => match rx.recv().await {
-                    Ok(id) => return Some(id),
+                    Ok(id) => return Some(Committed::Event(id)),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "live audit events fell behind; some were not delivered");
+                        return Some(Committed::Gap);
                     }
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
-                Self::Postgres(listener) => match listener.try_recv().await {
+                Self::Postgres { listener, pool } => match listener.try_recv().await {
                     Ok(Some(n)) => match n.payload().parse() {
-                        Ok(id) => return Some(id),
+                        Ok(id) => return Some(Committed::Event(id)),
                         Err(_) => tracing::warn!("ignored a malformed audit notification"),
                     },
-                    Ok(None) => {
-                        tracing::warn!("the LISTEN connection was lost; reconnecting (events meanwhile are missed)");
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the LISTEN connection failed; retrying in a second");
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    lost => {
+                        match lost {
+                            Err(e) => tracing::warn!(error = %e, "the LISTEN connection failed; listening again"),
+                            _ => tracing::warn!("the LISTEN connection was lost; listening again"),
+                        }
+                        loop {
+                            match Self::listen(pool).await {
+                                Ok(l) => {
+                                    **listener = l;
+                                    break;
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "cannot listen again yet; retrying in a second");
+                                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                                }
+                            }
+                        }
+                        return Some(Committed::Gap);
                     }
                 },
             }

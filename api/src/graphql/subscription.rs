@@ -10,7 +10,7 @@ use super::audit::AuditEvent;
 use super::enums::UserErrorCode;
 use super::error::{coded, forbidden, not_found, top_level, SERVICE_UNAVAILABLE};
 use super::ids::{decode, Kind};
-use crate::live::Live;
+use crate::live::{Ended, Live};
 
 #[derive(Default)]
 pub struct Subscription;
@@ -58,16 +58,21 @@ async fn watch(ctx: &Context<'_>, scope: AuditScope) -> Result<impl Stream<Item 
     Ok(futures::stream::unfold(state, move |state| async move {
         let (mut registration, cam, principal, request_id) = state?;
         let Some(event) = registration.next().await else {
-            if registration.lagged() {
-                return Some((
+            return match registration.ended() {
+                Some(Ended::Lagged) => Some((
+                    Err(coded("SUBSCRIPTION_LAGGED", "events came faster than this connection read them; subscribe again")),
+                    None,
+                )),
+                Some(Ended::Interrupted) => Some((
                     Err(coded(
-                        "SUBSCRIPTION_LAGGED",
-                        "events came faster than this connection read them; subscribe again",
+                        "SUBSCRIPTION_INTERRUPTED",
+                        "this server lost its feed of committed events for a moment, so events may be missing; \
+                         subscribe again",
                     )),
                     None,
-                ));
-            }
-            return None;
+                )),
+                None => None,
+            };
         };
         match may_still_watch(&cam, &principal, scope, &request_id).await {
             Ok(()) => Some((Ok(AuditEvent(event)), Some((registration, cam, principal, request_id)))),

@@ -6,18 +6,21 @@
 //! commit order) and offers it to every matching subscription through a
 //! bounded queue: a subscription whose client does not keep up is dropped
 //! (its stream ends with `SUBSCRIPTION_LAGGED`) rather than letting memory
-//! grow. Each subscription then checks, per event, that its caller may
-//! still read that log (`graphql::subscription`).
+//! grow. When the server may have missed events (its `LISTEN` connection
+//! was lost, or a committed event could not be read), every subscription
+//! ends with `SUBSCRIPTION_INTERRUPTED`: a subscriber is never left open
+//! with a hole in its stream. Each subscription then checks, per event,
+//! that its caller may still read that log (`graphql::subscription`).
 
 pub mod slots;
 pub mod ws;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use cam_adapters::storage::live::CommittedEvents;
+use cam_adapters::storage::live::{Committed, CommittedEvents};
 use cam_domain::audit::model::{AuditEvent, AuditScope};
 use cam_domain::{AuditEventId, Cam};
 use tokio::sync::{mpsc, watch};
@@ -60,7 +63,20 @@ impl Default for LiveLimits {
 struct Subscriber {
     scope: AuditScope,
     tx: mpsc::Sender<AuditEvent>,
-    lagged: Arc<AtomicBool>,
+    ended: Arc<AtomicU8>,
+}
+
+const OPEN: u8 = 0;
+const LAGGED: u8 = 1;
+const INTERRUPTED: u8 = 2;
+
+/// Why the hub ended a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Its queue was full: the client did not read fast enough.
+    Lagged,
+    /// The server may have missed events for it.
+    Interrupted,
 }
 
 #[derive(Default)]
@@ -111,12 +127,12 @@ impl Live {
     /// A subscription to one account's events, until dropped.
     pub fn register(self: &Arc<Self>, scope: AuditScope) -> Registration {
         let (tx, rx) = mpsc::channel(self.limits.queue.max(1));
-        let lagged = Arc::new(AtomicBool::new(false));
+        let ended = Arc::new(AtomicU8::new(OPEN));
         let mut subs = self.lock();
         subs.next += 1;
         let id = subs.next;
-        subs.by_id.insert(id, Subscriber { scope, tx, lagged: lagged.clone() });
-        Registration { id, rx, lagged, hub: self.clone() }
+        subs.by_id.insert(id, Subscriber { scope, tx, ended: ended.clone() });
+        Registration { id, rx, ended, hub: self.clone() }
     }
 
     /// Subscriptions open on this server.
@@ -139,7 +155,7 @@ impl Live {
             match s.tx.try_send(event.clone()) {
                 Ok(()) => true,
                 Err(mpsc::error::TrySendError::Full(_)) => {
-                    s.lagged.store(true, Ordering::SeqCst);
+                    s.ended.store(LAGGED, Ordering::SeqCst);
                     false
                 }
                 Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -147,41 +163,69 @@ impl Live {
         });
     }
 
+    /// Ends every subscription open now with `SUBSCRIPTION_INTERRUPTED`
+    /// (after the events already queued for it): events may have committed
+    /// that this server did not hear of or could not read.
+    fn interrupt(&self) {
+        let mut subs = self.lock();
+        if subs.by_id.is_empty() {
+            return;
+        }
+        tracing::warn!(
+            subscriptions = subs.by_id.len(),
+            "live audit events may have been missed; ending the subscriptions (SUBSCRIPTION_INTERRUPTED)"
+        );
+        for s in subs.by_id.values() {
+            s.ended.store(INTERRUPTED, Ordering::SeqCst);
+        }
+        subs.by_id.clear();
+    }
+
     /// Delivers committed events until the source closes: each is read once,
     /// and only while someone subscribes.
     pub async fn run(self: Arc<Self>, cam: Cam, mut source: CommittedEvents) {
-        while let Some(id) = source.next().await {
+        while let Some(next) = source.next().await {
+            let id = match next {
+                Committed::Event(id) => id,
+                Committed::Gap => {
+                    self.interrupt();
+                    continue;
+                }
+            };
             if self.lock().by_id.is_empty() {
                 continue;
             }
             match read(&cam, AuditEventId::new(id)).await {
-                Some(event) => self.dispatch(&event),
-                None => continue,
+                Ok(Some(event)) => self.dispatch(&event),
+                Ok(None) => continue,
+                Err(()) => self.interrupt(),
             }
         }
         tracing::warn!("the source of live audit events closed");
+        self.interrupt();
     }
 }
 
 /// The event, read again a few times if the database is briefly busy.
-async fn read(cam: &Cam, id: AuditEventId) -> Option<AuditEvent> {
+/// Errors: it could not be read (the database is down).
+async fn read(cam: &Cam, id: AuditEventId) -> Result<Option<AuditEvent>, ()> {
     for attempt in 0..3 {
         match cam.committed_audit_event(id).await {
-            Ok(found) => return found,
+            Ok(found) => return Ok(found),
             Err(e) => {
                 tracing::warn!(error = %cam_domain::chain(&e), attempt, "could not read a committed audit event");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
     }
-    None
+    Err(())
 }
 
 /// One subscription's queue; dropping it unsubscribes.
 pub struct Registration {
     id: u64,
     rx: mpsc::Receiver<AuditEvent>,
-    lagged: Arc<AtomicBool>,
+    ended: Arc<AtomicU8>,
     hub: Arc<Live>,
 }
 
@@ -191,9 +235,13 @@ impl Registration {
         self.rx.recv().await
     }
 
-    /// Whether the hub dropped it because its queue was full.
-    pub fn lagged(&self) -> bool {
-        self.lagged.load(Ordering::SeqCst)
+    /// Why the hub dropped it, if it did.
+    pub fn ended(&self) -> Option<Ended> {
+        match self.ended.load(Ordering::SeqCst) {
+            LAGGED => Some(Ended::Lagged),
+            INTERRUPTED => Some(Ended::Interrupted),
+            _ => None,
+        }
     }
 }
 
@@ -235,10 +283,29 @@ mod tests {
         assert_eq!(slow.next().await.map(|e| e.id.get()), Some(1));
         assert_eq!(slow.next().await.map(|e| e.id.get()), Some(2));
         assert!(slow.next().await.is_none(), "then its stream ends");
-        assert!(slow.lagged(), "and says why");
+        assert_eq!(slow.ended(), Some(Ended::Lagged), "and says why");
         hub.dispatch(&event(6, 2));
         assert_eq!(other.next().await.map(|e| e.id.get()), Some(6), "only events of its own account");
         drop(other);
         assert_eq!(hub.subscriptions(), 0, "dropping unsubscribes");
+    }
+
+    #[tokio::test]
+    async fn a_gap_in_the_feed_ends_every_subscription_after_what_it_was_given() {
+        // R43: never a silent hole in a stream
+        let hub = Arc::new(Live::new(LiveLimits::default()));
+        let mut a = hub.register(AuditScope::Partner(AccountId::new(1)));
+        let mut b = hub.register(AuditScope::Client(AccountId::new(2)));
+        hub.dispatch(&event(1, 1));
+        hub.interrupt();
+        assert_eq!(hub.subscriptions(), 0);
+        assert_eq!(a.next().await.map(|e| e.id.get()), Some(1), "what was queued before the gap");
+        assert!(a.next().await.is_none());
+        assert!(b.next().await.is_none());
+        assert_eq!((a.ended(), b.ended()), (Some(Ended::Interrupted), Some(Ended::Interrupted)));
+        let mut c = hub.register(AuditScope::Partner(AccountId::new(1)));
+        hub.dispatch(&event(2, 1));
+        assert_eq!(c.next().await.map(|e| e.id.get()), Some(2), "a new subscription after it gets events");
+        assert_eq!(c.ended(), None);
     }
 }
