@@ -60,7 +60,10 @@ async fn watch(ctx: &Context<'_>, scope: AuditScope) -> Result<impl Stream<Item 
         let Some(event) = registration.next().await else {
             return match registration.ended() {
                 Some(Ended::Lagged) => Some((
-                    Err(coded("SUBSCRIPTION_LAGGED", "events came faster than this connection read them; subscribe again")),
+                    Err(coded(
+                        "SUBSCRIPTION_LAGGED",
+                        "events came faster than this connection read them; subscribe again",
+                    )),
                     None,
                 )),
                 Some(Ended::Interrupted) => Some((
