@@ -92,6 +92,8 @@ class Record:
         self.pg_windows = []  # [start, end]
         self.breaks = []
         self.samples = collections.Counter()
+        self.load = []  # the machine's 1-minute load average, sampled during the run
+        self.started = time.time()
         self.subscribers = []
         self.stop = threading.Event()
 
@@ -997,6 +999,8 @@ def pg_thread(rec, at, restart):
 def sampler_thread(rec, db):
     """R31 at every moment: no client account without an active super admin, sampled twice a second."""
     while not rec.stop.wait(0.5):
+        with rec.lock:
+            rec.load.append(os.getloadavg()[0])
         try:
             bad = db.rows("""SELECT a.id FROM accounts a WHERE a.kind = 'CLIENT' AND NOT EXISTS (
                 SELECT 1 FROM memberships m WHERE m.account_id = a.id AND m.role = 'SUPER_ADMIN'
@@ -1292,8 +1296,11 @@ def main():
                 rec.broke(f"server {s.idx} exited with {s.proc.returncode} on SIGTERM")
         # ---- the summary
         print()
+        load = rec.load or [os.getloadavg()[0]]
         print(f"Chaos soak: seed {seed}, {a.minutes} minutes, 3 servers, {a.tenants} tenants, "
-              f"{len(rec.requests)} requests, load average {os.getloadavg()[0]:.2f} at the end")
+              f"{len(rec.requests)} requests, {time.time() - rec.started:.0f} s in all; load average "
+              f"(1 min) during the run {min(load):.1f}–{max(load):.1f}, mean {sum(load) / len(load):.1f}, "
+              f"on {os.cpu_count()} CPUs")
         print()
         counts = collections.defaultdict(collections.Counter)
         for o in rec.ops:
