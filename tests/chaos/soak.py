@@ -303,7 +303,7 @@ class Fleet:
         for attempt in range(60):
             live = self.live()
             s = server if server is not None else (rng.choice(live) if live else None)
-            if s is None or not s.up:
+            if s is None or (server is None and not s.up):  # a server asked by name may be rejoining
                 if server is not None:
                     raise NotSent()
                 time.sleep(0.1)
@@ -940,11 +940,13 @@ def clock_thread(rec, fleet, rng, period):
 def restart_server(rec, fleet, s):
     s.start()
     with fleet.clock_lock:  # the test clock is each process's own: the restarted one is set before it serves
-        for _ in range(100):
+        for attempt in range(100):
             try:
                 fleet.set_clock_on(s, fleet.clock)
                 break
-            except Exception:  # noqa: BLE001 - the database may be restarting
+            except Exception as e:  # noqa: BLE001 - the database may be restarting
+                if attempt == 99:
+                    rec.broke(f"the test clock of server {s.idx} could not be set after its restart: {e}")
                 time.sleep(0.3)
         s.up = True
 
@@ -1252,7 +1254,7 @@ def main():
         rec.t0 = now()
         duration = a.minutes * 60
         subs = Subscriptions(rec, fleet, db, tenants, seed)
-        threads = [threading.Thread(target=t.run, name=f"tenant-{t.idx}") for t in tenants]
+        threads = [threading.Thread(target=t.run, name=f"tenant-{t.idx}", daemon=True) for t in tenants]
         threads += [threading.Thread(target=subs.run, name="subscriptions"),
                     threading.Thread(target=clock_thread, args=(rec, fleet, random.Random(seed + 1), 12)),
                     threading.Thread(target=kill_thread, args=(rec, fleet, random.Random(seed + 2), a.kill_every)),
@@ -1261,6 +1263,7 @@ def main():
                                                              restart)),
                     threading.Thread(target=sampler_thread, args=(rec, db))]
         for t in threads:
+            t.daemon = True  # an interrupted soak exits at once (its servers and cluster are stopped below)
             t.start()
         next_note = 30
         while rec.t() < duration:
