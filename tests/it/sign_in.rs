@@ -15,7 +15,7 @@ use cam_adapters::identity::parse_issuers;
 use cam_api::http::router;
 use cam_api::wiring::{build, App, Settings, SignInClient};
 use cam_domain::Clock;
-use cam_tests::oidc_issuer::{TestIssuer, CLIENT_ID, CLIENT_SECRET};
+use cam_tests::oidc_issuer::{Mode, TestIssuer, CLIENT_ID, CLIENT_SECRET};
 use cam_tests::*;
 use chrono::Duration;
 use http_body_util::BodyExt;
@@ -735,4 +735,27 @@ async fn signed_in_the_page_speaks_the_persons_own_language_whatever_the_browser
     assert!(before.body.contains("<html lang=\"de\"") && before.body.contains(">Anmelden</a>"), "{}", before.body);
     assert!(after.body.contains("<html lang=\"fr\"") && after.body.contains("Se déconnecter"), "{}", after.body);
     assert_eq!(after.headers[header::CONTENT_LANGUAGE], "fr");
+}
+
+#[tokio::test]
+async fn a_provider_that_is_down_is_said_so_and_starts_nothing() {
+    // R51: a provider that answers 503 gets a page in words; no pending
+    // sign-in and no session are made, and nothing is remembered once it
+    // is back.
+    let s = scene().await;
+    let mut b = Browser::new(s.t.app.clone());
+    s.issuer.set_mode(Mode::Failing);
+
+    let r = b.get(&format!("/auth/sign-in?return={}", s.page())).await;
+
+    assert!(r.status.is_server_error(), "{}: {}", r.status, r.body);
+    assert!(r.headers.get(header::LOCATION).is_none(), "no redirect to a provider that is down");
+    assert!(r.body.contains("<html") && !r.body.contains("panicked"), "{}", r.body);
+    assert_eq!((s.t.count("pending_sign_ins").await, s.sessions().await), (0, 0));
+
+    // Back up: the same browser signs in.
+    s.issuer.set_mode(Mode::Up);
+    let r = b.sign_in(&s.page()).await;
+    assert!(r.status.is_success() || r.status.is_redirection(), "{}: {}", r.status, r.body);
+    assert_eq!(s.sessions().await, 1);
 }
