@@ -98,6 +98,49 @@ fn allowed_url(url: &Url) -> Result<(), &'static str> {
     }
 }
 
+/// An HTTP client for an identity provider: no redirect followed, every
+/// request within `deadline`. Errors: it could not be built (no TLS roots).
+pub(crate) fn provider_client(deadline: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(deadline)
+        .timeout(deadline)
+        .user_agent(concat!("cam/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("could not build the HTTP client for OpenID Connect: {e}"))
+}
+
+/// Why an answer's body was not read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Over `MAX_DOCUMENT_BYTES`, said or seen.
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// An answer's body of at most `MAX_DOCUMENT_BYTES`, refused as soon as it
+/// says or shows it is larger.
+pub(crate) async fn bounded_body(mut r: reqwest::Response) -> Result<Vec<u8>, BodyError> {
+    if r.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = r.chunk().await.map_err(BodyError::Read)? {
+        if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+impl IssuerSettings {
+    /// nOAuth: whether this issuer speaks for the email's domain.
+    pub fn speaks_for(&self, email: &Email) -> bool {
+        self.domains.iter().any(|d| d.as_str() == email.domain())
+    }
+}
+
 /// Why a refresh failed, for the log (URLs of issuers are not secret).
 #[derive(Debug, thiserror::Error)]
 enum FetchError {
@@ -158,13 +201,7 @@ impl OidcIssuers {
     /// The issuers of these settings; `clock` paces refreshes and ages keys.
     /// Errors: the HTTP client could not be built (no TLS roots).
     pub fn new(settings: Vec<IssuerSettings>, clock: Arc<dyn Clock>) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(FETCH_DEADLINE)
-            .timeout(FETCH_DEADLINE)
-            .user_agent(concat!("cam/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("could not build the HTTP client for OpenID Connect: {e}"))?;
+        let http = provider_client(FETCH_DEADLINE)?;
         let issuers = settings
             .into_iter()
             .map(|settings| Issuer { settings, keys: RwLock::new(Keys::default()), refresh: Default::default() })
@@ -221,7 +258,7 @@ impl OidcIssuers {
         let email =
             Email::parse(claims.email.as_deref().ok_or(TokenError::Invalid)?).map_err(|_| TokenError::Invalid)?;
         // nOAuth: an issuer speaks only for its own domains.
-        if !issuer.settings.domains.iter().any(|d| d.as_str() == email.domain()) {
+        if !issuer.settings.speaks_for(&email) {
             return Err(TokenError::Invalid);
         }
         Ok((email, DateTime::from_timestamp(claims.exp + LEEWAY_SECS as i64 + 1, 0)))
@@ -285,21 +322,14 @@ impl OidcIssuers {
 
     /// A document of at most `MAX_DOCUMENT_BYTES`.
     async fn get(&self, url: &str) -> Result<Vec<u8>, FetchError> {
-        let mut r = self.http.get(url).send().await.map_err(|e| FetchError::Http(format!("{url}: {e}")))?;
+        let r = self.http.get(url).send().await.map_err(|e| FetchError::Http(format!("{url}: {e}")))?;
         if !r.status().is_success() {
             return Err(FetchError::Http(format!("{url}: status {}", r.status())));
         }
-        if r.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
-            return Err(FetchError::TooLarge);
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = r.chunk().await.map_err(|e| FetchError::Http(format!("{url}: {e}")))? {
-            if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-                return Err(FetchError::TooLarge);
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+        bounded_body(r).await.map_err(|e| match e {
+            BodyError::TooLarge => FetchError::TooLarge,
+            BodyError::Read(e) => FetchError::Http(format!("{url}: {e}")),
+        })
     }
 }
 

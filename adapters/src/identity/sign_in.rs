@@ -39,12 +39,10 @@ use openidconnect::{
     RequestTokenError, Scope, TokenResponse,
 };
 
-use super::oidc::IssuerSettings;
+use super::oidc::{bounded_body, provider_client, BodyError, IssuerSettings, MAX_DOCUMENT_BYTES};
 
 /// Longest one request to the provider may take.
 pub const DEADLINE: Duration = Duration::from_secs(5);
-/// Largest document read from the provider.
-pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
 /// The discovery document and keys are read again after this long.
 const METADATA_KEPT: Duration = Duration::from_secs(600);
 /// An unknown signing key makes the keys be read again at most this often.
@@ -95,27 +93,19 @@ impl<'c> AsyncHttpClient<'c> for BoundedHttp {
             let request: reqwest::Request =
                 request.try_into().map_err(|e: reqwest::Error| HttpFailure::Request(e.without_url().to_string()))?;
             let url = request.url().clone();
-            let mut r = self
+            let r = self
                 .0
                 .execute(request)
                 .await
                 .map_err(|e| HttpFailure::Request(format!("{url}: {}", e.without_url())))?;
-            if r.content_length().is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64) {
-                return Err(HttpFailure::TooLarge);
-            }
             let mut builder = openidconnect::http::Response::builder().status(r.status());
             for (name, value) in r.headers() {
                 builder = builder.header(name, value);
             }
-            let mut body = Vec::new();
-            while let Some(chunk) =
-                r.chunk().await.map_err(|e| HttpFailure::Request(format!("{url}: {}", e.without_url())))?
-            {
-                if body.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-                    return Err(HttpFailure::TooLarge);
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = bounded_body(r).await.map_err(|e| match e {
+                BodyError::TooLarge => HttpFailure::TooLarge,
+                BodyError::Read(e) => HttpFailure::Request(format!("{url}: {}", e.without_url())),
+            })?;
             builder.body(body).map_err(|e| HttpFailure::Request(e.to_string()))
         })
     }
@@ -143,13 +133,7 @@ impl OidcSignIn {
             .map_err(|e| format!("the sign-in issuer {:?} is no URL: {e}", settings.issuer.issuer))?;
         let redirect = RedirectUrl::new(settings.redirect_uri.clone())
             .map_err(|e| format!("the redirect URI {:?} is no URL: {e}", settings.redirect_uri))?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(DEADLINE)
-            .timeout(DEADLINE)
-            .user_agent(concat!("cam/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("could not build the HTTP client for sign-in: {e}"))?;
+        let http = provider_client(DEADLINE)?;
         Ok(Self { settings, issuer_url, redirect, http: BoundedHttp(http), metadata: tokio::sync::Mutex::new(None) })
     }
 
@@ -199,7 +183,7 @@ impl OidcSignIn {
             return Err(SignInRefused::InvalidIdToken);
         }
         let email = email.and_then(|e| Email::parse(e.as_str()).ok()).ok_or(SignInRefused::InvalidIdToken)?;
-        if !self.settings.issuer.domains.iter().any(|d| d.as_str() == email.domain()) {
+        if !self.settings.issuer.speaks_for(&email) {
             tracing::info!(domain = email.domain(), "an ID token's email is outside the issuer's domains");
             return Err(SignInRefused::InvalidIdToken);
         }

@@ -59,10 +59,7 @@ fn see_other(location: &str, cookies: Vec<Option<HeaderValue>>) -> Response {
         r.headers_mut().insert(header::LOCATION, l);
     }
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    for c in cookies.into_iter().flatten() {
-        r.headers_mut().append(header::SET_COOKIE, c);
-    }
-    r
+    with_cookies(r, cookies)
 }
 
 fn with_cookies(mut r: Response, cookies: Vec<Option<HeaderValue>>) -> Response {
