@@ -6,6 +6,7 @@ pub mod cors;
 pub mod demo;
 pub mod graphql;
 pub mod http;
+mod labels;
 pub mod live;
 pub mod metrics;
 pub mod pages;

@@ -82,7 +82,7 @@ pub fn operation_span(operation_name: Option<&str>) -> tracing::Span {
 
 /// The schema, with the hub live subscriptions register with (R43). It has
 /// no extension (see `operation_span`); automatic persisted queries are
-/// the HTTP layer's (`crate::http`), so that the guard sees the whole
+/// the HTTP layer's (`http::apq`), so that the guard sees the whole
 /// document of a request sent by hash.
 /// Introspection and "did you mean" suggestions are on unless
 /// `introspection` is false (`CAM_GRAPHQL_INTROSPECTION=0`, for a

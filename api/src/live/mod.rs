@@ -1,6 +1,6 @@
 //! Live audit events (R43): one hub per server fans committed audit events
-//! out to the subscriptions that asked for their account, and the
-//! WebSocket transport (`ws`) that carries them to clients.
+//! out to the subscriptions that asked for their account (the WebSocket
+//! transport that carries them to clients is `http::ws`).
 //!
 //! The hub reads each committed event once (by the id its source gives, in
 //! commit order) and offers it to every matching subscription through a
@@ -13,7 +13,6 @@
 //! that its caller may still read that log (`graphql::subscription`).
 
 pub mod slots;
-pub mod ws;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};

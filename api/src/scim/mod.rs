@@ -28,7 +28,7 @@ use cam_domain::scim::model::ScimCaller;
 use cam_domain::{Code, Error};
 use serde_json::{json, Value};
 
-use crate::http::{Caller, Operation};
+use crate::labels::{Caller, Operation};
 use crate::wiring::App;
 
 pub const CONTENT_TYPE: &str = "application/scim+json";
