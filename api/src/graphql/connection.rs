@@ -70,6 +70,12 @@ pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
     (n as usize).saturating_mul(child_complexity.saturating_add(10)).div_ceil(10)
 }
 
+/// A page without rows (a loader answers one for every key; this is only
+/// the fallback).
+pub fn empty_page<T>(page: PageRequest) -> Page<T> {
+    Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total: 0 }
+}
+
 pub fn connection<D, T: OutputType>(page: Page<D>, key: impl Fn(&D) -> i64, wrap: impl Fn(D) -> T) -> Conn<T> {
     let mut c = Connection::with_additional_fields(
         page.has_previous,

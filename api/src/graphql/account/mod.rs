@@ -1,5 +1,6 @@
 //! Accounts: `Viewer`, `PartnerAccount` (with the three tabs), `ClientAccount`.
 mod domains;
+pub(crate) mod plan;
 mod query;
 mod types;
 

@@ -4,17 +4,17 @@
 use async_graphql::{Context, Object, Result, ID};
 use cam_domain::account::model::Account;
 use cam_domain::membership::model::Membership as DomainMembership;
-use cam_domain::{PageRequest, UserId};
+use cam_domain::UserId;
 
 use crate::graphql::access_link::AccessLink;
+use crate::graphql::account::plan;
 use crate::graphql::account::{ClientAccount, PartnerAccount};
 use crate::graphql::asset::Asset;
-use crate::graphql::connection::{connection, page_request, Asked, Conn};
+use crate::graphql::connection::{connection, empty_page, page_request, Asked, Conn};
 use crate::graphql::enums::{permissions_out, MemberStatus, Permission, Role, Seat, WorkerKind};
-use crate::graphql::error::failure;
 use crate::graphql::error::internal;
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{load, load_now, ClientMembershipsOf, CurrentLink, Loaders, OwnedAssets, VerifiedKey};
+use crate::graphql::loaders::{load, CurrentLink, OwnedAssets, VerifiedKey};
 use crate::graphql::permission::PermissionSet;
 use crate::graphql::user::User;
 
@@ -28,12 +28,6 @@ async fn account_of(ctx: &Context<'_>, id: cam_domain::AccountId) -> Result<Acco
     load(ctx, id)
         .await?
         .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("membership without its account")))
-}
-
-/// A page without rows (a loader answers one for every key; this is only
-/// the fallback).
-fn empty<T>(page: PageRequest) -> cam_domain::Page<T> {
-    cam_domain::Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total: 0 }
 }
 
 pub struct Worker(pub DomainMembership);
@@ -89,18 +83,10 @@ impl Worker {
         after: Option<String>,
     ) -> Result<Conn<Membership>> {
         let asked = Asked::of(&ctx.look_ahead());
-        let page: PageRequest = asked.page(page_request(first, after)?);
-        let key =
-            ClientMembershipsOf { partner: self.0.account_id, user: self.0.user_id, page, with_total: asked.total };
-        let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
-        // The page read its accounts along (the loader keeps them): take
-        // them now rather than through one batching delay more.
-        let loader = ctx.data_opt::<Loaders>();
-        if let Some(loader) = loader.filter(|_| ctx.look_ahead().field("edges").field("node").field("account").exists())
-        {
-            let accounts = rows.items.iter().map(|m| m.account_id);
-            load_now::<_, Account>(loader, accounts).await.map_err(|e| failure(ctx, &e))?;
-        }
+        let key = plan::client_memberships_key(&self.0, page_request(first, after)?, asked);
+        let page = key.page;
+        let rows = load(ctx, key).await?.unwrap_or_else(|| empty_page(page));
+        plan::accounts_read_along(ctx, &rows.items).await?;
         Ok(connection(rows, |m| m.id.get(), Membership))
     }
     /// The worker's current access link, without its token.
@@ -163,7 +149,7 @@ impl Membership {
         let asked = Asked::of(&ctx.look_ahead());
         let page = asked.page(page_request(first, after)?);
         let key = OwnedAssets { client: self.0.account_id, owner: self.0.user_id, page, with_total: asked.total };
-        let rows = load(ctx, key).await?.unwrap_or_else(|| empty(page));
+        let rows = load(ctx, key).await?.unwrap_or_else(|| empty_page(page));
         Ok(connection(rows, |a| a.id.get(), Asset))
     }
 }

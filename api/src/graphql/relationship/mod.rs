@@ -1,16 +1,17 @@
 //! `PartnerClient`: a client as its partner sees it (R27).
 
-use async_graphql::{Context, InputType, Object, Pos, Result, SelectionField, ID};
+use async_graphql::{Context, Object, Result, ID};
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
 use cam_domain::relationship::service::ClientRow;
 
+use super::account::plan::partner_users_key;
 use super::account::{ClientAccount, PartnerAccount};
 use super::cam;
-use super::connection::{connection, page_request, Asked, Conn};
+use super::connection::{connection, empty_page, Asked, Conn};
 use super::enums::{AccessType, MemberStatus, RelationshipStatus};
 use super::error::internal;
 use super::ids::{encode, Kind};
-use super::loaders::{load, PartnerUsersOf, StatsKey};
+use super::loaders::{load, StatsKey};
 use super::membership::Membership;
 
 pub struct PartnerClient {
@@ -41,51 +42,6 @@ impl PartnerClient {
                 .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("relationship without its client"))),
         }
     }
-}
-
-/// The loader key of a client's `partnerUsers(first, after, status)`; the
-/// Clients tab builds the same keys to load every row's page in one batch.
-pub fn partner_users_key(
-    rel: &Relationship,
-    first: Option<i32>,
-    after: Option<String>,
-    status: Option<Vec<MemberStatus>>,
-    asked: Asked,
-) -> Result<PartnerUsersOf> {
-    Ok(PartnerUsersOf {
-        partner: rel.partner_id,
-        client: rel.client_id,
-        page: asked.page(page_request(first, after)?),
-        statuses: status.map(|s| s.into_iter().map(Into::into).collect()),
-        with_total: asked.total,
-    })
-}
-
-/// The keys that a `partnerUsers` selection will ask for, one per row of
-/// the page, read from its arguments as the resolver will read them.
-pub fn partner_users_keys(field: &SelectionField<'_>, rels: &[&Relationship]) -> Result<Vec<PartnerUsersOf>> {
-    let mut first = None;
-    let mut after = None;
-    let mut status = None;
-    for (name, value) in field.arguments()? {
-        match name.as_str() {
-            "first" => {
-                first =
-                    <Option<i32> as InputType>::parse(Some(value)).map_err(|e| e.into_server_error(Pos::default()))?
-            }
-            "after" => {
-                after = <Option<String> as InputType>::parse(Some(value))
-                    .map_err(|e| e.into_server_error(Pos::default()))?
-            }
-            "status" => {
-                status = <Option<Vec<MemberStatus>> as InputType>::parse(Some(value))
-                    .map_err(|e| e.into_server_error(Pos::default()))?
-            }
-            _ => {}
-        }
-    }
-    let asked = Asked::of_field(field);
-    rels.iter().map(|r| partner_users_key(r, first, after.clone(), status.clone(), asked)).collect()
 }
 
 #[Object]
@@ -139,13 +95,8 @@ impl PartnerClient {
         status: Option<Vec<MemberStatus>>,
     ) -> Result<Conn<Membership>> {
         let key = partner_users_key(&self.rel, first, after, status, Asked::of(&ctx.look_ahead()))?;
-        let has_previous = key.page.after.is_some();
-        let page = load(ctx, key).await?.unwrap_or(cam_domain::Page {
-            items: Vec::new(),
-            has_next: false,
-            has_previous,
-            total: 0,
-        });
+        let page = key.page;
+        let page = load(ctx, key).await?.unwrap_or_else(|| empty_page(page));
         Ok(connection(page, |m| m.id.get(), Membership))
     }
 }

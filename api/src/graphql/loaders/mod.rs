@@ -1,5 +1,11 @@
 //! One DataLoader per request, one `Loader` impl per relation, each backed
 //! by a batch port method, so that a list never costs a query per row.
+//! The loaders of pages (a nested list for every row of a page) are in
+//! `pages`.
+
+mod pages;
+
+pub use pages::*;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,8 +14,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::Context;
 use cam_domain::access_link::model::AccessLink;
 use cam_domain::account::model::Account;
-use cam_domain::audit::model::{AuditEvent, AuditScope};
-use cam_domain::membership::model::{MemberFilter, MemberStatus, Membership};
+use cam_domain::membership::model::Membership;
 use cam_domain::membership::ports::MemberPages;
 use cam_domain::permission::PermissionSet;
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
@@ -217,51 +222,6 @@ impl Loader<CurrentLink> for StoreLoader {
     }
 }
 
-/// A page of a partner's users in a client account, in id order; loaded
-/// for many clients at once (the Clients tab's `partnerUsers`) with one
-/// windowed statement that reads at most `first + 1` rows per client.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct PartnerUsersOf {
-    pub partner: AccountId,
-    pub client: AccountId,
-    pub page: PageRequest,
-    pub statuses: Option<Vec<MemberStatus>>,
-    /// Whether the query asks for `totalCount`.
-    pub with_total: bool,
-}
-
-impl Loader<PartnerUsersOf> for StoreLoader {
-    type Value = Page<Membership>;
-    type Error = LoadError;
-    async fn load(&self, keys: &[PartnerUsersOf]) -> Result<HashMap<PartnerUsersOf, Page<Membership>>, LoadError> {
-        // Keys of one request share their page and filter; each group (the
-        // key without its client) is one statement, two with totals.
-        let mut groups: HashMap<PartnerUsersOf, Vec<AccountId>> = HashMap::new();
-        for k in keys {
-            groups.entry(PartnerUsersOf { client: AccountId::new(0), ..k.clone() }).or_default().push(k.client);
-        }
-        let mut out = HashMap::new();
-        for (group, clients) in groups {
-            let filter = MemberFilter {
-                statuses: group.statuses.clone(),
-                partner_users_only: true,
-                partner_id: Some(group.partner),
-                roles: None,
-            };
-            let found = self
-                .cam
-                .members_page_per_account(&clients, &filter, group.page, group.with_total)
-                .await
-                .map_err(Arc::new)?;
-            self.remember(&found);
-            for (client, p) in found.pages {
-                out.insert(PartnerUsersOf { client, ..group.clone() }, p);
-            }
-        }
-        Ok(out)
-    }
-}
-
 /// Loads a complete set of keys now and keeps the values in the request's
 /// cache. For a prefetch that already knows every key of its batch: the
 /// DataLoader would wait its batching delay (1 ms) first, once per level of
@@ -281,189 +241,4 @@ where
     let found = loader.loader().load(&keys).await?;
     loader.feed_many(found.iter().map(|(k, v)| (k.clone(), v.clone()))).await;
     Ok(found)
-}
-
-/// Warms the request's loaders for a page of memberships: their users and
-/// permission sets in one batch each, whatever the page size and however
-/// the executor schedules the rows' resolvers.
-pub async fn prefetch_memberships(
-    ctx: &Context<'_>,
-    ms: &[&Membership],
-) -> async_graphql::Result<HashMap<UserId, User>> {
-    let loader = ctx.data::<Loaders>()?;
-    let users = ms.iter().map(|m| m.user_id);
-    let sets = ms.iter().filter_map(|m| m.permission_set_id);
-    let (u, s) = futures::join!(load_now(loader, users), load_now::<PermissionSetId, _>(loader, sets));
-    s.map_err(|e| super::error::failure(ctx, &e))?;
-    u.map_err(|e| super::error::failure(ctx, &e))
-}
-
-/// A page of a worker's memberships in the partner's client accounts; one
-/// windowed statement for all the workers of a page.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ClientMembershipsOf {
-    pub partner: AccountId,
-    pub user: UserId,
-    pub page: PageRequest,
-    /// Whether the query asks for `totalCount`.
-    pub with_total: bool,
-}
-
-impl Loader<ClientMembershipsOf> for StoreLoader {
-    type Value = Page<Membership>;
-    type Error = LoadError;
-    async fn load(
-        &self,
-        keys: &[ClientMembershipsOf],
-    ) -> Result<HashMap<ClientMembershipsOf, Page<Membership>>, LoadError> {
-        let mut groups: HashMap<(AccountId, PageRequest, bool), Vec<UserId>> = HashMap::new();
-        for k in keys {
-            groups.entry((k.partner, k.page, k.with_total)).or_default().push(k.user);
-        }
-        let mut out = HashMap::new();
-        for ((partner, page, with_total), users) in groups {
-            let found =
-                self.cam.client_memberships_page_per_user(partner, &users, page, with_total).await.map_err(Arc::new)?;
-            self.remember(&found);
-            for (user, p) in found.pages {
-                out.insert(ClientMembershipsOf { partner, user, page, with_total }, p);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// A page of what a user owns in a client account.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct OwnedAssets {
-    pub client: AccountId,
-    pub owner: UserId,
-    pub page: PageRequest,
-    /// Whether the query asks for `totalCount`.
-    pub with_total: bool,
-}
-
-impl Loader<OwnedAssets> for StoreLoader {
-    type Value = Page<cam_domain::asset::model::Asset>;
-    type Error = LoadError;
-    async fn load(&self, keys: &[OwnedAssets]) -> Result<HashMap<OwnedAssets, Self::Value>, LoadError> {
-        let mut groups: HashMap<(PageRequest, bool), Vec<(AccountId, UserId)>> = HashMap::new();
-        for k in keys {
-            groups.entry((k.page, k.with_total)).or_default().push((k.client, k.owner));
-        }
-        let mut out = HashMap::new();
-        for ((page, with_total), pairs) in groups {
-            let found = self.cam.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
-            for ((client, owner), p) in found {
-                out.insert(OwnedAssets { client, owner, page, with_total }, p);
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// Who asks, in a loader key: keys of one request share it, so they form
-/// one batch. Equal when they are the same user, or both the operator.
-#[derive(Clone, Debug)]
-pub struct Asker(pub Principal);
-
-impl PartialEq for Asker {
-    fn eq(&self, o: &Self) -> bool {
-        self.0.user().map(|u| u.id) == o.0.user().map(|u| u.id)
-    }
-}
-impl Eq for Asker {}
-impl std::hash::Hash for Asker {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.0.user().map(|u| u.id).hash(h)
-    }
-}
-
-/// A refusal of one parent of a batch (`FORBIDDEN`, with its message).
-pub type Refused = String;
-
-fn refusal(e: cam_domain::Error) -> Result<Refused, LoadError> {
-    match e {
-        cam_domain::Error::Forbidden(m) => Ok(m),
-        cam_domain::Error::Refused(r) => Ok(r.into_iter().map(|r| r.message).collect::<Vec<_>>().join("; ")),
-        cam_domain::Error::Storage(e) => Err(Arc::new(e)),
-    }
-}
-
-/// A page of a client account's members (`ClientAccount.members`), for
-/// every client account of a list at once: who may read each is checked
-/// in one statement, the pages are read in one more.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct MembersOf {
-    pub asker: Asker,
-    pub client: AccountId,
-    pub filter: MemberFilter,
-    pub page: PageRequest,
-    pub with_total: bool,
-}
-
-impl Loader<MembersOf> for StoreLoader {
-    type Value = Result<Page<Membership>, Refused>;
-    type Error = LoadError;
-    async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, LoadError> {
-        let mut groups: HashMap<MembersOf, Vec<AccountId>> = HashMap::new();
-        for k in keys {
-            groups.entry(MembersOf { client: AccountId::new(0), ..k.clone() }).or_default().push(k.client);
-        }
-        let mut out = HashMap::new();
-        for (group, clients) in groups {
-            let found = self
-                .cam
-                .client_members_of(&group.asker.0, &clients, &group.filter, group.page, group.with_total)
-                .await
-                .map_err(|e| match e {
-                    cam_domain::Error::Storage(e) => Arc::new(e),
-                    other => Arc::new(StorageError::Other(Box::new(other))),
-                })?;
-            self.remember(&found.pages);
-            for (client, p) in found.pages.pages {
-                out.insert(MembersOf { client, ..group.clone() }, Ok(p));
-            }
-            for (client, e) in found.refused {
-                out.insert(MembersOf { client, ..group.clone() }, Err(refusal(e)?));
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// A page of an account's audit log (R32), for every account of a list at
-/// once.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct AuditOf {
-    pub asker: Asker,
-    pub scope: AuditScope,
-    pub page: PageRequest,
-    pub with_total: bool,
-}
-
-impl Loader<AuditOf> for StoreLoader {
-    type Value = Result<Page<AuditEvent>, Refused>;
-    type Error = LoadError;
-    async fn load(&self, keys: &[AuditOf]) -> Result<HashMap<AuditOf, Self::Value>, LoadError> {
-        let mut groups: HashMap<(Asker, PageRequest, bool), Vec<AuditScope>> = HashMap::new();
-        for k in keys {
-            groups.entry((k.asker.clone(), k.page, k.with_total)).or_default().push(k.scope);
-        }
-        let mut out = HashMap::new();
-        for ((asker, page, with_total), scopes) in groups {
-            let found = self.cam.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(|e| match e {
-                cam_domain::Error::Storage(e) => Arc::new(e),
-                other => Arc::new(StorageError::Other(Box::new(other))),
-            })?;
-            let key = |scope| AuditOf { asker: asker.clone(), scope, page, with_total };
-            for (scope, p) in found.pages {
-                out.insert(key(scope), Ok(p));
-            }
-            for (scope, e) in found.refused {
-                out.insert(key(scope), Err(refusal(e)?));
-            }
-        }
-        Ok(out)
-    }
 }
