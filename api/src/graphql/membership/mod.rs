@@ -3,6 +3,7 @@
 mod cross_client;
 mod expiry;
 mod mutation;
+mod payloads;
 mod permission_changes;
 mod query;
 mod types;
