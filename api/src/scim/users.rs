@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use cam_domain::scim::model::{ScimFilter, ScimUser, ScimUserInput};
+use cam_domain::scim::model::{ScimCaller, ScimFilter, ScimUser, ScimUserInput};
 use cam_domain::scim::service::MAX_RESULTS;
 use cam_domain::{Code, Error, MembershipId};
 use serde_json::{json, Value};
@@ -27,6 +27,19 @@ fn user_id(raw: &str) -> Option<MembershipId> {
 
 fn not_found(operation: &'static str) -> Response {
     scim_error(StatusCode::NOT_FOUND, None, "no such user", operation)
+}
+
+/// The caller (`caller`) and the user of the path. Errors: as `caller`,
+/// or a 404 for an id that names no user.
+async fn caller_and_user(
+    app: &App,
+    headers: &HeaderMap,
+    id: &str,
+    operation: &'static str,
+) -> Result<(ScimCaller, MembershipId), Response> {
+    let c = caller(app, headers, operation).await?;
+    let id = user_id(id).ok_or_else(|| not_found(operation))?;
+    Ok((c, id))
 }
 
 /// Names of `attributes`/`excludedAttributes`: top-level attribute names,
@@ -271,8 +284,7 @@ pub async fn get_one(
     const OP: &str = "scim.users.get";
     either(
         async {
-            let c = caller(&app, &headers, OP).await?;
-            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
             let u = app.cam.scim_get_user(c, id).await.map_err(|e| domain_error(e, OP))?;
             Ok(one(&app, &u, StatusCode::OK, &q, OP))
         }
@@ -317,8 +329,7 @@ pub async fn replace(
     const OP: &str = "scim.users.replace";
     either(
         async {
-            let c = caller(&app, &headers, OP).await?;
-            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
             let input = user_document(&body, OP)?;
             let u = app.cam.scim_replace_user(c, id, input).await.map_err(|e| domain_error(e, OP))?;
             Ok(one(&app, &u, StatusCode::OK, &q, OP))
@@ -337,8 +348,7 @@ pub async fn modify(
     const OP: &str = "scim.users.patch";
     either(
         async {
-            let c = caller(&app, &headers, OP).await?;
-            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
             let message = json_body(&body, OP)?;
             // The operations are applied to the user as read under the account's
             // lock, in the use case's transaction. A refused operation keeps its
@@ -371,8 +381,7 @@ pub async fn remove(State(app): State<App>, headers: HeaderMap, Path(id): Path<S
     const OP: &str = "scim.users.delete";
     either(
         async {
-            let c = caller(&app, &headers, OP).await?;
-            let id = user_id(&id).ok_or_else(|| not_found(OP))?;
+            let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
             app.cam.scim_delete_user(c, id).await.map_err(|e| domain_error(e, OP))?;
             let mut r = answer(StatusCode::NO_CONTENT, &Value::Null, OP);
             *r.body_mut() = axum::body::Body::empty();

@@ -11,39 +11,34 @@ use async_graphql::{Object, ID};
 use super::enums::{permissions_out, Permission};
 use super::ids::{encode, Kind};
 
-pub struct PermissionSet(pub cam_domain::permission::PermissionSet);
+/// A named set of permissions owned by an account, as an object type of
+/// its own: the same fields, its own type name and kind of id.
+macro_rules! named_set {
+    ($(#[$doc:meta])* $name:ident, $kind:expr) => {
+        pub struct $name(pub cam_domain::permission::PermissionSet);
 
-#[Object]
-impl PermissionSet {
-    pub async fn id(&self) -> ID {
-        encode(Kind::PermissionSet, self.0.id.get())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn permissions(&self) -> Vec<Permission> {
-        permissions_out(self.0.permissions)
-    }
-    async fn built_in(&self) -> bool {
-        self.0.built_in
-    }
+        $(#[$doc])*
+        #[Object]
+        impl $name {
+            pub async fn id(&self) -> ID {
+                encode($kind, self.0.id.get())
+            }
+            async fn name(&self) -> &str {
+                &self.0.name
+            }
+            async fn permissions(&self) -> Vec<Permission> {
+                permissions_out(self.0.permissions)
+            }
+            async fn built_in(&self) -> bool {
+                self.0.built_in
+            }
+        }
+    };
 }
 
-pub struct PermissionTemplate(pub cam_domain::permission::PermissionSet);
-
-/// v1.2, R58: a client account's own permission template.
-#[Object]
-impl PermissionTemplate {
-    pub async fn id(&self) -> ID {
-        encode(Kind::PermissionTemplate, self.0.id.get())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn permissions(&self) -> Vec<Permission> {
-        permissions_out(self.0.permissions)
-    }
-    async fn built_in(&self) -> bool {
-        self.0.built_in
-    }
-}
+named_set!(PermissionSet, Kind::PermissionSet);
+named_set!(
+    /// v1.2, R58: a client account's own permission template.
+    PermissionTemplate,
+    Kind::PermissionTemplate
+);
