@@ -73,6 +73,17 @@ where
     loader.load_one(key).await.map_err(|e| super::error::failure(ctx, &e))
 }
 
+/// Keys grouped by what they share (`split` gives the group and the
+/// member of a key): each group is one statement.
+fn grouped<K, G: Eq + std::hash::Hash, M>(keys: &[K], split: impl Fn(&K) -> (G, M)) -> HashMap<G, Vec<M>> {
+    let mut groups: HashMap<G, Vec<M>> = HashMap::new();
+    for k in keys {
+        let (group, member) = split(k);
+        groups.entry(group).or_default().push(member);
+    }
+    groups
+}
+
 fn map<K: Eq + std::hash::Hash, V>(r: Result<HashMap<K, V>, StorageError>) -> Result<HashMap<K, V>, LoadError> {
     r.map_err(Arc::new)
 }
@@ -192,12 +203,8 @@ impl Loader<VerifiedKey> for StoreLoader {
     type Value = bool;
     type Error = LoadError;
     async fn load(&self, keys: &[VerifiedKey]) -> Result<HashMap<VerifiedKey, bool>, LoadError> {
-        let mut by_partner: HashMap<AccountId, Vec<Email>> = HashMap::new();
-        for k in keys {
-            by_partner.entry(k.0).or_default().push(k.1.clone());
-        }
         let mut out = HashMap::new();
-        for (partner, emails) in by_partner {
+        for (partner, emails) in grouped(keys, |k| (k.0, k.1.clone())) {
             let ok = self.cam.verified_emails(partner, &emails).await.map_err(Arc::new)?;
             for e in emails {
                 let v = ok.contains(&e.key());

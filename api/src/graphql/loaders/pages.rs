@@ -10,7 +10,7 @@ use cam_domain::audit::model::{AuditEvent, AuditScope};
 use cam_domain::membership::model::{MemberFilter, MemberStatus, Membership};
 use cam_domain::*;
 
-use super::{LoadError, StoreLoader};
+use super::{grouped, LoadError, StoreLoader};
 
 /// A page of a partner's users in a client account, in id order; loaded
 /// for many clients at once (the Clients tab's `partnerUsers`) with one
@@ -31,10 +31,7 @@ impl Loader<PartnerUsersOf> for StoreLoader {
     async fn load(&self, keys: &[PartnerUsersOf]) -> Result<HashMap<PartnerUsersOf, Page<Membership>>, LoadError> {
         // Keys of one request share their page and filter; each group (the
         // key without its client) is one statement, two with totals.
-        let mut groups: HashMap<PartnerUsersOf, Vec<AccountId>> = HashMap::new();
-        for k in keys {
-            groups.entry(PartnerUsersOf { client: AccountId::new(0), ..k.clone() }).or_default().push(k.client);
-        }
+        let groups = grouped(keys, |k| (PartnerUsersOf { client: AccountId::new(0), ..k.clone() }, k.client));
         let mut out = HashMap::new();
         for (group, clients) in groups {
             let filter = MemberFilter {
@@ -75,10 +72,7 @@ impl Loader<ClientMembershipsOf> for StoreLoader {
         &self,
         keys: &[ClientMembershipsOf],
     ) -> Result<HashMap<ClientMembershipsOf, Page<Membership>>, LoadError> {
-        let mut groups: HashMap<(AccountId, PageRequest, bool), Vec<UserId>> = HashMap::new();
-        for k in keys {
-            groups.entry((k.partner, k.page, k.with_total)).or_default().push(k.user);
-        }
+        let groups = grouped(keys, |k| ((k.partner, k.page, k.with_total), k.user));
         let mut out = HashMap::new();
         for ((partner, page, with_total), users) in groups {
             let found =
@@ -106,10 +100,7 @@ impl Loader<OwnedAssets> for StoreLoader {
     type Value = Page<cam_domain::asset::model::Asset>;
     type Error = LoadError;
     async fn load(&self, keys: &[OwnedAssets]) -> Result<HashMap<OwnedAssets, Self::Value>, LoadError> {
-        let mut groups: HashMap<(PageRequest, bool), Vec<(AccountId, UserId)>> = HashMap::new();
-        for k in keys {
-            groups.entry((k.page, k.with_total)).or_default().push((k.client, k.owner));
-        }
+        let groups = grouped(keys, |k| ((k.page, k.with_total), (k.client, k.owner)));
         let mut out = HashMap::new();
         for ((page, with_total), pairs) in groups {
             let found = self.cam.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
@@ -173,10 +164,7 @@ impl Loader<MembersOf> for StoreLoader {
     type Value = Result<Page<Membership>, Refused>;
     type Error = LoadError;
     async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, LoadError> {
-        let mut groups: HashMap<MembersOf, Vec<AccountId>> = HashMap::new();
-        for k in keys {
-            groups.entry(MembersOf { client: AccountId::new(0), ..k.clone() }).or_default().push(k.client);
-        }
+        let groups = grouped(keys, |k| (MembersOf { client: AccountId::new(0), ..k.clone() }, k.client));
         let mut out = HashMap::new();
         for (group, clients) in groups {
             let found = self
@@ -210,10 +198,7 @@ impl Loader<AuditOf> for StoreLoader {
     type Value = Result<Page<AuditEvent>, Refused>;
     type Error = LoadError;
     async fn load(&self, keys: &[AuditOf]) -> Result<HashMap<AuditOf, Self::Value>, LoadError> {
-        let mut groups: HashMap<(Asker, PageRequest, bool), Vec<AuditScope>> = HashMap::new();
-        for k in keys {
-            groups.entry((k.asker.clone(), k.page, k.with_total)).or_default().push(k.scope);
-        }
+        let groups = grouped(keys, |k| ((k.asker.clone(), k.page, k.with_total), k.scope));
         let mut out = HashMap::new();
         for ((asker, page, with_total), scopes) in groups {
             let found = self.cam.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(load_error)?;
