@@ -1,5 +1,4 @@
 //! The `cam` server: GraphQL schema, HTTP, configuration and wiring.
-pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod cors;

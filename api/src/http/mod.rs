@@ -73,9 +73,9 @@ pub fn router(app: App) -> Router {
         .route("/access/{token}/approve", post(crate::pages::approve_post))
         .route("/access/{token}/decline", post(crate::pages::decline_post))
         .route("/assets/access/{file}", get(crate::pages::access_asset))
-        .route("/auth/sign-in", get(crate::auth::sign_in))
-        .route("/auth/callback", get(crate::auth::callback))
-        .route("/auth/sign-out", post(crate::auth::sign_out))
+        .route("/auth/sign-in", get(crate::pages::auth::sign_in))
+        .route("/auth/callback", get(crate::pages::auth::callback))
+        .route("/auth/sign-out", post(crate::pages::auth::sign_out))
         .nest("/scim/v2", crate::scim::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {

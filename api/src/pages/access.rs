@@ -58,7 +58,7 @@ pub async fn access_page(State(app): State<App>, Path(token): Path<String>, head
     let asked = asked_language(&headers);
     // R51, R55: signed in, the page speaks the person's own language.
     let signed = if app.cam.can_sign_in() {
-        match crate::auth::signed_in(&app, &headers).await {
+        match super::auth::signed_in(&app, &headers).await {
             Ok(s) => s,
             Err(r) => return r,
         }

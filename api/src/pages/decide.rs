@@ -82,7 +82,7 @@ async fn decide(app: App, token: String, headers: HeaderMap, form: DecisionForm,
     };
     let who = if app.cam.can_sign_in() {
         // R51: the session cookie and its anti-forgery token, nothing else.
-        let signed = match crate::auth::signed_in(&app, &headers).await {
+        let signed = match super::auth::signed_in(&app, &headers).await {
             Ok(s) => s,
             Err(r) => return r,
         };

@@ -6,7 +6,7 @@
 //!   approving grants and for how long, or why the link can no longer be
 //!   approved (then with no form).
 //! - With an OIDC client configured (R51), the decide section offers a
-//!   "Sign in" link to the identity provider (`crate::auth`); once signed in
+//!   "Sign in" link to the identity provider (`auth`); once signed in
 //!   (the session cookie), the page itself lists the accounts the person may
 //!   decide for (R10), each marked when it decided already, with the
 //!   session's anti-forgery token in the form and a Sign out button. No
@@ -24,6 +24,7 @@
 //! for, or the signed-in person's own (R55).
 
 mod access;
+pub mod auth;
 mod decide;
 mod text;
 

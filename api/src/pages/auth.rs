@@ -22,7 +22,7 @@ use axum::Form;
 use cam_domain::session::model::{ReturnPath, SignInRefused, SignedIn, SESSION_LIFETIME, SIGN_IN_LIFETIME};
 use cam_domain::session::service::SignInFailure;
 
-use crate::pages::{asked_language, escape, from_this_site, page, Words};
+use super::{asked_language, escape, from_this_site, page, Words};
 use crate::wiring::App;
 
 /// The session cookie: a random secret of 256 bits.
