@@ -72,6 +72,26 @@ pub(super) fn police(
 
 impl Gate {
     async fn next_verdict(&mut self) -> Verdict {
+        let raw = match self.receive().await {
+            Ok(raw) => raw,
+            Err(verdict) => return verdict,
+        };
+        let Ok(Value::Object(msg)) = serde_json::from_str::<Value>(raw.as_str()) else {
+            return Verdict::Close(4400, "messages must be JSON objects");
+        };
+        match msg.get("type").and_then(Value::as_str) {
+            Some("connection_init") => self.init(&msg, raw).await,
+            Some("ping" | "pong") => Verdict::Pass(Message::Text(raw)),
+            Some("subscribe") => self.subscribe(&msg, raw).await,
+            Some("complete") => self.complete(&msg, raw),
+            _ => Verdict::Close(4400, "unknown message type"),
+        }
+    }
+
+    /// The next text message. Errors: what to do instead (the init
+    /// timeout, or a newer connection took its waiting place; a ping; a
+    /// binary, too large or broken message; the client left).
+    async fn receive(&mut self) -> Result<Utf8Bytes, Verdict> {
         let message = if self.init_seen {
             self.incoming.next().await
         } else {
@@ -86,63 +106,60 @@ impl Gate {
             tokio::select! {
                 m = tokio::time::timeout_at(self.init_deadline, self.incoming.next()) => match m {
                     Ok(m) => m,
-                    Err(_) => return Verdict::Close(4408, "Connection initialisation timeout"),
+                    Err(_) => return Err(Verdict::Close(4408, "Connection initialisation timeout")),
                 },
                 () = displaced => {
-                    return Verdict::Close(4408, "Connection initialisation timeout: newer connections need its place")
+                    return Err(Verdict::Close(
+                        4408,
+                        "Connection initialisation timeout: newer connections need its place",
+                    ))
                 }
             }
         };
-        let raw = match message {
-            Some(Ok(Message::Text(t))) => t,
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => return Verdict::Answered,
-            Some(Ok(Message::Binary(_))) => return Verdict::Close(4400, "binary messages are not supported"),
-            Some(Ok(Message::Close(_))) | None => return Verdict::Gone,
+        match message {
+            Some(Ok(Message::Text(t))) => Ok(t),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Err(Verdict::Answered),
+            Some(Ok(Message::Binary(_))) => Err(Verdict::Close(4400, "binary messages are not supported")),
+            Some(Ok(Message::Close(_))) | None => Err(Verdict::Gone),
             // Too large a message or a broken frame (a reset too: the close
             // then goes nowhere).
-            Some(Err(_)) => return Verdict::Close(1009, "message too large or malformed"),
-        };
-        let Ok(Value::Object(msg)) = serde_json::from_str::<Value>(raw.as_str()) else {
-            return Verdict::Close(4400, "messages must be JSON objects");
-        };
-        match msg.get("type").and_then(Value::as_str) {
-            Some("connection_init") => {
-                if self.init_seen {
-                    return Verdict::Close(4429, "Too many initialisation requests");
-                }
-                self.init_seen = true;
-                let Some((p, expires_at)) = authenticate(&self.app, msg.get("payload")).await else {
-                    return Verdict::Close(4403, "Forbidden");
-                };
-                let slot = match self.app.live.slots.sign_in(Holder::of(&p)) {
-                    Ok(slot) => slot,
-                    Err(Refusal::UserFull) => {
-                        return Verdict::Close(1013, "Too many connections of this user; retry later")
-                    }
-                    Err(Refusal::ServerFull) => return Verdict::Close(1013, "Too many connections; retry later"),
-                };
-                self.waiting = None;
-                *lock(&self.shared.slot) = Some(slot);
-                *lock(&self.shared.expires_at) = expires_at;
-                *lock(&self.shared.principal) = Some(p);
-                self.shared.signed_in.notify_one();
-                Verdict::Pass(Message::Text(raw))
-            }
-            Some("ping" | "pong") => Verdict::Pass(Message::Text(raw)),
-            Some("subscribe") => self.subscribe(&msg, raw).await,
-            Some("complete") => match msg.get("id").and_then(Value::as_str) {
-                Some(id) => {
-                    // The client ended it: async-graphql's `complete` in
-                    // answer is not for the client (graphql-ws sends none).
-                    if lock(&self.shared.running).contains(id) {
-                        lock(&self.shared.answered).insert(id.to_string());
-                    }
-                    Verdict::Pass(Message::Text(raw))
-                }
-                None => Verdict::Close(4400, "complete needs an id"),
-            },
-            _ => Verdict::Close(4400, "unknown message type"),
+            Some(Err(_)) => Err(Verdict::Close(1009, "message too large or malformed")),
         }
+    }
+
+    /// `connection_init`: signs the connection in with the token of its
+    /// payload, in a slot within its user's share.
+    async fn init(&mut self, msg: &serde_json::Map<String, Value>, raw: Utf8Bytes) -> Verdict {
+        if self.init_seen {
+            return Verdict::Close(4429, "Too many initialisation requests");
+        }
+        self.init_seen = true;
+        let Some((p, expires_at)) = authenticate(&self.app, msg.get("payload")).await else {
+            return Verdict::Close(4403, "Forbidden");
+        };
+        let slot = match self.app.live.slots.sign_in(Holder::of(&p)) {
+            Ok(slot) => slot,
+            Err(Refusal::UserFull) => return Verdict::Close(1013, "Too many connections of this user; retry later"),
+            Err(Refusal::ServerFull) => return Verdict::Close(1013, "Too many connections; retry later"),
+        };
+        self.waiting = None;
+        *lock(&self.shared.slot) = Some(slot);
+        *lock(&self.shared.expires_at) = expires_at;
+        *lock(&self.shared.principal) = Some(p);
+        self.shared.signed_in.notify_one();
+        Verdict::Pass(Message::Text(raw))
+    }
+
+    /// `complete`: the client ended an operation; async-graphql's
+    /// `complete` in answer is not for the client (graphql-ws sends none).
+    fn complete(&mut self, msg: &serde_json::Map<String, Value>, raw: Utf8Bytes) -> Verdict {
+        let Some(id) = msg.get("id").and_then(Value::as_str) else {
+            return Verdict::Close(4400, "complete needs an id");
+        };
+        if lock(&self.shared.running).contains(id) {
+            lock(&self.shared.answered).insert(id.to_string());
+        }
+        Verdict::Pass(Message::Text(raw))
     }
 
     async fn subscribe(&mut self, msg: &serde_json::Map<String, Value>, raw: Utf8Bytes) -> Verdict {

@@ -19,6 +19,9 @@ use crate::graphql::loaders::loaders;
 use crate::graphql::{guard, RequestId};
 use crate::wiring::App;
 
+/// What async-graphql-axum sends the client of one operation.
+type Responses = BoxStream<'static, async_graphql::Response>;
+
 /// The executor async-graphql-axum runs each operation with: the schema,
 /// behind the guard, as the connection's principal.
 #[derive(Clone)]
@@ -44,7 +47,7 @@ impl Drop for Running {
 
 impl Operations {
     /// Ends operation `id` with the protocol's `error` carrying `errors`.
-    fn answer(&self, id: &str, errors: Value, running: Running) -> BoxStream<'static, async_graphql::Response> {
+    fn answer(&self, id: &str, errors: Value, running: Running) -> Responses {
         let mut out = self.out.clone();
         let message = error_message(id, errors);
         let shared = self.shared.clone();
@@ -57,6 +60,41 @@ impl Operations {
         .filter_map(|()| async { None })
         .boxed()
     }
+
+    /// Operation `id` as the schema will run it: through the guard, as the
+    /// connection's principal, with the request's loaders unless it is a
+    /// subscription (and whether it is one). Errors: the protocol's `error`
+    /// that ends it.
+    fn admit(
+        &self,
+        id: &str,
+        mut request: async_graphql::Request,
+        running: Running,
+    ) -> Result<(async_graphql::Request, bool, Running), Responses> {
+        if request.operation_name.as_deref().is_some_and(str::is_empty) {
+            request.operation_name = None;
+        }
+        let inspected = match guard::inspect(&mut request) {
+            Ok(i) => i,
+            Err(r) => {
+                return Err(self.answer(id, json!([{"message": r.message, "extensions": {"code": r.code}}]), running))
+            }
+        };
+        let Some(principal) = lock(&self.shared.principal).clone() else {
+            return Err(self.answer(
+                id,
+                json!([{"message": "Unauthorized", "extensions": {"code": "UNAUTHENTICATED"}}]),
+                running,
+            ));
+        };
+        let subscription = inspected.ty == OperationType::Subscription;
+        let mut request = request.data(principal).data(RequestId(format!("{}/{id}", self.connection_id)));
+        if !subscription {
+            // A subscription resolves each event without a request-wide cache.
+            request = request.data(loaders(&self.app.cam));
+        }
+        Ok((request, subscription, running))
+    }
 }
 
 impl Executor for Operations {
@@ -66,35 +104,13 @@ impl Executor for Operations {
         self.app.schema.execute(request).instrument(span).await
     }
 
-    fn execute_stream(
-        &self,
-        mut request: async_graphql::Request,
-        _session: Option<Arc<Data>>,
-    ) -> BoxStream<'static, async_graphql::Response> {
+    fn execute_stream(&self, request: async_graphql::Request, _session: Option<Arc<Data>>) -> Responses {
         let id = lock(&self.shared.starting).pop_front().unwrap_or_default();
         let running = Running { id: id.clone(), shared: self.shared.clone() };
-        if request.operation_name.as_deref().is_some_and(str::is_empty) {
-            request.operation_name = None;
-        }
-        let inspected = match guard::inspect(&mut request) {
-            Ok(i) => i,
-            Err(r) => {
-                return self.answer(&id, json!([{"message": r.message, "extensions": {"code": r.code}}]), running)
-            }
+        let (request, subscription, running) = match self.admit(&id, request, running) {
+            Ok(admitted) => admitted,
+            Err(refused) => return refused,
         };
-        let Some(principal) = lock(&self.shared.principal).clone() else {
-            return self.answer(
-                &id,
-                json!([{"message": "Unauthorized", "extensions": {"code": "UNAUTHENTICATED"}}]),
-                running,
-            );
-        };
-        let subscription = inspected.ty == OperationType::Subscription;
-        let mut request = request.data(principal).data(RequestId(format!("{}/{id}", self.connection_id)));
-        if !subscription {
-            // A subscription resolves each event without a request-wide cache.
-            request = request.data(loaders(&self.app.cam));
-        }
         let this = self.clone();
         let span = crate::graphql::operation_span(request.operation_name.as_deref());
         let responses = self.app.schema.execute_stream(request);
