@@ -155,164 +155,174 @@ fn is_primary(v: &Value) -> bool {
     v.get("primary").and_then(|p| super::doc::boolean("", p).ok().flatten()).unwrap_or(false)
 }
 
+fn need(value: Option<Value>) -> Result<Value, PatchError> {
+    value.ok_or_else(|| err("invalidValue", "this operation needs a value"))
+}
+
+/// The user's `name`, made an object if it is not one.
+fn name_of(doc: &mut Map<String, Value>) -> Option<&mut Map<String, Value>> {
+    let name = doc.entry("name").or_insert_with(|| json!({}));
+    if !name.is_object() {
+        *name = json!({});
+    }
+    name.as_object_mut()
+}
+
+/// The user's list of emails (empty if absent). Errors: it is no list.
+fn emails_of(doc: &mut Map<String, Value>) -> Result<&mut Vec<Value>, PatchError> {
+    let list = doc.entry("emails").or_insert_with(|| json!([]));
+    list.as_array_mut().ok_or_else(|| err("invalidValue", "emails must be a list"))
+}
+
 fn apply_one(doc: &mut Map<String, Value>, op: Op, target: Target, value: Option<Value>) -> Result<(), PatchError> {
-    let need = |v: Option<Value>| v.ok_or_else(|| err("invalidValue", "this operation needs a value"));
-    match target {
-        Target::Ignored => {}
-        Target::Attr("name") => match op {
-            Op::Remove => {
-                doc.remove("name");
+    match (target, op) {
+        (Target::Ignored, _) => {}
+        (Target::Attr(attr), Op::Remove) => {
+            doc.remove(attr);
+        }
+        (Target::Attr("name"), _) => set_name(doc, op, need(value)?)?,
+        (Target::Attr("emails"), Op::Replace) => {
+            let v = need(value)?;
+            within_limit(&v)?;
+            doc.insert("emails".into(), v);
+        }
+        (Target::Attr("emails"), _) => add_emails(doc, need(value)?)?,
+        (Target::Attr(attr), _) => {
+            doc.insert(attr.into(), need(value)?);
+        }
+        (Target::NamePart(part), Op::Remove) => {
+            if let Some(n) = name_of(doc) {
+                n.remove(part);
             }
-            _ => {
-                let v = need(value)?;
-                let Value::Object(parts) = v else { return Err(err("invalidValue", "name must be an object")) };
-                let name = doc.entry("name").or_insert_with(|| json!({}));
-                if !name.is_object() {
-                    *name = json!({});
+        }
+        (Target::NamePart(part), _) => {
+            if let Some(n) = name_of(doc) {
+                n.insert(part.into(), need(value)?);
+            }
+        }
+        (Target::Emails(sel, sub), Op::Remove) => remove_selected_emails(emails_of(doc)?, &sel, sub),
+        (Target::Emails(sel, sub), _) => set_selected_emails(emails_of(doc)?, &sel, sub, need(value)?)?,
+    }
+    Ok(())
+}
+
+/// `add` or `replace` of the whole `name`: its parts, merged or instead.
+fn set_name(doc: &mut Map<String, Value>, op: Op, v: Value) -> Result<(), PatchError> {
+    let Value::Object(parts) = v else { return Err(err("invalidValue", "name must be an object")) };
+    if let Some(n) = name_of(doc) {
+        if op == Op::Replace {
+            n.clear();
+        }
+        for (k, v) in parts {
+            let k = canonical_name_part(&k).ok_or_else(|| err("invalidValue", format!("name has no '{k}'")))?;
+            n.insert(k.into(), v);
+        }
+    }
+    Ok(())
+}
+
+/// `add` to `emails`: each new address merged with the one of the same
+/// value, else appended; a primary one makes the others not.
+fn add_emails(doc: &mut Map<String, Value>, v: Value) -> Result<(), PatchError> {
+    within_limit(&v)?;
+    let new = match v {
+        Value::Array(items) => items,
+        one => vec![one],
+    };
+    let items = emails_of(doc)?;
+    let mut at_key: HashMap<String, usize> =
+        items.iter().enumerate().filter_map(|(i, e)| Some((email_key(e)?, i))).collect();
+    for e in new {
+        let key = email_key(&e);
+        let at = match key.as_ref().and_then(|k| at_key.get(k)) {
+            Some(&at) => {
+                items[at] = e;
+                at
+            }
+            None => {
+                items.push(e);
+                if items.len() > MAX_EMAILS {
+                    return Err(too_many());
                 }
-                if let Some(n) = name.as_object_mut() {
-                    if op == Op::Replace {
-                        n.clear();
-                    }
-                    for (k, v) in parts {
-                        let k =
-                            canonical_name_part(&k).ok_or_else(|| err("invalidValue", format!("name has no '{k}'")))?;
-                        n.insert(k.into(), v);
-                    }
+                if let Some(k) = key {
+                    at_key.insert(k, items.len() - 1);
                 }
+                items.len() - 1
             }
-        },
-        Target::Attr("emails") => match op {
-            Op::Remove => {
-                doc.remove("emails");
-            }
-            Op::Replace => {
-                let v = need(value)?;
-                within_limit(&v)?;
-                doc.insert("emails".into(), v);
-            }
-            Op::Add => {
-                let v = need(value)?;
-                within_limit(&v)?;
-                let new = match v {
-                    Value::Array(items) => items,
-                    one => vec![one],
-                };
-                let list = doc.entry("emails").or_insert_with(|| json!([]));
-                let Some(items) = list.as_array_mut() else { return Err(err("invalidValue", "emails must be a list")) };
-                let mut at_key: HashMap<String, usize> =
-                    items.iter().enumerate().filter_map(|(i, e)| Some((email_key(e)?, i))).collect();
-                for e in new {
-                    let key = email_key(&e);
-                    let at = match key.as_ref().and_then(|k| at_key.get(k)) {
-                        Some(&at) => {
-                            items[at] = e;
-                            at
-                        }
-                        None => {
-                            items.push(e);
-                            if items.len() > MAX_EMAILS {
-                                return Err(too_many());
-                            }
-                            if let Some(k) = key {
-                                at_key.insert(k, items.len() - 1);
-                            }
-                            items.len() - 1
-                        }
-                    };
-                    if is_primary(&items[at]) {
-                        one_primary(items, at);
-                    }
-                }
-            }
-        },
-        Target::Attr(attr) => match op {
-            Op::Remove => {
-                doc.remove(attr);
-            }
-            _ => {
-                doc.insert(attr.into(), need(value)?);
-            }
-        },
-        Target::NamePart(part) => {
-            let name = doc.entry("name").or_insert_with(|| json!({}));
-            if !name.is_object() {
-                *name = json!({});
-            }
-            if let Some(n) = name.as_object_mut() {
-                match op {
-                    Op::Remove => {
-                        n.remove(part);
-                    }
-                    _ => {
-                        n.insert(part.into(), need(value)?);
-                    }
+        };
+        if is_primary(&items[at]) {
+            one_primary(items, at);
+        }
+    }
+    Ok(())
+}
+
+/// `remove` of the selected emails, or of one sub-attribute of each.
+fn remove_selected_emails(items: &mut Vec<Value>, sel: &Option<Selector>, sub: Option<&'static str>) {
+    let hits: Vec<usize> = (0..items.len()).filter(|i| matches(&items[*i], sel)).collect();
+    match sub {
+        None => {
+            let gone: HashSet<usize> = hits.into_iter().collect();
+            let mut i = 0;
+            items.retain(|_| {
+                let keep = !gone.contains(&i);
+                i += 1;
+                keep
+            });
+        }
+        Some(part) => {
+            for i in hits {
+                if let Some(o) = items[i].as_object_mut() {
+                    o.remove(part);
                 }
             }
         }
-        Target::Emails(sel, sub) => {
-            let list = doc.entry("emails").or_insert_with(|| json!([]));
-            let Some(items) = list.as_array_mut() else { return Err(err("invalidValue", "emails must be a list")) };
-            let hits: Vec<usize> = (0..items.len()).filter(|i| matches(&items[*i], &sel)).collect();
-            match (op, sub) {
-                (Op::Remove, None) => {
-                    let gone: HashSet<usize> = hits.into_iter().collect();
-                    let mut i = 0;
-                    items.retain(|_| {
-                        let keep = !gone.contains(&i);
-                        i += 1;
-                        keep
-                    });
+    }
+}
+
+/// `add` or `replace` on the selected emails (the selected one is added
+/// when none is), or on one sub-attribute of each.
+fn set_selected_emails(
+    items: &mut Vec<Value>,
+    sel: &Option<Selector>,
+    sub: Option<&'static str>,
+    v: Value,
+) -> Result<(), PatchError> {
+    let mut hits: Vec<usize> = (0..items.len()).filter(|i| matches(&items[*i], sel)).collect();
+    if hits.is_empty() {
+        // Nothing selected: the selected email is added.
+        let mut e = Map::new();
+        if let Some(s) = sel {
+            e.insert(s.part.into(), s.value.clone());
+        }
+        if items.is_empty() {
+            e.insert("primary".into(), json!(true));
+        }
+        items.push(Value::Object(e));
+        hits = vec![items.len() - 1];
+    }
+    for &i in &hits {
+        match (sub, &v) {
+            (Some(part), v) => {
+                if let Some(o) = items[i].as_object_mut() {
+                    o.insert(part.into(), v.clone());
                 }
-                (Op::Remove, Some(part)) => {
-                    for i in hits {
-                        if let Some(o) = items[i].as_object_mut() {
-                            o.remove(part);
-                        }
-                    }
-                }
-                (_, sub) => {
-                    let v = need(value)?;
-                    let hits = if hits.is_empty() {
-                        // Nothing selected: the selected email is added.
-                        let mut e = Map::new();
-                        if let Some(s) = &sel {
-                            e.insert(s.part.into(), s.value.clone());
-                        }
-                        if items.is_empty() {
-                            e.insert("primary".into(), json!(true));
-                        }
-                        items.push(Value::Object(e));
-                        vec![items.len() - 1]
-                    } else {
-                        hits
-                    };
-                    for &i in &hits {
-                        match (sub, &v) {
-                            (Some(part), v) => {
-                                if let Some(o) = items[i].as_object_mut() {
-                                    o.insert(part.into(), v.clone());
-                                }
-                            }
-                            (None, Value::Object(fields)) => {
-                                if let Some(o) = items[i].as_object_mut() {
-                                    for (k, v) in fields {
-                                        if let Some(k) = canonical_email_part(k) {
-                                            o.insert(k.into(), v.clone());
-                                        }
-                                    }
-                                }
-                            }
-                            (None, _) => return Err(err("invalidValue", "an email is an object")),
-                        }
-                    }
-                    if let Some(&last) = hits.last() {
-                        if is_primary(&items[last]) {
-                            one_primary(items, last);
+            }
+            (None, Value::Object(fields)) => {
+                if let Some(o) = items[i].as_object_mut() {
+                    for (k, v) in fields {
+                        if let Some(k) = canonical_email_part(k) {
+                            o.insert(k.into(), v.clone());
                         }
                     }
                 }
             }
+            (None, _) => return Err(err("invalidValue", "an email is an object")),
+        }
+    }
+    if let Some(&last) = hits.last() {
+        if is_primary(&items[last]) {
+            one_primary(items, last);
         }
     }
     Ok(())
