@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::config::{check_database_url, redact, Cli, Command, LogFormat, ServeArgs, TokenArgs};
+use crate::config::{check_database_url, redact, Cli, Command, LimitArgs, LogFormat, ServeArgs, TokenArgs};
 use crate::wiring::{build_with, Settings};
 use crate::{demo, graphql, http, scheduler, server, wiring};
 use cam_adapters::identity::JwtIdentity;
@@ -72,12 +72,23 @@ async fn open_database(url: &str, pool: &PoolSettings) -> Result<SeaOrmStore, Fa
     Ok(store)
 }
 
-async fn serve(args: ServeArgs) -> Result<(), Failure> {
-    // Every setting was parsed and checked by clap (the database URL here,
-    // so that no message repeats its password); the address is bound
-    // before the database is touched.
+/// What `serve` reads from its settings before anything is touched: each
+/// checked, a wrong one refused (exit 2).
+struct Checked {
+    /// R50: the trusted issuers.
+    oidc_issuers: Vec<cam_adapters::identity::IssuerSettings>,
+    /// R51: the approval page's OIDC client.
+    sign_in: Option<wiring::SignInClient>,
+    cors_origins: Vec<axum::http::HeaderValue>,
+    /// R42: the mailer, when an SMTP server is set.
+    mailer: Option<cam_adapters::notify::SmtpMailer>,
+}
+
+/// Every setting was parsed and checked by clap (the database URL here,
+/// so that no message repeats its password); the issuers, the sign-in
+/// client, the origins and the SMTP settings are read here.
+fn check(args: &ServeArgs) -> Result<Checked, Failure> {
     check_database_url(&args.database.database_url).map_err(Failure::Settings)?;
-    // R50: the trusted issuers are read before anything is touched.
     let oidc_issuers = cam_adapters::identity::parse_issuers(args.oidc_issuers.as_deref().unwrap_or_default())
         .map_err(|e| Failure::Settings(format!("CAM_OIDC_ISSUERS: {e}")))?;
     let sign_in = wiring::SignInClient::choose(
@@ -89,7 +100,6 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     .map_err(Failure::Settings)?;
     let cors_origins =
         crate::cors::parse_origins(args.cors_origins.as_deref().unwrap_or_default()).map_err(Failure::Settings)?;
-    // R42: the SMTP settings are checked before anything is touched.
     let mailer = match &args.smtp_url {
         Some(url) => {
             let public = args.public_url.clone().unwrap_or_else(|| format!("http://{}", args.listen));
@@ -98,24 +108,46 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
         None => None,
     };
-    let listener = tokio::net::TcpListener::bind(&args.listen)
-        .await
-        .map_err(|e| Failure::Settings(format!("cannot listen on {:?}: {e}", args.listen)))?;
-    let addr = listener.local_addr()?;
-    let l = &args.limits;
-    let pool = PoolSettings {
+    Ok(Checked { oidc_issuers, sign_in, cors_origins, mailer })
+}
+
+fn pool_settings(l: &LimitArgs) -> PoolSettings {
+    PoolSettings {
         max_connections: l.db_pool_size,
         acquire_timeout: l.db_acquire_timeout,
         lock_timeout: l.db_lock_timeout,
         statement_timeout: l.db_statement_timeout,
         ..PoolSettings::default()
-    };
-    let store = Arc::new(open_database(&args.database.database_url, &pool).await?);
+    }
+}
+
+fn live_limits(l: &LimitArgs) -> crate::live::LiveLimits {
+    crate::live::LiveLimits {
+        max_connections: l.max_ws_connections as usize,
+        max_pending: l.max_ws_pending as usize,
+        max_per_user: l.max_ws_per_user as usize,
+        max_operations_per_connection: l.max_ws_operations as usize,
+        init_timeout: l.ws_init_timeout,
+        ..crate::live::LiveLimits::default()
+    }
+}
+
+fn server_limits(l: &LimitArgs) -> server::ServerLimits {
+    server::ServerLimits {
+        max_connections: l.max_connections as usize,
+        header_timeout: l.header_timeout,
+        body_timeout: l.body_timeout,
+        drain_deadline: l.drain_timeout,
+    }
+}
+
+/// The token secret and the operator token: as set, or for the demo the
+/// ones kept with its database (so that the printed tokens keep working
+/// when the demo is started again on it).
+async fn secrets(args: &ServeArgs, store: &Arc<SeaOrmStore>) -> Result<(Option<String>, Option<String>), Failure> {
     let mut jwt_secret = args.jwt_secret.clone().filter(|s| !s.is_empty());
     let mut operator_token = args.operator_token.clone().filter(|s| !s.is_empty());
     if args.demo {
-        // Kept with the demo database, so that the printed tokens keep
-        // working when the demo is started again on it.
         let kept = |name: &'static str, make: fn() -> String| {
             let store = store.clone();
             async move {
@@ -134,7 +166,12 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             operator_token = Some(t);
         }
     }
-    if jwt_secret.is_none() {
+    Ok((jwt_secret, operator_token))
+}
+
+/// What an operator should know of these settings.
+fn warn_of(args: &ServeArgs, settings: &Settings, mailer: Option<&cam_adapters::notify::SmtpMailer>) {
+    if settings.jwt_secret.is_none() {
         tracing::warn!("CAM_JWT_SECRET is not set: user tokens are refused");
     }
     if args.test_clock {
@@ -145,6 +182,53 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     if mailer.is_none() {
         tracing::warn!("CAM_SMTP_URL is not set: emails stay queued in the outbox");
     }
+}
+
+/// On every start of the demo, a link to open: the one just loaded, the
+/// one printed last time while it can still be approved, or a fresh one.
+/// Like the demo's token secret, its token is kept with the demo database
+/// (only a hash of it in the links themselves, R8).
+async fn announce_demo(app: &wiring::App, store: &SeaOrmStore) -> Result<(), Failure> {
+    const KEPT_LINK: &str = "demo_access_link_token";
+    let pending = if store.is_empty().await.map_err(|e| Failure::Other(e.to_string()))? {
+        let token = demo::load(&app.cam).await?;
+        println!("Loaded the demo data set.");
+        Some(token)
+    } else {
+        let kept = store.setting(KEPT_LINK).await.map_err(|e| Failure::Database(e.to_string()))?;
+        // The demo's worker may have been changed meanwhile (no longer
+        // eligible, R5): the server starts all the same.
+        demo::pending_link(&app.cam, kept).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %format!("{e:#}"), "could not make a fresh demo access link");
+            None
+        })
+    };
+    match pending {
+        Some(token) => {
+            store.put_setting(KEPT_LINK, &token).await.map_err(|e| Failure::Database(e.to_string()))?;
+            let url = demo::link_url(&app.cam, &token);
+            println!("A pending access link (open it, sign in as a client admin, approve or decline): {url}");
+        }
+        None => println!(
+            "No pending access link to print: this database holds no demo data, or its worker cannot have a link."
+        ),
+    }
+    demo::print_tokens(app.identity.as_ref());
+    Ok(())
+}
+
+/// `cam serve`: the settings checked, the address bound before the
+/// database is touched, the app wired, then served until SIGTERM and
+/// drained.
+async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let Checked { oidc_issuers, sign_in, cors_origins, mailer } = check(&args)?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| Failure::Settings(format!("cannot listen on {:?}: {e}", args.listen)))?;
+    let addr = listener.local_addr()?;
+    let l = &args.limits;
+    let store = Arc::new(open_database(&args.database.database_url, &pool_settings(l)).await?);
+    let (jwt_secret, operator_token) = secrets(&args, &store).await?;
     let settings = Settings {
         jwt_secret,
         operator_token,
@@ -157,15 +241,8 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         introspection: args.introspection || args.demo,
         sign_in,
     };
-    let live_limits = crate::live::LiveLimits {
-        max_connections: l.max_ws_connections as usize,
-        max_pending: l.max_ws_pending as usize,
-        max_per_user: l.max_ws_per_user as usize,
-        max_operations_per_connection: l.max_ws_operations as usize,
-        init_timeout: l.ws_init_timeout,
-        ..crate::live::LiveLimits::default()
-    };
-    let app = build_with(store.clone(), &settings, None, live_limits).map_err(|e| Failure::Other(e.to_string()))?;
+    warn_of(&args, &settings, mailer.as_ref());
+    let app = build_with(store.clone(), &settings, None, live_limits(l)).map_err(|e| Failure::Other(e.to_string()))?;
     // One source of committed audit events per server (PostgreSQL: one
     // dedicated LISTEN connection), fanned out by the hub (R43).
     let events = store
@@ -174,35 +251,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Database(format!("cannot listen for audit events: {e}")))?;
     tokio::spawn(app.live.clone().run(app.cam.clone(), events));
     if args.demo {
-        // On every start, a link to open: the one just loaded, the one
-        // printed last time while it can still be approved, or a fresh one.
-        // Like the demo's token secret, its token is kept with the demo
-        // database (only a hash of it in the links themselves, R8).
-        const KEPT_LINK: &str = "demo_access_link_token";
-        let pending = if store.is_empty().await.map_err(|e| Failure::Other(e.to_string()))? {
-            let token = demo::load(&app.cam).await?;
-            println!("Loaded the demo data set.");
-            Some(token)
-        } else {
-            let kept = store.setting(KEPT_LINK).await.map_err(|e| Failure::Database(e.to_string()))?;
-            // The demo's worker may have been changed meanwhile (no longer
-            // eligible, R5): the server starts all the same.
-            demo::pending_link(&app.cam, kept).await.unwrap_or_else(|e| {
-                tracing::warn!(error = %format!("{e:#}"), "could not make a fresh demo access link");
-                None
-            })
-        };
-        match pending {
-            Some(token) => {
-                store.put_setting(KEPT_LINK, &token).await.map_err(|e| Failure::Database(e.to_string()))?;
-                let url = demo::link_url(&app.cam, &token);
-                println!("A pending access link (open it, sign in as a client admin, approve or decline): {url}");
-            }
-            None => println!(
-                "No pending access link to print: this database holds no demo data, or its worker cannot have a link."
-            ),
-        }
-        demo::print_tokens(app.identity.as_ref());
+        announce_demo(&app, &store).await?;
     }
     // R36, R42: the sweep and the dispatcher run beside the server and
     // stop with it (a claim that is cut short runs out and is taken again).
@@ -210,12 +259,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let dispatcher = mailer.map(|m| wiring::start_dispatcher(store.clone(), m));
     println!("listening on http://{addr}");
     println!("playground: http://{addr}/graphql");
-    let limits = server::ServerLimits {
-        max_connections: l.max_connections as usize,
-        header_timeout: l.header_timeout,
-        body_timeout: l.body_timeout,
-        drain_deadline: l.drain_timeout,
-    };
+    let limits = server_limits(l);
     let options = http::HttpOptions { cors_origins };
     let live = app.live.clone();
     let served = server::serve(listener, http::router_with(app, &options), limits, shutdown_signal()).await;
