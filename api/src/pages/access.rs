@@ -237,57 +237,12 @@ fn choices_fragment(
     choices: &[LinkChoice],
     credential: Credential<'_>,
 ) -> String {
-    let signed_in_as = escape(&w.signed_in_as(&user.name, user.email.as_str()));
-    let mut out = match credential {
-        Credential::Bearer => format!(
-            "<p id=\"who\">{signed_in_as} <button type=\"button\" id=\"other-token\" class=\"link\">{}</button></p>",
-            w.other_token()
-        ),
-        // A form of its own: forms do not nest.
-        Credential::Session(anti_forgery) => format!(
-            "<div class=\"who\"><p id=\"who\">{signed_in_as}</p><form id=\"sign-out-form\" method=\"post\" \
-             action=\"/auth/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" \
-             name=\"return\" value=\"/access/{token}\"><button id=\"sign-out-button\" class=\"link\" type=\"submit\">\
-             {sign_out}</button></form></div>",
-            csrf = escape(anti_forgery),
-            token = escape(token),
-            sign_out = w.sign_out(),
-        ),
-    };
+    let mut out = who_decides(w, token, user, credential);
     if choices.is_empty() {
         out.push_str(&format!("<p id=\"no-accounts\" class=\"note\">{}</p>", w.no_accounts()));
         return out;
     }
-    let mut first_open = true;
-    let items: String = choices
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let id = encode(Kind::ClientAccount, c.account.id.get());
-            let (mark, disabled) = match c.decision {
-                Some(Decision::Approved) => {
-                    (format!(" <span class=\"mark mark-approved\">{}</span>", w.mark_approved()), " disabled")
-                }
-                Some(Decision::Declined) => {
-                    (format!(" <span class=\"mark mark-declined\">{}</span>", w.mark_declined()), " disabled")
-                }
-                None => (String::new(), ""),
-            };
-            let checked = if c.decision.is_none() && first_open {
-                first_open = false;
-                " checked"
-            } else {
-                ""
-            };
-            format!(
-                "<li class=\"account{decided}\"><input type=\"radio\" id=\"account-{i}\" name=\"clientAccountId\" \
-                 value=\"{id}\"{checked}{disabled}><label for=\"account-{i}\">{name}</label>{mark}</li>",
-                decided = if c.decision.is_some() { " decided" } else { "" },
-                id = escape(&id.0),
-                name = escape(&c.account.name),
-            )
-        })
-        .collect();
+    let items = account_items(w, choices);
     let token = escape(token);
     let open = choices.iter().any(|c| c.decision.is_none());
     let credential_field = match credential {
@@ -316,4 +271,61 @@ fn choices_fragment(
     }
     out.push_str("</form>");
     out
+}
+
+/// Who is signed in, with the way to another token (development) or a
+/// Sign out form (R51).
+fn who_decides(w: Words, token: &str, user: &cam_domain::user::model::User, credential: Credential<'_>) -> String {
+    let signed_in_as = escape(&w.signed_in_as(&user.name, user.email.as_str()));
+    match credential {
+        Credential::Bearer => format!(
+            "<p id=\"who\">{signed_in_as} <button type=\"button\" id=\"other-token\" class=\"link\">{}</button></p>",
+            w.other_token()
+        ),
+        // A form of its own: forms do not nest.
+        Credential::Session(anti_forgery) => format!(
+            "<div class=\"who\"><p id=\"who\">{signed_in_as}</p><form id=\"sign-out-form\" method=\"post\" \
+             action=\"/auth/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" \
+             name=\"return\" value=\"/access/{token}\"><button id=\"sign-out-button\" class=\"link\" type=\"submit\">\
+             {sign_out}</button></form></div>",
+            csrf = escape(anti_forgery),
+            token = escape(token),
+            sign_out = w.sign_out(),
+        ),
+    }
+}
+
+/// One radio button a choice, those already decided marked and disabled;
+/// the first open one checked.
+fn account_items(w: Words, choices: &[LinkChoice]) -> String {
+    let mut first_open = true;
+    choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = encode(Kind::ClientAccount, c.account.id.get());
+            let (mark, disabled) = match c.decision {
+                Some(Decision::Approved) => {
+                    (format!(" <span class=\"mark mark-approved\">{}</span>", w.mark_approved()), " disabled")
+                }
+                Some(Decision::Declined) => {
+                    (format!(" <span class=\"mark mark-declined\">{}</span>", w.mark_declined()), " disabled")
+                }
+                None => (String::new(), ""),
+            };
+            let checked = if c.decision.is_none() && first_open {
+                first_open = false;
+                " checked"
+            } else {
+                ""
+            };
+            format!(
+                "<li class=\"account{decided}\"><input type=\"radio\" id=\"account-{i}\" name=\"clientAccountId\" \
+                 value=\"{id}\"{checked}{disabled}><label for=\"account-{i}\">{name}</label>{mark}</li>",
+                decided = if c.decision.is_some() { " decided" } else { "" },
+                id = escape(&id.0),
+                name = escape(&c.account.name),
+            )
+        })
+        .collect()
 }
