@@ -2,7 +2,7 @@
 //! `first` at most 100.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Lookahead, OutputType, SelectionField, SimpleObject};
+use async_graphql::{Context, Lookahead, OutputType, SelectionField, SimpleObject};
 use cam_domain::{Page, PageRequest};
 
 use super::error::invalid_input;
@@ -57,6 +57,18 @@ impl Asked {
 pub fn page_request(first: Option<i32>, after: Option<String>) -> async_graphql::Result<PageRequest> {
     let after = parse_cursor(after.as_deref())?;
     PageRequest::new(first, after).map_err(|e| invalid_input(e.to_string()))
+}
+
+/// What the resolver's own selection asks of its connection, and the page
+/// to read (without rows when only the total is asked). Errors: as
+/// `page_request`.
+pub fn asked_page(
+    ctx: &Context<'_>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<(Asked, PageRequest)> {
+    let asked = Asked::of(&ctx.look_ahead());
+    Ok((asked, asked.page(page_request(first, after)?)))
 }
 
 /// Query complexity of a connection field: what it costs to read is its

@@ -10,7 +10,7 @@ use cam_domain::user::model::User as DomainUser;
 
 use super::plan;
 use crate::graphql::audit::AuditEvent;
-use crate::graphql::connection::{connection, empty_page, page_request, Asked, Conn};
+use crate::graphql::connection::{asked_page, connection, empty_page, Asked, Conn};
 use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
 use crate::graphql::error::forbidden;
 use crate::graphql::error::query;
@@ -123,8 +123,7 @@ impl PartnerAccount {
         after: Option<String>,
         filter: Option<WorkerFilter>,
     ) -> Result<Conn<Worker>> {
-        let asked = Asked::of(&ctx.look_ahead());
-        let page = asked.page(page_request(first, after)?);
+        let (asked, page) = asked_page(ctx, first, after)?;
         let filter = filter.unwrap_or_default();
         check_search(&filter.search)?;
         let p = principal(ctx)?;
@@ -166,8 +165,7 @@ impl PartnerAccount {
         after: Option<String>,
         filter: Option<ClientFilter>,
     ) -> Result<Conn<PartnerClient>> {
-        let asked = Asked::of(&ctx.look_ahead());
-        let page = asked.page(page_request(first, after)?);
+        let (asked, page) = asked_page(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         check_search(&f.search)?;
         let f = DomainClientFilter {

@@ -140,6 +140,23 @@ fn refusal(e: cam_domain::Error) -> Result<Refused, LoadError> {
     }
 }
 
+/// The pages of the parents the asker may read and the refusals of the
+/// others, each under its key. Errors: a failure that is no refusal.
+fn pages_or_refusals<P, T, K: Eq + std::hash::Hash>(
+    out: &mut HashMap<K, Result<Page<T>, Refused>>,
+    pages: impl IntoIterator<Item = (P, Page<T>)>,
+    refused: impl IntoIterator<Item = (P, cam_domain::Error)>,
+    key: impl Fn(P) -> K,
+) -> Result<(), LoadError> {
+    for (parent, p) in pages {
+        out.insert(key(parent), Ok(p));
+    }
+    for (parent, e) in refused {
+        out.insert(key(parent), Err(refusal(e)?));
+    }
+    Ok(())
+}
+
 /// A use case's error that is no refusal of one parent, as a load error.
 fn load_error(e: cam_domain::Error) -> LoadError {
     match e {
@@ -173,12 +190,8 @@ impl Loader<MembersOf> for StoreLoader {
                 .await
                 .map_err(load_error)?;
             self.remember(&found.pages);
-            for (client, p) in found.pages.pages {
-                out.insert(MembersOf { client, ..group.clone() }, Ok(p));
-            }
-            for (client, e) in found.refused {
-                out.insert(MembersOf { client, ..group.clone() }, Err(refusal(e)?));
-            }
+            let key = |client| MembersOf { client, ..group.clone() };
+            pages_or_refusals(&mut out, found.pages.pages, found.refused, key)?;
         }
         Ok(out)
     }
@@ -203,12 +216,7 @@ impl Loader<AuditOf> for StoreLoader {
         for ((asker, page, with_total), scopes) in groups {
             let found = self.cam.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(load_error)?;
             let key = |scope| AuditOf { asker: asker.clone(), scope, page, with_total };
-            for (scope, p) in found.pages {
-                out.insert(key(scope), Ok(p));
-            }
-            for (scope, e) in found.refused {
-                out.insert(key(scope), Err(refusal(e)?));
-            }
+            pages_or_refusals(&mut out, found.pages, found.refused, key)?;
         }
         Ok(out)
     }

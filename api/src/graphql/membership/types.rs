@@ -10,7 +10,7 @@ use crate::graphql::access_link::AccessLink;
 use crate::graphql::account::plan;
 use crate::graphql::account::{ClientAccount, PartnerAccount};
 use crate::graphql::asset::Asset;
-use crate::graphql::connection::{connection, empty_page, page_request, Asked, Conn};
+use crate::graphql::connection::{asked_page, connection, empty_page, page_request, Asked, Conn};
 use crate::graphql::enums::{permissions_out, MemberStatus, Permission, Role, Seat, WorkerKind};
 use crate::graphql::error::internal;
 use crate::graphql::ids::{encode, Kind};
@@ -146,8 +146,7 @@ impl Membership {
     }
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn owned_assets(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Conn<Asset>> {
-        let asked = Asked::of(&ctx.look_ahead());
-        let page = asked.page(page_request(first, after)?);
+        let (asked, page) = asked_page(ctx, first, after)?;
         let key = OwnedAssets { client: self.0.account_id, owner: self.0.user_id, page, with_total: asked.total };
         let rows = load(ctx, key).await?.unwrap_or_else(|| empty_page(page));
         Ok(connection(rows, |a| a.id.get(), Asset))
