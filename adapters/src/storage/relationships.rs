@@ -42,10 +42,11 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
             .map_err(db)?;
         let row = match existing {
             Some(r) => {
-                let started = if restart { at } else { r.started_at };
                 let mut am: relationship::ActiveModel = r.into();
                 am.last_activity_at = Set(at);
-                am.started_at = Set(started);
+                if restart {
+                    am.started_at = Set(at);
+                }
                 am.update(&self.conn).await.map_err(db)?
             }
             None => relationship::ActiveModel {
