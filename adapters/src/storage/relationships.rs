@@ -17,6 +17,8 @@ use super::{convert, db, Conn, SeaOrmRepository};
 
 mod clients_tab;
 
+use clients_tab::ClientsTab;
+
 #[derive(FromQueryResult)]
 struct RoleCount {
     partner_id: i64,
@@ -172,6 +174,6 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         now: DateTime<Utc>,
         with_total: bool,
     ) -> Result<Page<ClientRow>, StorageError> {
-        clients_tab::clients_of_partner(&self.conn, partner, filter, page, now, with_total).await
+        ClientsTab::new(partner, filter, now).page(&self.conn, page, with_total).await
     }
 }
