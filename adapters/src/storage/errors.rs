@@ -2,7 +2,7 @@
 //! failure worth running again, an unavailable database, or anything else.
 
 use cam_domain::StorageError;
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr, UpdateResult};
 
 /// Maps a database error to the port's error. The text stays in logs.
 /// - unique violations: `Conflict`;
@@ -28,6 +28,15 @@ pub(crate) fn db(e: DbErr) -> StorageError {
         Some(Failure::Unavailable) => StorageError::Unavailable(Box::new(e)),
         None => StorageError::Other(Box::new(e)),
     }
+}
+
+/// An update by id found its row: a missing one is an error, as with
+/// sea-orm's `update` (`RecordNotUpdated`).
+pub(crate) fn one_row(r: UpdateResult) -> Result<(), StorageError> {
+    if r.rows_affected == 0 {
+        return Err(db(DbErr::RecordNotUpdated));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use super::entities::{account, membership, relationship, user};
 use super::keyset::by_ids;
 use super::keyset::keyset_page;
 use super::sql::Sql;
-use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
+use super::{convert, db, like_pattern, one_row, Conn, SeaOrmRepository};
 
 mod with_people;
 
@@ -122,9 +122,9 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         convert::membership(row)
     }
 
+    /// The columns a use case may change, nothing read back.
     async fn update_membership(&self, m: &Membership, at: DateTime<Utc>) -> Result<(), StorageError> {
-        membership::ActiveModel {
-            id: Set(m.id.get()),
+        let changed = membership::ActiveModel {
             role: Set(m.role.as_str().to_string()),
             seat: Set(m.seat.as_str().to_string()),
             status: Set(m.status.as_str().to_string()),
@@ -134,11 +134,14 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             managed_credit: Set(m.managed_credit),
             updated_at: Set(at),
             ..Default::default()
-        }
-        .update(&self.conn)
-        .await
-        .map_err(db)?;
-        Ok(())
+        };
+        let r = membership::Entity::update_many()
+            .set(changed)
+            .filter(membership::Column::Id.eq(m.id.get()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        one_row(r)
     }
 
     async fn delete_membership(&self, id: MembershipId) -> Result<(), StorageError> {

@@ -32,7 +32,7 @@ use async_trait::async_trait;
 use cam_domain::store::{Store, UnitOfWork};
 use cam_domain::StorageError;
 use cam_migration::{Migrator, MigratorTrait};
-pub(crate) use errors::db;
+pub(crate) use errors::{db, one_row};
 use sea_orm::sqlx;
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, RuntimeErr, Statement,
