@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 pub use sea_orm_migration::seaql_migrations;
 
+mod ddl;
 mod m20261122_000001_create_schema;
 mod m20261125_000001_one_live_access_link_per_worker;
 mod m20261125_000002_page_indexes;

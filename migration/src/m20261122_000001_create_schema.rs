@@ -9,166 +9,11 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
-enum Accounts {
-    Table,
-    Id,
-    Kind,
-    Name,
-    Tier,
-    DataCenter,
-    CreatedAt,
-}
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
-    Email,
-    EmailKey,
-    Name,
-    CreatedAt,
-}
-#[derive(DeriveIden)]
-enum Memberships {
-    Table,
-    Id,
-    AccountId,
-    UserId,
-    Role,
-    Seat,
-    Status,
-    Permissions,
-    PermissionSetId,
-    PartnerId,
-    ManagedCredit,
-    WorkerKind,
-    CreatedAt,
-    UpdatedAt,
-}
-#[derive(DeriveIden)]
-enum VerifiedDomains {
-    Table,
-    Id,
-    PartnerId,
-    Domain,
-    CreatedAt,
-}
-#[derive(DeriveIden)]
-enum PermissionSets {
-    Table,
-    Id,
-    PartnerId,
-    Name,
-    NameKey,
-    Permissions,
-    BuiltIn,
-    CreatedAt,
-    UpdatedAt,
-}
-#[derive(DeriveIden)]
-enum AccessLinks {
-    Table,
-    Id,
-    PartnerId,
-    WorkerId,
-    TokenHash,
-    CreatedBy,
-    CreatedAt,
-    ExpiresAt,
-    RevokedAt,
-}
-#[derive(DeriveIden)]
-enum AccessLinkApprovals {
-    Table,
-    Id,
-    AccessLinkId,
-    ClientId,
-    ApprovedBy,
-    MembershipId,
-    ApprovedAt,
-}
-#[derive(DeriveIden)]
-enum ManagedRelationships {
-    Table,
-    Id,
-    PartnerId,
-    ClientId,
-    CrmName,
-    StartedAt,
-    LastActivityAt,
-}
-#[derive(DeriveIden)]
-enum Assets {
-    Table,
-    Id,
-    ClientId,
-    OwnerId,
-    Kind,
-    Name,
-    CreatedAt,
-}
-#[derive(DeriveIden)]
-enum AuditEvents {
-    Table,
-    Id,
-    At,
-    ActorId,
-    Action,
-    AccountId,
-    PartnerId,
-    SubjectId,
-    Before,
-    After,
-}
-#[derive(DeriveIden)]
-enum EmailOutbox {
-    Table,
-    Id,
-    ToEmail,
-    ToKey,
-    Subject,
-    Body,
-    CreatedAt,
-    SentAt,
-}
-#[derive(DeriveIden)]
-enum WriteLock {
-    Table,
-    Id,
-    Counter,
-}
+mod names;
 
-fn pk<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).big_integer().not_null().auto_increment().primary_key().to_owned()
-}
-fn fk_col<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).big_integer().not_null().to_owned()
-}
-fn fk_opt<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).big_integer().null().to_owned()
-}
-fn text<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).string().not_null().to_owned()
-}
-fn time<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).timestamp_with_time_zone().not_null().to_owned()
-}
-fn time_opt<T: IntoIden>(c: T) -> ColumnDef {
-    ColumnDef::new(c).timestamp_with_time_zone().null().to_owned()
-}
+use names::*;
 
-fn index(name: &str, table: impl IntoIden + 'static, cols: Vec<DynIden>) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(c);
-    }
-    i.to_owned()
-}
-
-macro_rules! cols {
-    ($($c:expr),*) => { vec![$($c.into_iden()),*] };
-}
+use crate::ddl::{cols, fk_col, fk_opt, index, pk, references, text, time, time_opt, unique_index};
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -215,24 +60,19 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(PermissionSets::BuiltIn).boolean().not_null())
                 .col(time(PermissionSets::CreatedAt))
                 .col(time(PermissionSets::UpdatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(PermissionSets::Table, PermissionSets::PartnerId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut references(
+                    (PermissionSets::Table, PermissionSets::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            index(
-                "ux_permission_sets_partner_name",
-                PermissionSets::Table,
-                cols!(PermissionSets::PartnerId, PermissionSets::NameKey),
-            )
-            .unique()
-            .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_permission_sets_partner_name",
+            PermissionSets::Table,
+            cols!(PermissionSets::PartnerId, PermissionSets::NameKey),
+        ))
         .await?;
 
         m.create_table(
@@ -261,42 +101,34 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Memberships::WorkerKind).string().null())
                 .col(time(Memberships::CreatedAt))
                 .col(time(Memberships::UpdatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Memberships::Table, Memberships::AccountId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Memberships::Table, Memberships::UserId)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Memberships::Table, Memberships::PermissionSetId)
-                        .to(PermissionSets::Table, PermissionSets::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Memberships::Table, Memberships::PartnerId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .foreign_key(&mut references(
+                    (Memberships::Table, Memberships::AccountId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (Memberships::Table, Memberships::UserId),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (Memberships::Table, Memberships::PermissionSetId),
+                    (PermissionSets::Table, PermissionSets::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
+                .foreign_key(&mut references(
+                    (Memberships::Table, Memberships::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            index(
-                "ux_memberships_account_user",
-                Memberships::Table,
-                cols!(Memberships::AccountId, Memberships::UserId),
-            )
-            .unique()
-            .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_memberships_account_user",
+            Memberships::Table,
+            cols!(Memberships::AccountId, Memberships::UserId),
+        ))
         .await?;
         m.create_index(index("ix_memberships_user", Memberships::Table, cols!(Memberships::UserId))).await?;
         m.create_index(index(
@@ -321,12 +153,11 @@ impl MigrationTrait for Migration {
                 .col(fk_col(VerifiedDomains::PartnerId))
                 .col(text(VerifiedDomains::Domain).unique_key())
                 .col(time(VerifiedDomains::CreatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(VerifiedDomains::Table, VerifiedDomains::PartnerId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut references(
+                    (VerifiedDomains::Table, VerifiedDomains::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -344,24 +175,21 @@ impl MigrationTrait for Migration {
                 .col(time(AccessLinks::CreatedAt))
                 .col(time(AccessLinks::ExpiresAt))
                 .col(time_opt(AccessLinks::RevokedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinks::Table, AccessLinks::PartnerId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinks::Table, AccessLinks::WorkerId)
-                        .to(Memberships::Table, Memberships::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinks::Table, AccessLinks::CreatedBy)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .foreign_key(&mut references(
+                    (AccessLinks::Table, AccessLinks::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinks::Table, AccessLinks::WorkerId),
+                    (Memberships::Table, Memberships::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinks::Table, AccessLinks::CreatedBy),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -376,42 +204,34 @@ impl MigrationTrait for Migration {
                 .col(fk_opt(AccessLinkApprovals::ApprovedBy))
                 .col(fk_opt(AccessLinkApprovals::MembershipId))
                 .col(time(AccessLinkApprovals::ApprovedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkApprovals::Table, AccessLinkApprovals::AccessLinkId)
-                        .to(AccessLinks::Table, AccessLinks::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkApprovals::Table, AccessLinkApprovals::ClientId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkApprovals::Table, AccessLinkApprovals::ApprovedBy)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkApprovals::Table, AccessLinkApprovals::MembershipId)
-                        .to(Memberships::Table, Memberships::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .foreign_key(&mut references(
+                    (AccessLinkApprovals::Table, AccessLinkApprovals::AccessLinkId),
+                    (AccessLinks::Table, AccessLinks::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinkApprovals::Table, AccessLinkApprovals::ClientId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinkApprovals::Table, AccessLinkApprovals::ApprovedBy),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinkApprovals::Table, AccessLinkApprovals::MembershipId),
+                    (Memberships::Table, Memberships::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            index(
-                "ux_approvals_link_client",
-                AccessLinkApprovals::Table,
-                cols!(AccessLinkApprovals::AccessLinkId, AccessLinkApprovals::ClientId),
-            )
-            .unique()
-            .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_approvals_link_client",
+            AccessLinkApprovals::Table,
+            cols!(AccessLinkApprovals::AccessLinkId, AccessLinkApprovals::ClientId),
+        ))
         .await?;
 
         m.create_table(
@@ -423,30 +243,24 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(ManagedRelationships::CrmName).string().null())
                 .col(time(ManagedRelationships::StartedAt))
                 .col(time(ManagedRelationships::LastActivityAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ManagedRelationships::Table, ManagedRelationships::PartnerId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ManagedRelationships::Table, ManagedRelationships::ClientId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .foreign_key(&mut references(
+                    (ManagedRelationships::Table, ManagedRelationships::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (ManagedRelationships::Table, ManagedRelationships::ClientId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            index(
-                "ux_relationships_partner_client",
-                ManagedRelationships::Table,
-                cols!(ManagedRelationships::PartnerId, ManagedRelationships::ClientId),
-            )
-            .unique()
-            .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_relationships_partner_client",
+            ManagedRelationships::Table,
+            cols!(ManagedRelationships::PartnerId, ManagedRelationships::ClientId),
+        ))
         .await?;
         m.create_index(index(
             "ix_relationships_client",
@@ -464,18 +278,16 @@ impl MigrationTrait for Migration {
                 .col(text(Assets::Kind))
                 .col(text(Assets::Name))
                 .col(time(Assets::CreatedAt))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Assets::Table, Assets::ClientId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Assets::Table, Assets::OwnerId)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .foreign_key(&mut references(
+                    (Assets::Table, Assets::ClientId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (Assets::Table, Assets::OwnerId),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -494,22 +306,26 @@ impl MigrationTrait for Migration {
                 .col(fk_opt(AuditEvents::SubjectId))
                 .col(ColumnDef::new(AuditEvents::Before).text().null())
                 .col(ColumnDef::new(AuditEvents::After).text().null())
-                .foreign_key(
-                    ForeignKey::create().from(AuditEvents::Table, AuditEvents::ActorId).to(Users::Table, Users::Id),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AuditEvents::Table, AuditEvents::AccountId)
-                        .to(Accounts::Table, Accounts::Id),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AuditEvents::Table, AuditEvents::PartnerId)
-                        .to(Accounts::Table, Accounts::Id),
-                )
-                .foreign_key(
-                    ForeignKey::create().from(AuditEvents::Table, AuditEvents::SubjectId).to(Users::Table, Users::Id),
-                )
+                .foreign_key(&mut references(
+                    (AuditEvents::Table, AuditEvents::ActorId),
+                    (Users::Table, Users::Id),
+                    None,
+                ))
+                .foreign_key(&mut references(
+                    (AuditEvents::Table, AuditEvents::AccountId),
+                    (Accounts::Table, Accounts::Id),
+                    None,
+                ))
+                .foreign_key(&mut references(
+                    (AuditEvents::Table, AuditEvents::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    None,
+                ))
+                .foreign_key(&mut references(
+                    (AuditEvents::Table, AuditEvents::SubjectId),
+                    (Users::Table, Users::Id),
+                    None,
+                ))
                 .to_owned(),
         )
         .await?;

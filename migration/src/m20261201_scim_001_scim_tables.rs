@@ -6,6 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::ddl::{cols, fk_col, fk_opt, index, pk, references, text, time, time_opt, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -59,83 +61,65 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(ScimTokens::Table)
-                .col(ColumnDef::new(ScimTokens::Id).big_integer().not_null().auto_increment().primary_key())
-                .col(ColumnDef::new(ScimTokens::AccountId).big_integer().not_null())
-                .col(ColumnDef::new(ScimTokens::TokenHash).string().not_null().unique_key())
-                .col(ColumnDef::new(ScimTokens::CreatedBy).big_integer().null())
-                .col(ColumnDef::new(ScimTokens::CreatedAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(ScimTokens::RevokedAt).timestamp_with_time_zone().null())
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ScimTokens::Table, ScimTokens::AccountId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ScimTokens::Table, ScimTokens::CreatedBy)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .col(pk(ScimTokens::Id))
+                .col(fk_col(ScimTokens::AccountId))
+                .col(text(ScimTokens::TokenHash).unique_key())
+                .col(fk_opt(ScimTokens::CreatedBy))
+                .col(time(ScimTokens::CreatedAt))
+                .col(time_opt(ScimTokens::RevokedAt))
+                .foreign_key(&mut references(
+                    (ScimTokens::Table, ScimTokens::AccountId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (ScimTokens::Table, ScimTokens::CreatedBy),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_scim_tokens_account")
-                .table(ScimTokens::Table)
-                .col(ScimTokens::AccountId)
-                .to_owned(),
-        )
-        .await?;
+        m.create_index(index("ix_scim_tokens_account", ScimTokens::Table, cols!(ScimTokens::AccountId))).await?;
 
         m.create_table(
             Table::create()
                 .table(ScimUsers::Table)
                 .col(ColumnDef::new(ScimUsers::MembershipId).big_integer().not_null().primary_key())
-                .col(ColumnDef::new(ScimUsers::AccountId).big_integer().not_null())
-                .col(ColumnDef::new(ScimUsers::UserName).string().not_null())
-                .col(ColumnDef::new(ScimUsers::UserNameKey).string().not_null())
+                .col(fk_col(ScimUsers::AccountId))
+                .col(text(ScimUsers::UserName))
+                .col(text(ScimUsers::UserNameKey))
                 .col(ColumnDef::new(ScimUsers::ExternalId).string().null())
                 .col(ColumnDef::new(ScimUsers::DisplayName).string().null())
                 .col(ColumnDef::new(ScimUsers::Name).text().null())
                 .col(ColumnDef::new(ScimUsers::Emails).text().not_null())
-                .col(ColumnDef::new(ScimUsers::EmailKey).string().not_null())
-                .col(ColumnDef::new(ScimUsers::UpdatedAt).timestamp_with_time_zone().not_null())
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ScimUsers::Table, ScimUsers::MembershipId)
-                        .to(Memberships::Table, Memberships::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(ScimUsers::Table, ScimUsers::AccountId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .col(text(ScimUsers::EmailKey))
+                .col(time(ScimUsers::UpdatedAt))
+                .foreign_key(&mut references(
+                    (ScimUsers::Table, ScimUsers::MembershipId),
+                    (Memberships::Table, Memberships::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (ScimUsers::Table, ScimUsers::AccountId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
                 .to_owned(),
         )
         .await?;
         // A userName is unique in its account (RFC 7643: case-insensitive).
-        m.create_index(
-            Index::create()
-                .name("ux_scim_users_account_user_name")
-                .table(ScimUsers::Table)
-                .col(ScimUsers::AccountId)
-                .col(ScimUsers::UserNameKey)
-                .unique()
-                .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_scim_users_account_user_name",
+            ScimUsers::Table,
+            cols!(ScimUsers::AccountId, ScimUsers::UserNameKey),
+        ))
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_scim_users_account_external_id")
-                .table(ScimUsers::Table)
-                .col(ScimUsers::AccountId)
-                .col(ScimUsers::ExternalId)
-                .to_owned(),
-        )
+        m.create_index(index(
+            "ix_scim_users_account_external_id",
+            ScimUsers::Table,
+            cols!(ScimUsers::AccountId, ScimUsers::ExternalId),
+        ))
         .await?;
         Ok(())
     }

@@ -6,6 +6,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::ddl::{cols, fk_col, index, pk, references, text, time, time_opt, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -35,43 +37,35 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(DomainProofs::Table)
-                .col(ColumnDef::new(DomainProofs::Id).big_integer().not_null().auto_increment().primary_key())
-                .col(ColumnDef::new(DomainProofs::PartnerId).big_integer().not_null())
-                .col(ColumnDef::new(DomainProofs::Domain).string().not_null())
-                .col(ColumnDef::new(DomainProofs::RecordValue).string().not_null())
-                .col(ColumnDef::new(DomainProofs::Status).string().not_null())
-                .col(ColumnDef::new(DomainProofs::CreatedAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(DomainProofs::VerifiedAt).timestamp_with_time_zone().null())
-                .col(ColumnDef::new(DomainProofs::LastCheckedAt).timestamp_with_time_zone().null())
-                .col(ColumnDef::new(DomainProofs::FailingSince).timestamp_with_time_zone().null())
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(DomainProofs::Table, DomainProofs::PartnerId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .col(pk(DomainProofs::Id))
+                .col(fk_col(DomainProofs::PartnerId))
+                .col(text(DomainProofs::Domain))
+                .col(text(DomainProofs::RecordValue))
+                .col(text(DomainProofs::Status))
+                .col(time(DomainProofs::CreatedAt))
+                .col(time_opt(DomainProofs::VerifiedAt))
+                .col(time_opt(DomainProofs::LastCheckedAt))
+                .col(time_opt(DomainProofs::FailingSince))
+                .foreign_key(&mut references(
+                    (DomainProofs::Table, DomainProofs::PartnerId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ux_domain_proofs_partner_domain")
-                .table(DomainProofs::Table)
-                .col(DomainProofs::PartnerId)
-                .col(DomainProofs::Domain)
-                .unique()
-                .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_domain_proofs_partner_domain",
+            DomainProofs::Table,
+            cols!(DomainProofs::PartnerId, DomainProofs::Domain),
+        ))
         .await?;
         // The daily check (R36) reads the proofs due by their last check.
-        m.create_index(
-            Index::create()
-                .name("ix_domain_proofs_due")
-                .table(DomainProofs::Table)
-                .col(DomainProofs::Status)
-                .col(DomainProofs::LastCheckedAt)
-                .to_owned(),
-        )
+        m.create_index(index(
+            "ix_domain_proofs_due",
+            DomainProofs::Table,
+            cols!(DomainProofs::Status, DomainProofs::LastCheckedAt),
+        ))
         .await
     }
 

@@ -4,6 +4,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::ddl::{cols, fk_col, fk_opt, pk, references, time, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -42,42 +44,35 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(AccessLinkDeclines::Table)
-                .col(ColumnDef::new(AccessLinkDeclines::Id).big_integer().not_null().auto_increment().primary_key())
-                .col(ColumnDef::new(AccessLinkDeclines::AccessLinkId).big_integer().not_null())
-                .col(ColumnDef::new(AccessLinkDeclines::ClientId).big_integer().not_null())
-                .col(ColumnDef::new(AccessLinkDeclines::DeclinedBy).big_integer().null())
+                .col(pk(AccessLinkDeclines::Id))
+                .col(fk_col(AccessLinkDeclines::AccessLinkId))
+                .col(fk_col(AccessLinkDeclines::ClientId))
+                .col(fk_opt(AccessLinkDeclines::DeclinedBy))
                 .col(ColumnDef::new(AccessLinkDeclines::Note).text().null())
-                .col(ColumnDef::new(AccessLinkDeclines::DeclinedAt).timestamp_with_time_zone().not_null())
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkDeclines::Table, AccessLinkDeclines::AccessLinkId)
-                        .to(AccessLinks::Table, AccessLinks::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkDeclines::Table, AccessLinkDeclines::ClientId)
-                        .to(Accounts::Table, Accounts::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(AccessLinkDeclines::Table, AccessLinkDeclines::DeclinedBy)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::SetNull),
-                )
+                .col(time(AccessLinkDeclines::DeclinedAt))
+                .foreign_key(&mut references(
+                    (AccessLinkDeclines::Table, AccessLinkDeclines::AccessLinkId),
+                    (AccessLinks::Table, AccessLinks::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinkDeclines::Table, AccessLinkDeclines::ClientId),
+                    (Accounts::Table, Accounts::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
+                .foreign_key(&mut references(
+                    (AccessLinkDeclines::Table, AccessLinkDeclines::DeclinedBy),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::SetNull),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ux_declines_link_client")
-                .table(AccessLinkDeclines::Table)
-                .col(AccessLinkDeclines::AccessLinkId)
-                .col(AccessLinkDeclines::ClientId)
-                .unique()
-                .to_owned(),
-        )
+        m.create_index(unique_index(
+            "ux_declines_link_client",
+            AccessLinkDeclines::Table,
+            cols!(AccessLinkDeclines::AccessLinkId, AccessLinkDeclines::ClientId),
+        ))
         .await?;
         Ok(())
     }

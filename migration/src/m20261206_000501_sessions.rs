@@ -5,6 +5,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::ddl::{cols, fk_col, index, pk, references, time, time_opt, unique_index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -42,34 +44,22 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(Sessions::Table)
-                .col(ColumnDef::new(Sessions::Id).big_integer().not_null().auto_increment().primary_key())
+                .col(pk(Sessions::Id))
                 .col(ColumnDef::new(Sessions::SecretHash).string_len(64).not_null())
-                .col(ColumnDef::new(Sessions::UserId).big_integer().not_null())
-                .col(ColumnDef::new(Sessions::CreatedAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(Sessions::ExpiresAt).timestamp_with_time_zone().not_null())
-                .col(ColumnDef::new(Sessions::RevokedAt).timestamp_with_time_zone().null())
-                .foreign_key(
-                    ForeignKey::create()
-                        .from(Sessions::Table, Sessions::UserId)
-                        .to(Users::Table, Users::Id)
-                        .on_delete(ForeignKeyAction::Cascade),
-                )
+                .col(fk_col(Sessions::UserId))
+                .col(time(Sessions::CreatedAt))
+                .col(time(Sessions::ExpiresAt))
+                .col(time_opt(Sessions::RevokedAt))
+                .foreign_key(&mut references(
+                    (Sessions::Table, Sessions::UserId),
+                    (Users::Table, Users::Id),
+                    Some(ForeignKeyAction::Cascade),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ux_sessions_secret_hash")
-                .table(Sessions::Table)
-                .col(Sessions::SecretHash)
-                .unique()
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(
-            Index::create().name("ix_sessions_expires_at").table(Sessions::Table).col(Sessions::ExpiresAt).to_owned(),
-        )
-        .await?;
+        m.create_index(unique_index("ux_sessions_secret_hash", Sessions::Table, cols!(Sessions::SecretHash))).await?;
+        m.create_index(index("ix_sessions_expires_at", Sessions::Table, cols!(Sessions::ExpiresAt))).await?;
         m.create_table(
             Table::create()
                 .table(PendingSignIns::Table)
@@ -78,17 +68,15 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(PendingSignIns::Nonce).text().not_null())
                 .col(ColumnDef::new(PendingSignIns::PkceVerifier).text().not_null())
                 .col(ColumnDef::new(PendingSignIns::ReturnTo).text().not_null())
-                .col(ColumnDef::new(PendingSignIns::ExpiresAt).timestamp_with_time_zone().not_null())
+                .col(time(PendingSignIns::ExpiresAt))
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("ix_pending_sign_ins_expires_at")
-                .table(PendingSignIns::Table)
-                .col(PendingSignIns::ExpiresAt)
-                .to_owned(),
-        )
+        m.create_index(index(
+            "ix_pending_sign_ins_expires_at",
+            PendingSignIns::Table,
+            cols!(PendingSignIns::ExpiresAt),
+        ))
         .await?;
         Ok(())
     }

@@ -7,6 +7,7 @@
 
 mod dns;
 mod domains;
+mod issuers;
 mod jwt;
 mod link_tokens;
 mod oidc;
@@ -14,7 +15,8 @@ mod sign_in;
 
 pub use dns::HickoryTxtLookup;
 pub use domains::{is_public_mail_domain, DbDomainVerifier};
+pub use issuers::{parse_issuers, IssuerSettings};
 pub use jwt::JwtIdentity;
 pub use link_tokens::Sha256LinkTokens;
-pub use oidc::{parse_issuers, IssuerSettings, OidcIssuers};
+pub use oidc::OidcIssuers;
 pub use sign_in::{OidcSignIn, SignInSettings};

@@ -39,7 +39,8 @@ use openidconnect::{
     RequestTokenError, Scope, TokenResponse,
 };
 
-use super::oidc::{bounded_body, provider_client, BodyError, IssuerSettings, MAX_DOCUMENT_BYTES};
+use super::issuers::IssuerSettings;
+use super::oidc::{bounded_body, provider_client, BodyError, MAX_DOCUMENT_BYTES};
 
 /// Longest one request to the provider may take.
 pub const DEADLINE: Duration = Duration::from_secs(5);

@@ -13,101 +13,85 @@ use cam_domain::notify::ports::{MailError, MailFailure, Mailer};
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use url::Url;
 
 /// The longest one delivery may take, from connecting to the server's
 /// answer to the message: every SMTP step (the greeting included) is under
 /// this deadline, which fires whatever the server does.
 pub const SEND_TIMEOUT_SECONDS: u64 = 20;
 
-/// How to reach the SMTP server, parsed from `CAM_SMTP_URL`.
+/// How to reach the SMTP server: `CAM_SMTP_URL`, checked, in the form
+/// lettre's `from_url` reads (which then sets host, port, TLS and
+/// credentials).
 #[derive(Clone, PartialEq, Eq)]
 pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    pub credentials: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Security {
-    /// `smtp://`: plain (a local relay).
-    Plain,
-    /// `smtp://…?tls=starttls` (or `required`): STARTTLS, refused without it.
-    StartTls,
-    /// `smtp://…?tls=opportunistic`: STARTTLS when offered.
-    Opportunistic,
-    /// `smtps://`: TLS from the first byte.
-    Wrapper,
+    /// `smtp://` with lettre's `tls=required` or `tls=opportunistic`, or
+    /// none; or `smtps://`. No path (lettre would send it as the EHLO name).
+    url: Url,
 }
 
 impl std::fmt::Debug for SmtpSettings {
     // Never the password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SmtpSettings")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("security", &self.security)
-            .field("user", &self.credentials.as_ref().map(|c| &c.0))
-            .finish()
+        let mut url = self.url.clone();
+        if url.password().is_some() {
+            let _ = url.set_password(Some("***"));
+        }
+        f.debug_struct("SmtpSettings").field("url", &url.as_str()).finish()
     }
 }
 
 impl SmtpSettings {
-    /// Parses `smtp://[user:password@]host[:port][?tls=starttls|required|opportunistic]`
-    /// or `smtps://…`. Errors: what is wrong, without the password.
+    /// Parses `smtp://[user:password@]host[:port][?tls=starttls|required|opportunistic|none]`
+    /// or `smtps://…`: port 25 plain, 587 with STARTTLS, 465 for `smtps`
+    /// unless given; `user` and `password` percent-encoded. Errors: what is
+    /// wrong, without the password.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let url = url::Url::parse(s).map_err(|e| format!("not a URL: {e}"))?;
-        let wrapper = match url.scheme() {
+        let mut url = Url::parse(s).map_err(|e| format!("not a URL: {e}"))?;
+        let smtps = match url.scheme() {
             "smtp" => false,
             "smtps" => true,
             _ => return Err("must be an smtp:// or smtps:// URL".into()),
         };
-        let host = url.host_str().filter(|h| !h.is_empty()).ok_or("has no host")?.to_string();
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-        let mut security = if wrapper { Security::Wrapper } else { Security::Plain };
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err("has no host".into());
+        }
+        // Our `starttls` is lettre's `required`, our `none` no `tls` at all;
+        // `smtps` is TLS from the first byte whatever `tls` says.
+        let mut tls = None;
         for (k, v) in url.query_pairs() {
-            match (k.as_ref(), v.as_ref(), wrapper) {
-                ("tls", "starttls" | "required", false) => security = Security::StartTls,
-                ("tls", "opportunistic", false) => security = Security::Opportunistic,
-                ("tls", "none", false) => security = Security::Plain,
+            match (k.as_ref(), v.as_ref(), smtps) {
+                ("tls", "starttls" | "required", false) => tls = Some("required"),
+                ("tls", "opportunistic", false) => tls = Some("opportunistic"),
+                ("tls", "none", false) => tls = None,
                 ("tls", _, true) => {}
                 _ => return Err(format!("unknown setting {k}={v} (tls=starttls|required|opportunistic|none)")),
             }
         }
-        let port = url.port().unwrap_or(match security {
-            Security::Wrapper => 465,
-            Security::StartTls | Security::Opportunistic => 587,
-            Security::Plain => 25,
-        });
-        let credentials = if url.username().is_empty() {
-            None
-        } else {
-            let decode = |x: &str| percent_decode(x);
-            Some((decode(url.username()), decode(url.password().unwrap_or(""))))
-        };
-        Ok(Self { host, port, security, credentials })
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        url.set_query(None);
+        if let Some(tls) = tls {
+            url.query_pairs_mut().append_pair("tls", tls);
         }
-        out.push(bytes[i]);
-        i += 1;
+        url.set_path("");
+        Ok(Self { url })
     }
-    String::from_utf8_lossy(&out).into_owned()
+
+    /// lettre's transport for these settings, each delivery step within
+    /// `timeout`. Errors: TLS that cannot be set up for the host.
+    fn transport(&self, timeout: Duration) -> Result<AsyncSmtpTransportBuilder, String> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(self.url.as_str())
+            .map_err(|e| format!("TLS: {e}"))?
+            .timeout(Some(timeout));
+        // lettre takes credentials only with a password; a user alone
+        // signs in with an empty one, as it always has here.
+        if self.url.password().is_none() && !self.url.username().is_empty() {
+            let user = percent_encoding::percent_decode_str(self.url.username()).decode_utf8_lossy();
+            builder = builder.credentials(Credentials::new(user.into_owned(), String::new()));
+        }
+        Ok(builder)
+    }
 }
 
 /// Delivers through one SMTP server, as one sender.
@@ -130,22 +114,9 @@ impl SmtpMailer {
     /// As `new`, with another deadline for one delivery.
     pub fn with_timeout(settings: &SmtpSettings, from: &str, timeout: Duration) -> Result<Self, String> {
         let from: Mailbox = from.parse().map_err(|e| format!("CAM_SMTP_FROM {from:?} is not an address: {e}"))?;
-        let tls = |host: &str| TlsParameters::new(host.to_string()).map_err(|e| format!("TLS: {e}"));
-        let tls = match settings.security {
-            Security::Plain => Tls::None,
-            Security::StartTls => Tls::Required(tls(&settings.host)?),
-            Security::Opportunistic => Tls::Opportunistic(tls(&settings.host)?),
-            Security::Wrapper => Tls::Wrapper(tls(&settings.host)?),
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(settings.host.as_str())
-            .port(settings.port)
-            .tls(tls)
-            .timeout(Some(timeout));
-        if let Some((user, password)) = &settings.credentials {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
+        let transport = settings.transport(timeout)?.build();
         let id_domain = from.email.domain().to_string();
-        Ok(Self { transport: builder.build(), from, id_domain, timeout })
+        Ok(Self { transport, from, id_domain, timeout })
     }
 
     /// The MIME message of an outbox email. Errors: an address that cannot
@@ -252,19 +223,45 @@ impl Mailer for SmtpMailer {
 mod tests {
     use super::*;
 
+    /// What lettre makes of a URL: its transport's settings, as it
+    /// prints them (never the credentials themselves).
+    fn transport_of(url: &str) -> String {
+        let s = SmtpSettings::parse(url).unwrap();
+        format!("{:?}", s.transport(Duration::from_secs(1)).unwrap())
+    }
+
     #[test]
     fn smtp_urls_name_host_port_security_and_credentials() {
         // R42
-        let s = SmtpSettings::parse("smtp://127.0.0.1:2525").unwrap();
-        assert_eq!((s.host.as_str(), s.port, s.security, s.credentials), ("127.0.0.1", 2525, Security::Plain, None));
-        let s = SmtpSettings::parse("smtp://mail.example.com?tls=starttls").unwrap();
-        assert_eq!((s.port, s.security), (587, Security::StartTls));
+        let t = transport_of("smtp://127.0.0.1:2525");
+        assert!(t.contains(r#"server: "127.0.0.1", port: 2525, tls: None"#), "{t}");
+        assert!(t.contains("credentials: None"), "{t}");
+        let t = transport_of("smtp://mail.example.com?tls=starttls");
+        assert!(t.contains(r#"server: "mail.example.com", port: 587, tls: Required"#), "{t}");
+        let t = transport_of("smtp://mail.example.com:2587?tls=required");
+        assert!(t.contains("port: 2587, tls: Required"), "{t}");
+        let t = transport_of("smtp://mail.example.com?tls=opportunistic");
+        assert!(t.contains("port: 587, tls: Opportunistic"), "{t}");
+        let t = transport_of("smtp://mail.example.com?tls=none");
+        assert!(t.contains("port: 25, tls: None"), "{t}");
+        let t = transport_of("smtps://ann%40x.com:p%2Fw@mail.example.com");
+        assert!(t.contains(r#"server: "mail.example.com", port: 465, tls: Wrapper"#), "{t}");
+        assert!(t.contains("credentials: Some(Credentials)"), "{t}");
+        let t = transport_of("smtp://ann@mail.example.com:2525");
+        assert!(t.contains("credentials: Some(Credentials)"), "{t}");
+        // A path is no EHLO name here.
+        let t = transport_of("smtp://mail.example.com/relay.example");
+        assert!(!t.contains("relay.example"), "{t}");
         let s = SmtpSettings::parse("smtps://ann%40x.com:p%2Fw@mail.example.com").unwrap();
-        assert_eq!((s.port, s.security), (465, Security::Wrapper));
-        assert_eq!(s.credentials, Some(("ann@x.com".to_string(), "p/w".to_string())));
-        assert!(!format!("{s:?}").contains("p/w"), "the password is never printed");
-        assert!(SmtpSettings::parse("http://x").is_err());
-        assert!(SmtpSettings::parse("smtp://x?tls=maybe").is_err());
+        assert!(!format!("{s:?}").contains("p%2Fw"), "the password is never printed: {s:?}");
+        for bad in ["http://x", "smtp://x?tls=maybe", "smtp://x?port=1", "smtp://", "not a url"] {
+            assert!(SmtpSettings::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(SmtpSettings::parse("http://x").unwrap_err(), "must be an smtp:// or smtps:// URL");
+        assert_eq!(
+            SmtpSettings::parse("smtp://x?tls=maybe").unwrap_err(),
+            "unknown setting tls=maybe (tls=starttls|required|opportunistic|none)"
+        );
     }
 
     // The transport's connection pool lives on a tokio runtime.

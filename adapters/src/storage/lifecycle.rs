@@ -13,7 +13,7 @@ use cam_domain::user::model::User;
 use cam_domain::{AccountId, MembershipId, RelationshipId, StorageError, UserId};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, UpdateMany};
 
 use super::entities::{membership, relationship, user};
 use super::sql::Sql;
@@ -72,6 +72,20 @@ struct SuperAdminRow {
     locale: String,
 }
 
+impl<C: Conn> SeaOrmRepository<C> {
+    /// Claims the membership `id` by `update` while it is still expiring
+    /// (and whatever else `update` asks): whether this claim took it.
+    async fn claim_expiring(
+        &self,
+        id: MembershipId,
+        update: UpdateMany<membership::Entity>,
+    ) -> Result<bool, StorageError> {
+        let r =
+            update.filter(membership::Column::Id.eq(id.get())).filter(expiring()).exec(&self.conn).await.map_err(db)?;
+        Ok(r.rows_affected == 1)
+    }
+}
+
 #[async_trait]
 impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
     async fn set_membership_expiry(
@@ -113,15 +127,10 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
     }
 
     async fn claim_expiry_warning(&self, id: MembershipId) -> Result<bool, StorageError> {
-        let r = membership::Entity::update_many()
+        let warned = membership::Entity::update_many()
             .col_expr(membership::Column::ExpiryWarnedFor, Expr::col(membership::Column::ExpiresAt).into())
-            .filter(membership::Column::Id.eq(id.get()))
-            .filter(expiring())
-            .filter(not_warned_for_this_expiry())
-            .exec(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(r.rows_affected == 1)
+            .filter(not_warned_for_this_expiry());
+        self.claim_expiring(id, warned).await
     }
 
     async fn memberships_expired(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Membership>, StorageError> {
@@ -138,18 +147,13 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
     }
 
     async fn claim_expiry(&self, id: MembershipId, now: DateTime<Utc>) -> Result<bool, StorageError> {
-        let r = membership::Entity::update_many()
+        let expired = membership::Entity::update_many()
             .col_expr(membership::Column::Status, Expr::value(MemberStatus::Deactivated.as_str()))
             .col_expr(membership::Column::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(membership::Column::ExpiryWarnedFor, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(membership::Column::UpdatedAt, Expr::value(now))
-            .filter(membership::Column::Id.eq(id.get()))
-            .filter(expiring())
-            .filter(membership::Column::ExpiresAt.lte(now))
-            .exec(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(r.rows_affected == 1)
+            .filter(membership::Column::ExpiresAt.lte(now));
+        self.claim_expiring(id, expired).await
     }
 
     async fn relationships_due(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<DueRelationship>, StorageError> {

@@ -9,18 +9,18 @@ use cam_domain::membership::model::{
 use cam_domain::membership::ports::{MemberPages, MembershipRepository};
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, LockType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Func, LockType, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QueryResult, QueryTrait, Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Select, Set,
 };
 
-use super::entities::{account, membership, permission_set, relationship, user};
+use super::entities::{account, membership, relationship, user};
 use super::keyset::by_ids;
 use super::keyset::keyset_page;
 use super::sql::Sql;
-use super::window::{first_per_parent, pages, ByIds, PerParent};
-use super::{convert, db, joined, like_pattern, Conn, SeaOrmRepository};
+use super::{convert, db, like_pattern, one_row, Conn, SeaOrmRepository};
+
+mod with_people;
 
 fn filter_condition(f: &MemberFilter) -> Condition {
     let mut c = Condition::all();
@@ -97,150 +97,6 @@ pub(crate) fn selected(sel: &PartnerUserSelection) -> Condition {
     c
 }
 
-/// A membership with the rows it refers to, read by one statement.
-struct MemberRow {
-    m: membership::Model,
-    u: user::Model,
-    a: account::Model,
-    ps: Option<permission_set::Model>,
-}
-
-/// `fn $read(row, at) -> (Model, next)`: the entity's columns from `at` on,
-/// in the entity's column order, and `$names` the fields in that order
-/// (a test holds them to the entity's columns).
-macro_rules! by_position {
-    ($read:ident, $names:ident, $module:ident::Model { $($field:ident),* $(,)? }) => {
-        #[cfg(test)]
-        const $names: &[&str] = &[$(stringify!($field)),*];
-        fn $read(row: &QueryResult, mut i: usize) -> Result<($module::Model, usize), DbErr> {
-            let m = $module::Model { $($field: { i += 1; row.try_get_by_index(i - 1)? }),* };
-            Ok((m, i))
-        }
-    };
-}
-
-by_position!(
-    membership_at,
-    MEMBERSHIP_FIELDS,
-    membership::Model {
-        id,
-        account_id,
-        user_id,
-        role,
-        seat,
-        status,
-        permissions,
-        permission_set_id,
-        partner_id,
-        managed_credit,
-        worker_kind,
-        created_at,
-        updated_at,
-        expires_at,
-        expiry_warned_for,
-    }
-);
-by_position!(user_at, USER_FIELDS, user::Model { id, email, email_key, name, created_at, locale });
-by_position!(account_at, ACCOUNT_FIELDS, account::Model { id, kind, name, tier, data_center, created_at });
-by_position!(
-    permission_set_at,
-    PERMISSION_SET_FIELDS,
-    permission_set::Model { id, partner_id, name, name_key, permissions, built_in, created_at, updated_at }
-);
-
-/// The columns of `with_people`, by position: a page of memberships is 150
-/// rows of 34 columns, which cost more to find by name (a prefixed name
-/// formatted, then hashed, per value) than to decode.
-impl super::window::FromRowAt for MemberRow {
-    fn from_row_at(row: &QueryResult, at: usize) -> Result<Self, DbErr> {
-        let (m, at) = membership_at(row, at)?;
-        let (u, at) = user_at(row, at)?;
-        let (a, at) = account_at(row, at)?;
-        let ps = match row.try_get_by_index::<Option<i64>>(at)? {
-            Some(_) => Some(permission_set_at(row, at)?.0),
-            None => None,
-        };
-        Ok(Self { m, u, a, ps })
-    }
-}
-
-/// A select of memberships joined with their users, accounts and sets.
-fn with_people(select: Select<membership::Entity>) -> SelectStatement {
-    let mut q = select.into_query();
-    let m = |c: membership::Column| Expr::col((membership::Entity, c));
-    q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).eq(m(membership::Column::UserId)))
-        .inner_join(
-            account::Entity,
-            Expr::col((account::Entity, account::Column::Id)).eq(m(membership::Column::AccountId)),
-        )
-        .left_join(
-            permission_set::Entity,
-            Expr::col((permission_set::Entity, permission_set::Column::Id)).eq(m(membership::Column::PermissionSetId)),
-        );
-    joined::add_columns::<user::Entity>(&mut q, "users", "u__");
-    joined::add_columns::<account::Entity>(&mut q, "accounts", "a__");
-    joined::add_columns::<permission_set::Entity>(&mut q, "permission_sets", "ps__");
-    q
-}
-
-impl<C: Conn> SeaOrmRepository<C> {
-    /// The first page of memberships per parent (`partition`, one of its
-    /// columns), with their users, accounts and sets, and the totals when
-    /// asked: one statement (see `window::first_per_parent`).
-    #[allow(clippy::too_many_arguments)]
-    async fn windowed_memberships<K: std::hash::Hash + Eq + Copy>(
-        &self,
-        select: Select<membership::Entity>,
-        partition: &str,
-        parents: &[K],
-        id: impl Fn(K) -> i64,
-        of: impl Fn(&Membership) -> K,
-        page: PageRequest,
-        with_total: bool,
-    ) -> Result<MemberPages<K>, StorageError> {
-        let count = with_total.then(|| select.clone().into_query());
-        let mut rows = select;
-        if let Some(after) = page.after {
-            rows = rows.filter(membership::Column::Id.gt(after));
-        }
-        let by_ids = ByIds { joined: with_people(membership::Entity::find()), ids: rows.clone().into_query() };
-        let spec = PerParent {
-            table: "memberships",
-            rows: with_people(rows),
-            count,
-            partition: &[partition],
-            descending: false,
-            by_ids: Some(by_ids),
-        };
-        let keys: Vec<Vec<i64>> = parents.iter().map(|p| vec![id(*p)]).collect();
-        let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page).await.map_err(db)?;
-        let totals: HashMap<K, u64> =
-            parents.iter().map(|p| (*p, totals.get(&vec![id(*p)]).copied().unwrap_or(0))).collect();
-        let mut users = HashMap::new();
-        let mut sets = HashMap::new();
-        let mut accounts = HashMap::new();
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let Some(ps) = r.ps {
-                sets.entry(ps.id).or_insert_with(|| convert::permission_set(ps));
-            }
-            if let std::collections::hash_map::Entry::Vacant(e) = users.entry(r.u.id) {
-                e.insert(convert::user(r.u)?);
-            }
-            if let std::collections::hash_map::Entry::Vacant(e) = accounts.entry(r.a.id) {
-                e.insert(convert::account(r.a)?);
-            }
-            items.push(convert::membership(r.m)?);
-        }
-        Ok(MemberPages {
-            pages: pages(parents, items, of, page, &totals),
-            users: users.into_values().collect(),
-            sets: sets.into_values().collect(),
-            accounts: accounts.into_values().collect(),
-        })
-    }
-}
-
 #[async_trait]
 impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
     async fn insert_membership(&self, new: NewMembership) -> Result<Membership, StorageError> {
@@ -266,9 +122,9 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         convert::membership(row)
     }
 
+    /// The columns a use case may change, nothing read back.
     async fn update_membership(&self, m: &Membership, at: DateTime<Utc>) -> Result<(), StorageError> {
-        membership::ActiveModel {
-            id: Set(m.id.get()),
+        let changed = membership::ActiveModel {
             role: Set(m.role.as_str().to_string()),
             seat: Set(m.seat.as_str().to_string()),
             status: Set(m.status.as_str().to_string()),
@@ -278,11 +134,14 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             managed_credit: Set(m.managed_credit),
             updated_at: Set(at),
             ..Default::default()
-        }
-        .update(&self.conn)
-        .await
-        .map_err(db)?;
-        Ok(())
+        };
+        let r = membership::Entity::update_many()
+            .set(changed)
+            .filter(membership::Column::Id.eq(m.id.get()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        one_row(r)
     }
 
     async fn delete_membership(&self, id: MembershipId) -> Result<(), StorageError> {
@@ -509,25 +368,5 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
             .await
             .map_err(db)?;
         Ok(res.rows_affected)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use sea_orm::{EntityTrait, IdenStatic, Iterable};
-
-    fn columns<E: EntityTrait>() -> Vec<String> {
-        E::Column::iter().map(|c| c.as_str().to_string()).collect()
-    }
-
-    #[test]
-    fn members_are_read_by_position_in_the_order_with_people_selects_their_columns() {
-        // issue 9: a page of members is read by position; a field out of
-        // the entity's column order would read another column's value.
-        assert_eq!(MEMBERSHIP_FIELDS, columns::<membership::Entity>());
-        assert_eq!(USER_FIELDS, columns::<user::Entity>());
-        assert_eq!(ACCOUNT_FIELDS, columns::<account::Entity>());
-        assert_eq!(PERMISSION_SET_FIELDS, columns::<permission_set::Entity>());
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, UpdateMany,
 };
 
 use super::entities::outbox;
@@ -102,6 +102,29 @@ impl<C: Conn> OutboxRepository for SeaOrmRepository<C> {
     }
 }
 
+impl<C: Conn> SeaOrmRepository<C> {
+    /// Ends an attempt at the email `id` with `update` (its status and what
+    /// goes with it): one attempt more, the claim let go; only while
+    /// `token`'s claim holds. Whether it held.
+    async fn end_attempt(
+        &self,
+        id: i64,
+        token: &str,
+        update: UpdateMany<outbox::Entity>,
+    ) -> Result<bool, StorageError> {
+        let r = update
+            .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
+            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(outbox::Column::ClaimToken, Expr::value(Option::<String>::None))
+            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::ClaimToken.eq(token))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        Ok(r.rows_affected == 1)
+    }
+}
+
 #[async_trait]
 impl<C: Conn> DeliveryQueue for SeaOrmRepository<C> {
     async fn claim_due(
@@ -145,18 +168,10 @@ impl<C: Conn> DeliveryQueue for SeaOrmRepository<C> {
     }
 
     async fn mark_sent(&self, id: i64, token: &str, at: DateTime<Utc>) -> Result<bool, StorageError> {
-        let r = outbox::Entity::update_many()
+        let sent = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(EmailStatus::Sent.as_str()))
-            .col_expr(outbox::Column::SentAt, Expr::value(Some(at)))
-            .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
-            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(outbox::Column::ClaimToken, Expr::value(Option::<String>::None))
-            .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::ClaimToken.eq(token))
-            .exec(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(r.rows_affected == 1)
+            .col_expr(outbox::Column::SentAt, Expr::value(Some(at)));
+        self.end_attempt(id, token, sent).await
     }
 
     async fn mark_failed_attempt(
@@ -169,20 +184,12 @@ impl<C: Conn> DeliveryQueue for SeaOrmRepository<C> {
     ) -> Result<bool, StorageError> {
         let status = if next.is_some() { EmailStatus::Queued } else { EmailStatus::Failed };
         let error: String = error.chars().take(1000).collect();
-        let r = outbox::Entity::update_many()
+        let failed = outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value(status.as_str()))
-            .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
             .col_expr(outbox::Column::LastError, Expr::value(Some(error)))
             .col_expr(outbox::Column::FailingSince, Expr::value(Some(failing_since)))
-            .col_expr(outbox::Column::NextAttemptAt, Expr::value(next))
-            .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(outbox::Column::ClaimToken, Expr::value(Option::<String>::None))
-            .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::ClaimToken.eq(token))
-            .exec(&self.conn)
-            .await
-            .map_err(db)?;
-        Ok(r.rows_affected == 1)
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(next));
+        self.end_attempt(id, token, failed).await
     }
 
     async fn release(&self, ids: &[i64], token: &str) -> Result<(), StorageError> {

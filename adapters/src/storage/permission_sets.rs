@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::entities::{membership, permission_set};
 use super::keyset::by_ids;
-use super::{convert, db, Conn, SeaOrmRepository};
+use super::{convert, db, one_row, Conn, SeaOrmRepository};
 
 #[async_trait]
 impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
@@ -41,19 +41,22 @@ impl<C: Conn> PermissionSetRepository for SeaOrmRepository<C> {
         Ok(convert::permission_set(row))
     }
 
+    /// Its name and permissions, nothing read back.
     async fn update_set(&self, set: &PermissionSet, at: DateTime<Utc>) -> Result<(), StorageError> {
-        permission_set::ActiveModel {
-            id: Set(set.id.get()),
+        let changed = permission_set::ActiveModel {
             name: Set(set.name.clone()),
             name_key: Set(set.name.to_lowercase()),
             permissions: Set(set.permissions.to_storage()),
             updated_at: Set(at),
             ..Default::default()
-        }
-        .update(&self.conn)
-        .await
-        .map_err(db)?;
-        Ok(())
+        };
+        let r = permission_set::Entity::update_many()
+            .set(changed)
+            .filter(permission_set::Column::Id.eq(set.id.get()))
+            .exec(&self.conn)
+            .await
+            .map_err(db)?;
+        one_row(r)
     }
 
     async fn delete_set(&self, id: PermissionSetId) -> Result<(), StorageError> {

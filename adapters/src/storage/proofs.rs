@@ -15,6 +15,15 @@ use super::{db, Conn, SeaOrmRepository};
 /// Proofs the daily check looks at.
 const CHECKED: [&str; 2] = ["VERIFIED", "FAILING"];
 
+/// Proofs the daily check looks at, not checked since `checked_before`.
+fn due(checked_before: DateTime<Utc>) -> Condition {
+    Condition::all().add(domain_proof::Column::Status.is_in(CHECKED)).add(
+        Condition::any()
+            .add(domain_proof::Column::LastCheckedAt.is_null())
+            .add(domain_proof::Column::LastCheckedAt.lte(checked_before)),
+    )
+}
+
 fn to_proof(r: domain_proof::Model) -> Result<DomainProof, StorageError> {
     let bad = |what: &str| StorageError::Other(format!("domain_proofs row {}: bad {what}", r.id).into());
     Ok(DomainProof {
@@ -98,12 +107,7 @@ impl<C: Conn> DomainProofRepository for SeaOrmRepository<C> {
     #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn proofs_due(&self, checked_before: DateTime<Utc>, limit: u32) -> Result<Vec<DomainProof>, StorageError> {
         domain_proof::Entity::find()
-            .filter(domain_proof::Column::Status.is_in(CHECKED))
-            .filter(
-                Condition::any()
-                    .add(domain_proof::Column::LastCheckedAt.is_null())
-                    .add(domain_proof::Column::LastCheckedAt.lte(checked_before)),
-            )
+            .filter(due(checked_before))
             .order_by_asc(domain_proof::Column::LastCheckedAt)
             .order_by_asc(domain_proof::Column::Id)
             .limit(u64::from(limit))
@@ -125,12 +129,7 @@ impl<C: Conn> DomainProofRepository for SeaOrmRepository<C> {
         let done = domain_proof::Entity::update_many()
             .col_expr(domain_proof::Column::LastCheckedAt, Expr::value(Some(now)))
             .filter(domain_proof::Column::Id.eq(id))
-            .filter(domain_proof::Column::Status.is_in(CHECKED))
-            .filter(
-                Condition::any()
-                    .add(domain_proof::Column::LastCheckedAt.is_null())
-                    .add(domain_proof::Column::LastCheckedAt.lte(checked_before)),
-            )
+            .filter(due(checked_before))
             .exec(&self.conn)
             .await
             .map_err(db)?;

@@ -5,188 +5,19 @@ use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use cam_domain::membership::model::{MemberStatus, Role};
-use cam_domain::relationship::model::{
-    AccessType, ClientFilter, ClientRow, PartnerUserStats, Relationship, RelationshipStatus, ENDING_PERIOD_DAYS,
-};
+use cam_domain::relationship::model::{ClientFilter, ClientRow, PartnerUserStats, Relationship};
 use cam_domain::relationship::ports::RelationshipRepository;
 use cam_domain::{AccountId, Page, PageRequest, RelationshipId, StorageError};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
 
-use super::entities::{account, membership, relationship};
+use super::entities::{membership, relationship};
 use super::keyset::by_ids;
-use super::sql::Sql;
-use super::{convert, db, like_pattern, Conn, SeaOrmRepository};
+use super::{convert, db, Conn, SeaOrmRepository};
 
-/// `FROM … WHERE` of the relationship's partner users that are active,
-/// optionally of one role:
-/// an index lookup on `memberships (partner_id, account_id)` per row.
-fn active_partner_users(role: Option<Role>) -> String {
-    let mut s = format!(
-        "FROM memberships m WHERE m.partner_id = r.partner_id AND m.account_id = r.client_id \
-         AND m.status = '{}'",
-        MemberStatus::Active.as_str()
-    );
-    if let Some(role) = role {
-        s.push_str(&format!(" AND m.role = '{}'", role.as_str()));
-    }
-    s
-}
+mod clients_tab;
 
-fn count_active(role: Role) -> String {
-    format!("(SELECT COUNT(*) {})", active_partner_users(Some(role)))
-}
-
-/// The search term, when the filter has one.
-fn search_term(filter: &ClientFilter) -> Option<&str> {
-    filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The Clients tab's filter as SQL over `r` (the relationship) and `a` (its
-/// client), appended to `q`. `ending_after`: relationships whose last
-/// qualifying activity is later than this are still `ENDING` (R27).
-fn client_filter(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_after: DateTime<Utc>) {
-    q.push(" WHERE r.partner_id = ").value(partner.get());
-    if let Some(types) = &filter.access_types {
-        let any: Vec<String> = types
-            .iter()
-            .map(|t| match t {
-                AccessType::PartnerAdmin => {
-                    format!("EXISTS (SELECT 1 {})", active_partner_users(Some(Role::PartnerAdmin)))
-                }
-                AccessType::SuperAdmin => format!("EXISTS (SELECT 1 {})", active_partner_users(Some(Role::SuperAdmin))),
-                AccessType::Standard => format!("EXISTS (SELECT 1 {})", active_partner_users(Some(Role::Standard))),
-                AccessType::None => format!("NOT EXISTS (SELECT 1 {})", active_partner_users(None)),
-            })
-            .collect();
-        q.push(" AND (").push(&or_else_false(any)).push(")");
-    }
-    if let Some(statuses) = &filter.statuses {
-        let mut any = Vec::new();
-        for s in statuses {
-            any.push(match s {
-                RelationshipStatus::Active => format!("EXISTS (SELECT 1 {})", active_partner_users(None)),
-                RelationshipStatus::Ending => {
-                    let t = q.bind(ending_after);
-                    format!("(NOT EXISTS (SELECT 1 {}) AND r.last_activity_at > {t})", active_partner_users(None))
-                }
-                RelationshipStatus::Ended => {
-                    let t = q.bind(ending_after);
-                    format!("(NOT EXISTS (SELECT 1 {}) AND r.last_activity_at <= {t})", active_partner_users(None))
-                }
-            });
-        }
-        q.push(" AND (").push(&or_else_false(any)).push(")");
-    }
-    if let Some(needle) = search_term(filter) {
-        // The display name is the CRM name, else the client's name. The
-        // matches form one uncorrelated `IN` set, so PostgreSQL may plan it
-        // as a semi-join driven by the trigram indexes on the lower-cased
-        // names (m20261125_000002) when few rows match, or walk the page in
-        // id order probing a hash of the set when many do; SQLite scans.
-        let s = q.bind(like_pattern(needle));
-        let p = q.bind(partner.get());
-        q.push(&format!(
-            " AND r.id IN (SELECT x.id FROM managed_relationships x JOIN accounts c ON c.id = x.client_id \
-             WHERE x.partner_id = {p} AND x.crm_name IS NULL AND lower(c.name) LIKE {s} ESCAPE '\\' \
-             UNION ALL SELECT x.id FROM managed_relationships x \
-             WHERE x.partner_id = {p} AND lower(x.crm_name) LIKE {s} ESCAPE '\\')"
-        ));
-    }
-}
-
-/// `SELECT COUNT(*) AS n` of the Clients tab's filter. The filter reads only
-/// the relationship (and, for the search, its own join), so the count walks
-/// `managed_relationships (partner_id, …)` without touching `accounts`.
-///
-/// Without a filter, the count is the partner's row of
-/// `partner_client_counts`, kept by triggers (m20261202_000001): one row
-/// read, whatever the number of clients.
-fn count_clients(q: &mut Sql, partner: AccountId, filter: &ClientFilter, ending_after: DateTime<Utc>) {
-    if unfiltered(filter) {
-        q.push("SELECT COALESCE((SELECT c.clients FROM partner_client_counts c WHERE c.partner_id = ")
-            .value(partner.get())
-            .push("), 0) AS n");
-        return;
-    }
-    q.push("SELECT COUNT(*) AS n FROM managed_relationships r");
-    client_filter(q, partner, filter, ending_after);
-}
-
-/// How many of the partner's clients the filter keeps, by one statement.
-async fn count_of_clients<C: Conn>(
-    conn: &C,
-    partner: AccountId,
-    filter: &ClientFilter,
-    ending_after: DateTime<Utc>,
-) -> Result<u64, StorageError> {
-    let mut c = Sql::new(conn.get_database_backend());
-    count_clients(&mut c, partner, filter, ending_after);
-    super::keyset::count_of(conn, c.statement()).await
-}
-
-/// Whether the filter keeps every client of the partner (a blank search is
-/// no search; an empty list of access types or statuses keeps none).
-fn unfiltered(filter: &ClientFilter) -> bool {
-    filter.access_types.is_none() && filter.statuses.is_none() && search_term(filter).is_none()
-}
-
-fn or_else_false(any: Vec<String>) -> String {
-    if any.is_empty() {
-        "1 = 0".to_string()
-    } else {
-        any.join(" OR ")
-    }
-}
-
-#[derive(FromQueryResult)]
-struct ClientRowQ {
-    id: i64,
-    partner_id: i64,
-    client_id: i64,
-    crm_name: Option<String>,
-    started_at: DateTime<Utc>,
-    last_activity_at: DateTime<Utc>,
-    a_kind: String,
-    a_name: String,
-    a_tier: Option<String>,
-    a_data_center: String,
-    a_created_at: DateTime<Utc>,
-    n_partner_admins: i64,
-    n_super_admins: i64,
-    n_standard: i64,
-    total__: Option<i64>,
-}
-
-impl ClientRowQ {
-    fn into_row(self) -> Result<ClientRow, StorageError> {
-        let client = convert::account(account::Model {
-            id: self.client_id,
-            kind: self.a_kind,
-            name: self.a_name,
-            tier: self.a_tier,
-            data_center: self.a_data_center,
-            created_at: self.a_created_at,
-        })?;
-        let relationship = convert::relationship(relationship::Model {
-            id: self.id,
-            partner_id: self.partner_id,
-            client_id: self.client_id,
-            crm_name: self.crm_name,
-            started_at: self.started_at,
-            last_activity_at: self.last_activity_at,
-            notice_for: None,
-            notice_stage: None,
-        });
-        let n = |x: i64| u32::try_from(x.max(0)).unwrap_or(u32::MAX);
-        let stats = PartnerUserStats {
-            active_partner_admins: n(self.n_partner_admins),
-            active_super_admins: n(self.n_super_admins),
-            active_standard: n(self.n_standard),
-        };
-        Ok(ClientRow { relationship, stats, client })
-    }
-}
+use clients_tab::ClientsTab;
 
 #[derive(FromQueryResult)]
 struct RoleCount {
@@ -213,10 +44,11 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
             .map_err(db)?;
         let row = match existing {
             Some(r) => {
-                let started = if restart { at } else { r.started_at };
                 let mut am: relationship::ActiveModel = r.into();
                 am.last_activity_at = Set(at);
-                am.started_at = Set(started);
+                if restart {
+                    am.started_at = Set(at);
+                }
                 am.update(&self.conn).await.map_err(db)?
             }
             None => relationship::ActiveModel {
@@ -334,17 +166,6 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         Ok(out)
     }
 
-    /// One statement for the page (two for a filtered first page that is
-    /// full and asks for its total). Why this is flat from 1,000 to 100,000
-    /// clients: rows come from the index `managed_relationships (partner_id,
-    /// id)` in id order, starting after the cursor, and stop at `first + 1`
-    /// (LIMIT); the access-type and status filters are correlated EXISTS
-    /// probes of `memberships (partner_id, account_id)`, and the counts of
-    /// the page's rows are three more probes per row. Nothing is grouped or
-    /// sorted over the partner's whole client list, and nothing is
-    /// denormalised, so no write path has a count to keep right. A filter
-    /// that matches few rows still reads past the rows it skips (as any
-    /// keyset scan does); the search is the exception that an index serves.
     async fn clients_of_partner(
         &self,
         partner: AccountId,
@@ -353,68 +174,6 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         now: DateTime<Utc>,
         with_total: bool,
     ) -> Result<Page<ClientRow>, StorageError> {
-        let backend = self.conn.get_database_backend();
-        let ending_after = now - Duration::days(ENDING_PERIOD_DAYS);
-        if page.count_only {
-            // Only the total is asked for (a count on a tab's label): no
-            // row is read, and unfiltered it is the partner's kept count.
-            let total = if with_total { count_of_clients(&self.conn, partner, filter, ending_after).await? } else { 0 };
-            return Ok(Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total });
-        }
-        let mut q = Sql::new(backend);
-        q.push(&format!(
-            "SELECT r.id, r.partner_id, r.client_id, r.crm_name, r.started_at, r.last_activity_at, \
-             a.kind AS a_kind, a.name AS a_name, a.tier AS a_tier, a.data_center AS a_data_center, \
-             a.created_at AS a_created_at, {} AS n_partner_admins, {} AS n_super_admins, {} AS n_standard, ",
-            count_active(Role::PartnerAdmin),
-            count_active(Role::SuperAdmin),
-            count_active(Role::Standard),
-        ));
-        // The total rides on the page's statement as an uncorrelated scalar
-        // subquery, computed once (PostgreSQL: an InitPlan). A filtered
-        // first page is read alone first: when it is not full it is every
-        // match, so it is the total, and the filter (a search's trigram
-        // scan, a status's probes) runs once instead of twice; only a full
-        // one needs the count, by one more statement (`total_apart`).
-        let total_apart = with_total && page.after.is_none() && !unfiltered(filter);
-        if with_total && !total_apart {
-            q.push("(");
-            count_clients(&mut q, partner, filter, ending_after);
-            q.push(") AS total__");
-        } else {
-            q.push("CAST(NULL AS BIGINT) AS total__");
-        }
-        q.push(" FROM managed_relationships r JOIN accounts a ON a.id = r.client_id");
-        client_filter(&mut q, partner, filter, ending_after);
-        if let Some(after) = page.after {
-            q.push(" AND r.id > ").value(after);
-        }
-        q.push(" ORDER BY r.id");
-        let limit = u64::from(page.first) + 1;
-        if search_term(filter).is_some() {
-            // The search's best plan depends on how many rows its term
-            // matches (see `client_filter`): a bound limit keeps PostgreSQL
-            // planning each execution with the term, never one generic plan
-            // for every term.
-            q.push(" LIMIT ").value(limit as i64);
-        } else {
-            q.push(&super::sql::limit(limit));
-        }
-        let rows = ClientRowQ::find_by_statement(q.statement()).all(&self.conn).await.map_err(db)?;
-        let counted = rows.first().and_then(|r| r.total__);
-        let mut items = rows.into_iter().map(ClientRowQ::into_row).collect::<Result<Vec<_>, _>>()?;
-        let has_next = items.len() > page.first as usize;
-        items.truncate(page.first as usize);
-        let total = match (with_total, counted) {
-            (false, _) => 0,
-            (true, _) if total_apart && !has_next => items.len() as u64,
-            (true, Some(n)) => n.max(0) as u64,
-            // No row to carry it: nothing matches, or the cursor is past the
-            // end, or a full filtered first page (then one more statement
-            // counts).
-            (true, None) if page.after.is_none() && !total_apart => 0,
-            (true, None) => count_of_clients(&self.conn, partner, filter, ending_after).await?,
-        };
-        Ok(Page { items, has_next, has_previous: page.after.is_some(), total })
+        ClientsTab::new(partner, filter, now).page(&self.conn, page, with_total).await
     }
 }

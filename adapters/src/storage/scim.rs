@@ -335,6 +335,10 @@ impl<C: Conn> ScimRepository for SeaOrmRepository<C> {
         p: &ScimProfile,
     ) -> Result<(), StorageError> {
         let json = |v: serde_json::Result<String>| v.map_err(|e| StorageError::Other(Box::new(e)));
+        // The time of the change comes from the use case's clock (R35),
+        // never the machine's.
+        let updated_at =
+            p.updated_at.ok_or_else(|| StorageError::Other("a SCIM profile is saved without its time".into()))?;
         let row = scim_user::ActiveModel {
             membership_id: Set(membership.get()),
             account_id: Set(account.get()),
@@ -350,7 +354,7 @@ impl<C: Conn> ScimRepository for SeaOrmRepository<C> {
                 .map_err(|e| StorageError::Other(Box::new(e)))?),
             emails: Set(json(serde_json::to_string(&p.emails))?),
             email_key: Set(p.email_key()),
-            updated_at: Set(p.updated_at.unwrap_or_else(Utc::now)),
+            updated_at: Set(updated_at),
         };
         scim_user::Entity::insert(row)
             .on_conflict(

@@ -21,20 +21,9 @@ impl SeaOrmStore {
             [name.into(), make().into()],
         );
         self.conn.execute(insert).await?;
-        let select = Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DatabaseBackend::Postgres => "SELECT value FROM server_settings WHERE name = $1",
-                _ => "SELECT value FROM server_settings WHERE name = ?",
-            },
-            [name.into()],
-        );
-        let row = self.conn.query_one(select).await?.ok_or_else(|| DbErr::RecordNotFound(name.to_string()))?;
-        row.try_get_by_index::<String>(0)
+        self.setting(name).await?.ok_or_else(|| DbErr::RecordNotFound(name.to_string()))
     }
-}
 
-impl SeaOrmStore {
     /// The value stored under `name`, if any. Errors: the database cannot
     /// be read.
     pub async fn setting(&self, name: &str) -> Result<Option<String>, DbErr> {
