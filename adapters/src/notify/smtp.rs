@@ -55,8 +55,12 @@ impl SmtpSettings {
             "smtps" => true,
             _ => return Err("must be an smtp:// or smtps:// URL".into()),
         };
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err("has no host".into());
+        match url.host() {
+            None => return Err("has no host".into()),
+            Some(url::Host::Domain("")) => return Err("has no host".into()),
+            // lettre's `from_url` resolves the bracketed text by name.
+            Some(url::Host::Ipv6(_)) => return Err("names an IPv6 address; name the host instead".into()),
+            Some(_) => {}
         }
         // Our `starttls` is lettre's `required`, our `none` no `tls` at all;
         // `smtps` is TLS from the first byte whatever `tls` says.
@@ -261,6 +265,12 @@ mod tests {
         assert_eq!(
             SmtpSettings::parse("smtp://x?tls=maybe").unwrap_err(),
             "unknown setting tls=maybe (tls=starttls|required|opportunistic|none)"
+        );
+        // lettre would look the bracketed address up by name and fail at
+        // every delivery: refused at startup instead, with the reason.
+        assert_eq!(
+            SmtpSettings::parse("smtp://[::1]:2525").unwrap_err(),
+            "names an IPv6 address; name the host instead"
         );
     }
 
