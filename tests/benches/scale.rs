@@ -45,6 +45,99 @@ const DEACTIVATE: &str =
 const REMOVE: &str = "mutation($w: ID!){ removeWorkerFromClients(input:{workerId:$w}){ removedMemberships
     reassignedAssets unassignedAssets userErrors{ code message } } }";
 
+/// Company names of the seeded clients: five forms over word lists of
+/// pairwise coprime (prime) lengths, each indexed by the client's number
+/// modulo its length, so neighbours differ in every word and, by the Chinese
+/// remainder theorem, every name up to 100,000 clients is distinct ("Hartwell
+/// Logistics Ltd", "Northbeam Analytics GmbH", "Okafor & Lindqvist AG",
+/// "Bluegate Inc.", "Moreau & Sons Catering"). The same rule exists twice:
+/// as Rust (the template made through the API) and as a SQL expression (the
+/// copies), checked against each other after seeding.
+mod names {
+    #[rustfmt::skip]
+    pub const SURNAMES: [&str; 61] = [
+        "Hartwell", "Okafor", "Lindqvist", "Moreau", "Castellano", "Nakamura", "Brennan", "Whitfield", "Adeyemi",
+        "Kowalski", "Fairbanks", "Delacroix", "Ashworth", "Petrov", "Galloway", "Haverford", "Oyelaran", "Sandoval",
+        "Thornbury", "Vasquez", "Eriksen", "Blackwood", "Mendoza", "Pemberton", "Achterberg", "Rosenthal", "Caldwell",
+        "Novak", "Harrington", "Quintero", "Albrecht", "Lockhart", "Mwangi", "Fitzgerald", "Bergstrom", "Carrington",
+        "Dubois", "Ellsworth", "Ferreira", "Grimaldi", "Holloway", "Iverson", "Jankowski", "Kingsley", "Lombardi",
+        "Marchetti", "Northcott", "Osei", "Prescott", "Radcliffe", "Schofield", "Takahashi", "Underwood", "Valentini",
+        "Wexford", "Yamamoto", "Zimmermann", "Abernathy", "Beaumont", "Chandra", "Donovan",
+    ];
+    #[rustfmt::skip]
+    pub const PREFIXES: [&str; 53] = [
+        "North", "South", "East", "West", "Blue", "Red", "Green", "Silver", "Golden", "Iron", "Stone", "Oak", "Pine",
+        "Cedar", "Maple", "Bright", "Clear", "Swift", "True", "High", "Deep", "Far", "Open", "Star", "Sun", "Moon",
+        "Storm", "River", "Lake", "Summit", "Harbor", "Bay", "Cliff", "Frost", "Ember", "Copper", "Amber", "Crystal",
+        "Falcon", "Eagle", "Fox", "Wolf", "Bear", "Lion", "Raven", "Cobalt", "Quartz", "Granite", "Willow", "Aspen",
+        "Birch", "Elm", "Hazel",
+    ];
+    #[rustfmt::skip]
+    pub const ROOTS: [&str; 43] = [
+        "beam", "field", "gate", "ridge", "stone", "wave", "point", "bridge", "path", "works", "line", "light", "view",
+        "craft", "forge", "peak", "wood", "brook", "mark", "stream", "haven", "spring", "vale", "crest", "rock",
+        "shore", "way", "port", "land", "side", "star", "wind", "fire", "hill", "dale", "moor", "ford", "well", "grove",
+        "leaf", "bloom", "spark", "core",
+    ];
+    #[rustfmt::skip]
+    pub const TRADES: [&str; 47] = [
+        "Logistics", "Analytics", "Consulting", "Dental Care", "Architects", "Bakery", "Construction", "Engineering",
+        "Legal Services", "Accounting", "Marketing", "Software", "Media", "Freight", "Pharmaceuticals", "Insurance",
+        "Realty", "Hospitality", "Catering", "Energy", "Solar", "Robotics", "Biotech", "Printing", "Textiles",
+        "Furniture", "Security", "Telecom", "Aviation", "Shipping", "Plumbing", "Electrical", "Landscaping",
+        "Veterinary Clinic", "Opticians", "Recruitment", "Capital", "Partners", "Ventures", "Foods", "Brewing", "Motors",
+        "Outfitters", "Studios", "Labs", "Systems", "Healthcare",
+    ];
+    /// Legal forms, with their leading space; one of them none.
+    #[rustfmt::skip]
+    pub const SUFFIXES: [&str; 29] = [
+        " Ltd", " GmbH", " Inc.", " LLC", " & Co.", " S.A.", " B.V.", " Pty Ltd", " AG", " plc", " Group", " Holdings",
+        " Corp.", " LLP", " S.r.l.", " Oy", " AB", " A/S", " KG", " SAS", " NV", " Limited", " Co.", " International",
+        " SE", " K.K.", " Kft.", " Sp. z o.o.", "",
+    ];
+    /// The term the bench searches for: one trade, in three of the five
+    /// forms, so about 3/5 × 1/47 ≈ 1.3 % of the clients match.
+    pub const SEARCH: &str = "logistics";
+
+    /// Client number `i`'s name.
+    pub fn company(i: usize) -> String {
+        let s = SURNAMES[i % 61];
+        let s2 = SURNAMES[(i + 1 + i / 61 % 60) % 61];
+        let p = PREFIXES[i % 53];
+        let r = ROOTS[i % 43];
+        let t = TRADES[i % 47];
+        let x = SUFFIXES[i % 29];
+        match i % 5 {
+            0 => format!("{s} {t}{x}"),
+            1 => format!("{p}{r} {t}{x}"),
+            2 => format!("{s} & {s2}{x}"),
+            3 => format!("{p}{r}{x}"),
+            _ => format!("{s} & Sons {t}{x}"),
+        }
+    }
+
+    /// `list[index % len]` as SQL (`CASE`, which PostgreSQL and SQLite share).
+    fn pick(list: &[&str], index: &str) -> String {
+        let arms: String = list.iter().enumerate().map(|(k, w)| format!(" WHEN {k} THEN '{w}'")).collect();
+        format!("(CASE ({index}) % {}{arms} END)", list.len())
+    }
+
+    /// `company(i)` as a SQL expression over the integer column `i`.
+    pub fn company_sql(i: &str) -> String {
+        let s = pick(&SURNAMES, i);
+        let s2 = pick(&SURNAMES, &format!("{i} + 1 + {i} / 61 % 60"));
+        let p = pick(&PREFIXES, i);
+        let r = pick(&ROOTS, i);
+        let t = pick(&TRADES, i);
+        let x = pick(&SUFFIXES, i);
+        format!(
+            "(CASE {i} % 5 WHEN 0 THEN {s} || ' ' || {t} || {x} WHEN 1 THEN {p} || {r} || ' ' || {t} || {x} \
+             WHEN 2 THEN {s} || ' & ' || {s2} || {x} WHEN 3 THEN {p} || {r} || {x} \
+             ELSE {s} || ' & Sons ' || {t} || {x} END)"
+        )
+    }
+}
+
 /// Untimed runs of each read before its timed ones (see `main`).
 const WARM_UP: usize = 10;
 
@@ -92,6 +185,254 @@ impl Server {
             kib as f64 / 1024.0
         };
         format!("{:.0} MB ({:.0})", mib("VmRSS:"), mib("VmHWM:"))
+    }
+}
+
+/// Concurrent callers of the load mode (issue 29 item 5).
+const CALLERS: usize = 8;
+
+/// Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`, else 100).
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(100.0)
+    })
+}
+
+/// CPU time a process has used so far (`utime + stime` of
+/// `/proc/<pid>/stat`, every thread), in ms; `None` once it is gone.
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After "pid (comm) ": state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 1..)?.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 1000.0 / clock_ticks())
+}
+
+/// The 1-minute load average (`/proc/loadavg`).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(String::from))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// The PostgreSQL backends of the bench's database (`filter`: more SQL
+/// conditions), with the CPU each has used so far.
+async fn backends(t: &TestApp, filter: &str) -> Vec<(u32, f64)> {
+    t.rows(&format!("SELECT pid FROM pg_stat_activity WHERE datname = current_database() {filter}"))
+        .await
+        .iter()
+        .filter_map(|r| r.try_get::<i32>("", "pid").ok())
+        .filter_map(|pid| cpu_ms(pid as u32).map(|ms| (pid as u32, ms)))
+        .collect()
+}
+
+/// The CPU that the backends used between two `backends` (a backend that
+/// appeared in between counts from its start; one that went away is lost).
+fn backends_cpu(before: &[(u32, f64)], after: &[(u32, f64)]) -> f64 {
+    after.iter().map(|(pid, ms)| ms - before.iter().find(|(p, _)| p == pid).map_or(0.0, |(_, b)| *b)).sum()
+}
+
+/// What `CALLERS` callers did in a fixed time.
+struct Load {
+    requests: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Load {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// `CALLERS` callers, each posting `body` to the server and waiting for the
+/// whole answer before the next, until `secs` have passed; every answer must
+/// be a 200 without `"errors"`.
+async fn load(http: &reqwest::Client, url: &str, token: &str, body: &str, secs: f64) -> Load {
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(secs);
+    let callers: Vec<_> = (0..CALLERS)
+        .map(|_| {
+            let (http, url, token, body) =
+                (http.clone(), format!("{url}/graphql"), token.to_string(), body.to_string());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let r = http
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .expect("request");
+                    assert!(r.status().is_success(), "status {}", r.status());
+                    let answer = r.bytes().await.expect("answer");
+                    latencies.push(sent.elapsed());
+                    assert!(
+                        !answer.windows(8).any(|w| w == b"\"errors\""),
+                        "unexpected errors: {}",
+                        String::from_utf8_lossy(&answer)
+                    );
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for caller in callers {
+        latencies.extend(caller.await.expect("a caller"));
+    }
+    Load { requests: latencies.len(), elapsed: start.elapsed(), latencies }
+}
+
+/// The floor under load on SQLite: the statement from `CALLERS` tasks on
+/// the bench's own pool, in-process, for `secs`; statements per second.
+async fn floor_in_process(conn: &sea_orm::DatabaseConnection, sql: &str, secs: f64) -> f64 {
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(secs);
+    let tasks: Vec<_> = (0..CALLERS)
+        .map(|_| {
+            let (conn, stmt) = (conn.clone(), Statement::from_string(conn.get_database_backend(), sql.to_string()));
+            tokio::spawn(async move {
+                let mut done = 0usize;
+                while Instant::now() < deadline {
+                    let rows = conn.query_all(stmt.clone()).await.expect("floor query");
+                    assert!(!rows.is_empty(), "the floor reads rows");
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for task in tasks {
+        done += task.await.expect("a floor task");
+    }
+    done as f64 / start.elapsed().as_secs_f64()
+}
+
+/// The floor under load on PostgreSQL: `pgbench -n -c 8 -j 2 -T secs` of
+/// the statement against the bench's database; its tps and, when `secs` is
+/// at least 4, the CPU per statement of its backends, sampled from 1 s after
+/// its start to 1 s before its end.
+async fn floor_pgbench(t: &TestApp, sql: &str, secs: u64) -> (f64, Option<f64>) {
+    let db = url::Url::parse(&t.db.url).expect("the database URL");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("floor.sql");
+    std::fs::write(&script, format!("{sql};\n")).expect("write the pgbench script");
+    let mut cmd = Command::new("/usr/bin/pgbench");
+    cmd.args(["-n", "-c", &CALLERS.to_string(), "-j", "2", "-T", &secs.to_string(), "-f"])
+        .arg(&script)
+        .args(["-h", db.host_str().unwrap_or("127.0.0.1"), "-p", &db.port().unwrap_or(5432).to_string()])
+        .args(["-U", if db.username().is_empty() { "postgres" } else { db.username() }])
+        .arg(db.path().trim_start_matches('/'))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = cmd.spawn().expect("start pgbench");
+    let window = secs.saturating_sub(2);
+    let mut cpu = None;
+    if window >= 2 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let before = backends(t, "AND application_name = 'pgbench'").await;
+        tokio::time::sleep(Duration::from_secs(window)).await;
+        let after = backends(t, "AND application_name = 'pgbench'").await;
+        cpu = Some((backends_cpu(&before, &after), window as f64));
+    }
+    let out = child.wait_with_output().await.expect("pgbench ran");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tps = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("pgbench printed no tps: {stdout} {}", String::from_utf8_lossy(&out.stderr)));
+    (tps, cpu.map(|(ms, secs)| ms / (tps * secs)))
+}
+
+struct LoadRow {
+    clients: usize,
+    cam: f64,
+    floor: f64,
+    cam_cpu: f64,
+    pg_cpu: Option<f64>,
+    floor_pg_cpu: Option<f64>,
+    p50: Duration,
+    p99: Duration,
+    load_average: String,
+}
+
+/// The load mode at one size: the Clients tab's first page at `CALLERS`
+/// concurrent callers through HTTP for `secs` after a warm-up, with the
+/// server's and (PostgreSQL) its backends' CPU per request, then the floor
+/// under the same concurrency.
+async fn load_mode(
+    t: &TestApp,
+    server: &Server,
+    token: &str,
+    variables: &Value,
+    floor_sql: &str,
+    n: usize,
+    secs: u64,
+) -> LoadRow {
+    let http = reqwest::Client::new();
+    let body = json!({"query": CLIENTS_TAB, "variables": variables}).to_string();
+    let load_average = load_average();
+    // Warm-up: every caller's connection made, the server's pool grown,
+    // each database connection past its custom plans.
+    load(&http, &server.url, token, &body, (secs as f64).min(2.0)).await;
+    let pid = server.child.id().expect("the server runs");
+    let pg = t.db.is_postgres();
+    let db_before = if pg { backends(t, "").await } else { Vec::new() };
+    let (cam_before, me_before) = (cpu_ms(pid).expect("server CPU"), cpu_ms(std::process::id()).unwrap_or(0.0));
+    let run = load(&http, &server.url, token, &body, secs as f64).await;
+    let (cam_after, me_after) = (cpu_ms(pid).expect("server CPU"), cpu_ms(std::process::id()).unwrap_or(0.0));
+    let db_after = if pg { backends(t, "").await } else { Vec::new() };
+    let per_request = |ms: f64| ms / run.requests as f64;
+    let pg_cpu = pg.then(|| per_request(backends_cpu(&db_before, &db_after)));
+    let (p50, p99) = (pct(&run.latencies, 0.5), pct(&run.latencies, 0.99));
+    println!(
+        "  load: {} requests in {:.1} s at {CALLERS} callers = {:.0} req/s, p50 {} p99 {}; CPU per request: \
+         server {:.2} ms, PostgreSQL backends {}, the bench's callers {:.2} ms; load average before {load_average}",
+        run.requests,
+        run.elapsed.as_secs_f64(),
+        run.per_second(),
+        ms(p50),
+        ms(p99),
+        per_request(cam_after - cam_before),
+        pg_cpu.map_or("–".into(), |c| format!("{c:.2} ms")),
+        per_request(me_after - me_before),
+    );
+    let (floor, floor_pg_cpu) = if pg {
+        floor_pgbench(t, floor_sql, secs).await
+    } else {
+        (floor_in_process(t.app.store.connection(), floor_sql, secs as f64).await, None)
+    };
+    println!(
+        "  floor under load ({}): {floor:.0} statements/s, PostgreSQL CPU per statement {}",
+        if pg { "pgbench -n -c 8 -j 2" } else { "8 tasks in-process" },
+        floor_pg_cpu.map_or("–".into(), |c| format!("{c:.2} ms"))
+    );
+    LoadRow {
+        clients: n,
+        cam: run.per_second(),
+        floor,
+        cam_cpu: per_request(cam_after - cam_before),
+        pg_cpu,
+        floor_pg_cpu,
+        p50,
+        p99,
+        load_average,
     }
 }
 
@@ -157,6 +498,8 @@ struct Seeded {
     bob: W,
     partner_id: i64,
     ann_user: i64,
+    /// Clients whose name contains `names::SEARCH`.
+    matches: i64,
 }
 
 async fn seed(t: &TestApp, n: usize) -> Seeded {
@@ -170,7 +513,7 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
     let set = w
         .permission_set(&partner, &boss.who, "Marketing", &["CONTACTS_VIEW", "MARKETING_ACCESS", "REPORTS_ACCESS"])
         .await;
-    let client = w.client("Scale client 1").await;
+    let client = w.client(&names::company(1)).await;
     let owner = w.client_admin(&client, "owner").await;
     let link = w.access_link(&partner, &boss.who, None).await;
     let ap = w.approve(link["token"].as_str().unwrap(), &client, &owner.who).await;
@@ -186,12 +529,15 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
         scalar(t, &format!("SELECT id AS v FROM users WHERE email_key = '{}'", ann.email.to_lowercase())).await;
     let (with, from) = numbers(t.db.is_postgres(), n);
     let started = Instant::now();
+    // The template's name without the suffix that `World` adds.
+    t.execute(&format!("UPDATE accounts SET name = '{}' WHERE id = {template}", names::company(1))).await;
     bulk(
         t,
         &format!(
             "{with}INSERT INTO accounts (kind, name, tier, data_center, created_at) \
-         SELECT a.kind, 'Scale client ' || n.i, a.tier, a.data_center, a.created_at FROM {from}, accounts a \
-         WHERE a.id = {template} AND n.i > 1 ORDER BY n.i"
+         SELECT a.kind, {}, a.tier, a.data_center, a.created_at FROM {from}, accounts a \
+         WHERE a.id = {template} AND n.i > 1 ORDER BY n.i",
+            names::company_sql("n.i")
         ),
     )
     .await;
@@ -244,13 +590,34 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
         t.execute("VACUUM ANALYZE").await;
     }
     println!("  seeded {} clients by SQL in {:.1} s", n - 1, started.elapsed().as_secs_f64());
-    Seeded { partner, boss, ann, bob, partner_id, ann_user }
+    if n > 1 {
+        let second = t
+            .rows(&format!("SELECT name FROM accounts WHERE kind = 'CLIENT' AND id > {template} ORDER BY id LIMIT 1"))
+            .await[0]
+            .try_get::<String>("", "name")
+            .unwrap();
+        assert_eq!(second, names::company(2), "the SQL names the copies as the Rust names the template");
+    }
+    let distinct = scalar(t, "SELECT COUNT(DISTINCT name) AS v FROM accounts WHERE kind = 'CLIENT'").await;
+    let matches = scalar(
+        t,
+        &format!("SELECT COUNT(*) AS v FROM accounts WHERE kind = 'CLIENT' AND lower(name) LIKE '%{}%'", names::SEARCH),
+    )
+    .await;
+    println!(
+        "  {distinct} distinct names of {n} (\"{}\", \"{}\", …); \"{}\" matches {matches} ({:.1} %)",
+        names::company(1),
+        names::company(2),
+        names::SEARCH,
+        100.0 * matches as f64 / n as f64
+    );
+    Seeded { partner, boss, ann, bob, partner_id, ann_user, matches }
 }
 
 /// The floor of each read: the same page, with the same columns and totals,
 /// as one hand-written SQL statement of the kind a good planner would send
 /// (PostgreSQL: `LATERAL` per parent; SQLite: a window per parent).
-fn floors(pg: bool, partner: i64, after: i64, search: &str, ann_user: i64) -> [String; 6] {
+fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64) -> [String; 7] {
     // Each row's partner-user counts by role (access types and status).
     let stats = format!(
         "(SELECT COUNT(*) FROM memberships m WHERE m.partner_id = {partner} AND m.account_id = r.client_id \
@@ -302,13 +669,16 @@ fn floors(pg: bool, partner: i64, after: i64, search: &str, ann_user: i64) -> [S
             )
         }
     };
-    let search = format!(
-        "AND r.id IN (SELECT x.id FROM managed_relationships x JOIN accounts c ON c.id = x.client_id \
-         WHERE x.partner_id = {partner} AND x.crm_name IS NULL AND lower(c.name) LIKE '%{0}%' \
-         UNION ALL SELECT x.id FROM managed_relationships x WHERE x.partner_id = {partner} \
-         AND lower(x.crm_name) LIKE '%{0}%')",
-        search.to_lowercase()
-    );
+    let search = |term: &str| {
+        format!(
+            "AND r.id IN (SELECT x.id FROM managed_relationships x JOIN accounts c ON c.id = x.client_id \
+             WHERE x.partner_id = {partner} AND x.crm_name IS NULL AND lower(c.name) LIKE '%{0}%' \
+             UNION ALL SELECT x.id FROM managed_relationships x WHERE x.partner_id = {partner} \
+             AND lower(x.crm_name) LIKE '%{0}%')",
+            term.to_lowercase()
+        )
+    };
+    let [term, one] = searches.map(search);
     let active = format!(
         "AND EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = r.client_id AND m.partner_id = {partner} \
          AND m.status = 'ACTIVE')"
@@ -320,7 +690,8 @@ fn floors(pg: bool, partner: i64, after: i64, search: &str, ann_user: i64) -> [S
     [
         with_users(0),
         with_users(after),
-        format!("{} SELECT page.*, {} FROM page ORDER BY page.id", page(&search, 0), total(&search)),
+        format!("{} SELECT page.*, {} FROM page ORDER BY page.id", page(&term, 0), total(&term)),
+        format!("{} SELECT page.*, {} FROM page ORDER BY page.id", page(&one, 0), total(&one)),
         format!("{} SELECT page.*, {} FROM page ORDER BY page.id", page(&active, 0), total(&active)),
         format!(
             "SELECT m.id, m.role, m.seat, m.status, a.name, (SELECT COUNT(*) FROM memberships x \
@@ -359,7 +730,12 @@ async fn main() {
         Ok(n) => Some(n.trim().replace('_', "").parse().expect("CAM_BENCH_WRITES_AT: a size like 100000")),
         Err(_) => sizes.iter().copied().filter(|&n| n <= 10_000).max(),
     };
+    // The load mode (issue 29 item 5): seconds of it per size, after the
+    // sequential reads.
+    let load_secs: Option<u64> =
+        std::env::var("CAM_BENCH_LOAD").ok().map(|s| s.trim().parse().expect("CAM_BENCH_LOAD: seconds, like 10"));
     let mut rows = Vec::new();
+    let mut loads = Vec::new();
     let mut db_name = "SQLite";
     for &n in &sizes {
         let t = TestApp::new().await;
@@ -387,12 +763,15 @@ async fn main() {
             scalar(&t, &format!("SELECT MAX(id) AS v FROM managed_relationships WHERE partner_id = {}", s.partner_id))
                 .await;
         let deep_after = last - 60;
-        let term = format!("client {}", n - 1);
+        let one = names::company(n.saturating_sub(1).max(1));
 
-        let reads: [(&str, &str, Value); 6] = [
+        let term_read =
+            format!("Clients tab, search \"{}\" ({:.1} % match)", names::SEARCH, 100.0 * s.matches as f64 / n as f64);
+        let reads: [(&str, &str, Value); 7] = [
             ("Clients tab, first 50 with 10 partner users", CLIENTS_TAB, json!({"p": s.partner})),
             ("Clients tab, deep page", CLIENTS_TAB, json!({"p": s.partner, "after": cursor(deep_after)})),
-            ("Clients tab, search", SEARCH, json!({"p": s.partner, "s": term})),
+            (&term_read, SEARCH, json!({"p": s.partner, "s": names::SEARCH})),
+            ("Clients tab, search (one full name)", SEARCH, json!({"p": s.partner, "s": one})),
             ("Clients tab, status ACTIVE", STATUS, json!({"p": s.partner})),
             ("a worker's clientMemberships, first 50", MEMBERSHIPS, json!({"w": s.ann.id})),
             ("Employees tab, each worker's clientMemberships", EMPLOYEES, json!({"p": s.partner})),
@@ -400,7 +779,9 @@ async fn main() {
         let deep = t.ok(&s.boss.who, CLIENTS_TAB, reads[1].2.clone()).await;
         let deep_edges = deep["partnerAccount"]["clients"]["edges"].as_array().map(Vec::len);
         assert_eq!(deep_edges, Some(50), "the deep page is full");
-        let mine = t.ok(&s.boss.who, MEMBERSHIPS, reads[4].2.clone()).await;
+        let found = t.ok(&s.boss.who, SEARCH, reads[2].2.clone()).await;
+        assert_eq!(found["partnerAccount"]["clients"]["totalCount"], json!(s.matches), "the search counts its matches");
+        let mine = t.ok(&s.boss.who, MEMBERSHIPS, reads[5].2.clone()).await;
         assert_eq!(mine["node"]["clientMemberships"]["totalCount"], json!(n), "Ann is in every client");
 
         // Statements per request, in-process on the same database.
@@ -411,7 +792,7 @@ async fn main() {
             statements.push(t.statement_count() - before);
         }
 
-        let floor_sql = floors(pg, s.partner_id, deep_after, &term, s.ann_user);
+        let floor_sql = floors(pg, s.partner_id, deep_after, [names::SEARCH, &one], s.ann_user);
         let conn = t.app.store.connection();
         let server = Server::start(&t.db.url).await;
         let mut measured = Vec::new();
@@ -448,6 +829,9 @@ async fn main() {
             measured.push((name.to_string(), samples, floor, statements[i]));
         }
         let rss = server.rss();
+        if let Some(secs) = load_secs {
+            loads.push(load_mode(&t, &server, &boss_token, &reads[0].2, &floor_sql[0], n, secs).await);
+        }
         for (op, samples, floor, statements) in measured {
             rows.push(Row {
                 op,
@@ -505,5 +889,38 @@ async fn main() {
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
             r.op, r.clients, r.p50, r.p99, r.floor, r.ratio, r.statements, r.rss
         );
+    }
+    if let Some(secs) = load_secs {
+        let floor = if db_name == "PostgreSQL" {
+            "pgbench -n -c 8 -j 2, the simple protocol"
+        } else {
+            "8 tasks in the bench's process"
+        };
+        println!(
+            "\n{db_name}, load: the Clients tab's first page (50 clients with 10 partner users) at {CALLERS} \
+             concurrent callers through HTTP for {secs} s after a 2 s warm-up; floor: the same page as one SQL \
+             statement under {floor} for {secs} s; CPU = utime + stime per request:\n"
+        );
+        println!(
+            "| clients | cam req/s | floor req/s | cam / floor | cam CPU ms/req | PostgreSQL CPU ms/req | \
+             floor PostgreSQL CPU ms/req | p50 under load | p99 under load | load average before |"
+        );
+        println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        let or_dash = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
+        for l in loads {
+            println!(
+                "| {} | {:.0} | {:.0} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
+                l.clients,
+                l.cam,
+                l.floor,
+                l.cam / l.floor,
+                l.cam_cpu,
+                or_dash(l.pg_cpu),
+                or_dash(l.floor_pg_cpu),
+                ms(l.p50),
+                ms(l.p99),
+                l.load_average
+            );
+        }
     }
 }
