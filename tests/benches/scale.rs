@@ -296,8 +296,10 @@ async fn load(http: &reqwest::Client, url: &str, token: &str, body: &str, secs: 
 }
 
 /// The floor under load on SQLite: the statement from `CALLERS` tasks on
-/// the bench's own pool, in-process, for `secs`; statements per second.
-async fn floor_in_process(conn: &sea_orm::DatabaseConnection, sql: &str, secs: f64) -> f64 {
+/// the bench's own pool, in-process, for `secs`; statements per second and
+/// the bench process's CPU per statement (SQLite runs inside it).
+async fn floor_in_process(conn: &sea_orm::DatabaseConnection, sql: &str, secs: f64) -> (f64, Option<f64>) {
+    let cpu_before = cpu_ms(std::process::id());
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(secs);
     let tasks: Vec<_> = (0..CALLERS)
@@ -318,7 +320,8 @@ async fn floor_in_process(conn: &sea_orm::DatabaseConnection, sql: &str, secs: f
     for task in tasks {
         done += task.await.expect("a floor task");
     }
-    done as f64 / start.elapsed().as_secs_f64()
+    let cpu = cpu_before.zip(cpu_ms(std::process::id())).map(|(before, after)| (after - before) / done as f64);
+    (done as f64 / start.elapsed().as_secs_f64(), cpu)
 }
 
 /// The floor under load on PostgreSQL: `pgbench -n -c 8 -j 2 -T secs` of
@@ -366,7 +369,8 @@ struct LoadRow {
     floor: f64,
     cam_cpu: f64,
     pg_cpu: Option<f64>,
-    floor_pg_cpu: Option<f64>,
+    /// PostgreSQL: the CPU of pgbench's backends; SQLite: the bench's own.
+    floor_cpu: Option<f64>,
     p50: Duration,
     p99: Duration,
     load_average: String,
@@ -413,15 +417,15 @@ async fn load_mode(
         pg_cpu.map_or("–".into(), |c| format!("{c:.2} ms")),
         per_request(me_after - me_before),
     );
-    let (floor, floor_pg_cpu) = if pg {
+    let (floor, floor_cpu) = if pg {
         floor_pgbench(t, floor_sql, secs).await
     } else {
-        (floor_in_process(t.app.store.connection(), floor_sql, secs as f64).await, None)
+        floor_in_process(t.app.store.connection(), floor_sql, secs as f64).await
     };
     println!(
-        "  floor under load ({}): {floor:.0} statements/s, PostgreSQL CPU per statement {}",
-        if pg { "pgbench -n -c 8 -j 2" } else { "8 tasks in-process" },
-        floor_pg_cpu.map_or("–".into(), |c| format!("{c:.2} ms"))
+        "  floor under load ({}): {floor:.0} statements/s, CPU per statement {}",
+        if pg { "pgbench -n -c 8 -j 2; its PostgreSQL backends" } else { "8 tasks in-process; the bench process" },
+        floor_cpu.map_or("–".into(), |c| format!("{c:.2} ms"))
     );
     LoadRow {
         clients: n,
@@ -429,7 +433,7 @@ async fn load_mode(
         floor,
         cam_cpu: per_request(cam_after - cam_before),
         pg_cpu,
-        floor_pg_cpu,
+        floor_cpu,
         p50,
         p99,
         load_average,
@@ -892,18 +896,18 @@ async fn main() {
     }
     if let Some(secs) = load_secs {
         let floor = if db_name == "PostgreSQL" {
-            "pgbench -n -c 8 -j 2, the simple protocol"
+            "pgbench -n -c 8 -j 2 (simple protocol); floor CPU: its PostgreSQL backends"
         } else {
-            "8 tasks in the bench's process"
+            "8 tasks in the bench's process; floor CPU: the bench process's (SQLite runs in it)"
         };
         println!(
             "\n{db_name}, load: the Clients tab's first page (50 clients with 10 partner users) at {CALLERS} \
              concurrent callers through HTTP for {secs} s after a 2 s warm-up; floor: the same page as one SQL \
-             statement under {floor} for {secs} s; CPU = utime + stime per request:\n"
+             statement under {floor}, for {secs} s; CPU = utime + stime per request:\n"
         );
         println!(
             "| clients | cam req/s | floor req/s | cam / floor | cam CPU ms/req | PostgreSQL CPU ms/req | \
-             floor PostgreSQL CPU ms/req | p50 under load | p99 under load | load average before |"
+             floor CPU ms/req | p50 under load | p99 under load | load average before |"
         );
         println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         let or_dash = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
@@ -916,7 +920,7 @@ async fn main() {
                 l.cam / l.floor,
                 l.cam_cpu,
                 or_dash(l.pg_cpu),
-                or_dash(l.floor_pg_cpu),
+                or_dash(l.floor_cpu),
                 ms(l.p50),
                 ms(l.p99),
                 l.load_average
