@@ -4,11 +4,11 @@
 //! pending access link, a deactivated worker, queued emails.
 
 use cam_domain::account::model::{AccountKind, PartnerTier};
-use cam_domain::account::service::CreateAccount;
 use cam_domain::identity::{Identity, IdentityProvider};
 use cam_domain::membership::model::{Role, Seat, WorkerKind};
-use cam_domain::membership::service::AddMember;
 use cam_domain::permission::{Permission, Permissions};
+use cam_domain::services::accounts::CreateAccount;
+use cam_domain::services::memberships::AddMember;
 use cam_domain::{Cam, Principal};
 
 /// The demo's people: (email, name).
@@ -28,6 +28,7 @@ pub const PEOPLE: &[(&str, &str)] = &[
 pub async fn load(cam: &Cam) -> anyhow::Result<String> {
     let op = Principal::Operator;
     let partner = cam
+        .accounts
         .create_account(
             &op,
             CreateAccount {
@@ -38,14 +39,16 @@ pub async fn load(cam: &Cam) -> anyhow::Result<String> {
             },
         )
         .await?;
-    cam.add_verified_domain(&op, partner.id, "northwind-agency.example").await?;
+    cam.accounts.add_verified_domain(&op, partner.id, "northwind-agency.example").await?;
     let acme = cam
+        .accounts
         .create_account(
             &op,
             CreateAccount { kind: AccountKind::Client, name: "Acme Corporation".into(), tier: None, data_center: None },
         )
         .await?;
     let globex = cam
+        .accounts
         .create_account(
             &op,
             CreateAccount {
@@ -57,6 +60,7 @@ pub async fn load(cam: &Cam) -> anyhow::Result<String> {
         )
         .await?;
     let initech = cam
+        .accounts
         .create_account(
             &op,
             CreateAccount { kind: AccountKind::Client, name: "Initech".into(), tier: None, data_center: None },
@@ -64,7 +68,7 @@ pub async fn load(cam: &Cam) -> anyhow::Result<String> {
         .await?;
     let mut users = Vec::new();
     for (email, name) in PEOPLE {
-        users.push(cam.create_user(&op, email, name).await?);
+        users.push(cam.users.create_user(&op, email, name).await?);
     }
     let member = |account, user: usize, role, kind, permissions| AddMember {
         account_id: account,
@@ -76,31 +80,40 @@ pub async fn load(cam: &Cam) -> anyhow::Result<String> {
     };
     let cam_perms: Permissions =
         [Permission::PartnerEmployeeManagementView, Permission::PartnerEmployeeManagementEdit].into_iter().collect();
-    let (_, ana) =
-        cam.add_member(&op, member(partner.id, 0, Role::SuperAdmin, Some(WorkerKind::Employee), None)).await?;
-    cam.add_member(&op, member(partner.id, 1, Role::Standard, Some(WorkerKind::Employee), Some(cam_perms))).await?;
-    let (_, carla) =
-        cam.add_member(&op, member(partner.id, 2, Role::Standard, Some(WorkerKind::Employee), None)).await?;
-    cam.add_member(&op, member(partner.id, 3, Role::Standard, Some(WorkerKind::Contractor), None)).await?;
-    cam.add_member(&op, member(acme.id, 4, Role::SuperAdmin, None, None)).await?;
-    cam.add_member(&op, member(globex.id, 5, Role::SuperAdmin, None, None)).await?;
-    cam.add_member(&op, member(initech.id, 6, Role::SuperAdmin, None, None)).await?;
-    let (_, eve) = cam.add_member(&op, member(partner.id, 7, Role::Standard, Some(WorkerKind::Employee), None)).await?;
+    let (_, ana) = cam
+        .memberships
+        .add_member(&op, member(partner.id, 0, Role::SuperAdmin, Some(WorkerKind::Employee), None))
+        .await?;
+    cam.memberships
+        .add_member(&op, member(partner.id, 1, Role::Standard, Some(WorkerKind::Employee), Some(cam_perms)))
+        .await?;
+    let (_, carla) = cam
+        .memberships
+        .add_member(&op, member(partner.id, 2, Role::Standard, Some(WorkerKind::Employee), None))
+        .await?;
+    cam.memberships.add_member(&op, member(partner.id, 3, Role::Standard, Some(WorkerKind::Contractor), None)).await?;
+    cam.memberships.add_member(&op, member(acme.id, 4, Role::SuperAdmin, None, None)).await?;
+    cam.memberships.add_member(&op, member(globex.id, 5, Role::SuperAdmin, None, None)).await?;
+    cam.memberships.add_member(&op, member(initech.id, 6, Role::SuperAdmin, None, None)).await?;
+    let (_, eve) = cam
+        .memberships
+        .add_member(&op, member(partner.id, 7, Role::Standard, Some(WorkerKind::Employee), None))
+        .await?;
     let as_user = |i: usize| Principal::User(users[i].clone());
     let (ben, olivia, george, ivy) = (as_user(1), as_user(4), as_user(5), as_user(6));
     // Carla manages Acme; Ana manages Globex and managed Initech, which
     // she has left, so that relationship is ENDING (R27). Each approval
     // queues an email to the worker (R10).
-    let link = cam.create_access_link(&ben, partner.id, Some(carla.id)).await?;
-    cam.approve_access_link(&olivia, &link.token, acme.id).await?;
-    let link = cam.create_access_link(&ben, partner.id, Some(ana.id)).await?;
-    cam.approve_access_link(&george, &link.token, globex.id).await?;
-    cam.approve_access_link(&ivy, &link.token, initech.id).await?;
-    cam.remove_worker_from_clients(&ben, ana.id, Some(&[initech.id]), &[]).await?;
+    let link = cam.access_links.create_access_link(&ben, partner.id, Some(carla.id)).await?;
+    cam.access_links.approve_access_link(&olivia, &link.token, acme.id).await?;
+    let link = cam.access_links.create_access_link(&ben, partner.id, Some(ana.id)).await?;
+    cam.access_links.approve_access_link(&george, &link.token, globex.id).await?;
+    cam.access_links.approve_access_link(&ivy, &link.token, initech.id).await?;
+    cam.memberships.remove_worker_from_clients(&ben, ana.id, Some(&[initech.id]), &[]).await?;
     // Eve left the agency (R24).
-    cam.deactivate_worker(&ben, eve.id).await?;
+    cam.memberships.deactivate_worker(&ben, eve.id).await?;
     // Ben's own link waits for a client admin.
-    let pending = cam.create_access_link(&ben, partner.id, None).await?;
+    let pending = cam.access_links.create_access_link(&ben, partner.id, None).await?;
     Ok(pending.token)
 }
 
@@ -119,15 +132,15 @@ pub fn link_url(cam: &Cam, token: &str) -> String {
 /// Errors: anything the use cases refuse.
 pub async fn pending_link(cam: &Cam, kept: Option<String>) -> anyhow::Result<Option<String>> {
     if let Some(token) = kept {
-        if cam.preview_access_link(&token).await?.is_some_and(|p| p.problem.is_none()) {
+        if cam.access_links.preview_access_link(&token).await?.is_some_and(|p| p.problem.is_none()) {
             return Ok(Some(token));
         }
     }
     let email = cam_domain::user::model::Email::parse(LINK_OWNER).map_err(anyhow::Error::msg)?;
-    let Some(ben) = cam.principal_of(Identity::User(email)).await? else { return Ok(None) };
-    let partner = cam.viewer_accounts(&ben).await?.into_iter().find(|(a, _)| a.kind == AccountKind::Partner);
+    let Some(ben) = cam.users.principal_of(Identity::User(email)).await? else { return Ok(None) };
+    let partner = cam.policy.viewer_accounts(&ben).await?.into_iter().find(|(a, _)| a.kind == AccountKind::Partner);
     let Some((partner, _)) = partner else { return Ok(None) };
-    Ok(Some(cam.create_access_link(&ben, partner.id, None).await?.token))
+    Ok(Some(cam.access_links.create_access_link(&ben, partner.id, None).await?.token))
 }
 
 /// Prints a token per demo person, with what they can do.

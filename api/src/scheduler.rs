@@ -19,7 +19,7 @@ pub async fn sweep_forever(cam: Cam, every: Duration) {
     loop {
         tick.tick().await;
         // Failures are logged by the use case; the next tick tries again.
-        let _ = cam.sweep().await;
+        let _ = cam.schedule.sweep().await;
     }
 }
 

@@ -258,7 +258,7 @@ async fn two_sweeps_at_once_do_each_piece_of_work_once() {
     let c = w.managed_client().await;
     let ends = ending(&t, &c).await;
     t.advance(ends - t.now() + Duration::minutes(1));
-    let (a, b) = tokio::join!(t.app.cam.sweep(), t.app.cam.sweep());
+    let (a, b) = tokio::join!(t.app.cam.schedule.sweep(), t.app.cam.schedule.sweep());
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.ended + b.ended, 1, "{a:?} {b:?}");
     assert_eq!(kinds(&t, &c.admin.email, "relationship.ended").await.len(), 1);

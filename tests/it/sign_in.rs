@@ -395,7 +395,7 @@ async fn a_session_ends_after_8_hours_on_the_clock() {
     assert!(a.body.contains("Sign in first"), "{}", a.body);
     assert_eq!(s.footprint().await, before);
     // The sweep prunes it.
-    s.t.app.cam.sweep().await.unwrap();
+    s.t.app.cam.schedule.sweep().await.unwrap();
     assert_eq!(s.sessions().await, 0);
 }
 

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use cam_domain::account::model::{Account, EmailDomain, NewAccount};
 use cam_domain::account::ports::{AccountRepository, DomainRepository};
 use cam_domain::membership::model::Membership;
+use cam_domain::membership::ports::MemberAccountRepository;
 use cam_domain::{AccountId, StorageError, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{LockType, Query};
@@ -45,26 +46,6 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
         .await
     }
 
-    async fn account_with_membership(
-        &self,
-        id: AccountId,
-        user: UserId,
-    ) -> Result<Option<(Account, Option<Membership>)>, StorageError> {
-        let mut q = Sql::new(self.conn.get_database_backend());
-        q.push(&format!(
-            "SELECT {}, {} FROM accounts a LEFT JOIN memberships m ON m.account_id = a.id AND m.user_id = ",
-            joined::select_list::<account::Entity>("a", "a__"),
-            joined::select_list::<membership::Entity>("m", "m__"),
-        ))
-        .value(user.get())
-        .push(" WHERE a.id = ")
-        .value(id.get());
-        let Some(row) = self.conn.query_one(q.statement()).await.map_err(db)? else { return Ok(None) };
-        let Some(a) = joined::read::<account::Model>(&row, "a__").map_err(db)? else { return Ok(None) };
-        let m = joined::read::<membership::Model>(&row, "m__").map_err(db)?;
-        Ok(Some((convert::account(a)?, m.map(convert::membership).transpose()?)))
-    }
-
     async fn lock_account(&self, id: AccountId) -> Result<(), StorageError> {
         // SQLite serialises writers from the start of the transaction (see
         // `begin`); PostgreSQL locks the account row until commit. NO KEY
@@ -94,6 +75,29 @@ impl<C: Conn> AccountRepository for SeaOrmRepository<C> {
             .lock(LockType::NoKeyUpdate);
         self.conn.execute(self.conn.get_database_backend().build(&q)).await.map_err(db)?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl<C: Conn> MemberAccountRepository for SeaOrmRepository<C> {
+    async fn account_with_membership(
+        &self,
+        id: AccountId,
+        user: UserId,
+    ) -> Result<Option<(Account, Option<Membership>)>, StorageError> {
+        let mut q = Sql::new(self.conn.get_database_backend());
+        q.push(&format!(
+            "SELECT {}, {} FROM accounts a LEFT JOIN memberships m ON m.account_id = a.id AND m.user_id = ",
+            joined::select_list::<account::Entity>("a", "a__"),
+            joined::select_list::<membership::Entity>("m", "m__"),
+        ))
+        .value(user.get())
+        .push(" WHERE a.id = ")
+        .value(id.get());
+        let Some(row) = self.conn.query_one(q.statement()).await.map_err(db)? else { return Ok(None) };
+        let Some(a) = joined::read::<account::Model>(&row, "a__").map_err(db)? else { return Ok(None) };
+        let m = joined::read::<membership::Model>(&row, "m__").map_err(db)?;
+        Ok(Some((convert::account(a)?, m.map(convert::membership).transpose()?)))
     }
 }
 

@@ -48,28 +48,32 @@ impl NodeQuery {
         let cam = cam(ctx)?;
         let Some((kind, raw)) = decode_any(&id) else { return Ok(None) };
         let found = match kind {
-            Kind::User => query(ctx, cam.visible_user(p, UserId::new(raw)).await)?.map(|u| Node::User(User(u))),
-            Kind::PartnerAccount => query(ctx, cam.visible_partner(p, AccountId::new(raw)).await)?
+            Kind::User => query(ctx, cam.users.visible_user(p, UserId::new(raw)).await)?.map(|u| Node::User(User(u))),
+            Kind::PartnerAccount => query(ctx, cam.accounts.visible_partner(p, AccountId::new(raw)).await)?
                 .map(|(a, reader)| Node::PartnerAccount(PartnerAccount(a, reader))),
-            Kind::ClientAccount => query(ctx, cam.visible_account(p, AccountId::new(raw), AccountKind::Client).await)?
-                .map(|a| Node::ClientAccount(ClientAccount(a))),
-            Kind::Worker => {
-                query(ctx, cam.visible_member(p, MembershipId::new(raw), true).await)?.map(|m| Node::Worker(Worker(m)))
+            Kind::ClientAccount => {
+                query(ctx, cam.accounts.visible_account(p, AccountId::new(raw), AccountKind::Client).await)?
+                    .map(|a| Node::ClientAccount(ClientAccount(a)))
             }
-            Kind::Membership => query(ctx, cam.visible_member(p, MembershipId::new(raw), false).await)?
+            Kind::Worker => query(ctx, cam.memberships.visible_member(p, MembershipId::new(raw), true).await)?
+                .map(|m| Node::Worker(Worker(m))),
+            Kind::Membership => query(ctx, cam.memberships.visible_member(p, MembershipId::new(raw), false).await)?
                 .map(|m| Node::Membership(Membership(m))),
-            Kind::PartnerClient => query(ctx, cam.visible_relationship(p, RelationshipId::new(raw)).await)?
-                .map(|r| Node::PartnerClient(PartnerClient::new(r))),
-            Kind::Asset => query(ctx, cam.visible_asset(p, AssetId::new(raw)).await)?.map(|a| Node::Asset(Asset(a))),
-            Kind::PermissionSet => query(ctx, cam.visible_permission_set(p, PermissionSetId::new(raw)).await)?
+            Kind::PartnerClient => {
+                query(ctx, cam.relationships.visible_relationship(p, RelationshipId::new(raw)).await)?
+                    .map(|r| Node::PartnerClient(PartnerClient::new(r)))
+            }
+            Kind::Asset => {
+                query(ctx, cam.assets.visible_asset(p, AssetId::new(raw)).await)?.map(|a| Node::Asset(Asset(a)))
+            }
+            Kind::PermissionSet => query(ctx, cam.permissions.sets().visible(p, PermissionSetId::new(raw)).await)?
                 .map(|s| Node::PermissionSet(PermissionSet(s))),
             Kind::PermissionTemplate => {
-                query(ctx, cam.visible_permission_template(p, PermissionSetId::new(raw)).await)?
+                query(ctx, cam.permissions.templates().visible(p, PermissionSetId::new(raw)).await)?
                     .map(|t| Node::PermissionTemplate(PermissionTemplate(t)))
             }
-            Kind::AccessLink => {
-                query(ctx, cam.visible_link(p, AccessLinkId::new(raw)).await)?.map(|l| Node::AccessLink(AccessLink(l)))
-            }
+            Kind::AccessLink => query(ctx, cam.access_links.visible_link(p, AccessLinkId::new(raw)).await)?
+                .map(|l| Node::AccessLink(AccessLink(l))),
             // Audit events are read through the audit logs of their accounts,
             // SCIM tokens through `ClientAccount.scimTokens`.
             Kind::AuditEvent | Kind::ScimToken => None,

@@ -53,7 +53,7 @@ async fn watch(ctx: &Context<'_>, scope: AuditScope) -> Result<impl Stream<Item 
     let request_id = ctx.data_opt::<super::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
     // Registered before the check, so that nothing committed in between is missed.
     let registration = live.register(scope);
-    cam.may_watch_audit(&principal, scope).await.map_err(|e| top_level(ctx, e))?;
+    cam.audit.may_watch_audit(&principal, scope).await.map_err(|e| top_level(ctx, e))?;
     let state = Some((registration, cam, principal, request_id));
     Ok(futures::stream::unfold(state, move |state| async move {
         let (mut registration, cam, principal, request_id) = state?;
@@ -85,7 +85,7 @@ async fn watch(ctx: &Context<'_>, scope: AuditScope) -> Result<impl Stream<Item 
 }
 
 async fn may_still_watch(cam: &Cam, p: &Principal, scope: AuditScope, request_id: &str) -> Result<()> {
-    match cam.may_watch_audit(p, scope).await {
+    match cam.audit.may_watch_audit(p, scope).await {
         Ok(()) => Ok(()),
         Err(Error::Forbidden(why)) => Err(forbidden(why)),
         Err(Error::Refused(rs)) => {

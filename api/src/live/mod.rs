@@ -209,7 +209,7 @@ impl Live {
 /// Errors: it could not be read (the database is down).
 async fn read(cam: &Cam, id: AuditEventId) -> Result<Option<AuditEvent>, ()> {
     for attempt in 0..3 {
-        match cam.committed_audit_event(id).await {
+        match cam.audit.committed_audit_event(id).await {
             Ok(found) => return Ok(found),
             Err(e) => {
                 tracing::warn!(error = %cam_domain::chain(&e), attempt, "could not read a committed audit event");

@@ -19,8 +19,8 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
+use cam_domain::services::sessions::SignInFailure;
 use cam_domain::session::model::{ReturnPath, SignInRefused, SignedIn, SESSION_LIFETIME, SIGN_IN_LIFETIME};
-use cam_domain::session::service::SignInFailure;
 
 use super::{asked_language, escape, from_this_site, page, Words};
 use crate::wiring::App;
@@ -94,7 +94,7 @@ fn unavailable(w: Words) -> Response {
 /// when the database cannot say.
 pub async fn signed_in(app: &App, headers: &HeaderMap) -> Result<Option<SignedIn>, Response> {
     let Some(secret) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
-    app.cam.session(secret).await.map_err(|e| {
+    app.cam.sessions.session(secret).await.map_err(|e| {
         tracing::error!(error = %cam_domain::chain(&e), "could not read a session");
         unavailable(asked_language(headers))
     })
@@ -109,13 +109,13 @@ pub struct SignInQuery {
 /// `GET /auth/sign-in?return=<path>`: to the identity provider.
 pub async fn sign_in(State(app): State<App>, headers: HeaderMap, Query(q): Query<SignInQuery>) -> Response {
     let w = asked_language(&headers);
-    if !app.cam.can_sign_in() {
+    if !app.cam.sessions.can_sign_in() {
         return refusal_page(StatusCode::NOT_FOUND, w, &w.sign_in_not_set_up(), "SIGN_IN_NOT_CONFIGURED");
     }
     let Some(return_to) = ReturnPath::parse(q.return_to.as_deref().unwrap_or("/")) else {
         return refusal_page(StatusCode::BAD_REQUEST, w, &w.return_not_local(), "RETURN_NOT_LOCAL");
     };
-    match app.cam.begin_sign_in(return_to).await {
+    match app.cam.sessions.begin_sign_in(return_to).await {
         Ok(begun) => {
             let max_age = SIGN_IN_LIFETIME.num_seconds();
             see_other(&begun.provider_url, vec![set_cookie(&app, SIGN_IN_COOKIE, &begun.browser_key, "/auth", max_age)])
@@ -140,7 +140,7 @@ pub struct CallbackQuery {
 pub async fn callback(State(app): State<App>, headers: HeaderMap, Query(q): Query<CallbackQuery>) -> Response {
     let w = asked_language(&headers);
     let key = cookie(&headers, SIGN_IN_COOKIE);
-    let done = app.cam.finish_sign_in(key, q.state.as_deref(), q.code.as_deref(), q.error.is_some()).await;
+    let done = app.cam.sessions.finish_sign_in(key, q.state.as_deref(), q.code.as_deref(), q.error.is_some()).await;
     let clear = set_cookie(&app, SIGN_IN_COOKIE, "", "/auth", 0);
     match done {
         Ok((started, return_to)) => {
@@ -195,10 +195,10 @@ pub async fn sign_out(State(app): State<App>, headers: HeaderMap, Form(form): Fo
         };
     };
     let w = Words::new(signed.user.locale);
-    if !app.cam.anti_forgery_matches(&signed, form.csrf.as_deref().unwrap_or_default()) {
+    if !app.cam.sessions.anti_forgery_matches(&signed, form.csrf.as_deref().unwrap_or_default()) {
         return refusal_page(StatusCode::FORBIDDEN, w, &w.anti_forgery(), "ANTI_FORGERY");
     }
-    if let Err(e) = app.cam.sign_out(&signed).await {
+    if let Err(e) = app.cam.sessions.sign_out(&signed).await {
         tracing::error!(error = %cam_domain::chain(&e), "could not sign out");
         return unavailable(w);
     }

@@ -3,7 +3,7 @@
 //! and password changes no. One resource type, `User`, whose schema lists
 //! exactly the attributes kept.
 
-use cam_domain::scim::service::MAX_RESULTS;
+use cam_domain::services::scim::MAX_RESULTS;
 use serde_json::{json, Value};
 
 use super::doc::USER_SCHEMA;

@@ -157,7 +157,7 @@ async fn caller(app: &App, headers: &HeaderMap, operation: &'static str) -> Resu
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| unauth("send Authorization: Bearer <SCIM token>"))?;
-    match app.cam.scim_authenticate(token).await {
+    match app.cam.scim.scim_authenticate(token).await {
         Ok(Some(c)) => Ok(c),
         Ok(None) => Err(unauth("the SCIM token is not valid or was revoked")),
         Err(e) => Err(domain_error(e, operation)),

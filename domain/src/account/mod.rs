@@ -3,4 +3,3 @@
 pub mod model;
 pub mod ports;
 pub mod proof;
-pub mod service;

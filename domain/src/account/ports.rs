@@ -7,8 +7,7 @@ use async_trait::async_trait;
 
 use super::model::{Account, EmailDomain, NewAccount};
 use crate::common::error::StorageError;
-use crate::common::ids::{AccountId, UserId};
-use crate::membership::model::Membership;
+use crate::common::ids::AccountId;
 
 #[async_trait]
 pub trait AccountRepository: Send + Sync {
@@ -18,14 +17,6 @@ pub trait AccountRepository: Send + Sync {
     async fn find_account(&self, id: AccountId) -> Result<Option<Account>, StorageError>;
     /// Batch lookup for loaders. Errors: `StorageError::Other`.
     async fn find_accounts(&self, ids: &[AccountId]) -> Result<HashMap<AccountId, Account>, StorageError>;
-    /// An account and `user`'s membership in it (active or not), read by one
-    /// statement: what every "may this user act here" check needs.
-    /// Errors: `StorageError::Other`.
-    async fn account_with_membership(
-        &self,
-        id: AccountId,
-        user: UserId,
-    ) -> Result<Option<(Account, Option<Membership>)>, StorageError>;
     /// Takes the write lock of an account until the transaction ends, so that
     /// counts read afterwards stay true until commit (R31). Errors: `Other`.
     async fn lock_account(&self, id: AccountId) -> Result<(), StorageError>;

@@ -1,4 +1,3 @@
 //! Assets: records in a client account owned by a user (R25).
 pub mod model;
 pub mod ports;
-pub mod service;

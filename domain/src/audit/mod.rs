@@ -1,4 +1,3 @@
 //! The audit log (R32): every change, written in the same transaction.
 pub mod model;
 pub mod ports;
-pub mod service;

@@ -1,76 +1,75 @@
 //! Bounded reruns of a use case that the database rolled back because of a
 //! deadlock or a serialization failure (`StorageError::Transient`). Every
-//! state-changing use case runs through `Cam::retrying`: its transaction is
-//! gone, so running the whole use case again (fresh reads, fresh locks) is
-//! safe, and usually passes once the other transaction has committed.
+//! state-changing use case runs in `Store::transaction`, which asks
+//! `Attempts` whether to run it again: its transaction is gone, so running
+//! the whole body again (fresh reads, fresh locks) is safe, and usually
+//! passes once the other transaction has committed.
 
-use std::future::Future;
-
-use crate::common::error::{Error, Result};
+use crate::common::error::{chain, Error};
 
 /// How many times a use case runs at most.
 pub const ATTEMPTS: u32 = 3;
 
-/// Runs `body` until it succeeds, fails for another reason, or has failed
-/// transiently `ATTEMPTS` times (then that last error is returned). No
-/// back-off sleep: the domain has no timer, and the transaction that won
-/// the conflict has committed or rolled back by the time ours is told.
-pub async fn rerun_transient<T, F, Fut>(mut body: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T>>,
-{
-    let mut attempt = 1;
-    loop {
-        match body().await {
-            Err(Error::Storage(e)) if e.is_transient() && attempt < ATTEMPTS => {
-                tracing::info!(attempt, error = %crate::common::error::chain(&e), "running the use case again after a transient storage failure");
-                attempt += 1;
+/// The runs of one use case so far.
+#[derive(Debug)]
+pub struct Attempts(u32);
+
+impl Default for Attempts {
+    fn default() -> Self {
+        Self(1)
+    }
+}
+
+impl Attempts {
+    /// Whether a run that ended in `error` is run again: only a transient
+    /// storage failure, and only while fewer than `ATTEMPTS` runs were
+    /// made (then that last error is the answer). No back-off sleep: the
+    /// domain has no timer, and the transaction that won the conflict has
+    /// committed or rolled back by the time ours is told.
+    pub fn again(&mut self, error: &Error) -> bool {
+        match error {
+            Error::Storage(e) if e.is_transient() && self.0 < ATTEMPTS => {
+                tracing::info!(attempt = self.0, error = %chain(e), "running the use case again after a transient storage failure");
+                self.0 += 1;
+                true
             }
-            outcome => return outcome,
+            _ => false,
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::cell::Cell;
-
     use super::*;
     use crate::common::error::{Code, StorageError};
-
-    /// A use case body that fails with `failure` the first `n` times.
-    async fn flaky(runs: &Cell<u32>, n: u32, failure: fn() -> Error) -> Result<&'static str> {
-        runs.set(runs.get() + 1);
-        if runs.get() <= n {
-            Err(failure())
-        } else {
-            Ok("done")
-        }
-    }
 
     fn deadlock() -> Error {
         Error::Storage(StorageError::Transient("deadlock detected".into()))
     }
 
-    #[tokio::test]
-    async fn a_use_case_that_fails_transiently_once_runs_again_and_succeeds() {
-        let runs = Cell::new(0);
-        let out = rerun_transient(|| flaky(&runs, 1, deadlock)).await;
-        assert_eq!(out.unwrap(), "done");
-        assert_eq!(runs.get(), 2);
+    /// How many runs a use case gets that fails with `failure` every time.
+    fn runs_of(failure: fn() -> Error) -> u32 {
+        let mut attempts = Attempts::default();
+        let mut runs = 1;
+        while attempts.again(&failure()) {
+            runs += 1;
+        }
+        runs
     }
 
-    #[tokio::test]
-    async fn reruns_are_bounded_and_the_last_transient_error_is_returned() {
-        let runs = Cell::new(0);
-        let out = rerun_transient(|| flaky(&runs, 10, deadlock)).await;
-        assert!(matches!(out, Err(Error::Storage(StorageError::Transient(_)))));
-        assert_eq!(runs.get(), ATTEMPTS);
+    #[test]
+    fn a_use_case_that_fails_transiently_runs_again() {
+        let mut attempts = Attempts::default();
+        assert!(attempts.again(&deadlock()));
     }
 
-    #[tokio::test]
-    async fn refusals_and_other_failures_are_not_rerun() {
+    #[test]
+    fn reruns_are_bounded() {
+        assert_eq!(runs_of(deadlock), ATTEMPTS);
+    }
+
+    #[test]
+    fn refusals_and_other_failures_are_not_rerun() {
         for failure in [
             (|| Error::refused(Code::NotFound, "no")) as fn() -> Error,
             || Error::forbidden("no"),
@@ -78,9 +77,7 @@ mod tests {
             || Error::Storage(StorageError::Other("broken".into())),
             || Error::Storage(StorageError::Conflict("unique".into())),
         ] {
-            let runs = Cell::new(0);
-            assert!(rerun_transient(|| flaky(&runs, 1, failure)).await.is_err());
-            assert_eq!(runs.get(), 1);
+            assert_eq!(runs_of(failure), 1);
         }
     }
 }

@@ -124,3 +124,15 @@ pub trait MembershipRepository: Send + Sync {
     /// Errors: `Other`.
     async fn delete_selected(&self, sel: &PartnerUserSelection) -> Result<u64, StorageError>;
 }
+
+#[async_trait]
+pub trait MemberAccountRepository: Send + Sync {
+    /// An account and `user`'s membership in it (active or not), read by one
+    /// statement: what every "may this user act here" check needs.
+    /// Errors: `StorageError::Other`.
+    async fn account_with_membership(
+        &self,
+        id: AccountId,
+        user: UserId,
+    ) -> Result<Option<(Account, Option<Membership>)>, StorageError>;
+}

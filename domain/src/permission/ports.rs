@@ -34,3 +34,17 @@ pub trait PermissionSetRepository: Send + Sync {
     /// An account's sets, the built-in one first, then by name. Errors: `Other`.
     async fn sets_of(&self, account: AccountId) -> Result<Vec<PermissionSet>, StorageError>;
 }
+
+/// The template `id` of client account `client`, for use there (R58):
+/// another account's template, a partner's set and an unknown id all
+/// answer `NOT_FOUND` at `templateId` (R33).
+pub async fn template_of(
+    repo: &dyn PermissionSetRepository,
+    client: AccountId,
+    id: PermissionSetId,
+) -> crate::Result<PermissionSet> {
+    repo.find_set(id)
+        .await?
+        .filter(|t| t.account_id == client)
+        .ok_or_else(|| crate::Error::not_found(&["templateId"], "permission template"))
+}

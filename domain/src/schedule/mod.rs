@@ -3,6 +3,4 @@
 //! offboarding notice (R38). A sweep runs it all; every piece of work is
 //! claimed in the transaction that records it, so that it is done once
 //! even when several servers sweep the same database.
-pub mod notices;
 pub mod ports;
-pub mod service;

@@ -6,4 +6,3 @@
 //! the membership rules (R26, R31) by calling the same checks as GraphQL.
 pub mod model;
 pub mod ports;
-pub mod service;

@@ -9,4 +9,3 @@
 //! the session's secret, never stored.
 pub mod model;
 pub mod ports;
-pub mod service;

@@ -24,7 +24,7 @@ impl Email {
         let Some((local, domain)) = e.rsplit_once('@') else {
             return Err(InvalidEmail::NotAnAddress(e.to_string()));
         };
-        let domain_ok = crate::account::model::EmailDomain::parse(domain).is_ok() && domain == domain.trim();
+        let domain_ok = super::email_domain::EmailDomain::parse(domain).is_ok() && domain == domain.trim();
         if local.is_empty()
             || local.len() > 64
             || local.contains('@')

@@ -40,7 +40,7 @@ impl AccessLink {
         self.0.revoked_at.map(Into::into)
     }
     async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<PartnerClient>> {
-        let approvals = query(ctx, super::cam(ctx)?.approvals_of(&self.0).await)?;
+        let approvals = query(ctx, super::cam(ctx)?.access_links.approvals_of(&self.0).await)?;
         // One batch for every approval, not a query each.
         let keys: Vec<_> = approvals.iter().map(|a| PairKey(self.0.partner_id, a.client_id)).collect();
         let loader = ctx.data::<Loaders>()?;

@@ -87,7 +87,7 @@ impl AccessLinkMutation {
                 Some(w) => Some(MembershipId::new(input_id(Kind::Worker, w, &["workerId"])?)),
                 None => None,
             };
-            cam.create_access_link(p, partner, worker).await
+            cam.access_links.create_access_link(p, partner, worker).await
         }
         .await;
         payload(ctx, r, |c| CreateAccessLinkPayload {
@@ -106,7 +106,7 @@ impl AccessLinkMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let id = AccessLinkId::new(input_id(Kind::AccessLink, &input.access_link_id, &["accessLinkId"])?);
-            cam.revoke_access_link(p, id).await
+            cam.access_links.revoke_access_link(p, id).await
         }
         .await;
         payload(ctx, r, |l| RevokeAccessLinkPayload { access_link: Some(AccessLink(l)), ..Default::default() })
@@ -120,7 +120,7 @@ impl AccessLinkMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
-            cam.approve_access_link(p, &input.token, client).await
+            cam.access_links.approve_access_link(p, &input.token, client).await
         }
         .await;
         payload(ctx, r, |a| ApproveAccessLinkPayload {
@@ -139,7 +139,7 @@ impl AccessLinkMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
-            cam.decline_access_link(p, &input.token, client, input.note.as_deref()).await
+            cam.access_links.decline_access_link(p, &input.token, client, input.note.as_deref()).await
         }
         .await;
         payload(ctx, r, |_| DeclineAccessLinkPayload { declined: true, ..Default::default() })

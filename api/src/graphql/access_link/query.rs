@@ -16,7 +16,7 @@ impl AccessLinkQuery {
         if token.len() > 512 {
             return Ok(None);
         }
-        let preview = query(ctx, cam(ctx)?.preview_access_link(&token).await)?;
+        let preview = query(ctx, cam(ctx)?.access_links.preview_access_link(&token).await)?;
         Ok(preview.map(AccessLinkPreview::from))
     }
 }

@@ -56,8 +56,8 @@ impl PartnerDomain {
 /// `PartnerAccount.domains`: every domain with its proof state.
 pub async fn domains_of(ctx: &Context<'_>, partner: AccountId) -> Result<Vec<PartnerDomain>> {
     let (p, cam) = (principal(ctx)?, cam(ctx)?);
-    let domains = crate::graphql::error::query(ctx, cam.partner_domains(partner).await)?;
-    let show = crate::graphql::error::query(ctx, cam.may_see_domain_records(p, partner).await)?;
+    let domains = crate::graphql::error::query(ctx, cam.proofs.partner_domains(partner).await)?;
+    let show = crate::graphql::error::query(ctx, cam.proofs.may_see_domain_records(p, partner).await)?;
     Ok(domains.into_iter().map(|d| PartnerDomain(d, show)).collect())
 }
 
@@ -101,8 +101,10 @@ impl DomainMutation {
         input: StartDomainVerificationInput,
     ) -> Result<StartDomainVerificationPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async { cam.start_domain_verification(p, partner_id(&input.partner_account_id)?, &input.domain).await }
-            .await;
+        let r = async {
+            cam.proofs.start_domain_verification(p, partner_id(&input.partner_account_id)?, &input.domain).await
+        }
+        .await;
         payload(ctx, r, |d| StartDomainVerificationPayload {
             domain: Some(PartnerDomain(d, true)),
             ..Default::default()
@@ -116,8 +118,10 @@ impl DomainMutation {
         input: CheckDomainVerificationInput,
     ) -> Result<CheckDomainVerificationPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async { cam.check_domain_verification(p, partner_id(&input.partner_account_id)?, &input.domain).await }
-            .await;
+        let r = async {
+            cam.proofs.check_domain_verification(p, partner_id(&input.partner_account_id)?, &input.domain).await
+        }
+        .await;
         payload(ctx, r, |d| CheckDomainVerificationPayload {
             domain: Some(PartnerDomain(d, true)),
             ..Default::default()

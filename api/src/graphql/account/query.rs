@@ -1,8 +1,8 @@
 //! `viewer`, `partnerAccount`, `clientAccount`, `now`.
 
 use async_graphql::{Context, Object, Result, ID};
-use cam_domain::access_link::service::may_approve_links;
 use cam_domain::account::model::AccountKind;
+use cam_domain::services::access_links::may_approve_links;
 use cam_domain::Principal;
 
 use super::types::{ClientAccount, PartnerAccount, Viewer};
@@ -18,7 +18,7 @@ impl AccountQuery {
     /// Null when not signed in.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<Viewer>> {
         let Some(p @ Principal::User(u)) = ctx.data_opt::<Principal>() else { return Ok(None) };
-        let accounts = query(ctx, cam(ctx)?.viewer_accounts(p).await)?;
+        let accounts = query(ctx, cam(ctx)?.policy.viewer_accounts(p).await)?;
         let approves_for =
             accounts.iter().filter(|(a, m)| !a.is_partner() && may_approve_links(m)).map(|(a, _)| a.clone()).collect();
         let (partners, clients): (Vec<_>, Vec<_>) = accounts.into_iter().map(|(a, _)| a).partition(|a| a.is_partner());
@@ -28,15 +28,17 @@ impl AccountQuery {
     async fn partner_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PartnerAccount>> {
         let p = principal(ctx)?;
         let Some(raw) = decode(Kind::PartnerAccount, &id) else { return Ok(None) };
-        let found = query(ctx, cam(ctx)?.visible_partner(p, cam_domain::AccountId::new(raw)).await)?;
+        let found = query(ctx, cam(ctx)?.accounts.visible_partner(p, cam_domain::AccountId::new(raw)).await)?;
         Ok(found.map(|(a, reader)| PartnerAccount(a, reader)))
     }
 
     async fn client_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ClientAccount>> {
         let p = principal(ctx)?;
         let Some(raw) = decode(Kind::ClientAccount, &id) else { return Ok(None) };
-        let found =
-            query(ctx, cam(ctx)?.visible_account(p, cam_domain::AccountId::new(raw), AccountKind::Client).await)?;
+        let found = query(
+            ctx,
+            cam(ctx)?.accounts.visible_account(p, cam_domain::AccountId::new(raw), AccountKind::Client).await,
+        )?;
         Ok(found.map(ClientAccount))
     }
 

@@ -1,7 +1,7 @@
 //! `addWorkerToClients` (R40): one worker into many clients.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use cam_domain::membership::cross_client::AddWorkerToClients;
+use cam_domain::services::memberships::cross_client::AddWorkerToClients;
 use cam_domain::{AccountId, MembershipId, PermissionSetId};
 
 use super::Membership;
@@ -70,7 +70,7 @@ impl CrossClientMutation {
                 )?),
                 expires_at: input.expires_at.map(|t| t.0),
             };
-            cam.add_worker_to_clients(p, req).await
+            cam.memberships.add_worker_to_clients(p, req).await
         }
         .await;
         payload(ctx, r, |a| AddWorkerToClientsPayload {

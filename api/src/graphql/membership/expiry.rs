@@ -39,7 +39,7 @@ impl ExpiryMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let id = MembershipId::new(input_id(Kind::Membership, &input.membership_id, &["membershipId"])?);
-            cam.set_membership_expiry(p, id, input.expires_at.map(|t| t.0)).await
+            cam.memberships.set_membership_expiry(p, id, input.expires_at.map(|t| t.0)).await
         }
         .await;
         payload(ctx, r, |m| SetMembershipExpiryPayload { membership: Some(Membership(m)), ..Default::default() })

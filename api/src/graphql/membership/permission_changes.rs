@@ -57,7 +57,7 @@ impl PermissionChangeQuery {
         let plans = async {
             let ids = input_ids(Kind::Membership, &membership_ids, "membershipIds", MembershipId::new)?;
             let set = PermissionSetId::new(input_id(Kind::PermissionSet, &permission_set_id, &["permissionSetId"])?);
-            cam.preview_permission_change(p, &ids, set).await
+            cam.memberships.preview_permission_change(p, &ids, set).await
         }
         .await;
         let plans = query(ctx, plans)?;
@@ -88,7 +88,9 @@ impl PermissionChangeMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let member = MembershipId::new(input_id(Kind::Membership, &input.membership_id, &["membershipId"])?);
-            cam.change_member_permissions(p, member, permissions_in(&input.grant), permissions_in(&input.revoke)).await
+            cam.memberships
+                .change_member_permissions(p, member, permissions_in(&input.grant), permissions_in(&input.revoke))
+                .await
         }
         .await;
         payload(ctx, r, |c| ChangeMemberPermissionsPayload {

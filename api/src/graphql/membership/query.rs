@@ -41,7 +41,7 @@ impl MembershipQuery {
                 Some(ids) => Some(input_ids(Kind::ClientAccount, ids, "clientAccountIds", AccountId::new)?),
                 None => None,
             };
-            cam.removal_preview(p, worker, clients.as_deref()).await
+            cam.memberships.removal_preview(p, worker, clients.as_deref()).await
         }
         .await;
         let items = query(ctx, items)?;

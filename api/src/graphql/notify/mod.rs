@@ -45,7 +45,7 @@ impl NotifyQuery {
             Some(n) if (0..=100).contains(&n) => n as u32,
             Some(_) => return Err(invalid_input("first must be between 0 and 100")),
         };
-        let rows = query(ctx, cam(ctx)?.outbox(p, to.as_deref(), first).await)?;
+        let rows = query(ctx, cam(ctx)?.memberships.outbox(p, to.as_deref(), first).await)?;
         Ok(rows
             .into_iter()
             .map(|e| OutboxEmail {

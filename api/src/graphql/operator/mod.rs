@@ -1,8 +1,8 @@
 //! Operator (platform) mutations: the operator token only.
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use cam_domain::account::service::CreateAccount;
-use cam_domain::membership::service::AddMember;
+use cam_domain::services::accounts::CreateAccount;
+use cam_domain::services::memberships::AddMember;
 use cam_domain::{AccountId, UserId};
 
 use super::account::{ClientAccount, PartnerAccount};
@@ -140,6 +140,7 @@ impl OperatorMutation {
     async fn create_account(&self, ctx: &Context<'_>, input: CreateAccountInput) -> Result<CreateAccountPayload> {
         let p = principal(ctx)?;
         let r = cam(ctx)?
+            .accounts
             .create_account(
                 p,
                 CreateAccount {
@@ -158,7 +159,7 @@ impl OperatorMutation {
 
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<CreateUserPayload> {
         let p = principal(ctx)?;
-        payload(ctx, cam(ctx)?.create_user(p, &input.email, &input.name).await, |u| CreateUserPayload {
+        payload(ctx, cam(ctx)?.users.create_user(p, &input.email, &input.name).await, |u| CreateUserPayload {
             user: Some(User(u)),
             ..Default::default()
         })
@@ -177,7 +178,7 @@ impl OperatorMutation {
                 permissions: input.permissions.as_deref().map(permissions_in),
                 worker_kind: input.worker_kind.map(Into::into),
             };
-            cam.add_member(p, member).await
+            cam.memberships.add_member(p, member).await
         }
         .await;
         payload(ctx, r, |(a, m)| match a.is_partner() {
@@ -192,7 +193,9 @@ impl OperatorMutation {
         input: AddVerifiedDomainInput,
     ) -> Result<AddVerifiedDomainPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async { cam.add_verified_domain(p, partner_id(&input.partner_account_id)?, &input.domain).await }.await;
+        let r =
+            async { cam.accounts.add_verified_domain(p, partner_id(&input.partner_account_id)?, &input.domain).await }
+                .await;
         payload(ctx, r, |a| AddVerifiedDomainPayload {
             partner_account: Some(PartnerAccount::new(a)),
             ..Default::default()
@@ -207,7 +210,7 @@ impl OperatorMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let (partner, client) = (partner_id(&input.partner_account_id)?, client_id(&input.client_account_id)?);
-            cam.set_crm_company_name(p, partner, client, &input.name).await
+            cam.accounts.set_crm_company_name(p, partner, client, &input.name).await
         }
         .await;
         payload(ctx, r, |_| SetCrmCompanyNamePayload::default())
@@ -217,7 +220,9 @@ impl OperatorMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let owner = UserId::new(input_id(Kind::User, &input.owner_user_id, &["ownerUserId"])?);
-            cam.create_asset(p, client_id(&input.client_account_id)?, owner, input.kind.into(), &input.name).await
+            cam.assets
+                .create_asset(p, client_id(&input.client_account_id)?, owner, input.kind.into(), &input.name)
+                .await
         }
         .await;
         payload(ctx, r, |a| CreateAssetPayload { asset: Some(Asset(a)), ..Default::default() })
@@ -231,7 +236,7 @@ impl OperatorMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let (partner, client) = (partner_id(&input.partner_account_id)?, client_id(&input.client_account_id)?);
-            cam.record_partner_activity(p, partner, client).await
+            cam.relationships.record_partner_activity(p, partner, client).await
         }
         .await;
         payload(ctx, r, |rel| RecordPartnerActivityPayload {
@@ -242,7 +247,7 @@ impl OperatorMutation {
 
     async fn set_test_clock(&self, ctx: &Context<'_>, input: SetTestClockInput) -> Result<SetTestClockPayload> {
         let p = principal(ctx)?;
-        payload(ctx, cam(ctx)?.set_test_clock_and_sweep(p, input.now.0).await, |now| SetTestClockPayload {
+        payload(ctx, cam(ctx)?.schedule.set_test_clock_and_sweep(p, input.now.0).await, |now| SetTestClockPayload {
             now: Some(now.into()),
             ..Default::default()
         })

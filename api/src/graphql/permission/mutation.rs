@@ -64,7 +64,7 @@ impl PermissionMutation {
         let r = async {
             let partner =
                 AccountId::new(input_id(Kind::PartnerAccount, &input.partner_account_id, &["partnerAccountId"])?);
-            cam.create_permission_set(p, partner, &input.name, permissions_in(&input.permissions)).await
+            cam.permissions.sets().create(p, partner, &input.name, permissions_in(&input.permissions)).await
         }
         .await;
         payload(ctx, r, set_payload)
@@ -78,7 +78,7 @@ impl PermissionMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let perms = input.permissions.as_deref().map(permissions_in);
         let r = async {
-            cam.update_permission_set(p, set_id(&input.permission_set_id)?, input.name.as_deref(), perms).await
+            cam.permissions.sets().update(p, set_id(&input.permission_set_id)?, input.name.as_deref(), perms).await
         }
         .await;
         payload(ctx, r, set_payload)
@@ -90,7 +90,7 @@ impl PermissionMutation {
         input: DeletePermissionSetInput,
     ) -> Result<DeletePermissionSetPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async { cam.delete_permission_set(p, set_id(&input.permission_set_id)?).await }.await;
+        let r = async { cam.permissions.sets().delete(p, set_id(&input.permission_set_id)?).await }.await;
         payload(ctx, r, |id| DeletePermissionSetPayload {
             deleted_id: Some(encode(Kind::PermissionSet, id.get())),
             ..Default::default()

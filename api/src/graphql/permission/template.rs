@@ -65,7 +65,7 @@ impl TemplateMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
-            cam.create_permission_template(p, client, &input.name, permissions_in(&input.permissions)).await
+            cam.permissions.templates().create(p, client, &input.name, permissions_in(&input.permissions)).await
         }
         .await;
         payload(ctx, r, template_payload)
@@ -79,7 +79,7 @@ impl TemplateMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let perms = input.permissions.as_deref().map(permissions_in);
         let r = async {
-            cam.update_permission_template(p, template_id(&input.template_id)?, input.name.as_deref(), perms).await
+            cam.permissions.templates().update(p, template_id(&input.template_id)?, input.name.as_deref(), perms).await
         }
         .await;
         payload(ctx, r, template_payload)
@@ -91,7 +91,7 @@ impl TemplateMutation {
         input: DeletePermissionTemplateInput,
     ) -> Result<DeletePermissionTemplatePayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async { cam.delete_permission_template(p, template_id(&input.template_id)?).await }.await;
+        let r = async { cam.permissions.templates().delete(p, template_id(&input.template_id)?).await }.await;
         payload(ctx, r, |id| DeletePermissionTemplatePayload {
             deleted_template_id: Some(encode(Kind::PermissionTemplate, id.get())),
             ..Default::default()

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, Result, ID};
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
-use cam_domain::relationship::service::ClientRow;
+use cam_domain::services::relationships::ClientRow;
 
 use super::account::plan::partner_users_key;
 use super::account::{ClientAccount, PartnerAccount};

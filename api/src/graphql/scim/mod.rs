@@ -71,7 +71,7 @@ impl ScimMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let client = AccountId::new(input_id(Kind::ClientAccount, &input.client_account_id, &["clientAccountId"])?);
-            cam.create_scim_token(p, client).await
+            cam.scim.create_scim_token(p, client).await
         }
         .await;
         payload(ctx, r, |c| CreateScimTokenPayload {
@@ -89,7 +89,7 @@ impl ScimMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let id = ScimTokenId::new(input_id(Kind::ScimToken, &input.scim_token_id, &["scimTokenId"])?);
-            cam.revoke_scim_token(p, id).await
+            cam.scim.revoke_scim_token(p, id).await
         }
         .await;
         payload(ctx, r, |t| RevokeScimTokenPayload { scim_token: Some(ScimToken(t)), ..Default::default() })

@@ -61,7 +61,7 @@ impl UserMutation {
         input: UpdateMyProfileInput,
     ) -> Result<UpdateMyProfilePayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = cam.update_my_profile(p, input.locale.map(Into::into)).await;
+        let r = cam.users.update_my_profile(p, input.locale.map(Into::into)).await;
         payload(ctx, r, |u| UpdateMyProfilePayload { user: Some(User(u)), ..Default::default() })
     }
 }
