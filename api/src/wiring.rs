@@ -17,7 +17,9 @@ use cam_adapters::identity::{
 use cam_adapters::notify::{Dispatcher, FluentEmails, SmtpMailer, SmtpSettings};
 use cam_adapters::storage::SeaOrmStore;
 use cam_domain::account::model::AccountKind;
+use cam_domain::app::Ports;
 use cam_domain::identity::IdentityProvider;
+use cam_domain::session::ports::SignInProvider;
 use cam_domain::{AccountId, Cam, CamConfig, Clock};
 
 use crate::graphql::ids::{encode, Kind};
@@ -155,19 +157,28 @@ pub fn build_with(
     let dns = HickoryTxtLookup::new(settings.dns_resolver).map_err(WiringError::Adapter)?;
     let emails =
         Arc::new(FluentEmails::new(settings.app_url.as_deref(), account_global_id).map_err(WiringError::Adapter)?);
-    let mut cam =
-        Cam::new(store.clone(), clock, Arc::new(DbDomainVerifier), Arc::new(Sha256LinkTokens), emails, config)
-            .with_dns(Arc::new(dns));
-    if let Some(client) = &settings.sign_in {
-        let sign_in = OidcSignIn::new(SignInSettings {
-            issuer: client.issuer.clone(),
-            client_id: client.client_id.clone(),
-            client_secret: client.client_secret.clone(),
-            redirect_uri: format!("{}/auth/callback", cam.public_url()),
-        })
-        .map_err(WiringError::Adapter)?;
-        cam = cam.with_sign_in(Arc::new(sign_in));
-    }
+    let sign_in: Option<Arc<dyn SignInProvider>> = match &settings.sign_in {
+        Some(client) => Some(Arc::new(
+            OidcSignIn::new(SignInSettings {
+                issuer: client.issuer.clone(),
+                client_id: client.client_id.clone(),
+                client_secret: client.client_secret.clone(),
+                redirect_uri: format!("{}/auth/callback", config.public_url),
+            })
+            .map_err(WiringError::Adapter)?,
+        )),
+        None => None,
+    };
+    let cam = Cam::new(Ports {
+        store: store.clone(),
+        clock,
+        verifier: Arc::new(DbDomainVerifier),
+        tokens: Arc::new(Sha256LinkTokens),
+        emails,
+        config,
+        dns: Arc::new(dns),
+        sign_in,
+    });
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::access_link::ports::LinkTokens;
-use crate::account::proof::{DnsTxtLookup, NoDns};
+use crate::account::proof::DnsTxtLookup;
 use crate::common::time::Clock;
 use crate::identity::DomainVerifier;
 use crate::notify::ports::EmailWriter;
@@ -40,17 +40,20 @@ pub struct CamConfig {
 
 /// The ports of the application, as the wiring gives them.
 #[derive(Clone)]
-struct Ports {
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    verifier: Arc<dyn DomainVerifier>,
-    tokens: Arc<dyn LinkTokens>,
-    emails: Arc<dyn EmailWriter>,
-    config: CamConfig,
-    /// R52: the DNS that domain proofs are looked up in.
-    dns: Arc<dyn DnsTxtLookup>,
-    /// R51: the identity provider of browser sign-in, if configured.
-    sign_in: Option<Arc<dyn SignInProvider>>,
+pub struct Ports {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub verifier: Arc<dyn DomainVerifier>,
+    pub tokens: Arc<dyn LinkTokens>,
+    /// R55, R56: writes emails in their recipients' languages.
+    pub emails: Arc<dyn EmailWriter>,
+    pub config: CamConfig,
+    /// R52: the DNS that domain proofs are looked up in (`NoDns`: every
+    /// lookup fails as a resolver error).
+    pub dns: Arc<dyn DnsTxtLookup>,
+    /// R51: the identity provider of browser sign-in, if configured;
+    /// without one the approval page keeps its development token field.
+    pub sign_in: Option<Arc<dyn SignInProvider>>,
 }
 
 /// The application: one service an area (`crate::services`), each given
@@ -77,18 +80,7 @@ pub struct Cam {
 
 impl Cam {
     /// The application over these ports (the wiring's job).
-    pub fn new(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
-        verifier: Arc<dyn DomainVerifier>,
-        tokens: Arc<dyn LinkTokens>,
-        emails: Arc<dyn EmailWriter>,
-        config: CamConfig,
-    ) -> Self {
-        Self::compose(Ports { store, clock, verifier, tokens, emails, config, dns: Arc::new(NoDns), sign_in: None })
-    }
-
-    fn compose(ports: Ports) -> Self {
+    pub fn new(ports: Ports) -> Self {
         let Ports { store, clock, verifier, tokens, emails, config, dns, sign_in } = ports.clone();
         let policy = Policy::new(store.clone(), clock, verifier, emails);
         let (s, p) = (&store, &policy);
@@ -129,17 +121,6 @@ impl Cam {
             policy,
             ports,
         }
-    }
-
-    /// Looks domain proofs up in this DNS (R52); without it every lookup
-    /// fails as a resolver error.
-    pub fn with_dns(self, dns: Arc<dyn DnsTxtLookup>) -> Self {
-        Self::compose(Ports { dns, ..self.ports })
-    }
-
-    /// R51: signs people in on the approval page through this provider.
-    pub fn with_sign_in(self, provider: Arc<dyn SignInProvider>) -> Self {
-        Self::compose(Ports { sign_in: Some(provider), ..self.ports })
     }
 
     /// Base of the server's public URLs, without a trailing slash.

@@ -15,9 +15,9 @@ use serde_json::{json, Value};
 
 pub use reader::CamReader;
 
-use crate::account::model::{Account, AccountKind};
+use crate::account::model::{Account, AccountKind, EmailDomain};
 use crate::audit::model::NewAuditEvent;
-use crate::common::error::{Error, Result};
+use crate::common::error::{Code, Error, Result};
 use crate::common::ids::{AccountId, UserId};
 use crate::common::time::Clock;
 use crate::identity::DomainVerifier;
@@ -106,6 +106,20 @@ impl Policy {
     pub(crate) fn email(&self, to: &User, message: Message) -> NewEmail {
         let written = self.emails.write(to.locale, &to.name, &message);
         NewEmail::written(to, &message, written)
+    }
+
+    /// R3: `raw` as a domain a partner may hold: a valid one, and never a
+    /// public mail domain (`INVALID_DOMAIN` at `domain`).
+    pub(crate) fn partner_domain(&self, raw: &str) -> Result<EmailDomain> {
+        let domain = EmailDomain::parse(raw).map_err(|e| Error::refused_at(Code::InvalidDomain, &["domain"], e))?;
+        if self.verifier.is_public_mail_domain(&domain) {
+            return Err(Error::refused_at(
+                Code::InvalidDomain,
+                &["domain"],
+                format!("{} is a public mail domain and can never be a partner domain", domain.as_str()),
+            ));
+        }
+        Ok(domain)
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -7,7 +7,7 @@ use crate::store::{body, Store};
 
 use serde_json::json;
 
-use crate::account::model::{Account, AccountKind, EmailDomain, NewAccount, PartnerTier};
+use crate::account::model::{Account, AccountKind, NewAccount, PartnerTier};
 use crate::common::error::{Code, Error, Refusal, Result, StorageError};
 use crate::common::ids::AccountId;
 use crate::membership::model::Membership;
@@ -89,14 +89,7 @@ impl AccountService {
     #[tracing::instrument(skip(self, p), err(level = "debug"))]
     pub async fn add_verified_domain(&self, p: &Principal, partner: AccountId, raw: &str) -> Result<Account> {
         self.policy.operator(p)?;
-        let domain = EmailDomain::parse(raw).map_err(|e| Error::refused_at(Code::InvalidDomain, &["domain"], e))?;
-        if self.policy.verifier.is_public_mail_domain(&domain) {
-            return Err(Error::refused_at(
-                Code::InvalidDomain,
-                &["domain"],
-                format!("{} is a public mail domain and can never be a partner domain", domain.as_str()),
-            ));
-        }
+        let domain = self.policy.partner_domain(raw)?;
         let domain = &domain;
         self.store
             .transaction(|tx| {

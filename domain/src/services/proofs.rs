@@ -323,14 +323,7 @@ impl ProofService {
     /// R3: a domain a partner may hold: no public mail domain, none that
     /// another partner holds.
     async fn provable(&self, repo: &dyn Repository, partner: AccountId, raw: &str) -> Result<EmailDomain> {
-        let domain = EmailDomain::parse(raw).map_err(|e| Error::refused_at(Code::InvalidDomain, &["domain"], e))?;
-        if self.policy.verifier.is_public_mail_domain(&domain) {
-            return Err(Error::refused_at(
-                Code::InvalidDomain,
-                &["domain"],
-                format!("{} is a public mail domain and can never be a partner domain", domain.as_str()),
-            ));
-        }
+        let domain = self.policy.partner_domain(raw)?;
         match repo.domain_owner(&domain).await? {
             Some(owner) if owner != partner => Err(taken()),
             _ => Ok(domain),

@@ -3,11 +3,10 @@
 //! worker is not a member yet, R49). All or nothing, set-based: the number
 //! of statements does not grow with the number of clients.
 
+use super::partner_users::refuse_repeats;
 use crate::store::body;
 
 use super::MembershipService;
-
-use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
@@ -53,18 +52,7 @@ fn check_clients(clients: &[AccountId]) -> Result<()> {
             format!("name 1 to {MAX_CLIENTS} client accounts"),
         ));
     }
-    let mut seen = HashSet::new();
-    let dups: Vec<Refusal> = clients
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !seen.insert(**c))
-        .map(|(i, _)| Refusal::new(Code::InvalidInput, "named twice").at_item("clientAccountIds", i))
-        .collect();
-    if dups.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Refused(dups))
-    }
+    refuse_repeats(clients, "clientAccountIds")
 }
 
 impl MembershipService {

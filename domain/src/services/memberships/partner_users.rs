@@ -40,6 +40,11 @@ pub(crate) fn check_batch<T: Eq + std::hash::Hash + Copy>(ids: &[T], field: &str
     if ids.len() > MAX_BATCH {
         return Err(Error::refused_at(Code::InvalidInput, &[field], format!("at most {MAX_BATCH} at once")));
     }
+    refuse_repeats(ids, field)
+}
+
+/// R34: an id named twice is refused at each index where it is repeated.
+pub(crate) fn refuse_repeats<T: Eq + std::hash::Hash + Copy>(ids: &[T], field: &str) -> Result<()> {
     let mut seen = HashSet::new();
     let dups: Vec<Refusal> = ids
         .iter()
