@@ -5,18 +5,11 @@ use chrono::{DateTime, Utc};
 use crate::common::ids::AccountId;
 
 crate::string_enum! {
-    pub enum AccountKind {
-        Partner = "PARTNER",
-        Client = "CLIENT",
-    }
+    pub enum AccountKind { Partner = "PARTNER", Client = "CLIENT" }
 }
 
 crate::string_enum! {
-    pub enum PartnerTier {
-        SolutionsPartner = "SOLUTIONS_PARTNER",
-        Provider = "PROVIDER",
-        AppPartner = "APP_PARTNER",
-    }
+    pub enum PartnerTier { SolutionsPartner = "SOLUTIONS_PARTNER", Provider = "PROVIDER", AppPartner = "APP_PARTNER" }
 }
 
 impl PartnerTier {

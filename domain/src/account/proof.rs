@@ -31,12 +31,7 @@ pub(crate) const BATCH: u32 = 100;
 
 crate::string_enum! {
     /// The state of a domain's proof (`DomainStatus`).
-    pub enum DomainStatus {
-        Pending = "PENDING",
-        Verified = "VERIFIED",
-        Failing = "FAILING",
-        Lapsed = "LAPSED",
-    }
+    pub enum DomainStatus { Pending = "PENDING", Verified = "VERIFIED", Failing = "FAILING", Lapsed = "LAPSED" }
 }
 
 /// A partner's proof of one domain, as stored.

@@ -3,18 +3,9 @@
 use crate::common::ids::{AccountId, AssetId, UserId};
 
 crate::string_enum! {
-    pub enum AssetKind {
-        Contact = "CONTACT",
-        Company = "COMPANY",
-        Deal = "DEAL",
-        Ticket = "TICKET",
-        Workflow = "WORKFLOW",
-        Report = "REPORT",
-        Dashboard = "DASHBOARD",
-        List = "LIST",
-        Email = "EMAIL",
-        Form = "FORM",
-    }
+    pub enum AssetKind { Contact = "CONTACT", Company = "COMPANY", Deal = "DEAL", Ticket = "TICKET",
+        Workflow = "WORKFLOW", Report = "REPORT", Dashboard = "DASHBOARD", List = "LIST", Email = "EMAIL",
+        Form = "FORM" }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

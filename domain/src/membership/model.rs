@@ -6,35 +6,19 @@ use crate::common::ids::{AccountId, MembershipId, PermissionSetId, UserId};
 use crate::permission::model::Permissions;
 
 crate::string_enum! {
-    pub enum Role {
-        SuperAdmin = "SUPER_ADMIN",
-        PartnerAdmin = "PARTNER_ADMIN",
-        Standard = "STANDARD",
-    }
+    pub enum Role { SuperAdmin = "SUPER_ADMIN", PartnerAdmin = "PARTNER_ADMIN", Standard = "STANDARD" }
 }
 
 crate::string_enum! {
-    pub enum Seat {
-        Partner = "PARTNER",
-        Core = "CORE",
-        Sales = "SALES",
-        Service = "SERVICE",
-        ViewOnly = "VIEW_ONLY",
-    }
+    pub enum Seat { Partner = "PARTNER", Core = "CORE", Sales = "SALES", Service = "SERVICE", ViewOnly = "VIEW_ONLY" }
 }
 
 crate::string_enum! {
-    pub enum MemberStatus {
-        Active = "ACTIVE",
-        Deactivated = "DEACTIVATED",
-    }
+    pub enum MemberStatus { Active = "ACTIVE", Deactivated = "DEACTIVATED" }
 }
 
 crate::string_enum! {
-    pub enum WorkerKind {
-        Employee = "EMPLOYEE",
-        Contractor = "CONTRACTOR",
-    }
+    pub enum WorkerKind { Employee = "EMPLOYEE", Contractor = "CONTRACTOR" }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,11 +7,7 @@ use crate::permission::Permissions;
 use crate::user::model::{Locale, User};
 
 crate::string_enum! {
-    pub enum EmailStatus {
-        Queued = "QUEUED",
-        Sent = "SENT",
-        Failed = "FAILED",
-    }
+    pub enum EmailStatus { Queued = "QUEUED", Sent = "SENT", Failed = "FAILED" }
 }
 
 /// What an email is about (`OutboxEmail.kind`).

@@ -9,20 +9,12 @@ use crate::common::ids::{AccountId, RelationshipId};
 pub const ENDING_PERIOD_DAYS: i64 = 60;
 
 crate::string_enum! {
-    pub enum RelationshipStatus {
-        Active = "ACTIVE",
-        Ending = "ENDING",
-        Ended = "ENDED",
-    }
+    pub enum RelationshipStatus { Active = "ACTIVE", Ending = "ENDING", Ended = "ENDED" }
 }
 
 crate::string_enum! {
-    pub enum AccessType {
-        PartnerAdmin = "PARTNER_ADMIN",
-        SuperAdmin = "SUPER_ADMIN",
-        Standard = "STANDARD",
-        None = "NONE",
-    }
+    pub enum AccessType { PartnerAdmin = "PARTNER_ADMIN", SuperAdmin = "SUPER_ADMIN", Standard = "STANDARD",
+        None = "NONE" }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

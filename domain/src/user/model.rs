@@ -59,13 +59,7 @@ pub struct User {
 
 crate::string_enum! {
     /// R55: the languages of the product's help articles.
-    pub enum Locale {
-        En = "EN",
-        Fr = "FR",
-        De = "DE",
-        It = "IT",
-        Ja = "JA",
-    }
+    pub enum Locale { En = "EN", Fr = "FR", De = "DE", It = "IT", Ja = "JA" }
 }
 
 // `string_enum!` takes no attribute on a variant, so no `#[default]`.
