@@ -106,7 +106,7 @@ where
     Box::pin(f)
 }
 
-impl dyn Store {
+impl dyn Store + '_ {
     /// Runs a state-changing use case in one transaction: begins it, runs
     /// `body`, and commits when the body succeeds; a refusal or failure
     /// rolls it back, so a refused request changes nothing. A deadlock or a

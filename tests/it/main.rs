@@ -44,4 +44,5 @@ mod sign_in;
 mod startup;
 mod tabs;
 mod templates;
+mod transaction;
 mod web;
