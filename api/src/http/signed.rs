@@ -55,7 +55,7 @@ pub(super) async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Signe
         Err(_) => return Err(unauthenticated("the token is not valid")),
     };
     let federated = matches!(signed.identity, Identity::Federated(_));
-    match app.cam.principal_of(signed.identity).await {
+    match app.cam.users.principal_of(signed.identity).await {
         Ok(Some(p)) => Ok(Signed::As(p)),
         Ok(None) if federated => Ok(Signed::NoAccess),
         Ok(None) => Err(unauthenticated("the token names no known user")),

@@ -57,7 +57,7 @@ fn what_it_grants(w: Words, p: &LinkPreview) -> String {
 pub async fn access_page(State(app): State<App>, Path(token): Path<String>, headers: HeaderMap) -> Response {
     let asked = asked_language(&headers);
     // R51, R55: signed in, the page speaks the person's own language.
-    let signed = if app.cam.can_sign_in() {
+    let signed = if app.cam.sessions.can_sign_in() {
         match super::auth::signed_in(&app, &headers).await {
             Ok(s) => s,
             Err(r) => return r,
@@ -82,7 +82,7 @@ pub async fn access_page(State(app): State<App>, Path(token): Path<String>, head
                 escape(&w.can_be_approved(p.expires_at))
             ));
             main.push_str(&what_it_grants(w, &p));
-            if app.cam.can_sign_in() {
+            if app.cam.sessions.can_sign_in() {
                 main.push_str(&decide_signed_in(&app, w, &token, &p, signed.as_ref()).await);
                 return page(StatusCode::OK, w, &w.title(), &main);
             }
@@ -121,7 +121,7 @@ async fn decide_signed_in(app: &App, w: Words, token: &str, p: &LinkPreview, sig
         ),
         Some(s) => {
             let who = Principal::User(s.user.clone());
-            match app.cam.access_link_choices(&who, token).await {
+            match app.cam.access_links.access_link_choices(&who, token).await {
                 Ok(Some(c)) => choices_fragment(w, token, p, &s.user, &c, Credential::Session(&s.anti_forgery)),
                 Ok(None) => format!("<p id=\"result\" class=\"error\">{}</p>", w.unknown_link()),
                 Err(e) => {
@@ -166,7 +166,7 @@ pub(super) async fn person(app: &App, token: Option<&str>) -> Result<Principal, 
         tracing::debug!(error = %e, "the approval page was given a token that is not valid");
         SignIn::Invalid
     })?;
-    match app.cam.principal_of(signed.identity).await {
+    match app.cam.users.principal_of(signed.identity).await {
         Ok(Some(p @ Principal::User(_))) => Ok(p),
         Ok(Some(Principal::Operator)) => Err(SignIn::Operator),
         Ok(None) => Err(SignIn::Invalid),
@@ -201,7 +201,7 @@ pub async fn access_accounts(State(app): State<App>, Path(token): Path<String>, 
     if let Some(problem) = p.problem {
         return text_response(StatusCode::CONFLICT, w, &w.dead(problem, p.expires_at, &p.worker_name, &p.partner_name));
     }
-    let choices = match app.cam.access_link_choices(&who, &token).await {
+    let choices = match app.cam.access_links.access_link_choices(&who, &token).await {
         Ok(Some(c)) => c,
         Ok(None) => return text_response(StatusCode::NOT_FOUND, w, &w.unknown_link()),
         Err(e) => return refused_text(w, e, &p),

@@ -80,7 +80,7 @@ async fn decide(app: App, token: String, headers: HeaderMap, form: DecisionForm,
         Ok(p) => p,
         Err(r) => return r,
     };
-    let who = if app.cam.can_sign_in() {
+    let who = if app.cam.sessions.can_sign_in() {
         // R51: the session cookie and its anti-forgery token, nothing else.
         let signed = match super::auth::signed_in(&app, &headers).await {
             Ok(s) => s,
@@ -90,7 +90,7 @@ async fn decide(app: App, token: String, headers: HeaderMap, form: DecisionForm,
             return outcome(asked, &token, &p, StatusCode::UNAUTHORIZED, false, &asked.sign_in_again());
         };
         let w = Words::new(signed.user.locale);
-        if !app.cam.anti_forgery_matches(&signed, form.csrf.as_deref().unwrap_or_default()) {
+        if !app.cam.sessions.anti_forgery_matches(&signed, form.csrf.as_deref().unwrap_or_default()) {
             let message = format!("{} (ANTI_FORGERY)", w.anti_forgery());
             return outcome(w, &token, &p, StatusCode::FORBIDDEN, false, &message);
         }
@@ -116,11 +116,15 @@ async fn decide(app: App, token: String, headers: HeaderMap, form: DecisionForm,
         }
     };
     let done = match act {
-        Act::Approve => {
-            app.cam.approve_access_link(&who, &token, client).await.map(|a| w.approved(&p.worker_name, &a.client.name))
-        }
+        Act::Approve => app
+            .cam
+            .access_links
+            .approve_access_link(&who, &token, client)
+            .await
+            .map(|a| w.approved(&p.worker_name, &a.client.name)),
         Act::Decline => app
             .cam
+            .access_links
             .decline_access_link(&who, &token, client, form.note.as_deref())
             .await
             .map(|d| w.declined(&p.worker_name, &d.client.name)),

@@ -127,7 +127,7 @@ pub(crate) fn page(status: StatusCode, w: Words, title: &str, main: &str) -> Res
 /// The link's preview, or the page to answer instead (unknown link, or the
 /// database failed).
 async fn preview(app: &App, w: Words, token: &str) -> Result<LinkPreview, Response> {
-    let found = if token.len() > MAX_TOKEN { Ok(None) } else { app.cam.preview_access_link(token).await };
+    let found = if token.len() > MAX_TOKEN { Ok(None) } else { app.cam.access_links.preview_access_link(token).await };
     match found {
         Ok(Some(p)) => Ok(p),
         Ok(None) => Err(page(

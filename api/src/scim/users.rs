@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use cam_domain::scim::model::{ScimCaller, ScimFilter, ScimUser, ScimUserInput};
-use cam_domain::scim::service::MAX_RESULTS;
+use cam_domain::services::scim::MAX_RESULTS;
 use cam_domain::{Code, Error, MembershipId};
 use serde_json::{json, Value};
 
@@ -183,8 +183,12 @@ fn either(a: Answer) -> Response {
 async fn run_list(app: &App, headers: &HeaderMap, req: Result<ListRequest, Response>, op: &'static str) -> Answer {
     let c = caller(app, headers, op).await?;
     let req = req?;
-    let (users, total) =
-        app.cam.scim_list_users(c, &req.filter, req.start_index, req.count).await.map_err(|e| domain_error(e, op))?;
+    let (users, total) = app
+        .cam
+        .scim
+        .scim_list_users(c, &req.filter, req.start_index, req.count)
+        .await
+        .map_err(|e| domain_error(e, op))?;
     let base = base(app);
     let items: Vec<Value> =
         users.iter().map(|u| project(doc::render(u, &base), &req.attributes, &req.excluded)).collect();
@@ -285,7 +289,7 @@ pub async fn get_one(
     either(
         async {
             let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
-            let u = app.cam.scim_get_user(c, id).await.map_err(|e| domain_error(e, OP))?;
+            let u = app.cam.scim.scim_get_user(c, id).await.map_err(|e| domain_error(e, OP))?;
             Ok(one(&app, &u, StatusCode::OK, &q, OP))
         }
         .await,
@@ -312,7 +316,7 @@ pub async fn create(
         async {
             let c = caller(&app, &headers, OP).await?;
             let input = user_document(&body, OP)?;
-            let u = app.cam.scim_create_user(c, input).await.map_err(|e| domain_error(e, OP))?;
+            let u = app.cam.scim.scim_create_user(c, input).await.map_err(|e| domain_error(e, OP))?;
             Ok(one(&app, &u, StatusCode::CREATED, &q, OP))
         }
         .await,
@@ -331,7 +335,7 @@ pub async fn replace(
         async {
             let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
             let input = user_document(&body, OP)?;
-            let u = app.cam.scim_replace_user(c, id, input).await.map_err(|e| domain_error(e, OP))?;
+            let u = app.cam.scim.scim_replace_user(c, id, input).await.map_err(|e| domain_error(e, OP))?;
             Ok(one(&app, &u, StatusCode::OK, &q, OP))
         }
         .await,
@@ -363,7 +367,7 @@ pub async fn modify(
                 })?;
                 doc::input(&Value::Object(d)).map_err(|why| Error::refused(Code::InvalidInput, why))
             };
-            let updated = app.cam.scim_update_user(c, id, &change).await;
+            let updated = app.cam.scim.scim_update_user(c, id, &change).await;
             let patch_error = refused_patch.lock().unwrap_or_else(|p| p.into_inner()).take();
             match (updated, patch_error) {
                 (Ok(u), _) => Ok(one(&app, &u, StatusCode::OK, &q, OP)),
@@ -382,7 +386,7 @@ pub async fn remove(State(app): State<App>, headers: HeaderMap, Path(id): Path<S
     either(
         async {
             let (c, id) = caller_and_user(&app, &headers, &id, OP).await?;
-            app.cam.scim_delete_user(c, id).await.map_err(|e| domain_error(e, OP))?;
+            app.cam.scim.scim_delete_user(c, id).await.map_err(|e| domain_error(e, OP))?;
             let mut r = answer(StatusCode::NO_CONTENT, &Value::Null, OP);
             *r.body_mut() = axum::body::Body::empty();
             r.headers_mut().remove(header::CONTENT_TYPE);

@@ -20,7 +20,7 @@ use cam_domain::account::model::Account;
 use cam_domain::audit::model::AuditScope;
 use cam_domain::membership::model::{MemberFilter as DomainMemberFilter, Membership};
 use cam_domain::relationship::model::Relationship;
-use cam_domain::relationship::service::ClientRow;
+use cam_domain::services::relationships::ClientRow;
 use cam_domain::user::model::User;
 use cam_domain::{AccountId, PageRequest, PermissionSetId, UserId};
 

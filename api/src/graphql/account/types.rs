@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, InputObject, Object, Result, ID};
 use cam_domain::account::model::Account;
-use cam_domain::account::service::CamReader;
 use cam_domain::audit::model::AuditScope;
 use cam_domain::membership::model::{WorkerFilter as DomainWorkerFilter, WorkerKind as DomainWorkerKind};
 use cam_domain::relationship::model::ClientFilter as DomainClientFilter;
+use cam_domain::services::accounts::CamReader;
 use cam_domain::user::model::User as DomainUser;
 
 use super::plan;
@@ -127,7 +127,10 @@ impl PartnerAccount {
         let filter = filter.unwrap_or_default();
         check_search(&filter.search)?;
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.workers(p, self.1, self.0.id, kind, &filter.into(), page, asked.total).await)?;
+        let rows = query(
+            ctx,
+            cam(ctx)?.memberships.workers(p, self.1, self.0.id, kind, &filter.into(), page, asked.total).await,
+        )?;
         plan::workers_tab(ctx, &self.0, &rows.items).await?;
         Ok(connection(rows, |m| m.id.get(), Worker))
     }
@@ -154,7 +157,7 @@ impl PartnerAccount {
     /// True when the viewer may use the Client Access Manager here (R1).
     async fn can_manage_access(&self, ctx: &Context<'_>) -> Result<bool> {
         let p = principal(ctx)?;
-        query(ctx, cam(ctx)?.can_manage_access(p, self.0.id).await)
+        query(ctx, cam(ctx)?.accounts.can_manage_access(p, self.0.id).await)
     }
     /// Clients tab.
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
@@ -174,7 +177,8 @@ impl PartnerAccount {
             search: f.search,
         };
         let p = principal(ctx)?;
-        let rows = query(ctx, cam(ctx)?.partner_clients(p, self.1, self.0.id, &f, page, asked.total).await)?;
+        let rows =
+            query(ctx, cam(ctx)?.relationships.partner_clients(p, self.1, self.0.id, &f, page, asked.total).await)?;
         // No N+1: what the page shows of its rows' lists is loaded for every
         // row at once.
         plan::clients_tab(ctx, &rows.items).await?;
@@ -204,7 +208,7 @@ impl PartnerAccount {
     }
     async fn permission_sets(&self, ctx: &Context<'_>) -> Result<Vec<PermissionSet>> {
         let p = principal(ctx)?;
-        Ok(query(ctx, cam(ctx)?.permission_sets(p, self.0.id).await)?.into_iter().map(PermissionSet).collect())
+        Ok(query(ctx, cam(ctx)?.permissions.sets().of(p, self.0.id).await)?.into_iter().map(PermissionSet).collect())
     }
     #[graphql(complexity = "crate::graphql::connection::page_cost(first, child_complexity)")]
     async fn audit_log(
@@ -263,12 +267,12 @@ impl ClientAccount {
     /// v1.2, R58: the built-in Partner Admin template first.
     async fn permission_templates(&self, ctx: &Context<'_>) -> Result<Vec<PermissionTemplate>> {
         let p = principal(ctx)?;
-        let templates = query(ctx, cam(ctx)?.permission_templates(p, self.0.id).await)?;
+        let templates = query(ctx, cam(ctx)?.permissions.templates().of(p, self.0.id).await)?;
         Ok(templates.into_iter().map(PermissionTemplate).collect())
     }
     /// v1.1, R44: this account's SCIM tokens (active super admins only), without their secrets.
     async fn scim_tokens(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::scim::ScimToken>> {
-        let tokens = query(ctx, cam(ctx)?.scim_tokens(principal(ctx)?, self.0.id).await)?;
+        let tokens = query(ctx, cam(ctx)?.scim.scim_tokens(principal(ctx)?, self.0.id).await)?;
         Ok(tokens.into_iter().map(crate::graphql::scim::ScimToken).collect())
     }
 }

@@ -94,7 +94,7 @@ macro_rules! by_id {
             type Value = $value;
             type Error = LoadError;
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, LoadError> {
-                map(self.cam.$method(keys).await)
+                map(self.cam.batch.$method(keys).await)
             }
         }
     };
@@ -124,7 +124,7 @@ macro_rules! by_id_seen {
                     }
                 }
                 if !rest.is_empty() {
-                    out.extend(map(self.cam.$method(&rest).await)?);
+                    out.extend(map(self.cam.batch.$method(&rest).await)?);
                 }
                 Ok(out)
             }
@@ -147,7 +147,7 @@ impl Loader<StatsKey> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[StatsKey]) -> Result<HashMap<StatsKey, PartnerUserStats>, LoadError> {
         let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let stats = self.cam.partner_user_stats(&pairs).await.map_err(Arc::new)?;
+        let stats = self.cam.batch.partner_user_stats(&pairs).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, stats.get(&(k.0, k.1)).copied().unwrap_or_default())).collect())
     }
 }
@@ -161,7 +161,7 @@ impl Loader<PairKey> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[PairKey]) -> Result<HashMap<PairKey, Relationship>, LoadError> {
         let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let found = self.cam.find_relationships_by_pair(&pairs).await.map_err(Arc::new)?;
+        let found = self.cam.batch.find_relationships_by_pair(&pairs).await.map_err(Arc::new)?;
         Ok(keys.iter().filter_map(|k| found.get(&(k.0, k.1)).cloned().map(|r| (*k, r))).collect())
     }
 }
@@ -175,7 +175,7 @@ impl Loader<SuperAdminCount> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[SuperAdminCount]) -> Result<HashMap<SuperAdminCount, u64>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let n = self.cam.count_active_super_admins_in(&ids).await.map_err(Arc::new)?;
+        let n = self.cam.batch.count_active_super_admins_in(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, n.get(&k.0).copied().unwrap_or(0))).collect())
     }
 }
@@ -189,7 +189,7 @@ impl Loader<DomainsOf> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[DomainsOf]) -> Result<HashMap<DomainsOf, Vec<String>>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let d = self.cam.domains_of(&ids).await.map_err(Arc::new)?;
+        let d = self.cam.batch.domains_of(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, d.get(&k.0).cloned().unwrap_or_default())).collect())
     }
 }
@@ -205,7 +205,7 @@ impl Loader<VerifiedKey> for StoreLoader {
     async fn load(&self, keys: &[VerifiedKey]) -> Result<HashMap<VerifiedKey, bool>, LoadError> {
         let mut out = HashMap::new();
         for (partner, emails) in grouped(keys, |k| (k.0, k.1.clone())) {
-            let ok = self.cam.verified_emails(partner, &emails).await.map_err(Arc::new)?;
+            let ok = self.cam.batch.verified_emails(partner, &emails).await.map_err(Arc::new)?;
             for e in emails {
                 let v = ok.contains(&e.key());
                 out.insert(VerifiedKey(partner, e), v);
@@ -224,7 +224,7 @@ impl Loader<CurrentLink> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[CurrentLink]) -> Result<HashMap<CurrentLink, AccessLink>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let found = self.cam.current_links(&ids).await.map_err(Arc::new)?;
+        let found = self.cam.batch.current_links(&ids).await.map_err(Arc::new)?;
         Ok(found.into_iter().map(|(k, v)| (CurrentLink(k), v)).collect())
     }
 }

@@ -2,7 +2,7 @@
 //! map the result.
 
 use async_graphql::{Context, Object, Result, ID};
-use cam_domain::membership::client_users::NewUsersGrant;
+use cam_domain::services::memberships::client_users::NewUsersGrant;
 use cam_domain::{AccountId, MembershipId, PermissionSetId, UserId};
 
 use super::payloads::{
@@ -54,7 +54,9 @@ impl MembershipMutation {
             let workers = input_ids(Kind::Worker, &input.worker_ids, "workerIds", MembershipId::new)?;
             let set = input_id(Kind::PermissionSet, &input.permission_set_id, &["permissionSetId"])?;
             let (partner, set) = (AccountId::new(partner), PermissionSetId::new(set));
-            cam.add_workers_to_client(p, partner, client, &workers, set, input.expires_at.map(|t| t.0)).await
+            cam.memberships
+                .add_workers_to_client(p, partner, client, &workers, set, input.expires_at.map(|t| t.0))
+                .await
         }
         .await;
         payload(ctx, r, |a| AddWorkersToClientPayload {
@@ -74,7 +76,7 @@ impl MembershipMutation {
         let r = async {
             let clients =
                 input_ids(Kind::ClientAccount, &input.client_account_ids, "clientAccountIds", AccountId::new)?;
-            cam.link_worker_to_clients(p, worker(&input.worker_id)?, &clients).await
+            cam.memberships.link_worker_to_clients(p, worker(&input.worker_id)?, &clients).await
         }
         .await;
         payload(ctx, r, |ms| LinkWorkerToClientsPayload {
@@ -93,7 +95,7 @@ impl MembershipMutation {
         let r = async {
             let set = input_id(Kind::PermissionSet, &input.permission_set_id, &["permissionSetId"])?;
             let member = membership(&input.membership_id, "membershipId")?;
-            cam.change_permission_set(p, member, PermissionSetId::new(set)).await
+            cam.memberships.change_permission_set(p, member, PermissionSetId::new(set)).await
         }
         .await;
         payload(ctx, r, |c| ChangePermissionSetPayload {
@@ -112,7 +114,7 @@ impl MembershipMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
-            cam.deactivate_memberships(p, &ids).await
+            cam.memberships.deactivate_memberships(p, &ids).await
         }
         .await;
         payload(ctx, r, |ms| SetMemberStatusPayload {
@@ -130,7 +132,7 @@ impl MembershipMutation {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
         let r = async {
             let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
-            cam.reactivate_memberships(p, &ids).await
+            cam.memberships.reactivate_memberships(p, &ids).await
         }
         .await;
         payload(ctx, r, |ms| SetMemberStatusPayload {
@@ -146,7 +148,7 @@ impl MembershipMutation {
         input: DeactivateWorkerInput,
     ) -> Result<DeactivateWorkerPayload> {
         let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async { cam.deactivate_worker(p, worker(&input.worker_id)?).await }.await;
+        let r = async { cam.memberships.deactivate_worker(p, worker(&input.worker_id)?).await }.await;
         payload(ctx, r, |d| DeactivateWorkerPayload {
             worker: Some(Worker(d.worker)),
             deactivated_memberships: d.memberships.into_iter().map(Membership).collect(),
@@ -174,7 +176,9 @@ impl MembershipMutation {
                 let user = input_id(Kind::User, &r.user_id, &["reassignTo", &i, "userId"])?;
                 reassign.push((AccountId::new(client), UserId::new(user)));
             }
-            cam.remove_worker_from_clients(p, worker(&input.worker_id)?, clients.as_deref(), &reassign).await
+            cam.memberships
+                .remove_worker_from_clients(p, worker(&input.worker_id)?, clients.as_deref(), &reassign)
+                .await
         }
         .await;
         payload(ctx, r, |x| RemoveWorkerFromClientsPayload {
@@ -199,7 +203,7 @@ impl MembershipMutation {
                 None => None,
             };
             let client = client(&input.client_account_id, "clientAccountId")?;
-            cam.remove_all_partner_users(p, AccountId::new(partner), client, to).await
+            cam.memberships.remove_all_partner_users(p, AccountId::new(partner), client, to).await
         }
         .await;
         payload(ctx, r, |x| RemoveAllPartnerUsersPayload {
@@ -225,7 +229,7 @@ impl MembershipMutation {
                 None => None,
             };
             let client = client(&input.client_account_id, "clientAccountId")?;
-            cam.change_to_partner_admin(p, client, target, input.keep_billing_permissions).await
+            cam.memberships.change_to_partner_admin(p, client, target, input.keep_billing_permissions).await
         }
         .await;
         payload(ctx, r, |m| ChangeToPartnerAdminPayload { membership: Some(Membership(m)), ..Default::default() })
@@ -241,7 +245,7 @@ impl MembershipMutation {
                 partner_admin: input.partner_admin,
                 template: input.template_id.as_ref().map(template).transpose()?,
             };
-            cam.add_client_users(p, client, &input.emails, input.seat.into(), grant).await
+            cam.memberships.add_client_users(p, client, &input.emails, input.seat.into(), grant).await
         }
         .await;
         payload(ctx, r, |ms| AddClientUsersPayload {
@@ -256,7 +260,7 @@ impl MembershipMutation {
         let r = async {
             let member = membership(&input.membership_id, "membershipId")?;
             let template = input.template_id.as_ref().map(template).transpose()?;
-            cam.change_seat(p, member, input.seat.into(), template).await
+            cam.memberships.change_seat(p, member, input.seat.into(), template).await
         }
         .await;
         payload(ctx, r, |c| ChangeSeatPayload {

@@ -219,7 +219,7 @@ async fn authenticate(app: &App, payload: Option<&Value>) -> Option<(Principal, 
     }
     let identity: &dyn IdentityProvider = app.identity.as_ref();
     let signed = identity.authenticate(token).await.ok()?;
-    match app.cam.principal_of(signed.identity).await {
+    match app.cam.users.principal_of(signed.identity).await {
         Ok(found) => found.map(|p| (p, signed.expires_at)),
         Err(e) => {
             tracing::warn!(error = %cam_domain::chain(&e), "could not look up a WebSocket token's user");
