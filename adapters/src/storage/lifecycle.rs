@@ -84,6 +84,21 @@ impl<C: Conn> SeaOrmRepository<C> {
             update.filter(membership::Column::Id.eq(id.get())).filter(expiring()).exec(&self.conn).await.map_err(db)?;
         Ok(r.rows_affected == 1)
     }
+
+    /// At most `limit` expiring memberships that also meet `due`, the
+    /// soonest to expire first (ties by id).
+    async fn expiring_first(&self, due: Condition, limit: u32) -> Result<Vec<Membership>, StorageError> {
+        let rows = membership::Entity::find()
+            .filter(expiring())
+            .filter(due)
+            .order_by_asc(membership::Column::ExpiresAt)
+            .order_by_asc(membership::Column::Id)
+            .limit(u64::from(limit))
+            .all(&self.conn)
+            .await
+            .map_err(db)?;
+        convert::all(rows, convert::membership)
+    }
 }
 
 #[async_trait]
@@ -112,18 +127,11 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
         until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<Membership>, StorageError> {
-        let rows = membership::Entity::find()
-            .filter(expiring())
-            .filter(membership::Column::ExpiresAt.gt(now))
-            .filter(membership::Column::ExpiresAt.lte(until))
-            .filter(not_warned_for_this_expiry())
-            .order_by_asc(membership::Column::ExpiresAt)
-            .order_by_asc(membership::Column::Id)
-            .limit(u64::from(limit))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        convert::all(rows, convert::membership)
+        let due = Condition::all()
+            .add(membership::Column::ExpiresAt.gt(now))
+            .add(membership::Column::ExpiresAt.lte(until))
+            .add(not_warned_for_this_expiry());
+        self.expiring_first(due, limit).await
     }
 
     async fn claim_expiry_warning(&self, id: MembershipId) -> Result<bool, StorageError> {
@@ -134,16 +142,7 @@ impl<C: Conn> LifecycleRepository for SeaOrmRepository<C> {
     }
 
     async fn memberships_expired(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Membership>, StorageError> {
-        let rows = membership::Entity::find()
-            .filter(expiring())
-            .filter(membership::Column::ExpiresAt.lte(now))
-            .order_by_asc(membership::Column::ExpiresAt)
-            .order_by_asc(membership::Column::Id)
-            .limit(u64::from(limit))
-            .all(&self.conn)
-            .await
-            .map_err(db)?;
-        convert::all(rows, convert::membership)
+        self.expiring_first(Condition::all().add(membership::Column::ExpiresAt.lte(now)), limit).await
     }
 
     async fn claim_expiry(&self, id: MembershipId, now: DateTime<Utc>) -> Result<bool, StorageError> {

@@ -7,7 +7,9 @@ use cam_domain::account::proof::{DomainProof, DomainProofRepository, DomainStatu
 use cam_domain::{AccountId, StorageError};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
 
 use super::entities::{domain_proof, verified_domain};
 use super::{db, Conn, SeaOrmRepository};
@@ -36,6 +38,13 @@ fn to_proof(r: domain_proof::Model) -> Result<DomainProof, StorageError> {
         last_checked_at: r.last_checked_at,
         failing_since: r.failing_since,
     })
+}
+
+impl<C: Conn> SeaOrmRepository<C> {
+    /// The proofs `q` selects, in its order.
+    async fn proofs(&self, q: Select<domain_proof::Entity>) -> Result<Vec<DomainProof>, StorageError> {
+        q.all(&self.conn).await.map_err(db)?.into_iter().map(to_proof).collect()
+    }
 }
 
 #[async_trait]
@@ -93,30 +102,20 @@ impl<C: Conn> DomainProofRepository for SeaOrmRepository<C> {
 
     #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn proofs_of(&self, partner: AccountId) -> Result<Vec<DomainProof>, StorageError> {
-        domain_proof::Entity::find()
+        let q = domain_proof::Entity::find()
             .filter(domain_proof::Column::PartnerId.eq(partner.get()))
-            .order_by_asc(domain_proof::Column::Domain)
-            .all(&self.conn)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(to_proof)
-            .collect()
+            .order_by_asc(domain_proof::Column::Domain);
+        self.proofs(q).await
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"))]
     async fn proofs_due(&self, checked_before: DateTime<Utc>, limit: u32) -> Result<Vec<DomainProof>, StorageError> {
-        domain_proof::Entity::find()
+        let q = domain_proof::Entity::find()
             .filter(due(checked_before))
             .order_by_asc(domain_proof::Column::LastCheckedAt)
             .order_by_asc(domain_proof::Column::Id)
-            .limit(u64::from(limit))
-            .all(&self.conn)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(to_proof)
-            .collect()
+            .limit(u64::from(limit));
+        self.proofs(q).await
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"))]

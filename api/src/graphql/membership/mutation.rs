@@ -2,6 +2,7 @@
 //! map the result.
 
 use async_graphql::{Context, Object, Result, ID};
+use cam_domain::membership::model::MemberStatus;
 use cam_domain::services::memberships::client_users::NewUsersGrant;
 use cam_domain::{AccountId, MembershipId, PermissionSetId, UserId};
 
@@ -111,16 +112,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: SetMemberStatusInput,
     ) -> Result<SetMemberStatusPayload> {
-        let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async {
-            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
-            cam.memberships.deactivate_memberships(p, &ids).await
-        }
-        .await;
-        payload(ctx, r, |ms| SetMemberStatusPayload {
-            memberships: ms.into_iter().map(Membership).collect(),
-            ..Default::default()
-        })
+        set_member_status(ctx, input, MemberStatus::Deactivated).await
     }
 
     /// R23, R12, R27.
@@ -129,16 +121,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: SetMemberStatusInput,
     ) -> Result<SetMemberStatusPayload> {
-        let (p, cam) = (principal(ctx)?, cam(ctx)?);
-        let r = async {
-            let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
-            cam.memberships.reactivate_memberships(p, &ids).await
-        }
-        .await;
-        payload(ctx, r, |ms| SetMemberStatusPayload {
-            memberships: ms.into_iter().map(Membership).collect(),
-            ..Default::default()
-        })
+        set_member_status(ctx, input, MemberStatus::Active).await
     }
 
     /// R24: deactivates a worker in every client of the partner.
@@ -269,4 +252,26 @@ impl MembershipMutation {
             ..Default::default()
         })
     }
+}
+
+/// `deactivateMemberships` and `reactivateMemberships`: one input, one
+/// payload, the use case of the status asked for.
+async fn set_member_status(
+    ctx: &Context<'_>,
+    input: SetMemberStatusInput,
+    to: MemberStatus,
+) -> Result<SetMemberStatusPayload> {
+    let (p, cam) = (principal(ctx)?, cam(ctx)?);
+    let r = async {
+        let ids = input_ids(Kind::Membership, &input.membership_ids, "membershipIds", MembershipId::new)?;
+        match to {
+            MemberStatus::Deactivated => cam.memberships.deactivate_memberships(p, &ids).await,
+            MemberStatus::Active => cam.memberships.reactivate_memberships(p, &ids).await,
+        }
+    }
+    .await;
+    payload(ctx, r, |ms| SetMemberStatusPayload {
+        memberships: ms.into_iter().map(Membership).collect(),
+        ..Default::default()
+    })
 }
