@@ -148,8 +148,7 @@ impl AccountService {
         name: &str,
     ) -> Result<()> {
         self.policy.operator(p)?;
-        let name = parse_person_name(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
-        let name = &name;
+        let name = &parse_person_name(name).map_err(|e| Error::refused_at(Code::InvalidInput, &["name"], e))?;
         self.store
             .transaction(|tx| {
                 body(async move {

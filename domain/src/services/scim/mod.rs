@@ -26,6 +26,13 @@ use crate::user::model::Email;
 /// Most SCIM users one list answers.
 pub const MAX_RESULTS: u32 = 100;
 
+/// The SCIM user `id` of `client`, read with the account locked (every
+/// change of a SCIM user holds its account's lock, R31). Unknown: `NOT_FOUND`.
+async fn locked_scim_user(repo: &dyn Repository, client: AccountId, id: MembershipId) -> Result<ScimUser> {
+    repo.lock_account(client).await?;
+    repo.scim_user(client, id).await?.ok_or_else(not_found)
+}
+
 fn not_found() -> Error {
     Error::refused(Code::NotFound, "no such user")
 }
@@ -231,8 +238,7 @@ impl ScimService {
         self.store
             .transaction(|tx| {
                 body(async move {
-                    tx.lock_account(client).await?;
-                    let current = tx.scim_user(client, id).await?.ok_or_else(not_found)?;
+                    let current = locked_scim_user(tx.repo(), client, id).await?;
                     let valid = change(&current)?.validate().map_err(invalid)?;
                     let taken_now = [current.profile.user_name_key(), current.profile.email_key()];
                     let new: Vec<Email> =
@@ -311,8 +317,7 @@ impl ScimService {
         self.store
             .transaction(|tx| {
                 body(async move {
-                    tx.lock_account(client).await?;
-                    let current = tx.scim_user(client, id).await?.ok_or_else(not_found)?;
+                    let current = locked_scim_user(tx.repo(), client, id).await?;
                     let m = &current.membership;
                     if !is_scim_user(m) {
                         return Err(not_found());
