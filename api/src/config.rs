@@ -1,6 +1,7 @@
 //! Command line and settings: each setting is a flag of `serve` and a
 //! `CAM_*` environment variable; the flag wins (see RUNNING.md).
 
+use cam_adapters::notify::SmtpSettings;
 use std::time::Duration;
 
 use clap::{builder::BoolishValueParser, ArgAction, Args, Parser, Subcommand};
@@ -173,9 +174,10 @@ pub fn check_database_url(s: &str) -> Result<(), String> {
 
 /// An http(s) URL with a host.
 fn http_url(s: &str) -> Result<String, String> {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-    match rest {
-        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace) => Ok(s.to_string()),
+    match url::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {
+            Ok(s.to_string())
+        }
         _ => Err("must be an http:// or https:// URL with a host".into()),
     }
 }
@@ -185,32 +187,29 @@ fn http_url(s: &str) -> Result<String, String> {
 /// fragment (nothing secret rides along into emails).
 fn app_url(s: &str) -> Result<String, String> {
     let s = http_url(s.trim())?;
-    let authority = s.split_once("://").map(|(_, r)| r.split('/').next().unwrap_or(r)).unwrap_or_default();
-    if authority.contains('@') || s.contains(['?', '#']) {
+    let bare = url::Url::parse(&s).is_ok_and(|u| {
+        u.username().is_empty() && u.password().is_none() && u.query().is_none() && u.fragment().is_none()
+    });
+    if !bare {
         return Err("must be the app's base URL, without user, password, query or fragment".into());
     }
     Ok(s.trim_end_matches('/').to_string())
 }
 
-/// An smtp:// or smtps:// URL with a host.
+/// An smtp:// or smtps:// URL that the SMTP adapter takes (one parser:
+/// `SmtpSettings::parse`, which the wiring uses again).
 fn smtp_url(s: &str) -> Result<String, String> {
-    let rest = s.strip_prefix("smtps://").or_else(|| s.strip_prefix("smtp://"));
-    match rest {
-        Some(r) if !r.is_empty() && !r.starts_with('/') => Ok(s.to_string()),
-        _ => Err("must be an smtp:// or smtps:// URL with a host".into()),
-    }
+    SmtpSettings::parse(s).map(|_| s.to_string())
 }
 
 /// A URL with its password, if any, replaced by `***`, for messages.
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
-            None => url.to_string(),
-        },
-        None => url.to_string(),
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
     }
 }
 
