@@ -42,18 +42,7 @@ fn signing_in_at(issuer: &TestIssuer) -> impl Fn(&mut Settings) {
 /// A second server on the same database (its own wiring: own caches, own
 /// identity adapters), on the same test clock.
 fn second_server(t: &TestApp, issuer: &TestIssuer) -> App {
-    let mut settings = Settings {
-        jwt_secret: Some("another-secret".into()),
-        operator_token: None,
-        public_url: "https://cam.test".into(),
-        link_ttl_days: 30,
-        test_clock: true,
-        app_url: None,
-        oidc_issuers: Vec::new(),
-        dns_resolver: None,
-        introspection: true,
-        sign_in: None,
-    };
+    let mut settings = Settings { jwt_secret: Some("another-secret".into()), operator_token: None, ..test_settings() };
     signing_in_at(issuer)(&mut settings);
     build(t.app.store.clone(), &settings, Some(t.clock.clone() as std::sync::Arc<dyn Clock>)).unwrap()
 }

@@ -104,6 +104,23 @@ pub struct TestApp {
     pub db: TestDb,
 }
 
+/// The settings of the tests' app: the test clock, the tests' JWT secret
+/// and operator token, the public URL `https://cam.test`.
+pub fn test_settings() -> Settings {
+    Settings {
+        jwt_secret: Some(JWT_SECRET.into()),
+        operator_token: Some(OPERATOR_TOKEN.into()),
+        public_url: "https://cam.test".into(),
+        link_ttl_days: 30,
+        test_clock: true,
+        app_url: None,
+        oidc_issuers: Vec::new(),
+        dns_resolver: None,
+        introspection: true,
+        sign_in: None,
+    }
+}
+
 impl TestApp {
     pub async fn new() -> Self {
         Self::with_settings(|_| {}).await
@@ -155,18 +172,7 @@ impl TestApp {
             }
         });
         let clock = Arc::new(TestClock::new(t0()));
-        let mut settings = Settings {
-            jwt_secret: Some(JWT_SECRET.into()),
-            operator_token: Some(OPERATOR_TOKEN.into()),
-            public_url: "https://cam.test".into(),
-            link_ttl_days: 30,
-            test_clock: true,
-            app_url: None,
-            oidc_issuers: Vec::new(),
-            dns_resolver: None,
-            introspection: true,
-            sign_in: None,
-        };
+        let mut settings = test_settings();
         tweak(&mut settings);
         let app = build(Arc::new(store), &settings, Some(clock.clone() as Arc<dyn Clock>)).expect("wire the app");
         Self { app, clock, statements, largest_bind, texts, db }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-pub use reader::CamReader;
+pub use reader::{CamReader, Readable};
 
 use crate::account::model::{Account, AccountKind, EmailDomain};
 use crate::audit::model::NewAuditEvent;

@@ -1,5 +1,7 @@
 //! Who may read a partner's CAM data (R1) or a client's members.
 
+use std::collections::HashMap;
+
 use super::Policy;
 use crate::account::model::Account;
 use crate::common::error::{Error, Result};
@@ -76,4 +78,23 @@ impl Policy {
         let accounts = self.store.find_accounts(&ids).await?;
         Ok(ms.into_iter().filter_map(|m| accounts.get(&m.account_id).cloned().map(|a| (a, m))).collect())
     }
+
+    /// The caller's memberships in these accounts (none for the operator),
+    /// in one statement.
+    pub(crate) async fn own_memberships(
+        &self,
+        p: &Principal,
+        accounts: &[AccountId],
+    ) -> Result<HashMap<AccountId, Membership>> {
+        let Principal::User(u) = p else { return Ok(HashMap::new()) };
+        let found = self.store.memberships_of_users_in(accounts, &[u.id]).await?;
+        Ok(found.into_iter().map(|m| (m.account_id, m)).collect())
+    }
+}
+
+/// What a list of parents may read: the pages of the readable ones, and why
+/// each other one is refused.
+pub struct Readable<K, P> {
+    pub pages: P,
+    pub refused: HashMap<K, Error>,
 }

@@ -10,9 +10,13 @@ use crate::store::Store;
 use crate::account::model::AccountKind;
 use crate::audit::model::{AuditEvent, AuditScope};
 use crate::common::error::{Error, Result};
-use crate::common::ids::AuditEventId;
+use std::collections::HashMap;
+
+use crate::common::ids::{AccountId, AuditEventId};
+use crate::common::page::{Page, PageRequest};
 use crate::membership::model::Membership;
 use crate::policy::require_cam_user;
+use crate::policy::Readable;
 use crate::user::principal::Principal;
 
 /// R32 for a member of the log's account, the one rule of who reads an
@@ -70,5 +74,49 @@ impl AuditService {
     /// see it (each checked with `may_watch_audit`). Errors: storage.
     pub async fn committed_audit_event(&self, id: AuditEventId) -> Result<Option<AuditEvent>> {
         Ok(self.store.find_audit_event(id).await?)
+    }
+
+    /// `audit_log` of many scopes: CAM users read their partner's, super
+    /// admins their client's, the operator every one (R32).
+    pub async fn audit_logs_of(
+        &self,
+        p: &Principal,
+        scopes: &[AuditScope],
+        page: PageRequest,
+        with_total: bool,
+    ) -> Result<Readable<AuditScope, HashMap<AuditScope, Page<AuditEvent>>>> {
+        let accounts: Vec<AccountId> = scopes.iter().map(|s| scope_account(*s)).collect();
+        let mine = self.policy.own_memberships(p, &accounts).await?;
+        let mut allowed = Vec::new();
+        let mut refused = HashMap::new();
+        for s in scopes {
+            let m = mine.get(&scope_account(*s));
+            let verdict = match (p.is_operator(), s, m) {
+                (true, _, _) => Ok(()),
+                (_, _, Some(m)) => reads_audit(*s, m),
+                (_, AuditScope::Partner(_), None) => Err(Error::forbidden("not a member of this partner account")),
+                (_, AuditScope::Client(_), None) => {
+                    Err(Error::forbidden("only members of this client account may see this"))
+                }
+            };
+            match verdict {
+                Ok(()) => allowed.push(*s),
+                Err(e) => {
+                    refused.insert(*s, e);
+                }
+            }
+        }
+        let pages = if allowed.is_empty() {
+            HashMap::new()
+        } else {
+            self.store.audit_page_per_scope(&allowed, page, with_total).await?
+        };
+        Ok(Readable { pages, refused })
+    }
+}
+
+fn scope_account(s: AuditScope) -> AccountId {
+    match s {
+        AuditScope::Client(a) | AuditScope::Partner(a) => a,
     }
 }

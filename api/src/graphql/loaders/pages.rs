@@ -220,8 +220,7 @@ impl Loader<AuditOf> for StoreLoader {
         let groups = grouped(keys, |k| ((k.asker.clone(), k.page, k.with_total), k.scope));
         let mut out = HashMap::new();
         for ((asker, page, with_total), scopes) in groups {
-            let found =
-                self.cam.memberships.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(load_error)?;
+            let found = self.cam.audit.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(load_error)?;
             let key = |scope| AuditOf { asker: asker.clone(), scope, page, with_total };
             pages_or_refusals(&mut out, found.pages, found.refused, key)?;
         }
