@@ -19,6 +19,7 @@ mod m20261206_000201_client_partner_admin_templates;
 mod m20261206_000301_locales;
 mod m20261206_000401_access_link_declines;
 mod m20261206_000501_sessions;
+mod m20261206_000701_kept_partner_user_counts;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000301_locales::Migration),
             Box::new(m20261206_000401_access_link_declines::Migration),
             Box::new(m20261206_000501_sessions::Migration),
+            Box::new(m20261206_000701_kept_partner_user_counts::Migration),
         ]
     }
 }

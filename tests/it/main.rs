@@ -19,6 +19,7 @@ mod existence;
 mod hardening;
 mod hostile;
 mod http;
+mod kept_counts;
 mod lifecycle;
 mod live;
 mod locales;

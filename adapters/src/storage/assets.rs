@@ -17,7 +17,7 @@ use sea_orm::{
 use super::entities::{asset, membership};
 use super::keyset::by_ids;
 use super::memberships::selected;
-use super::window::{first_per_parent, pages, ByName, PerParent};
+use super::window::{first_per_parent, pages, ByName, PerParent, Total};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[derive(FromQueryResult)]
@@ -137,7 +137,7 @@ impl<C: Conn> AssetRepository for SeaOrmRepository<C> {
             return Ok(HashMap::new());
         }
         let select = asset::Entity::find();
-        let count = with_total.then(|| select.clone().into_query());
+        let count = with_total.then(|| Total::rows("assets", select.clone().into_query()));
         let mut windowed = select;
         if let Some(after) = page.after {
             windowed = windowed.filter(asset::Column::Id.gt(after));

@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseBackend, EntityTrait, Query
 use super::entities::audit_event;
 use super::keyset::keyset_page;
 use super::sql::Sql;
-use super::window::{first_per_parent, pages, ByName, PerParent};
+use super::window::{first_per_parent, pages, ByName, PerParent, Total};
 use super::{convert, db, Conn, SeaOrmRepository};
 
 #[async_trait]
@@ -141,7 +141,7 @@ impl<C: Conn> AuditRepository for SeaOrmRepository<C> {
                 AuditScope::Client(a) | AuditScope::Partner(a) => a.get(),
             };
             let select = audit_event::Entity::find();
-            let count = with_total.then(|| select.clone().into_query());
+            let count = with_total.then(|| Total::rows("audit_events", select.clone().into_query()));
             let mut rows = select;
             if let Some(after) = page.after {
                 rows = rows.filter(audit_event::Column::Id.lt(after));

@@ -9,7 +9,7 @@ use cam_domain::membership::model::{
 use cam_domain::membership::ports::{MemberPages, MembershipRepository};
 use cam_domain::{AccountId, MembershipId, Page, PageRequest, StorageError, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, LockType, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, Func, LockType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Select, Set,
 };
@@ -18,9 +18,14 @@ use super::entities::{account, membership, relationship, user};
 use super::keyset::by_ids;
 use super::keyset::keyset_page;
 use super::sql::Sql;
+use super::window::Total;
 use super::{convert, db, like_pattern, one_row, Conn, SeaOrmRepository};
 
 mod with_people;
+
+/// Each worker's memberships in the clients of its partner, kept by the
+/// database (m20261206_000701).
+const WORKER_COUNTS: &str = "worker_client_counts";
 
 fn filter_condition(f: &MemberFilter) -> Condition {
     let mut c = Condition::all();
@@ -305,7 +310,8 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         with_total: bool,
     ) -> Result<MemberPages<AccountId>, StorageError> {
         let select = membership::Entity::find().filter(filter_condition(filter));
-        self.windowed_memberships(select, "account_id", accounts, |a| a.get(), |m| m.account_id, page, with_total).await
+        self.windowed_memberships(select, "account_id", accounts, |a| a.get(), |m| m.account_id, page, with_total, None)
+            .await
     }
 
     async fn client_memberships_page_per_user(
@@ -316,7 +322,16 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         with_total: bool,
     ) -> Result<MemberPages<UserId>, StorageError> {
         let select = membership::Entity::find().filter(in_clients_of(partner));
-        self.windowed_memberships(select, "user_id", users, |u| u.get(), |m| m.user_id, page, with_total).await
+        // The total is the worker's row of `worker_client_counts`, kept by
+        // the database (m20261206_000701): one row read, where counting
+        // read every one of the worker's memberships (100,000 for a worker
+        // in every client).
+        let mut kept = Query::select();
+        kept.from(Alias::new(WORKER_COUNTS))
+            .and_where(Expr::col((Alias::new(WORKER_COUNTS), Alias::new("partner_id"))).eq(partner.get()));
+        let kept = Total::kept(WORKER_COUNTS, kept, "memberships");
+        self.windowed_memberships(select, "user_id", users, |u| u.get(), |m| m.user_id, page, with_total, Some(kept))
+            .await
     }
 
     async fn lock_accounts_of(&self, sel: &PartnerUserSelection, also: Option<AccountId>) -> Result<(), StorageError> {

@@ -10,7 +10,7 @@ use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryResult, QueryTrait, Select};
 
 use super::super::entities::{account, membership, permission_set, user};
-use super::super::window::{first_per_parent, pages, ByIds, FromRowAt, PerParent};
+use super::super::window::{first_per_parent, pages, ByIds, FromRowAt, PerParent, Total};
 use super::super::{convert, db, joined, Conn, SeaOrmRepository};
 
 /// A membership with the rows it refers to, read by one statement.
@@ -113,8 +113,9 @@ impl<C: Conn> SeaOrmRepository<C> {
         of: impl Fn(&Membership) -> K,
         page: PageRequest,
         with_total: bool,
+        kept: Option<Total<'static>>,
     ) -> Result<MemberPages<K>, StorageError> {
-        let count = with_total.then(|| select.clone().into_query());
+        let count = with_total.then(|| kept.unwrap_or_else(|| Total::rows("memberships", select.clone().into_query())));
         let mut rows = select;
         if let Some(after) = page.after {
             rows = rows.filter(membership::Column::Id.gt(after));

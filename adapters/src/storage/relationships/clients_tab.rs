@@ -1,7 +1,7 @@
 //! The Clients tab (R27): a partner's clients with their relationship,
 //! the counts of their active partner users, filtered, searched and paged.
 
-use cam_domain::membership::model::{MemberStatus, Role};
+use cam_domain::membership::model::Role;
 use cam_domain::relationship::model::{
     AccessType, ClientFilter, ClientRow, PartnerUserStats, RelationshipStatus, ENDING_PERIOD_DAYS,
 };
@@ -13,24 +13,21 @@ use super::super::entities::{account, relationship};
 use super::super::sql::Sql;
 use super::super::{convert, db, like_pattern, Conn};
 
-/// `FROM … WHERE` of the relationship's partner users that are active,
-/// optionally of one role:
-/// an index lookup on `memberships (partner_id, account_id)` per row.
-fn active_partner_users(role: Option<Role>) -> String {
-    let mut s = format!(
-        "FROM memberships m WHERE m.partner_id = r.partner_id AND m.account_id = r.client_id \
-         AND m.status = '{}'",
-        MemberStatus::Active.as_str()
-    );
-    if let Some(role) = role {
-        s.push_str(&format!(" AND m.role = '{}'", role.as_str()));
+/// The relationship's active partner users by role, kept by the database
+/// (m20261206_000701): `r.active_partner_admins`, `r.active_super_admins`,
+/// `r.active_standard`.
+fn active_of(role: Role) -> &'static str {
+    match role {
+        Role::PartnerAdmin => "r.active_partner_admins",
+        Role::SuperAdmin => "r.active_super_admins",
+        Role::Standard => "r.active_standard",
     }
-    s
 }
 
-fn count_active(role: Role) -> String {
-    format!("(SELECT COUNT(*) {})", active_partner_users(Some(role)))
-}
+/// The relationship's active partner users, all roles. The same expression
+/// as the partial indexes' predicates (m20261206_000701), so that the
+/// status filters can use them.
+const ACTIVE_SUM: &str = "r.active_partner_admins + r.active_super_admins + r.active_standard";
 
 /// The search term, when the filter has one.
 fn search_term(filter: &ClientFilter) -> Option<&str> {
@@ -41,6 +38,12 @@ fn search_term(filter: &ClientFilter) -> Option<&str> {
 /// no search; an empty list of access types or statuses keeps none).
 fn unfiltered(filter: &ClientFilter) -> bool {
     filter.access_types.is_none() && filter.statuses.is_none() && search_term(filter).is_none()
+}
+
+/// Whether the filter's total reads kept counts (no filter, or statuses
+/// alone) rather than the rows it keeps.
+fn kept_total(filter: &ClientFilter) -> bool {
+    filter.access_types.is_none() && search_term(filter).is_none()
 }
 
 fn or_else_false(any: Vec<String>) -> String {
@@ -124,14 +127,10 @@ impl<'a> ClientsTab<'a> {
             let any: Vec<String> = types
                 .iter()
                 .map(|t| match t {
-                    AccessType::PartnerAdmin => {
-                        format!("EXISTS (SELECT 1 {})", active_partner_users(Some(Role::PartnerAdmin)))
-                    }
-                    AccessType::SuperAdmin => {
-                        format!("EXISTS (SELECT 1 {})", active_partner_users(Some(Role::SuperAdmin)))
-                    }
-                    AccessType::Standard => format!("EXISTS (SELECT 1 {})", active_partner_users(Some(Role::Standard))),
-                    AccessType::None => format!("NOT EXISTS (SELECT 1 {})", active_partner_users(None)),
+                    AccessType::PartnerAdmin => format!("{} > 0", active_of(Role::PartnerAdmin)),
+                    AccessType::SuperAdmin => format!("{} > 0", active_of(Role::SuperAdmin)),
+                    AccessType::Standard => format!("{} > 0", active_of(Role::Standard)),
+                    AccessType::None => format!("{ACTIVE_SUM} = 0"),
                 })
                 .collect();
             q.push(" AND (").push(&or_else_false(any)).push(")");
@@ -140,14 +139,14 @@ impl<'a> ClientsTab<'a> {
             let mut any = Vec::new();
             for s in statuses {
                 any.push(match s {
-                    RelationshipStatus::Active => format!("EXISTS (SELECT 1 {})", active_partner_users(None)),
+                    RelationshipStatus::Active => format!("{ACTIVE_SUM} > 0"),
                     RelationshipStatus::Ending => {
                         let t = q.bind(ending_after);
-                        format!("(NOT EXISTS (SELECT 1 {}) AND r.last_activity_at > {t})", active_partner_users(None))
+                        format!("({ACTIVE_SUM} = 0 AND r.last_activity_at > {t})")
                     }
                     RelationshipStatus::Ended => {
                         let t = q.bind(ending_after);
-                        format!("(NOT EXISTS (SELECT 1 {}) AND r.last_activity_at <= {t})", active_partner_users(None))
+                        format!("({ACTIVE_SUM} = 0 AND r.last_activity_at <= {t})")
                     }
                 });
             }
@@ -185,8 +184,45 @@ impl<'a> ClientsTab<'a> {
                 .push("), 0) AS n");
             return;
         }
+        if let (true, Some(statuses)) = (kept_total(filter), &filter.statuses) {
+            self.status_count_sql(q, statuses);
+            return;
+        }
         q.push("SELECT COUNT(*) AS n FROM managed_relationships r");
         self.filter_sql(q);
+    }
+
+    /// The count of a filter by status alone: the sum of each asked
+    /// status's count (they are disjoint). `ACTIVE`'s is the partner's kept
+    /// `active_clients` (one row read); `ENDING`'s and `ENDED`'s walk the
+    /// partial index of the relationships without an active partner user by
+    /// last activity, so they cost the idle relationships, not the active.
+    fn status_count_sql(&self, q: &mut Sql, statuses: &[RelationshipStatus]) {
+        let partner = self.partner.get();
+        let mut parts = Vec::new();
+        for status in [RelationshipStatus::Active, RelationshipStatus::Ending, RelationshipStatus::Ended] {
+            if !statuses.contains(&status) {
+                continue;
+            }
+            let p = q.bind(partner);
+            parts.push(match status {
+                RelationshipStatus::Active => format!(
+                    "COALESCE((SELECT c.active_clients FROM partner_client_counts c WHERE c.partner_id = {p}), 0)"
+                ),
+                RelationshipStatus::Ending | RelationshipStatus::Ended => {
+                    let t = q.bind(self.ending_after);
+                    let cmp = if status == RelationshipStatus::Ending { ">" } else { "<=" };
+                    format!(
+                        "(SELECT COUNT(*) FROM managed_relationships r WHERE r.partner_id = {p} \
+                         AND {ACTIVE_SUM} = 0 AND r.last_activity_at {cmp} {t})"
+                    )
+                }
+            });
+        }
+        if parts.is_empty() {
+            parts.push("0".to_string());
+        }
+        q.push("SELECT CAST(").push(&parts.join(" + ")).push(" AS BIGINT) AS n");
     }
 
     /// How many of the partner's clients the filter keeps, by one statement.
@@ -196,15 +232,16 @@ impl<'a> ClientsTab<'a> {
         super::super::keyset::count_of(conn, c.statement()).await
     }
 
-    /// One statement for the page (two for a filtered first page that is
-    /// full and asks for its total). Why this is flat from 1,000 to 100,000
-    /// clients: rows come from the index `managed_relationships (partner_id,
-    /// id)` in id order, starting after the cursor, and stop at `first + 1`
-    /// (LIMIT); the access-type and status filters are correlated EXISTS
-    /// probes of `memberships (partner_id, account_id)`, and the counts of
-    /// the page's rows are three more probes per row. Nothing is grouped or
-    /// sorted over the partner's whole client list, and nothing is
-    /// denormalised, so no write path has a count to keep right. A filter
+    /// One statement for the page (two for a first page filtered by access
+    /// type or search that is full and asks for its total). Why this is flat
+    /// from 1,000 to 100,000 clients: rows come from the index
+    /// `managed_relationships (partner_id, id)` (or its partial twins for the
+    /// statuses) in id order, starting after the cursor, and stop at
+    /// `first + 1` (LIMIT); each row's partner-user counts, its access types and
+    /// whether it is `ACTIVE` are the relationship's own kept columns
+    /// (m20261206_000701), so a row costs no probe of `memberships`, and the
+    /// totals of no filter and of a status filter are kept counts. Nothing is
+    /// grouped or sorted over the partner's whole client list. A filter
     /// that matches few rows still reads past the rows it skips (as any
     /// keyset scan does); the search is the exception that an index serves.
     pub(super) async fn page<C: Conn>(
@@ -226,9 +263,9 @@ impl<'a> ClientsTab<'a> {
             "SELECT r.id, r.partner_id, r.client_id, r.crm_name, r.started_at, r.last_activity_at, \
          a.kind AS a_kind, a.name AS a_name, a.tier AS a_tier, a.data_center AS a_data_center, \
          a.created_at AS a_created_at, {} AS n_partner_admins, {} AS n_super_admins, {} AS n_standard, ",
-            count_active(Role::PartnerAdmin),
-            count_active(Role::SuperAdmin),
-            count_active(Role::Standard),
+            active_of(Role::PartnerAdmin),
+            active_of(Role::SuperAdmin),
+            active_of(Role::Standard),
         ));
         // The total rides on the page's statement as an uncorrelated scalar
         // subquery, computed once (PostgreSQL: an InitPlan). A filtered
@@ -236,7 +273,7 @@ impl<'a> ClientsTab<'a> {
         // match, so it is the total, and the filter (a search's trigram
         // scan, a status's probes) runs once instead of twice; only a full
         // one needs the count, by one more statement (`total_apart`).
-        let total_apart = with_total && page.after.is_none() && !unfiltered(filter);
+        let total_apart = with_total && page.after.is_none() && !kept_total(filter);
         if with_total && !total_apart {
             q.push("(");
             self.count_sql(&mut q);

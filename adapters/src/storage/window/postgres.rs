@@ -3,7 +3,7 @@
 use sea_orm::sea_query::{Alias, Expr, SelectStatement};
 use sea_orm::{DatabaseBackend, Statement, Value};
 
-use super::{as_count, ByIds, PerParent, TOTAL};
+use super::{ByIds, PerParent, Total, TOTAL};
 
 pub(super) fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
     let (order_by, dir) = spec.order();
@@ -27,7 +27,7 @@ pub(super) fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[
             (format!("{} WHERE \"{table}\".\"id\" IN ({ids_sql})", joined.sql), values)
         }
     };
-    let count_sql = count.map(|c| correlated_count(backend, table, c, partition, &mut values));
+    let count_sql = count.map(|c| correlated_count(backend, c, partition, &mut values));
     let parents = parents_values(parents, partition.len(), &mut values);
     let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
     let sql = match count_sql {
@@ -55,14 +55,8 @@ fn correlate(q: &mut SelectStatement, table: &str, partition: &[&str]) {
 
 /// The count of one parent's children, correlated with the parent `p`, its
 /// placeholders numbered after `values`' (to which its values are added).
-fn correlated_count(
-    backend: DatabaseBackend,
-    table: &str,
-    count: SelectStatement,
-    partition: &[&str],
-    values: &mut Vec<Value>,
-) -> String {
-    let mut c = as_count(count);
+fn correlated_count(backend: DatabaseBackend, count: Total<'_>, partition: &[&str], values: &mut Vec<Value>) -> String {
+    let (table, mut c) = count.aggregated();
     correlate(&mut c, table, partition);
     let built = backend.build(&c);
     let sql = shift_placeholders(&built.sql, values.len());
@@ -89,13 +83,12 @@ fn parents_values(parents: &[Vec<i64>], n: usize, values: &mut Vec<Value>) -> St
 /// `lateral` puts beside the rows.
 pub(super) fn lateral_counts(
     backend: DatabaseBackend,
-    table: &str,
-    count: SelectStatement,
+    count: Total<'_>,
     partition: &[&str],
     parents: &[Vec<i64>],
 ) -> Statement {
     let mut values = Vec::new();
-    let count_sql = correlated_count(backend, table, count, partition, &mut values);
+    let count_sql = correlated_count(backend, count, partition, &mut values);
     let parents = parents_values(parents, partition.len(), &mut values);
     let sql = format!("SELECT p.*, c.\"{TOTAL}\" FROM {parents} CROSS JOIN LATERAL ({count_sql}) AS c");
     Statement::from_sql_and_values(backend, sql, values)

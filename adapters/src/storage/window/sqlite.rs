@@ -4,7 +4,7 @@
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, Order, Query, SelectStatement};
 use sea_orm::{DatabaseBackend, Statement, Value};
 
-use super::{as_count, PerParent, TOTAL};
+use super::{PerParent, Total, TOTAL};
 
 pub(super) fn branches(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
     let (order_by, dir) = spec.order();
@@ -21,7 +21,7 @@ pub(super) fn branches(backend: DatabaseBackend, spec: PerParent<'_>, parents: &
     // The branch is built for a stand-in parent whose ids no row has; each
     // parent's branch binds the same values with its own ids in their place.
     let stand_in: Vec<i64> = (0..partition.len()).map(|i| i64::MIN + i as i64).collect();
-    let pin = |q: &mut SelectStatement| {
+    let pin = |q: &mut SelectStatement, table: &str| {
         for (c, v) in partition.iter().zip(&stand_in) {
             q.and_where(Expr::col((Alias::new(table), Alias::new(*c))).eq(*v));
         }
@@ -29,14 +29,14 @@ pub(super) fn branches(backend: DatabaseBackend, spec: PerParent<'_>, parents: &
     let keys: Vec<String> = (0..partition.len()).map(|i| format!("? AS \"p{i}\"")).collect();
     let mut template: Vec<Value> = stand_in.iter().map(|v| Value::BigInt(Some(*v))).collect();
     let mut branch = rows;
-    pin(&mut branch);
+    pin(&mut branch, table);
     branch.order_by((Alias::new(table), Alias::new("id")), order_by);
     let mut b = backend.build(&branch);
     b.sql.push_str(&super::super::sql::limit(limit));
     let sql = match count {
         Some(c) => {
-            let mut c = as_count(c);
-            pin(&mut c);
+            let (counted, mut c) = c.aggregated();
+            pin(&mut c, counted);
             let c = backend.build(&c);
             template.extend(c.values.map(|v| v.0).unwrap_or_default());
             template.extend(b.values.map(|v| v.0).unwrap_or_default());
@@ -106,17 +106,17 @@ pub(super) fn window(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[V
 /// Each parent's total, grouped (the window path's second statement).
 pub(super) fn grouped_count(
     backend: DatabaseBackend,
-    table: &str,
-    mut count: SelectStatement,
+    total: Total<'_>,
     partition: &[&str],
     parents: &[Vec<i64>],
 ) -> Statement {
+    let Total { table, select: mut count, aggregate } = total;
     count.clear_selects();
     for (i, p) in partition.iter().enumerate() {
         count.expr_as(Expr::col((Alias::new(table), Alias::new(*p))), Alias::new(format!("p{i}")));
         count.group_by_col((Alias::new(table), Alias::new(*p)));
     }
-    count.expr_as(Expr::cust("COUNT(*)"), Alias::new(TOTAL));
+    count.expr_as(Expr::cust(aggregate), Alias::new(TOTAL));
     count.cond_where(any_parent(table, partition, parents));
     backend.build(&count)
 }
