@@ -70,21 +70,27 @@ fn backfill() -> Vec<String> {
 }
 
 /// The Clients tab's filters by status: the relationships without an
-/// active partner user (`ENDING`, `ENDED`) in id order and by last
-/// activity, and those with one (`ACTIVE`) in id order.
-fn indexes() -> Vec<String> {
-    vec![
+/// active partner user (`ENDING`, `ENDED`) in id order with their last
+/// activity (a page reads them in order and a count reads the index alone),
+/// and those with one (`ACTIVE`) in id order.
+fn indexes(pg: bool) -> Vec<String> {
+    let mut out = vec![
         format!(
-            "CREATE INDEX ix_relationships_idle_id ON managed_relationships (partner_id, id) WHERE {ACTIVE_SUM} = 0"
-        ),
-        format!(
-            "CREATE INDEX ix_relationships_idle_activity ON managed_relationships (partner_id, last_activity_at) \
+            "CREATE INDEX ix_relationships_idle ON managed_relationships (partner_id, id, last_activity_at) \
              WHERE {ACTIVE_SUM} = 0"
         ),
         format!(
             "CREATE INDEX ix_relationships_active_id ON managed_relationships (partner_id, id) WHERE {ACTIVE_SUM} > 0"
         ),
-    ]
+    ];
+    if pg {
+        // Without statistics on the sum, PostgreSQL guessed that 24 of
+        // 100,000 relationships had none active (there were 10,000) and
+        // sorted every idle one to page them.
+        out.push(format!("CREATE STATISTICS st_relationships_active ON ({ACTIVE_SUM}) FROM managed_relationships"));
+        out.push("ANALYZE managed_relationships".into());
+    }
+    out
 }
 
 /// PostgreSQL: the role counts of the relationships that the memberships of
@@ -308,7 +314,7 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let db = m.get_connection();
         let pg = m.get_database_backend() == DatabaseBackend::Postgres;
-        let statements = COMMON.iter().map(|s| String::from(*s)).chain(backfill()).chain(indexes()).chain(if pg {
+        let statements = COMMON.iter().map(|s| String::from(*s)).chain(backfill()).chain(indexes(pg)).chain(if pg {
             postgres()
         } else {
             sqlite()

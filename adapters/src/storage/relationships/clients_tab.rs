@@ -194,9 +194,10 @@ impl<'a> ClientsTab<'a> {
 
     /// The count of a filter by status alone: the sum of each asked
     /// status's count (they are disjoint). `ACTIVE`'s is the partner's kept
-    /// `active_clients` (one row read); `ENDING`'s and `ENDED`'s walk the
-    /// partial index of the relationships without an active partner user by
-    /// last activity, so they cost the idle relationships, not the active.
+    /// `active_clients` (one row read); `ENDING`'s and `ENDED`'s read the
+    /// partial index of the relationships without an active partner user
+    /// (`ix_relationships_idle`, which holds their last activity) alone, so
+    /// they cost the idle relationships, not the active ones.
     fn status_count_sql(&self, q: &mut Sql, statuses: &[RelationshipStatus]) {
         let partner = self.partner.get();
         let mut parts = Vec::new();
