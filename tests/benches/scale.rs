@@ -34,11 +34,13 @@ const SEARCH: &str =
     "query($p: ID!, $s: String){ partnerAccount(id:$p){ clients(first: 50, filter:{search: $s}){ totalCount
     edges{ node{ displayName status } } } } }";
 const STATUS: &str =
-    "query($p: ID!){ partnerAccount(id:$p){ clients(first: 50, filter:{relationshipStatus: [ACTIVE]}){ totalCount
-    edges{ node{ displayName status } } } } }";
+    "query($p: ID!, $s: [RelationshipStatus!]){ partnerAccount(id:$p){ clients(first: 50, filter:{relationshipStatus: $s}){
+    totalCount edges{ node{ displayName status } } } } }";
 const MEMBERSHIPS: &str = "query($w: ID!){ node(id:$w){ ... on Worker { clientMemberships(first: 50){ totalCount
     pageInfo{ endCursor hasNextPage } edges{ node{ id role seat status account{ name } } } } } } }";
 const EMPLOYEES: &str = "query($p: ID!){ partnerAccount(id:$p){ employees(first: 50){ totalCount edges{ node{
+    user{ email name } status emailDomainVerified partnerSeatEligible clientMemberships(first: 5){ totalCount } } } } } }";
+const CONTRACTORS: &str = "query($p: ID!){ partnerAccount(id:$p){ contractors(first: 50){ totalCount edges{ node{
     user{ email name } status emailDomainVerified partnerSeatEligible clientMemberships(first: 5){ totalCount } } } } } }";
 const DEACTIVATE: &str =
     "mutation($w: ID!){ deactivateWorker(input:{workerId:$w}){ worker{ id } userErrors{ code message } } }";
@@ -513,7 +515,8 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
     let partner = w.partner().await;
     let boss = w.boss(&partner).await;
     let ann = w.worker(&partner, "ann", "STANDARD", &[], "EMPLOYEE", None).await;
-    let bob = w.worker(&partner, "bob", "STANDARD", &[], "EMPLOYEE", None).await;
+    // Bob is a contractor: the Contractors tab has a worker in every client.
+    let bob = w.worker(&partner, "bob", "STANDARD", &[], "CONTRACTOR", None).await;
     let set = w
         .permission_set(&partner, &boss.who, "Marketing", &["CONTACTS_VIEW", "MARKETING_ACCESS", "REPORTS_ACCESS"])
         .await;
@@ -588,6 +591,29 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
         ),
     )
     .await;
+    // One relationship in ten has no active partner user (its partner
+    // users deactivated): half of them `ENDING`, half `ENDED` (last
+    // activity 90 days ago, R27), so that each status filter has rows.
+    bulk(
+        t,
+        &format!(
+            "UPDATE memberships SET status = 'DEACTIVATED' WHERE partner_id = {partner_id} AND account_id IN \
+             (SELECT client_id FROM managed_relationships WHERE partner_id = {partner_id} AND id % 10 = 0)"
+        ),
+    )
+    .await;
+    let long_ago = t.now() - chrono::Duration::days(90);
+    let ph = if t.db.is_postgres() { "$1" } else { "?" };
+    let conn = t.app.store.connection();
+    conn.execute(sea_orm::Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        format!(
+            "UPDATE managed_relationships SET last_activity_at = {ph} WHERE partner_id = {partner_id} AND id % 20 = 0"
+        ),
+        [long_ago.into()],
+    ))
+    .await
+    .expect("idle relationships");
     if t.db.is_postgres() {
         // What autovacuum does after so many inserts: the visibility map
         // lets counts read the indexes only.
@@ -621,7 +647,7 @@ async fn seed(t: &TestApp, n: usize) -> Seeded {
 /// The floor of each read: the same page, with the same columns and totals,
 /// as one hand-written SQL statement of the kind a good planner would send
 /// (PostgreSQL: `LATERAL` per parent; SQLite: a window per parent).
-fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64) -> [String; 7] {
+fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64) -> [String; 10] {
     // Each row's partner-user counts by role (access types and status).
     let stats = format!(
         "(SELECT COUNT(*) FROM memberships m WHERE m.partner_id = {partner} AND m.account_id = r.client_id \
@@ -687,10 +713,31 @@ fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64
         "AND EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = r.client_id AND m.partner_id = {partner} \
          AND m.status = 'ACTIVE')"
     );
+    let idle = |cmp: &str| {
+        let ago = if pg { "now() - interval '60 days'".to_string() } else { "datetime('now', '-60 days')".to_string() };
+        format!(
+            "AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = r.client_id AND m.partner_id = {partner} \
+             AND m.status = 'ACTIVE') AND r.last_activity_at {cmp} {ago}"
+        )
+    };
+    let (ending, ended) = (idle(">"), idle("<="));
+    let domain = if pg { "split_part(u.email, '@', 2)" } else { "substr(u.email, instr(u.email, '@') + 1)" };
     let in_clients = format!(
         "EXISTS (SELECT 1 FROM managed_relationships r WHERE r.partner_id = {partner} AND r.client_id = x.account_id)"
     );
-    let domain = if pg { "split_part(u.email, '@', 2)" } else { "substr(u.email, instr(u.email, '@') + 1)" };
+    let workers = |kind: &str| {
+        format!(
+            "WITH w AS (SELECT m.id, m.user_id, m.status, u.email, u.name FROM memberships m \
+             JOIN users u ON u.id = m.user_id WHERE m.account_id = {partner} AND m.worker_kind = '{kind}' \
+             ORDER BY m.id LIMIT 51) \
+             SELECT w.*, (SELECT COUNT(*) FROM memberships m WHERE m.account_id = {partner} \
+             AND m.worker_kind = '{kind}') AS total, \
+             EXISTS (SELECT 1 FROM users u JOIN verified_domains d ON d.partner_id = {partner} \
+             AND d.domain = {domain} WHERE u.id = w.user_id) AS verified, \
+             (SELECT COUNT(*) FROM memberships x WHERE x.user_id = w.user_id AND {in_clients}) AS memberships \
+             FROM w ORDER BY w.id"
+        )
+    };
     [
         with_users(0),
         with_users(after),
@@ -706,17 +753,10 @@ fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64
         ),
         // The Employees tab: each worker's user, check mark (a verified
         // domain of the partner), and the total of its client memberships.
-        format!(
-            "WITH w AS (SELECT m.id, m.user_id, m.status, u.email, u.name FROM memberships m \
-             JOIN users u ON u.id = m.user_id WHERE m.account_id = {partner} AND m.worker_kind = 'EMPLOYEE' \
-             ORDER BY m.id LIMIT 51) \
-             SELECT w.*, (SELECT COUNT(*) FROM memberships m WHERE m.account_id = {partner} \
-             AND m.worker_kind = 'EMPLOYEE') AS total, \
-             EXISTS (SELECT 1 FROM users u JOIN verified_domains d ON d.partner_id = {partner} \
-             AND d.domain = {domain} WHERE u.id = w.user_id) AS verified, \
-             (SELECT COUNT(*) FROM memberships x WHERE x.user_id = w.user_id AND {in_clients}) AS memberships \
-             FROM w ORDER BY w.id"
-        ),
+        workers("EMPLOYEE"),
+        format!("{} SELECT page.*, {} FROM page ORDER BY page.id", page(&ending, 0), total(&ending)),
+        format!("{} SELECT page.*, {} FROM page ORDER BY page.id", page(&ended, 0), total(&ended)),
+        workers("CONTRACTOR"),
     ]
 }
 
@@ -771,14 +811,17 @@ async fn main() {
 
         let term_read =
             format!("Clients tab, search \"{}\" ({:.1} % match)", names::SEARCH, 100.0 * s.matches as f64 / n as f64);
-        let reads: [(&str, &str, Value); 7] = [
+        let reads: [(&str, &str, Value); 10] = [
             ("Clients tab, first 50 with 10 partner users", CLIENTS_TAB, json!({"p": s.partner})),
             ("Clients tab, deep page", CLIENTS_TAB, json!({"p": s.partner, "after": cursor(deep_after)})),
             (&term_read, SEARCH, json!({"p": s.partner, "s": names::SEARCH})),
             ("Clients tab, search (one full name)", SEARCH, json!({"p": s.partner, "s": one})),
-            ("Clients tab, status ACTIVE", STATUS, json!({"p": s.partner})),
+            ("Clients tab, status ACTIVE", STATUS, json!({"p": s.partner, "s": ["ACTIVE"]})),
             ("a worker's clientMemberships, first 50", MEMBERSHIPS, json!({"w": s.ann.id})),
             ("Employees tab, each worker's clientMemberships", EMPLOYEES, json!({"p": s.partner})),
+            ("Clients tab, status ENDING", STATUS, json!({"p": s.partner, "s": ["ENDING"]})),
+            ("Clients tab, status ENDED", STATUS, json!({"p": s.partner, "s": ["ENDED"]})),
+            ("Contractors tab, each worker's clientMemberships", CONTRACTORS, json!({"p": s.partner})),
         ];
         let deep = t.ok(&s.boss.who, CLIENTS_TAB, reads[1].2.clone()).await;
         let deep_edges = deep["partnerAccount"]["clients"]["edges"].as_array().map(Vec::len);
