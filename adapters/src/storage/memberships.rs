@@ -23,11 +23,13 @@ use super::{convert, db, like_pattern, one_row, Conn, SeaOrmRepository};
 
 mod with_people;
 
+pub(crate) use with_people::{member_pages, members_spec, MemberRow};
+
 /// Each worker's memberships in the clients of its partner, kept by the
 /// database (m20261206_000701).
 const WORKER_COUNTS: &str = "worker_client_counts";
 
-fn filter_condition(f: &MemberFilter) -> Condition {
+pub(crate) fn filter_condition(f: &MemberFilter) -> Condition {
     let mut c = Condition::all();
     if let Some(roles) = &f.roles {
         c = c.add(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())));
@@ -310,8 +312,17 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         with_total: bool,
     ) -> Result<MemberPages<AccountId>, StorageError> {
         let select = membership::Entity::find().filter(filter_condition(filter));
-        self.windowed_memberships(select, "account_id", accounts, |a| a.get(), |m| m.account_id, page, with_total, None)
-            .await
+        self.windowed_memberships(
+            select,
+            &["account_id"],
+            accounts,
+            |a| a.get(),
+            |m| m.account_id,
+            page,
+            with_total,
+            None,
+        )
+        .await
     }
 
     async fn client_memberships_page_per_user(
@@ -330,7 +341,7 @@ impl<C: Conn> MembershipRepository for SeaOrmRepository<C> {
         kept.from(Alias::new(WORKER_COUNTS))
             .and_where(Expr::col((Alias::new(WORKER_COUNTS), Alias::new("partner_id"))).eq(partner.get()));
         let kept = Total::kept(WORKER_COUNTS, kept, "memberships");
-        self.windowed_memberships(select, "user_id", users, |u| u.get(), |m| m.user_id, page, with_total, Some(kept))
+        self.windowed_memberships(select, &["user_id"], users, |u| u.get(), |m| m.user_id, page, with_total, Some(kept))
             .await
     }
 

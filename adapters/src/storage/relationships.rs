@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use cam_domain::membership::model::{MemberStatus, Role};
 use cam_domain::relationship::model::{ClientFilter, ClientRow, PartnerUserStats, Relationship};
 use cam_domain::relationship::ports::RelationshipRepository;
+use cam_domain::relationship::tab::{ClientsTabQuery, ClientsTabRead};
 use cam_domain::{AccountId, Page, PageRequest, RelationshipId, StorageError};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
@@ -16,6 +17,7 @@ use super::keyset::by_ids;
 use super::{convert, db, Conn, SeaOrmRepository};
 
 mod clients_tab;
+mod tab;
 
 use clients_tab::ClientsTab;
 
@@ -175,5 +177,9 @@ impl<C: Conn> RelationshipRepository for SeaOrmRepository<C> {
         with_total: bool,
     ) -> Result<Page<ClientRow>, StorageError> {
         ClientsTab::new(partner, filter, now).page(&self.conn, page, with_total).await
+    }
+
+    async fn clients_tab(&self, q: &ClientsTabQuery<'_>) -> Result<Option<ClientsTabRead>, StorageError> {
+        self.read_clients_tab(q).await
     }
 }

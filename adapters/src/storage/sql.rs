@@ -63,6 +63,17 @@ impl Sql {
         }
     }
 
+    /// How many values are bound so far.
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Binds values whose placeholders a text appended before or after
+    /// already holds (numbered after the ones bound before them).
+    pub(crate) fn extend(&mut self, values: impl IntoIterator<Item = Value>) {
+        self.values.extend(values);
+    }
+
     /// Appends a bound value's placeholder.
     pub(crate) fn value(&mut self, v: impl Into<Value>) -> &mut Self {
         let p = self.bind(v);

@@ -50,7 +50,7 @@ impl NodeQuery {
         let found = match kind {
             Kind::User => query(ctx, cam.users.visible_user(p, UserId::new(raw)).await)?.map(|u| Node::User(User(u))),
             Kind::PartnerAccount => query(ctx, cam.accounts.visible_partner(p, AccountId::new(raw)).await)?
-                .map(|(a, reader)| Node::PartnerAccount(PartnerAccount(a, reader))),
+                .map(|(a, reader)| Node::PartnerAccount(PartnerAccount::found(a, reader))),
             Kind::ClientAccount => {
                 query(ctx, cam.accounts.visible_account(p, AccountId::new(raw), AccountKind::Client).await)?
                     .map(|a| Node::ClientAccount(ClientAccount(a)))

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::model::{ClientFilter, ClientRow, PartnerUserStats, Relationship};
+use super::tab::{ClientsTabQuery, ClientsTabRead};
 use crate::common::error::StorageError;
 use crate::common::ids::{AccountId, RelationshipId};
 use crate::common::page::{Page, PageRequest};
@@ -58,4 +59,10 @@ pub trait RelationshipRepository: Send + Sync {
         now: DateTime<Utc>,
         with_total: bool,
     ) -> Result<Page<ClientRow>, StorageError>;
+    /// The Clients tab as one read model: the partner account, the viewer's
+    /// membership there and, when `q`'s rule lets the viewer see them, the
+    /// page of `clients_of_partner` with each row's partner users (as
+    /// `members_page_per_account` reads them). `None`: no such account.
+    /// Errors: `Other`.
+    async fn clients_tab(&self, q: &ClientsTabQuery<'_>) -> Result<Option<ClientsTabRead>, StorageError>;
 }

@@ -85,3 +85,73 @@ impl RelationshipService {
         Ok(self.store.clients_of_partner(partner, filter, page, self.policy.now(), with_total).await?)
     }
 }
+
+/// A partner account's Clients tab read at once (issue 29): the page and,
+/// when asked, each row's partner users.
+#[derive(Debug, Clone)]
+pub struct ClientsTabPage {
+    pub rows: crate::Page<ClientRow>,
+    pub partner_users: Option<crate::membership::ports::MemberPages<AccountId>>,
+}
+
+/// The partner account as `AccountService::visible_partner` finds it, with
+/// its Clients tab or the reason it may not be read.
+pub type PartnerWithClients = (crate::account::model::Account, Option<CamReader>, Result<ClientsTabPage>);
+
+impl RelationshipService {
+    /// `partnerAccount { clients { … partnerUsers } }` as one read model
+    /// (issue 29): what `AccountService::visible_partner` and then
+    /// `partner_clients` answer (R33, R1), from one storage read that is
+    /// asked to read the rows only for a viewer the rule lets see them. The
+    /// rule is checked again here on the membership read back; `None`: the
+    /// account is not visible (no such partner account, or no active
+    /// membership there).
+    pub async fn partner_with_clients(
+        &self,
+        p: &Principal,
+        partner: AccountId,
+        filter: &crate::relationship::model::ClientFilter,
+        page: crate::PageRequest,
+        with_total: bool,
+        partner_users: Option<crate::relationship::tab::PartnerUsersQuery>,
+    ) -> Result<Option<PartnerWithClients>> {
+        let viewer = p.user().map(|u| u.id);
+        let q = crate::relationship::tab::ClientsTabQuery {
+            partner,
+            viewer,
+            filter,
+            page,
+            now: self.policy.now(),
+            with_total,
+            partner_users,
+        };
+        let Some(read) = self.store.clients_tab(&q).await? else { return Ok(None) };
+        if read.account.kind != crate::account::model::AccountKind::Partner {
+            return Ok(None);
+        }
+        let reader = match (viewer, &read.membership) {
+            (None, _) => Some(CamReader::found(partner, None)),
+            (Some(u), Some(m)) if m.is_active() => is_cam_user(m).then_some(CamReader::found(partner, Some(u))),
+            (Some(_), _) => return Ok(None),
+        };
+        let tab = match (reader, read.rows) {
+            (Some(_), Some(rows)) => Ok(ClientsTabPage { rows, partner_users: read.partner_users }),
+            // Refused: the policy's own check says why (R1).
+            (None, _) => Err(self
+                .policy
+                .cam_reader(p, partner, None)
+                .await
+                .err()
+                .unwrap_or_else(|| Error::forbidden("not a member of this partner account"))),
+            // The storage's compiled rule disagreed with the domain's: the
+            // page is read the usual way.
+            (Some(found), None) => {
+                tracing::warn!(%partner, "the Clients tab's compiled visibility rule refused a CAM user");
+                self.partner_clients(p, Some(found), partner, filter, page, with_total)
+                    .await
+                    .map(|rows| ClientsTabPage { rows, partner_users: None })
+            }
+        };
+        Ok(Some((read.account, reader, tab)))
+    }
+}

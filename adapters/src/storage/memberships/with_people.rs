@@ -14,7 +14,7 @@ use super::super::window::{first_per_parent, pages, ByIds, FromRowAt, PerParent,
 use super::super::{convert, db, joined, Conn, SeaOrmRepository};
 
 /// A membership with the rows it refers to, read by one statement.
-struct MemberRow {
+pub(crate) struct MemberRow {
     m: membership::Model,
     u: user::Model,
     a: account::Model,
@@ -99,6 +99,65 @@ fn with_people(select: Select<membership::Entity>) -> SelectStatement {
     q
 }
 
+/// What to read per parent of a page of memberships (`partition`, one of
+/// their columns) with their users, accounts and sets: `select`'s filter
+/// after the page's cursor, and the totals (counted, or `kept`) when asked.
+pub(crate) fn members_spec(
+    select: Select<membership::Entity>,
+    partition: &'static [&'static str],
+    page: PageRequest,
+    with_total: bool,
+    kept: Option<Total<'static>>,
+) -> PerParent<'static> {
+    let count = with_total.then(|| kept.unwrap_or_else(|| Total::rows("memberships", select.clone().into_query())));
+    let mut rows = select;
+    if let Some(after) = page.after {
+        rows = rows.filter(membership::Column::Id.gt(after));
+    }
+    let by_ids = ByIds { joined: with_people(membership::Entity::find()), ids: rows.clone().into_query() };
+    PerParent {
+        table: "memberships",
+        rows: with_people(rows),
+        count,
+        partition,
+        descending: false,
+        by_ids: Some(by_ids),
+    }
+}
+
+/// The pages of the parents from the rows read for them (at most `first +
+/// 1` each, in order), with the users, accounts and sets read along.
+pub(crate) fn member_pages<K: std::hash::Hash + Eq + Copy>(
+    rows: Vec<MemberRow>,
+    parents: &[K],
+    of: impl Fn(&Membership) -> K,
+    page: PageRequest,
+    totals: &HashMap<K, u64>,
+) -> Result<MemberPages<K>, StorageError> {
+    let mut users = HashMap::new();
+    let mut sets = HashMap::new();
+    let mut accounts = HashMap::new();
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(ps) = r.ps {
+            sets.entry(ps.id).or_insert_with(|| convert::permission_set(ps));
+        }
+        if let std::collections::hash_map::Entry::Vacant(e) = users.entry(r.u.id) {
+            e.insert(convert::user(r.u)?);
+        }
+        if let std::collections::hash_map::Entry::Vacant(e) = accounts.entry(r.a.id) {
+            e.insert(convert::account(r.a)?);
+        }
+        items.push(convert::membership(r.m)?);
+    }
+    Ok(MemberPages {
+        pages: pages(parents, items, of, page, totals),
+        users: users.into_values().collect(),
+        sets: sets.into_values().collect(),
+        accounts: accounts.into_values().collect(),
+    })
+}
+
 impl<C: Conn> SeaOrmRepository<C> {
     /// The first page of memberships per parent (`partition`, one of its
     /// columns), with their users, accounts and sets, and the totals when
@@ -107,7 +166,7 @@ impl<C: Conn> SeaOrmRepository<C> {
     pub(super) async fn windowed_memberships<K: std::hash::Hash + Eq + Copy>(
         &self,
         select: Select<membership::Entity>,
-        partition: &str,
+        partition: &'static [&'static str],
         parents: &[K],
         id: impl Fn(K) -> i64,
         of: impl Fn(&Membership) -> K,
@@ -115,46 +174,12 @@ impl<C: Conn> SeaOrmRepository<C> {
         with_total: bool,
         kept: Option<Total<'static>>,
     ) -> Result<MemberPages<K>, StorageError> {
-        let count = with_total.then(|| kept.unwrap_or_else(|| Total::rows("memberships", select.clone().into_query())));
-        let mut rows = select;
-        if let Some(after) = page.after {
-            rows = rows.filter(membership::Column::Id.gt(after));
-        }
-        let by_ids = ByIds { joined: with_people(membership::Entity::find()), ids: rows.clone().into_query() };
-        let spec = PerParent {
-            table: "memberships",
-            rows: with_people(rows),
-            count,
-            partition: &[partition],
-            descending: false,
-            by_ids: Some(by_ids),
-        };
+        let spec = members_spec(select, partition, page, with_total, kept);
         let keys: Vec<Vec<i64>> = parents.iter().map(|p| vec![id(*p)]).collect();
         let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page).await.map_err(db)?;
         let totals: HashMap<K, u64> =
             parents.iter().map(|p| (*p, totals.get(&vec![id(*p)]).copied().unwrap_or(0))).collect();
-        let mut users = HashMap::new();
-        let mut sets = HashMap::new();
-        let mut accounts = HashMap::new();
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
-            if let Some(ps) = r.ps {
-                sets.entry(ps.id).or_insert_with(|| convert::permission_set(ps));
-            }
-            if let std::collections::hash_map::Entry::Vacant(e) = users.entry(r.u.id) {
-                e.insert(convert::user(r.u)?);
-            }
-            if let std::collections::hash_map::Entry::Vacant(e) = accounts.entry(r.a.id) {
-                e.insert(convert::account(r.a)?);
-            }
-            items.push(convert::membership(r.m)?);
-        }
-        Ok(MemberPages {
-            pages: pages(parents, items, of, page, &totals),
-            users: users.into_values().collect(),
-            sets: sets.into_values().collect(),
-            accounts: accounts.into_values().collect(),
-        })
+        member_pages(rows, parents, of, page, &totals)
     }
 }
 

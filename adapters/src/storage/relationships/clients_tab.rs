@@ -7,7 +7,7 @@ use cam_domain::relationship::model::{
 };
 use cam_domain::{AccountId, Page, PageRequest, StorageError};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::FromQueryResult;
+use sea_orm::{DbErr, QueryResult};
 
 use super::super::entities::{account, relationship};
 use super::super::sql::Sql;
@@ -54,9 +54,9 @@ fn or_else_false(any: Vec<String>) -> String {
     }
 }
 
-#[derive(FromQueryResult)]
-struct ClientRowQ {
-    id: i64,
+/// A row of the page, read by position (`ClientRowQ::at`).
+pub(super) struct ClientRowQ {
+    pub(super) id: i64,
     partner_id: i64,
     client_id: i64,
     crm_name: Option<String>,
@@ -73,7 +73,34 @@ struct ClientRowQ {
     total__: Option<i64>,
 }
 
+/// The number of columns of a page row (`page_sql`'s select list, without
+/// `p0`).
+pub(super) const COLUMNS: usize = 15;
+
 impl ClientRowQ {
+    /// The page's columns from `i` on, in `page_sql`'s order: by position,
+    /// since a name is looked up by hashing it for every value of every row
+    /// (and a statement that joins more tables repeats names).
+    pub(super) fn at(row: &QueryResult, i: usize) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.try_get_by_index(i)?,
+            partner_id: row.try_get_by_index(i + 1)?,
+            client_id: row.try_get_by_index(i + 2)?,
+            crm_name: row.try_get_by_index(i + 3)?,
+            started_at: row.try_get_by_index(i + 4)?,
+            last_activity_at: row.try_get_by_index(i + 5)?,
+            a_kind: row.try_get_by_index(i + 6)?,
+            a_name: row.try_get_by_index(i + 7)?,
+            a_tier: row.try_get_by_index(i + 8)?,
+            a_data_center: row.try_get_by_index(i + 9)?,
+            a_created_at: row.try_get_by_index(i + 10)?,
+            n_partner_admins: row.try_get_by_index(i + 11)?,
+            n_super_admins: row.try_get_by_index(i + 12)?,
+            n_standard: row.try_get_by_index(i + 13)?,
+            total__: row.try_get_by_index(i + 14)?,
+        })
+    }
+
     fn into_row(self) -> Result<ClientRow, StorageError> {
         let client = convert::account(account::Model {
             id: self.client_id,
@@ -251,15 +278,25 @@ impl<'a> ClientsTab<'a> {
         page: PageRequest,
         with_total: bool,
     ) -> Result<Page<ClientRow>, StorageError> {
-        let backend = conn.get_database_backend();
-        let filter = self.filter;
         if page.count_only {
             // Only the total is asked for (a count on a tab's label): no
             // row is read, and unfiltered it is the partner's kept count.
             let total = if with_total { self.count(conn).await? } else { 0 };
             return Ok(Page { items: Vec::new(), has_next: false, has_previous: page.after.is_some(), total });
         }
-        let mut q = Sql::new(backend);
+        let mut q = Sql::new(conn.get_database_backend());
+        let total_apart = self.page_sql(&mut q, page, with_total, None);
+        let rows = conn.query_all(q.statement()).await.map_err(db)?;
+        let rows = rows.iter().map(|r| ClientRowQ::at(r, 0)).collect::<Result<Vec<_>, _>>().map_err(db)?;
+        self.finish(conn, rows, page, with_total, total_apart).await
+    }
+
+    /// The page's statement, appended to `q`; whether its total needs a
+    /// statement of its own (`total_apart`). `within`: the page is one
+    /// part of a larger statement (`tab.rs`): its rows are kept only when
+    /// this condition holds, and each carries its client's id as `p0`.
+    pub(super) fn page_sql(&self, q: &mut Sql, page: PageRequest, with_total: bool, within: Option<&str>) -> bool {
+        let filter = self.filter;
         q.push(&format!(
             "SELECT r.id, r.partner_id, r.client_id, r.crm_name, r.started_at, r.last_activity_at, \
          a.kind AS a_kind, a.name AS a_name, a.tier AS a_tier, a.data_center AS a_data_center, \
@@ -277,13 +314,19 @@ impl<'a> ClientsTab<'a> {
         let total_apart = with_total && page.after.is_none() && !kept_total(filter);
         if with_total && !total_apart {
             q.push("(");
-            self.count_sql(&mut q);
+            self.count_sql(q);
             q.push(") AS total__");
         } else {
             q.push("CAST(NULL AS BIGINT) AS total__");
         }
+        if within.is_some() {
+            q.push(", r.client_id AS \"p0\"");
+        }
         q.push(" FROM managed_relationships r JOIN accounts a ON a.id = r.client_id");
-        self.filter_sql(&mut q);
+        self.filter_sql(q);
+        if let Some(condition) = within {
+            q.push(" AND ").push(condition);
+        }
         if let Some(after) = page.after {
             q.push(" AND r.id > ").value(after);
         }
@@ -298,7 +341,20 @@ impl<'a> ClientsTab<'a> {
         } else {
             q.push(&super::super::sql::limit(limit));
         }
-        let rows = ClientRowQ::find_by_statement(q.statement()).all(conn).await.map_err(db)?;
+        total_apart
+    }
+
+    /// The page of the rows its statement read (at most `first + 1`), with
+    /// its total: carried by the rows, or counted by one more statement
+    /// when they cannot carry it.
+    pub(super) async fn finish<C: Conn>(
+        &self,
+        conn: &C,
+        rows: Vec<ClientRowQ>,
+        page: PageRequest,
+        with_total: bool,
+        total_apart: bool,
+    ) -> Result<Page<ClientRow>, StorageError> {
         let counted = rows.first().and_then(|r| r.total__);
         let mut items = rows.into_iter().map(ClientRowQ::into_row).collect::<Result<Vec<_>, _>>()?;
         let has_next = items.len() > page.first as usize;

@@ -5,7 +5,28 @@ use sea_orm::{DatabaseBackend, Statement, Value};
 
 use super::{ByIds, PerParent, Total, TOTAL};
 
+/// Where the parents of a `LATERAL` come from.
+pub(crate) enum Parents<'a> {
+    /// Bound ids, one tuple per parent.
+    Ids(&'a [Vec<i64>]),
+    /// Rows of the statement around: `from` names each parent `p`, with
+    /// its keys as columns `"p0"`…; `select` is what to keep of them, and
+    /// `order` their order. A parent without children still has its row.
+    Within { from: &'a str, select: &'a str, order: &'a str },
+}
+
 pub(super) fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
+    let (sql, values) = lateral_sql(backend, spec, Parents::Ids(parents), limit);
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The text and values of `lateral`, its placeholders numbered from `$1`.
+pub(crate) fn lateral_sql(
+    backend: DatabaseBackend,
+    spec: PerParent<'_>,
+    parents: Parents<'_>,
+    limit: u64,
+) -> (String, Vec<Value>) {
     let (order_by, dir) = spec.order();
     let PerParent { table, mut rows, count, partition, by_ids, .. } = spec;
     let (rows_sql, mut values) = match by_ids {
@@ -28,22 +49,25 @@ pub(super) fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[
         }
     };
     let count_sql = count.map(|c| correlated_count(backend, c, partition, &mut values));
-    let parents = parents_values(parents, partition.len(), &mut values);
-    let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
+    let (select, from, order, join) = match parents {
+        Parents::Ids(parents) => {
+            let from = parents_values(parents, partition.len(), &mut values);
+            let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
+            ("p.*".to_string(), from, order.join(", "), "CROSS")
+        }
+        Parents::Within { from, select, order } => (select.to_string(), from.to_string(), order.to_string(), "LEFT"),
+    };
+    let on = if join == "LEFT" { " ON TRUE" } else { "" };
     let sql = match count_sql {
         Some(count_sql) => format!(
-            "SELECT p.*, c.\"{TOTAL}\", t.* FROM {parents} CROSS JOIN LATERAL ({count_sql}) AS c \
-             LEFT JOIN LATERAL ({}) AS t ON TRUE ORDER BY {}, t.\"id\" {dir}",
-            rows_sql,
-            order.join(", ")
+            "SELECT {select}, c.\"{TOTAL}\", t.* FROM {from} {join} JOIN LATERAL ({count_sql}) AS c{on} \
+             LEFT JOIN LATERAL ({rows_sql}) AS t ON TRUE ORDER BY {order}, t.\"id\" {dir}"
         ),
         None => format!(
-            "SELECT p.*, t.* FROM {parents} CROSS JOIN LATERAL ({}) AS t ORDER BY {}, t.\"id\" {dir}",
-            rows_sql,
-            order.join(", ")
+            "SELECT {select}, t.* FROM {from} {join} JOIN LATERAL ({rows_sql}) AS t{on} ORDER BY {order}, t.\"id\" {dir}"
         ),
     };
-    Statement::from_sql_and_values(backend, sql, values)
+    (sql, values)
 }
 
 /// Ties a select of `table` to the parent `p` of a `LATERAL`.
@@ -97,7 +121,7 @@ pub(super) fn lateral_counts(
 /// `$1`, `$2`, … become `$1+offset`, … (PostgreSQL placeholders of a
 /// statement appended after `offset` bound values; the texts built here hold
 /// no string literal with a `$`).
-fn shift_placeholders(sql: &str, offset: usize) -> String {
+pub(crate) fn shift_placeholders(sql: &str, offset: usize) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {

@@ -2,6 +2,7 @@
 mod domains;
 pub(crate) mod plan;
 mod query;
+mod tab;
 mod types;
 
 pub use domains::DomainMutation;

@@ -19,6 +19,7 @@ use async_graphql::{Context, InputType, Pos, Result, SelectionField};
 use cam_domain::account::model::Account;
 use cam_domain::audit::model::AuditScope;
 use cam_domain::membership::model::{MemberFilter as DomainMemberFilter, Membership};
+use cam_domain::membership::ports::MemberPages;
 use cam_domain::relationship::model::Relationship;
 use cam_domain::services::relationships::ClientRow;
 use cam_domain::user::model::User;
@@ -29,13 +30,13 @@ use crate::graphql::connection::{page_request, Asked};
 use crate::graphql::enums::MemberStatus;
 use crate::graphql::error::failure;
 use crate::graphql::loaders::{
-    load_now, Asker, AuditOf, ClientMembershipsOf, LoadError, Loaders, MembersOf, PartnerUsersOf, StoreLoader,
-    VerifiedKey,
+    feed_partner_users, load_now, Asker, AuditOf, ClientMembershipsOf, LoadError, Loaders, MembersOf, PartnerUsersOf,
+    StoreLoader, VerifiedKey,
 };
 use crate::graphql::principal;
 
 /// An argument of a selected field, read as its resolver reads it.
-fn argument<T: InputType>(field: &SelectionField<'_>, name: &str) -> Result<Option<T>> {
+pub(crate) fn argument<T: InputType>(field: &SelectionField<'_>, name: &str) -> Result<Option<T>> {
     for (n, value) in field.arguments()? {
         if n.as_str() == name {
             return <Option<T> as InputType>::parse(Some(value))
@@ -46,7 +47,7 @@ fn argument<T: InputType>(field: &SelectionField<'_>, name: &str) -> Result<Opti
 }
 
 /// `first` and `after` of a selected connection field.
-fn page_arguments(field: &SelectionField<'_>) -> Result<(Option<i32>, Option<String>)> {
+pub(crate) fn page_arguments(field: &SelectionField<'_>) -> Result<(Option<i32>, Option<String>)> {
     Ok((argument(field, "first")?, argument(field, "after")?))
 }
 
@@ -142,13 +143,24 @@ pub(crate) async fn prefetch_memberships(ctx: &Context<'_>, ms: &[&Membership]) 
 /// The Clients tab (`PartnerAccount.clients`): the `partnerUsers` of every
 /// row with their users and sets, then its `client`'s `members` and
 /// `auditLog`, one batch each.
-pub(crate) async fn clients_tab(ctx: &Context<'_>, rows: &[ClientRow]) -> Result<()> {
+///
+/// `read`: the rows' partner users when they were read with the page (the
+/// one `partnerUsers` selected, see `tab.rs`): they are fed to the loader
+/// under the keys the resolvers will ask, and cost no statement.
+pub(crate) async fn clients_tab(
+    ctx: &Context<'_>,
+    rows: &[ClientRow],
+    read: Option<MemberPages<AccountId>>,
+) -> Result<()> {
     let loader = ctx.data::<Loaders>()?;
     let node = ctx.look_ahead().field("edges").field("node");
     let rels: Vec<_> = rows.iter().map(|r| &r.relationship).collect();
     for field in node.field("partnerUsers").selection_fields() {
         let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
-        let users = load_all(ctx, loader, keys).await?;
+        let users = match &read {
+            Some(read) => feed_partner_users(loader, &keys, read).await,
+            None => load_all(ctx, loader, keys).await?,
+        };
         prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
     }
     let clients: Vec<_> = rows.iter().map(|r| r.relationship.client_id).collect();

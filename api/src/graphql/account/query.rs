@@ -28,8 +28,16 @@ impl AccountQuery {
     async fn partner_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PartnerAccount>> {
         let p = principal(ctx)?;
         let Some(raw) = decode(Kind::PartnerAccount, &id) else { return Ok(None) };
-        let found = query(ctx, cam(ctx)?.accounts.visible_partner(p, cam_domain::AccountId::new(raw)).await)?;
-        Ok(found.map(|(a, reader)| PartnerAccount(a, reader)))
+        let id = cam_domain::AccountId::new(raw);
+        if let Some(ask) = super::tab::clients_ask(ctx) {
+            // The account and its Clients tab in one read (issue 29).
+            let (filter, pu) = (&ask.filter, ask.partner_users.clone());
+            let found = cam(ctx)?.relationships.partner_with_clients(p, id, filter, ask.page, ask.with_total, pu).await;
+            return Ok(query(ctx, found)?
+                .map(|(a, reader, tab)| PartnerAccount(a, reader, super::tab::Prefetched::new(ask, tab))));
+        }
+        let found = query(ctx, cam(ctx)?.accounts.visible_partner(p, id).await)?;
+        Ok(found.map(|(a, reader)| PartnerAccount::found(a, reader)))
     }
 
     async fn client_account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ClientAccount>> {

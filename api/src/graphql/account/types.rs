@@ -9,6 +9,7 @@ use cam_domain::services::accounts::CamReader;
 use cam_domain::user::model::User as DomainUser;
 
 use super::plan;
+use super::tab::Prefetched;
 use crate::graphql::audit::AuditEvent;
 use crate::graphql::connection::{asked_page, connection, empty_page, Asked, Conn};
 use crate::graphql::enums::{AccessType, MemberStatus, PartnerTier, RelationshipStatus, Role};
@@ -91,6 +92,18 @@ async fn audit_log(
     Ok(connection(rows.map_err(forbidden)?, |e| e.id.get(), AuditEvent))
 }
 
+/// The Clients tab's filter as the domain takes it. Errors: a search
+/// longer than `MAX_SEARCH`.
+pub(crate) fn domain_client_filter(filter: Option<ClientFilter>) -> Result<DomainClientFilter> {
+    let f = filter.unwrap_or_default();
+    check_search(&f.search)?;
+    Ok(DomainClientFilter {
+        access_types: f.access_types.map(|v| v.into_iter().map(Into::into).collect()),
+        statuses: f.relationship_status.map(|v| v.into_iter().map(Into::into).collect()),
+        search: f.search,
+    })
+}
+
 /// A search string longer than this is refused.
 const MAX_SEARCH: usize = 200;
 
@@ -105,14 +118,20 @@ fn check_search(s: &Option<String>) -> Result<()> {
 
 /// A partner account; `1`: the domain's finding that the caller may read
 /// its CAM data, when the account was found for this caller
-/// (`visible_partner`), so that its tabs do not read the membership again.
-pub struct PartnerAccount(pub Account, pub Option<CamReader>);
+/// (`visible_partner`), so that its tabs do not read the membership again;
+/// `2`: its Clients tab, when it was read along with it (`tab.rs`).
+pub struct PartnerAccount(pub Account, pub Option<CamReader>, pub Prefetched);
 
 impl PartnerAccount {
     /// An account reached some other way (a relationship, a payload): its
     /// tabs check the caller themselves.
     pub fn new(a: Account) -> Self {
-        Self(a, None)
+        Self(a, None, Prefetched::default())
+    }
+
+    /// An account found for the caller (`visible_partner`).
+    pub fn found(a: Account, reader: Option<CamReader>) -> Self {
+        Self(a, reader, Prefetched::default())
     }
 
     async fn workers(
@@ -169,19 +188,18 @@ impl PartnerAccount {
         filter: Option<ClientFilter>,
     ) -> Result<Conn<PartnerClient>> {
         let (asked, page) = asked_page(ctx, first, after)?;
-        let f = filter.unwrap_or_default();
-        check_search(&f.search)?;
-        let f = DomainClientFilter {
-            access_types: f.access_types.map(|v| v.into_iter().map(Into::into).collect()),
-            statuses: f.relationship_status.map(|v| v.into_iter().map(Into::into).collect()),
-            search: f.search,
-        };
+        let f = domain_client_filter(filter)?;
         let p = principal(ctx)?;
-        let rows =
-            query(ctx, cam(ctx)?.relationships.partner_clients(p, self.1, self.0.id, &f, page, asked.total).await)?;
+        let (rows, read) = match self.2.take(page, asked.total, &f) {
+            Some(tab) => query(ctx, tab.map(|t| (t.rows, t.partner_users)))?,
+            None => {
+                let tab = cam(ctx)?.relationships.partner_clients(p, self.1, self.0.id, &f, page, asked.total).await;
+                (query(ctx, tab)?, None)
+            }
+        };
         // No N+1: what the page shows of its rows' lists is loaded for every
         // row at once.
-        plan::clients_tab(ctx, &rows.items).await?;
+        plan::clients_tab(ctx, &rows.items, read).await?;
         Ok(connection(rows, |r| r.relationship.id.get(), PartnerClient::from_row))
     }
     /// Employees tab.

@@ -39,7 +39,7 @@ struct Seen {
 }
 
 impl StoreLoader {
-    fn remember<K>(&self, found: &MemberPages<K>) {
+    pub(crate) fn remember<K>(&self, found: &MemberPages<K>) {
         let Ok(mut seen) = self.seen.lock() else { return };
         seen.users.extend(found.users.iter().map(|u| (u.id, u.clone())));
         seen.sets.extend(found.sets.iter().map(|s| (s.id, s.clone())));
@@ -48,6 +48,21 @@ impl StoreLoader {
 }
 
 pub type Loaders = DataLoader<StoreLoader, HashMapCache>;
+
+/// Pages of partner users read along with the Clients tab (`read`), put in
+/// the request's loader under `keys` (one per row), with the users, sets
+/// and accounts they read along: their resolvers then read nothing.
+pub async fn feed_partner_users(
+    loader: &Loaders,
+    keys: &[PartnerUsersOf],
+    read: &MemberPages<AccountId>,
+) -> HashMap<PartnerUsersOf, Page<Membership>> {
+    let pages: HashMap<_, _> =
+        keys.iter().filter_map(|k| read.pages.get(&k.client).map(|p| (k.clone(), p.clone()))).collect();
+    loader.loader().remember(read);
+    loader.feed_many(pages.iter().map(|(k, p)| (k.clone(), p.clone()))).await;
+    pages
+}
 
 pub fn loaders(cam: &Cam) -> Loaders {
     DataLoader::with_cache(
