@@ -20,6 +20,7 @@ mod m20261206_000301_locales;
 mod m20261206_000401_access_link_declines;
 mod m20261206_000501_sessions;
 mod m20261206_000701_kept_partner_user_counts;
+mod m20261206_000702_search;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000401_access_link_declines::Migration),
             Box::new(m20261206_000501_sessions::Migration),
             Box::new(m20261206_000701_kept_partner_user_counts::Migration),
+            Box::new(m20261206_000702_search::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ use super::entities::{membership, relationship};
 use super::keyset::by_ids;
 use super::{convert, db, Conn, SeaOrmRepository};
 
+mod client_search;
 mod clients_tab;
 mod tab;
 

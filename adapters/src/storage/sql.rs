@@ -48,6 +48,11 @@ impl Sql {
         Self { backend, text: String::new(), values: Vec::new() }
     }
 
+    /// The database the statement is written for.
+    pub(crate) fn backend(&self) -> DatabaseBackend {
+        self.backend
+    }
+
     /// Appends SQL text.
     pub(crate) fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);

@@ -11,7 +11,8 @@ use sea_orm::{DbErr, QueryResult};
 
 use super::super::entities::{account, relationship};
 use super::super::sql::Sql;
-use super::super::{convert, db, like_pattern, Conn};
+use super::super::{convert, db, Conn};
+use super::client_search::search_sql;
 
 /// The relationship's active partner users by role, kept by the database
 /// (m20261206_000701): `r.active_partner_admins`, `r.active_super_admins`,
@@ -180,25 +181,17 @@ impl<'a> ClientsTab<'a> {
             q.push(" AND (").push(&or_else_false(any)).push(")");
         }
         if let Some(needle) = search_term(filter) {
-            // The display name is the CRM name, else the client's name. The
-            // matches form one uncorrelated `IN` set, so PostgreSQL may plan it
-            // as a semi-join driven by the trigram indexes on the lower-cased
-            // names (m20261125_000002) when few rows match, or walk the page in
-            // id order probing a hash of the set when many do; SQLite scans.
-            let s = q.bind(like_pattern(needle));
-            let p = q.bind(partner.get());
-            q.push(&format!(
-                " AND r.id IN (SELECT x.id FROM managed_relationships x JOIN accounts c ON c.id = x.client_id \
-             WHERE x.partner_id = {p} AND x.crm_name IS NULL AND lower(c.name) LIKE {s} ESCAPE '\\' \
-             UNION ALL SELECT x.id FROM managed_relationships x \
-             WHERE x.partner_id = {p} AND lower(x.crm_name) LIKE {s} ESCAPE '\\')"
-            ));
+            // The display name is the CRM name, else the client's name, kept
+            // for the search by the database (m20261206_000702): one index
+            // finds the matches, on the partner's relationships only.
+            search_sql(q, needle);
         }
     }
 
     /// `SELECT COUNT(*) AS n` of the Clients tab's filter. The filter reads only
-    /// the relationship (and, for the search, its own join), so the count walks
-    /// `managed_relationships (partner_id, …)` without touching `accounts`.
+    /// the relationship (the search: the display name kept for it, and on
+    /// SQLite each candidate's client name for the final check), so the count
+    /// walks `managed_relationships (partner_id, …)` or the search's index.
     ///
     /// Without a filter, the count is the partner's row of
     /// `partner_client_counts`, kept by triggers (m20261202_000001): one row
