@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bulk;
 mod client_partner_admin;
+mod client_search;
 mod client_users;
 mod clock;
 mod concurrency;

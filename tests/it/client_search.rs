@@ -1,0 +1,242 @@
+//! The Clients tab's search (R1, R27; the glossary's "Managed relationship":
+//! its display name is the CRM name, else the client account's name): a
+//! case-insensitive substring of the display name, kept right by the
+//! database after every write that changes a name (m20261206_000702).
+//!
+//! No use case renames or deletes a client account or a relationship
+//! today; those writes are made in SQL here, as an operator or a later use
+//! case would make them, to prove that whatever the search reads follows.
+
+use cam_api::graphql::ids::{decode, Kind};
+use cam_tests::*;
+use serde_json::{json, Value};
+
+const CLIENTS: &str = "query($id: ID!, $first: Int, $after: String, $s: String){ partnerAccount(id:$id){
+    clients(first:$first, after:$after, filter:{search: $s}){
+        totalCount pageInfo{ hasNextPage endCursor } edges{ cursor node{ displayName } } } } }";
+
+/// A partner whose boss approves into new clients.
+struct Agency {
+    partner: String,
+    boss: W,
+    token: String,
+}
+
+impl Agency {
+    async fn new(w: &World<'_>) -> Self {
+        let partner = w.partner().await;
+        let boss = w.boss(&partner).await;
+        let link = w.access_link(&partner, &boss.who, None).await;
+        Self { partner, boss, token: link["token"].as_str().unwrap().to_string() }
+    }
+
+    /// A client named exactly `name` (the helper's suffix taken off), which
+    /// the partner then manages; returns its id.
+    async fn manage(&self, t: &TestApp, w: &World<'_>, name: &str) -> String {
+        let client = w.client("Client").await;
+        rename(t, &client, name).await;
+        let owner = w.client_admin(&client, &format!("owner-{}", raw(&client))).await;
+        let ap = w.approve(&self.token, &client, &owner.who).await;
+        assert!(user_error_codes(&ap).is_empty(), "{ap}");
+        client
+    }
+
+    /// The display names the search finds, in the tab's order, and its total.
+    async fn search(&self, t: &TestApp, term: &str) -> (Vec<String>, i64) {
+        let c = self.page(t, term, 50, None).await;
+        (names(&c), c["totalCount"].as_i64().unwrap())
+    }
+
+    async fn page(&self, t: &TestApp, term: &str, first: i64, after: Option<&str>) -> Value {
+        let vars = json!({"id": self.partner, "first": first, "after": after, "s": term});
+        t.ok(&self.boss.who, CLIENTS, vars).await["partnerAccount"]["clients"].clone()
+    }
+}
+
+fn names(conn: &Value) -> Vec<String> {
+    let edges = conn["edges"].as_array().unwrap();
+    edges.iter().map(|e| e["node"]["displayName"].as_str().unwrap().to_string()).collect()
+}
+
+fn raw(client: &str) -> i64 {
+    decode(Kind::ClientAccount, client).expect("a client account id")
+}
+
+/// Renames the client account in SQL (no use case renames accounts).
+async fn rename(t: &TestApp, client: &str, name: &str) {
+    t.execute(&format!("UPDATE accounts SET name = '{}' WHERE id = {}", name.replace('\'', "''"), raw(client))).await;
+}
+
+async fn set_crm_name(t: &TestApp, partner: &str, client: &str, name: &str) {
+    let p = t
+        .payload(
+            &As::Operator,
+            "mutation($i: SetCrmCompanyNameInput!){ setCrmCompanyName(input:$i){ userErrors{ code } } }",
+            json!({"i": {"partnerAccountId": partner, "clientAccountId": client, "name": name}}),
+        )
+        .await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+}
+
+/// What the database keeps for the search is the display name of every
+/// relationship, lower-cased, and of nothing else (m20261206_000702).
+async fn assert_kept_right(t: &TestApp) {
+    let kept = if t.db.is_postgres() {
+        "SELECT id, search_name AS name FROM managed_relationships ORDER BY id"
+    } else {
+        "SELECT rowid AS id, lower(name) AS name FROM client_search ORDER BY rowid"
+    };
+    let shown = "SELECT r.id, lower(COALESCE(r.crm_name, a.name)) AS name \
+        FROM managed_relationships r JOIN accounts a ON a.id = r.client_id ORDER BY r.id";
+    let pairs = |rows: Vec<sea_orm::QueryResult>| -> Vec<(i64, String)> {
+        rows.iter().map(|r| (r.try_get("", "id").unwrap(), r.try_get("", "name").unwrap())).collect()
+    };
+    assert_eq!(pairs(t.rows(kept).await), pairs(t.rows(shown).await));
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn the_search_takes_percent_and_underscore_literally() {
+    // R1, R27: `%` and `_` are characters of the term, never wildcards,
+    // whether the term is long enough for the trigram index or not; so are
+    // `\` and `"` (which the SQLite index's query syntax would read).
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let a = Agency::new(&w).await;
+    for name in ["100% Organic", "100X Organic", "Snake_Case Ltd", "SnakeXCase Ltd", "Back\\Slash Co", "Say \"Hi\" Ltd"]
+    {
+        a.manage(&t, &w, name).await;
+    }
+
+    assert_eq!(a.search(&t, "100%").await, (strings(&["100% Organic"]), 1));
+    assert_eq!(a.search(&t, "0% o").await, (strings(&["100% Organic"]), 1));
+    assert_eq!(a.search(&t, "e_c").await, (strings(&["Snake_Case Ltd"]), 1));
+    assert_eq!(a.search(&t, "%").await, (strings(&["100% Organic"]), 1));
+    assert_eq!(a.search(&t, "_").await, (strings(&["Snake_Case Ltd"]), 1));
+    assert_eq!(a.search(&t, "k\\s").await, (strings(&["Back\\Slash Co"]), 1));
+    assert_eq!(a.search(&t, "%%").await, (vec![], 0));
+    assert_eq!(a.search(&t, "\"hi\"").await, (strings(&["Say \"Hi\" Ltd"]), 1), "a quote is a character too");
+}
+
+#[tokio::test]
+async fn a_term_shorter_than_three_characters_still_searches_ignoring_case() {
+    // R1, R27: the trigram index finds terms of three characters or more;
+    // shorter ones are searched all the same.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let a = Agency::new(&w).await;
+    for name in ["Acme Corp", "Bolt Ltd", "Crane Inc", "Q"] {
+        a.manage(&t, &w, name).await;
+    }
+
+    assert_eq!(a.search(&t, "OL").await, (strings(&["Bolt Ltd"]), 1));
+    assert_eq!(a.search(&t, "c").await, (strings(&["Acme Corp", "Crane Inc"]), 2));
+    assert_eq!(a.search(&t, "q").await, (strings(&["Q"]), 1));
+    assert_eq!(a.search(&t, "E I").await, (strings(&["Crane Inc"]), 1), "a blank inside the term counts");
+    assert_eq!(a.search(&t, "CME CO").await, (strings(&["Acme Corp"]), 1));
+    assert_eq!(a.search(&t, "zz").await, (vec![], 0));
+}
+
+#[tokio::test]
+async fn a_crm_name_hides_the_client_name_from_the_search_and_a_new_one_replaces_it() {
+    // R1, R27: the search is on the display name, which the CRM name
+    // replaces; changing the CRM name again changes what is found.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let a = Agency::new(&w).await;
+    let acme = a.manage(&t, &w, "Acme Logistics").await;
+    a.manage(&t, &w, "Bolt Logistics").await;
+
+    set_crm_name(&t, &a.partner, &acme, "Zenith Retail").await;
+    assert_eq!(a.search(&t, "acme").await, (vec![], 0), "the client's name is hidden");
+    assert_eq!(a.search(&t, "logistics").await, (strings(&["Bolt Logistics"]), 1));
+    assert_eq!(a.search(&t, "ZENITH").await, (strings(&["Zenith Retail"]), 1));
+
+    set_crm_name(&t, &a.partner, &acme, "Orion Freight").await;
+    assert_kept_right(&t).await;
+    assert_eq!(a.search(&t, "zenith").await, (vec![], 0), "the old CRM name is gone");
+    assert_eq!(a.search(&t, "freight").await, (strings(&["Orion Freight"]), 1));
+
+    // Another partner's CRM name for the same client is its own.
+    let w2 = World::new(&t);
+    let other = Agency::new(&w2).await;
+    let owner = w2.client_admin(&acme, "owner-again").await;
+    let ap = w2.approve(&other.token, &acme, &owner.who).await;
+    assert!(user_error_codes(&ap).is_empty(), "{ap}");
+    assert_eq!(other.search(&t, "acme").await, (strings(&["Acme Logistics"]), 1));
+    assert_eq!(other.search(&t, "orion").await, (vec![], 0));
+    assert_kept_right(&t).await;
+}
+
+#[tokio::test]
+async fn a_client_renamed_after_the_relationship_exists_is_found_by_its_new_name() {
+    // R1, R27: the display name follows the client account's name, unless
+    // a CRM name hides it.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let a = Agency::new(&w).await;
+    let acme = a.manage(&t, &w, "Acme Corp").await;
+    let bolt = a.manage(&t, &w, "Bolt Corp").await;
+    set_crm_name(&t, &a.partner, &bolt, "Bolt From The CRM").await;
+
+    rename(&t, &acme, "Northwind Traders").await;
+    rename(&t, &bolt, "Renamed Bolt").await;
+    assert_kept_right(&t).await;
+
+    assert_eq!(a.search(&t, "acme").await, (vec![], 0), "the old name is gone");
+    assert_eq!(a.search(&t, "northwind").await, (strings(&["Northwind Traders"]), 1));
+    assert_eq!(a.search(&t, "wi").await, (strings(&["Northwind Traders"]), 1));
+    assert_eq!(a.search(&t, "renamed").await, (vec![], 0), "the CRM name still hides the client's");
+    assert_eq!(a.search(&t, "from the crm").await, (strings(&["Bolt From The CRM"]), 1));
+}
+
+#[tokio::test]
+async fn new_relationships_are_found_and_deleted_ones_are_not() {
+    // R1, R27: a relationship is searchable from the moment it exists and
+    // no longer once it is gone, also when its client account is deleted.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let a = Agency::new(&w).await;
+    let one = a.manage(&t, &w, "Harbor Logistics One").await;
+    assert_eq!(a.search(&t, "logistics").await, (strings(&["Harbor Logistics One"]), 1));
+    let two = a.manage(&t, &w, "Harbor Logistics Two").await;
+    a.manage(&t, &w, "Harbor Logistics Three").await;
+    let all = strings(&["Harbor Logistics One", "Harbor Logistics Two", "Harbor Logistics Three"]);
+    assert_eq!(a.search(&t, "logistics").await, (all, 3));
+
+    t.execute(&format!("DELETE FROM managed_relationships WHERE client_id = {}", raw(&one))).await;
+    // The account's audit trail holds it (no cascade); its relationship
+    // goes by the cascade.
+    let two = raw(&two);
+    t.execute(&format!("DELETE FROM audit_events WHERE account_id = {two} OR partner_id = {two}")).await;
+    t.execute(&format!("DELETE FROM accounts WHERE id = {two}")).await;
+    assert_kept_right(&t).await;
+    assert_eq!(a.search(&t, "logistics").await, (strings(&["Harbor Logistics Three"]), 1));
+    assert_eq!(a.search(&t, "lo").await, (strings(&["Harbor Logistics Three"]), 1));
+}
+
+#[tokio::test]
+async fn a_searched_page_counts_every_match_and_pages_on_by_cursor() {
+    // R1, R27: a full first page counts the matches that follow it; the
+    // next page starts after the cursor, in the order of the relationships.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let a = Agency::new(&w).await;
+    for name in ["Alpha Freight", "Bravo Foods", "Charlie Freight", "Delta Freight", "Echo Freight"] {
+        a.manage(&t, &w, name).await;
+    }
+
+    let first = a.page(&t, "FREIGHT", 2, None).await;
+    assert_eq!(names(&first), strings(&["Alpha Freight", "Charlie Freight"]));
+    assert_eq!((first["totalCount"].clone(), first["pageInfo"]["hasNextPage"].clone()), (json!(4), json!(true)));
+    let after = first["pageInfo"]["endCursor"].as_str().unwrap().to_string();
+    let next = a.page(&t, "FREIGHT", 2, Some(&after)).await;
+    assert_eq!(names(&next), strings(&["Delta Freight", "Echo Freight"]));
+    assert_eq!((next["totalCount"].clone(), next["pageInfo"]["hasNextPage"].clone()), (json!(4), json!(false)));
+    let end = next["pageInfo"]["endCursor"].as_str().unwrap().to_string();
+    let past = a.page(&t, "FREIGHT", 2, Some(&end)).await;
+    assert_eq!((names(&past), past["totalCount"].clone()), (vec![], json!(4)));
+}
