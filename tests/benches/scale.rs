@@ -699,13 +699,18 @@ fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64
             )
         }
     };
+    // The display name as the database keeps it for the search
+    // (m20261206_000702): PostgreSQL's lower-cased column under its trigram
+    // index; SQLite's FTS5 trigram table, each candidate checked by `LIKE`.
     let search = |term: &str| {
+        let term = term.to_lowercase();
+        if pg {
+            return format!("AND r.search_name LIKE '%{term}%'");
+        }
         format!(
-            "AND r.id IN (SELECT x.id FROM managed_relationships x JOIN accounts c ON c.id = x.client_id \
-             WHERE x.partner_id = {partner} AND x.crm_name IS NULL AND lower(c.name) LIKE '%{0}%' \
-             UNION ALL SELECT x.id FROM managed_relationships x WHERE x.partner_id = {partner} \
-             AND lower(x.crm_name) LIKE '%{0}%')",
-            term.to_lowercase()
+            "AND r.id IN (SELECT rowid FROM client_search WHERE client_search MATCH '\"{term}\"') \
+             AND lower(COALESCE(r.crm_name, (SELECT c.name FROM accounts c WHERE c.id = r.client_id))) \
+             LIKE '%{term}%'"
         )
     };
     let [term, one] = searches.map(search);
