@@ -700,12 +700,15 @@ fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64
         }
     };
     // The display name as the database keeps it for the search
-    // (m20261206_000702): PostgreSQL's lower-cased column under its trigram
+    // (m20261206_000702): PostgreSQL's lower-cased names under their trigram
     // index; SQLite's FTS5 trigram table, each candidate checked by `LIKE`.
     let search = |term: &str| {
         let term = term.to_lowercase();
         if pg {
-            return format!("AND r.search_name LIKE '%{term}%'");
+            return format!(
+                "AND r.id IN (SELECT s.relationship_id FROM client_search s WHERE s.partner_id = {partner} \
+                 AND s.name LIKE '%{term}%')"
+            );
         }
         format!(
             "AND r.id IN (SELECT rowid FROM client_search WHERE client_search MATCH '\"{term}\"') \

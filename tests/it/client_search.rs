@@ -82,7 +82,7 @@ async fn set_crm_name(t: &TestApp, partner: &str, client: &str, name: &str) {
 /// relationship, lower-cased, and of nothing else (m20261206_000702).
 async fn assert_kept_right(t: &TestApp) {
     let kept = if t.db.is_postgres() {
-        "SELECT id, search_name AS name FROM managed_relationships ORDER BY id"
+        "SELECT relationship_id AS id, name FROM client_search ORDER BY relationship_id"
     } else {
         "SELECT rowid AS id, lower(name) AS name FROM client_search ORDER BY rowid"
     };
@@ -220,14 +220,18 @@ async fn new_relationships_are_found_and_deleted_ones_are_not() {
 
 #[tokio::test]
 async fn a_searched_page_counts_every_match_and_pages_on_by_cursor() {
-    // R1, R27: a full first page counts the matches that follow it; the
-    // next page starts after the cursor, in the order of the relationships.
+    // R1, R27: a full first page counts the matches that follow it (the
+    // partner's only); the next page starts after the cursor, in the order
+    // of the relationships.
     let t = TestApp::new().await;
     let w = World::new(&t);
     let a = Agency::new(&w).await;
     for name in ["Alpha Freight", "Bravo Foods", "Charlie Freight", "Delta Freight", "Echo Freight"] {
         a.manage(&t, &w, name).await;
     }
+    // Another partner's matches are not counted.
+    let w2 = World::new(&t);
+    Agency::new(&w2).await.manage(&t, &w2, "Foxtrot Freight").await;
 
     let first = a.page(&t, "FREIGHT", 2, None).await;
     assert_eq!(names(&first), strings(&["Alpha Freight", "Charlie Freight"]));

@@ -12,7 +12,7 @@ use sea_orm::{DbErr, QueryResult};
 use super::super::entities::{account, relationship};
 use super::super::sql::Sql;
 use super::super::{convert, db, Conn};
-use super::client_search::search_sql;
+use super::client_search::{search_count_sql, search_sql};
 
 /// The relationship's active partner users by role, kept by the database
 /// (m20261206_000701): `r.active_partner_admins`, `r.active_super_admins`,
@@ -184,7 +184,7 @@ impl<'a> ClientsTab<'a> {
             // The display name is the CRM name, else the client's name, kept
             // for the search by the database (m20261206_000702): one index
             // finds the matches, on the partner's relationships only.
-            search_sql(q, needle);
+            search_sql(q, partner.get(), needle);
         }
     }
 
@@ -207,6 +207,11 @@ impl<'a> ClientsTab<'a> {
         if let (true, Some(statuses)) = (kept_total(filter), &filter.statuses) {
             self.status_count_sql(q, statuses);
             return;
+        }
+        if let (None, None, Some(needle)) = (&filter.access_types, &filter.statuses, search_term(filter)) {
+            if search_count_sql(q, partner.get(), needle) {
+                return;
+            }
         }
         q.push("SELECT COUNT(*) AS n FROM managed_relationships r");
         self.filter_sql(q);
