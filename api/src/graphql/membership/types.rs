@@ -97,7 +97,7 @@ impl Worker {
 
 pub struct Membership(pub DomainMembership);
 
-#[Object]
+#[Object(serial)]
 impl Membership {
     pub async fn id(&self) -> ID {
         encode(Kind::Membership, self.0.id.get())

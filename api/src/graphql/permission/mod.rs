@@ -18,7 +18,7 @@ macro_rules! named_set {
         pub struct $name(pub cam_domain::permission::PermissionSet);
 
         $(#[$doc])*
-        #[Object]
+        #[Object(serial)]
         impl $name {
             pub async fn id(&self) -> ID {
                 encode($kind, self.0.id.get())

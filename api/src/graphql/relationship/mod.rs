@@ -44,7 +44,7 @@ impl PartnerClient {
     }
 }
 
-#[Object]
+#[Object(serial)]
 impl PartnerClient {
     pub async fn id(&self) -> ID {
         encode(Kind::PartnerClient, self.rel.id.get())

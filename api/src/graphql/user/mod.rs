@@ -19,7 +19,7 @@ pub enum Locale {
 
 pub struct User(pub cam_domain::user::model::User);
 
-#[Object]
+#[Object(serial)]
 impl User {
     pub async fn id(&self) -> ID {
         encode(Kind::User, self.0.id.get())
