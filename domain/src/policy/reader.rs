@@ -26,6 +26,28 @@ impl CamReader {
         Self { partner, user }
     }
 
+    /// R33, then R1, on a partner account and the viewer's membership there
+    /// (`viewer` none: the operator) as they were read: `None` when the
+    /// viewer may not see the account (not a partner account, or no active
+    /// membership there); else the finding that they may read its CAM data,
+    /// when they may (`is_cam_user`).
+    pub(crate) fn of_partner(
+        viewer: Option<UserId>,
+        account: &Account,
+        m: Option<&Membership>,
+    ) -> Option<Option<Self>> {
+        if account.kind != crate::account::model::AccountKind::Partner {
+            return None;
+        }
+        match (viewer, m) {
+            (None, _) => Some(Some(Self::found(account.id, None))),
+            (Some(u), Some(m)) if m.is_active() => {
+                Some(super::is_cam_user(m).then_some(Self::found(account.id, Some(u))))
+            }
+            (Some(_), _) => None,
+        }
+    }
+
     fn holds(&self, p: &Principal, partner: AccountId) -> bool {
         self.partner == partner && self.user == p.user().map(|u| u.id)
     }

@@ -192,14 +192,8 @@ impl AccountService {
     /// from the same statement.
     pub async fn visible_partner(&self, p: &Principal, id: AccountId) -> Result<Option<(Account, Option<CamReader>)>> {
         let found = self.visible_with_membership(p, id, AccountKind::Partner).await?;
-        Ok(found.map(|(a, m)| {
-            let reader = match (p, m) {
-                (Principal::Operator, _) => Some(CamReader::found(id, None)),
-                (Principal::User(u), Some(m)) => is_cam_user(&m).then_some(CamReader::found(id, Some(u.id))),
-                (Principal::User(_), None) => None,
-            };
-            (a, reader)
-        }))
+        let viewer = p.user().map(|u| u.id);
+        Ok(found.and_then(|(a, m)| CamReader::of_partner(viewer, &a, m.as_ref()).map(|reader| (a, reader))))
     }
 
     /// R33's rule, with the user's active membership there (none for the

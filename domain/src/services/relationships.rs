@@ -126,13 +126,9 @@ impl RelationshipService {
             partner_users,
         };
         let Some(read) = self.store.clients_tab(&q).await? else { return Ok(None) };
-        if read.account.kind != crate::account::model::AccountKind::Partner {
+        // What `visible_partner` finds, on the rows read here.
+        let Some(reader) = CamReader::of_partner(viewer, &read.account, read.membership.as_ref()) else {
             return Ok(None);
-        }
-        let reader = match (viewer, &read.membership) {
-            (None, _) => Some(CamReader::found(partner, None)),
-            (Some(u), Some(m)) if m.is_active() => is_cam_user(m).then_some(CamReader::found(partner, Some(u))),
-            (Some(_), _) => return Ok(None),
         };
         let tab = match (reader, read.rows) {
             (Some(_), Some(rows)) => Ok(ClientsTabPage { rows, partner_users: read.partner_users }),
