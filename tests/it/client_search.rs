@@ -15,19 +15,12 @@ const CLIENTS: &str = "query($id: ID!, $first: Int, $after: String, $s: String){
     clients(first:$first, after:$after, filter:{search: $s}){
         totalCount pageInfo{ hasNextPage endCursor } edges{ cursor node{ displayName } } } } }";
 
-/// A partner whose boss approves into new clients.
-struct Agency {
-    partner: String,
-    boss: W,
-    token: String,
-}
+/// A partner whose boss approves into new clients, and searches them.
+struct Agency(cam_tests::Agency);
 
 impl Agency {
     async fn new(w: &World<'_>) -> Self {
-        let partner = w.partner().await;
-        let boss = w.boss(&partner).await;
-        let link = w.access_link(&partner, &boss.who, None).await;
-        Self { partner, boss, token: link["token"].as_str().unwrap().to_string() }
+        Self(cam_tests::Agency::new(w).await)
     }
 
     /// A client named exactly `name` (the helper's suffix taken off), which
@@ -35,9 +28,7 @@ impl Agency {
     async fn manage(&self, t: &TestApp, w: &World<'_>, name: &str) -> String {
         let client = w.client("Client").await;
         rename(t, &client, name).await;
-        let owner = w.client_admin(&client, &format!("owner-{}", raw(&client))).await;
-        let ap = w.approve(&self.token, &client, &owner.who).await;
-        assert!(user_error_codes(&ap).is_empty(), "{ap}");
+        self.0.approve_client(w, &client, &format!("owner-{}", raw(&client))).await;
         client
     }
 
@@ -48,8 +39,8 @@ impl Agency {
     }
 
     async fn page(&self, t: &TestApp, term: &str, first: i64, after: Option<&str>) -> Value {
-        let vars = json!({"id": self.partner, "first": first, "after": after, "s": term});
-        t.ok(&self.boss.who, CLIENTS, vars).await["partnerAccount"]["clients"].clone()
+        let vars = json!({"id": self.0.partner, "first": first, "after": after, "s": term});
+        t.ok(&self.0.boss.who, CLIENTS, vars).await["partnerAccount"]["clients"].clone()
     }
 }
 
@@ -150,12 +141,12 @@ async fn a_crm_name_hides_the_client_name_from_the_search_and_a_new_one_replaces
     let acme = a.manage(&t, &w, "Acme Logistics").await;
     a.manage(&t, &w, "Bolt Logistics").await;
 
-    set_crm_name(&t, &a.partner, &acme, "Zenith Retail").await;
+    set_crm_name(&t, &a.0.partner, &acme, "Zenith Retail").await;
     assert_eq!(a.search(&t, "acme").await, (vec![], 0), "the client's name is hidden");
     assert_eq!(a.search(&t, "logistics").await, (strings(&["Bolt Logistics"]), 1));
     assert_eq!(a.search(&t, "ZENITH").await, (strings(&["Zenith Retail"]), 1));
 
-    set_crm_name(&t, &a.partner, &acme, "Orion Freight").await;
+    set_crm_name(&t, &a.0.partner, &acme, "Orion Freight").await;
     assert_kept_right(&t).await;
     assert_eq!(a.search(&t, "zenith").await, (vec![], 0), "the old CRM name is gone");
     assert_eq!(a.search(&t, "freight").await, (strings(&["Orion Freight"]), 1));
@@ -164,7 +155,7 @@ async fn a_crm_name_hides_the_client_name_from_the_search_and_a_new_one_replaces
     let w2 = World::new(&t);
     let other = Agency::new(&w2).await;
     let owner = w2.client_admin(&acme, "owner-again").await;
-    let ap = w2.approve(&other.token, &acme, &owner.who).await;
+    let ap = w2.approve(&other.0.token, &acme, &owner.who).await;
     assert!(user_error_codes(&ap).is_empty(), "{ap}");
     assert_eq!(other.search(&t, "acme").await, (strings(&["Acme Logistics"]), 1));
     assert_eq!(other.search(&t, "orion").await, (vec![], 0));
@@ -180,7 +171,7 @@ async fn a_client_renamed_after_the_relationship_exists_is_found_by_its_new_name
     let a = Agency::new(&w).await;
     let acme = a.manage(&t, &w, "Acme Corp").await;
     let bolt = a.manage(&t, &w, "Bolt Corp").await;
-    set_crm_name(&t, &a.partner, &bolt, "Bolt From The CRM").await;
+    set_crm_name(&t, &a.0.partner, &bolt, "Bolt From The CRM").await;
 
     rename(&t, &acme, "Northwind Traders").await;
     rename(&t, &bolt, "Renamed Bolt").await;

@@ -47,33 +47,6 @@ fn worker_names(conn: &Value) -> Vec<String> {
     conn["edges"].as_array().unwrap().iter().map(|e| e["node"]["user"]["name"].as_str().unwrap().to_string()).collect()
 }
 
-/// A partner whose boss holds a link; `approve_into` makes them partner admin
-/// of new clients.
-struct Agency {
-    partner: String,
-    boss: W,
-    token: String,
-}
-
-impl Agency {
-    async fn new(w: &World<'_>) -> Self {
-        let partner = w.partner().await;
-        let boss = w.boss(&partner).await;
-        let link = w.access_link(&partner, &boss.who, None).await;
-        Self { partner, boss, token: link["token"].as_str().unwrap().to_string() }
-    }
-
-    /// A new client `name` with its own super admin, who approves the boss's
-    /// link; returns (client id, owner, boss's membership id).
-    async fn approve_into(&self, w: &World<'_>, name: &str) -> (String, W, String) {
-        let client = w.client(name).await;
-        let owner = w.client_admin(&client, &format!("owner-{}", name.to_lowercase())).await;
-        let ap = w.approve(&self.token, &client, &owner.who).await;
-        assert!(user_error_codes(&ap).is_empty(), "{ap}");
-        (client, owner, ap["membership"]["id"].as_str().unwrap().to_string())
-    }
-}
-
 async fn deactivate(t: &TestApp, who: &As, memberships: &[&str]) {
     let p = t
         .payload(

@@ -319,6 +319,40 @@ pub struct W {
     pub who: As,
 }
 
+/// A partner whose boss holds an access link; `approve_into` makes them
+/// partner admin of new clients.
+pub struct Agency {
+    pub partner: String,
+    pub boss: W,
+    pub token: String,
+}
+
+impl Agency {
+    pub async fn new(w: &World<'_>) -> Self {
+        let partner = w.partner().await;
+        let boss = w.boss(&partner).await;
+        let link = w.access_link(&partner, &boss.who, None).await;
+        Self { partner, boss, token: link["token"].as_str().unwrap().to_string() }
+    }
+
+    /// A new client `name` with its own super admin, who approves the boss's
+    /// link; returns (client id, owner, boss's membership id).
+    pub async fn approve_into(&self, w: &World<'_>, name: &str) -> (String, W, String) {
+        let client = w.client(name).await;
+        let (owner, membership) = self.approve_client(w, &client, &format!("owner-{}", name.to_lowercase())).await;
+        (client, owner, membership)
+    }
+
+    /// `client`'s new super admin `owner_local` approves the boss's link;
+    /// returns (owner, boss's membership id).
+    pub async fn approve_client(&self, w: &World<'_>, client: &str, owner_local: &str) -> (W, String) {
+        let owner = w.client_admin(client, owner_local).await;
+        let ap = w.approve(&self.token, client, &owner.who).await;
+        assert!(user_error_codes(&ap).is_empty(), "{ap}");
+        (owner, ap["membership"]["id"].as_str().unwrap().to_string())
+    }
+}
+
 /// A partner with a CAM super admin who is partner admin of a client.
 #[derive(Clone, Debug)]
 pub struct Managed {
