@@ -58,17 +58,6 @@ async fn rename(t: &TestApp, client: &str, name: &str) {
     t.execute(&format!("UPDATE accounts SET name = '{}' WHERE id = {}", name.replace('\'', "''"), raw(client))).await;
 }
 
-async fn set_crm_name(t: &TestApp, partner: &str, client: &str, name: &str) {
-    let p = t
-        .payload(
-            &As::Operator,
-            "mutation($i: SetCrmCompanyNameInput!){ setCrmCompanyName(input:$i){ userErrors{ code } } }",
-            json!({"i": {"partnerAccountId": partner, "clientAccountId": client, "name": name}}),
-        )
-        .await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-}
-
 /// What the database keeps for the search is the display name of every
 /// relationship, lower-cased, and of nothing else (m20261206_000702).
 async fn assert_kept_right(t: &TestApp) {

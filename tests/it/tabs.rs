@@ -58,17 +58,6 @@ async fn deactivate(t: &TestApp, who: &As, memberships: &[&str]) {
     assert!(user_error_codes(&p).is_empty(), "{p}");
 }
 
-async fn set_crm_name(t: &TestApp, partner: &str, client: &str, name: &str) {
-    let p = t
-        .payload(
-            &As::Operator,
-            "mutation($i: SetCrmCompanyNameInput!){ setCrmCompanyName(input:$i){ userErrors{ code } } }",
-            json!({"i": {"partnerAccountId": partner, "clientAccountId": client, "name": name}}),
-        )
-        .await;
-    assert!(user_error_codes(&p).is_empty(), "{p}");
-}
-
 async fn create_asset(t: &TestApp, client: &str, owner: &str, kind: &str, name: &str) {
     let p = t
         .payload(

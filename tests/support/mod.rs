@@ -319,6 +319,18 @@ pub struct W {
     pub who: As,
 }
 
+/// The operator sets the partner's CRM name of a client.
+pub async fn set_crm_name(t: &TestApp, partner: &str, client: &str, name: &str) {
+    let p = t
+        .payload(
+            &As::Operator,
+            "mutation($i: SetCrmCompanyNameInput!){ setCrmCompanyName(input:$i){ userErrors{ code } } }",
+            json!({"i": {"partnerAccountId": partner, "clientAccountId": client, "name": name}}),
+        )
+        .await;
+    assert!(user_error_codes(&p).is_empty(), "{p}");
+}
+
 /// A partner whose boss holds an access link; `approve_into` makes them
 /// partner admin of new clients.
 pub struct Agency {
