@@ -30,6 +30,21 @@ const CLIENTS_TAB: &str = "query($p: ID!, $after: String){ partnerAccount(id:$p)
     pageInfo{ endCursor hasNextPage }
     edges{ node{ displayName status accessTypes activePartnerUserCount endsAt client{ name }
       partnerUsers(first: 10){ totalCount edges{ node{ role seat status user{ email name } permissionSet{ name } } } } } } } } }";
+/// `CLIENTS_TAB` asked of PostGraphile 5 (the load mode's peer, issue 29
+/// target 1) over the tables as its Amber preset exposes them: the partner's
+/// relationships by id, first 50 with their total; each one's CRM name, the
+/// client's name (cam's `displayName` is the first, else the second), the
+/// kept counts and the last activity that cam derives `status`,
+/// `accessTypes`, `activePartnerUserCount` and `endsAt` from; and the
+/// client account's memberships whose `partner_id` is the partner (cam's
+/// partner users), by id, first 10 with their total, with the same fields.
+const POSTGRAPHILE_CLIENTS_TAB: &str = "query($p: BigInt!){ allManagedRelationships(condition:{partnerId: $p},
+    orderBy: PRIMARY_KEY_ASC, first: 50){ totalCount
+    pageInfo{ endCursor hasNextPage }
+    edges{ node{ crmName activePartnerAdmins activeSuperAdmins activeStandard lastActivityAt client: accountByClientId{ name
+      partnerUsers: membershipsByAccountId(condition:{partnerId: $p}, orderBy: PRIMARY_KEY_ASC, first: 10){ totalCount
+        edges{ node{ role seat status user: userByUserId{ email name }
+          permissionSet: permissionSetByPermissionSetId{ name } } } } } } } } }";
 const SEARCH: &str =
     "query($p: ID!, $s: String){ partnerAccount(id:$p){ clients(first: 50, filter:{search: $s}){ totalCount
     edges{ node{ displayName status } } } } }";
@@ -172,21 +187,108 @@ impl Server {
         Self { url, child }
     }
 
-    /// Resident memory now and its peak so far (VmHWM), in MiB (Linux),
-    /// as the table shows them: "now (peak)".
+    /// The server's `rss`.
     fn rss(&self) -> String {
-        let pid = self.child.id().expect("the server runs");
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-        let mib = |key: &str| {
-            let kib: u64 = status
-                .lines()
-                .find_map(|l| l.strip_prefix(key))
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|v| v.parse().ok())
-                .expect("a memory line of /proc/<pid>/status");
-            kib as f64 / 1024.0
+        rss(self.child.id().expect("the server runs"))
+    }
+}
+
+/// A process's resident memory now and its peak so far (VmHWM), in MiB
+/// (Linux), as the table shows them: "now (peak)".
+fn rss(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    let mib = |key: &str| {
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .expect("a memory line of /proc/<pid>/status");
+        kib as f64 / 1024.0
+    };
+    format!("{:.0} MB ({:.0})", mib("VmRSS:"), mib("VmHWM:"))
+}
+
+/// The PostgreSQL `application_name` of PostGraphile's connections, by which
+/// the bench tells its backends from the others.
+const PEER_APP: &str = "postgraphile";
+
+/// PostGraphile 5, the load mode's peer (`CAM_BENCH_POSTGRAPHILE`): its CLI
+/// with the Amber preset, serving the bench's own database (schema
+/// `public`) on a free port, in production mode.
+struct PostGraphile {
+    url: String,
+    child: Child,
+    /// Its working directory, empty, so that no `graphile.config.*` is read.
+    _dir: tempfile::TempDir,
+}
+
+impl PostGraphile {
+    /// The CLI of `install`: a directory in which `npm install
+    /// postgraphile@5` was run (its `node_modules/.bin/postgraphile`, with
+    /// that `.bin` first on `PATH`, so that a `node` installed beside it by
+    /// npm runs it), or the CLI's own path.
+    fn cli(install: &std::path::Path) -> (std::path::PathBuf, std::ffi::OsString) {
+        let bin = if install.is_dir() { install.join("node_modules/.bin/postgraphile") } else { install.to_path_buf() };
+        let mut path = vec![bin.parent().map(std::path::Path::to_path_buf).unwrap_or_default()];
+        path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+        (bin, std::env::join_paths(path).expect("PATH"))
+    }
+
+    /// What `postgraphile --version` and `node --version` print.
+    async fn version(install: &std::path::Path) -> String {
+        let (bin, path) = Self::cli(install);
+        let run = |cmd: &mut Command| {
+            cmd.env("PATH", &path).env("GRAPHILE_ENV", "production").arg("--version").stderr(Stdio::null()).output()
         };
-        format!("{:.0} MB ({:.0})", mib("VmRSS:"), mib("VmHWM:"))
+        let pgl = run(&mut Command::new(&bin)).await.expect("run postgraphile --version");
+        let node = run(&mut Command::new("node")).await.expect("run node --version");
+        let last = |out: &[u8]| String::from_utf8_lossy(out).lines().last().unwrap_or("?").trim().to_string();
+        format!("PostGraphile {} on node {}", last(&pgl.stdout), last(&node.stdout))
+    }
+
+    /// Starts it against `db` and waits until it answers a query (its
+    /// schema is built from the database after it listens).
+    async fn start(install: &std::path::Path, db: &str) -> Self {
+        let (bin, path) = Self::cli(install);
+        let mut db = url::Url::parse(db).expect("the database URL");
+        db.query_pairs_mut().append_pair("application_name", PEER_APP);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut cmd = Command::new(&bin);
+        cmd.args(["-P", "postgraphile/presets/amber", "-s", "public", "-n", "127.0.0.1", "-p", "0", "-c"])
+            .arg(db.as_str())
+            .current_dir(dir.path())
+            .env("PATH", path)
+            .env("GRAPHILE_ENV", "production")
+            .env("NODE_ENV", "production")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("start {}: {e}", bin.display()));
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        // "Server listening on port N at http://127.0.0.1:N/graphql"
+        let url = loop {
+            let line = lines.next_line().await.expect("read stdout").expect("PostGraphile printed its address");
+            if let Some(rest) = line.split(" at ").nth(1).filter(|_| line.starts_with("Server listening")) {
+                break rest.trim().trim_end_matches("/graphql").to_string();
+            }
+        };
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let http = reqwest::Client::new();
+        let ready = Instant::now();
+        loop {
+            let answer = http.post(format!("{url}/graphql")).json(&json!({"query": "{ __typename }"})).send().await;
+            let body: Option<Value> = match answer {
+                Ok(r) if r.status().is_success() => r.json().await.ok(),
+                _ => None,
+            };
+            if body.is_some_and(|b| b["data"]["__typename"] == json!("Query")) {
+                break;
+            }
+            assert!(ready.elapsed() < Duration::from_secs(60), "PostGraphile at {url} did not answer in 60 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self { url, child, _dir: dir }
     }
 }
 
@@ -376,6 +478,83 @@ struct LoadRow {
     p50: Duration,
     p99: Duration,
     load_average: String,
+    /// The same page from PostGraphile (`CAM_BENCH_POSTGRAPHILE`).
+    peer: Option<PeerLoad>,
+}
+
+/// PostGraphile under the load mode's load.
+struct PeerLoad {
+    per_second: f64,
+    /// The node process's CPU per request, ms.
+    node_cpu: f64,
+    /// Its PostgreSQL backends' CPU per request, ms.
+    pg_cpu: f64,
+}
+
+/// The load mode's peer at one size, on PostgreSQL: PostGraphile started
+/// against the bench's database; checked once to return the page that cam
+/// returned (`cam_page`, the Clients tab's `clients`: the same total, 50
+/// rows of the same clients in the same order, and the first row's display
+/// name and partner users' emails and total), so that the two serve the same
+/// page; warmed up; then loaded as cam was (`load`: `CALLERS` callers for
+/// `secs`, the same bearer token, which it ignores), with the CPU per request
+/// of the node process and of its backends (by their `application_name`).
+/// It is killed on return.
+async fn postgraphile_load(
+    t: &TestApp,
+    install: &std::path::Path,
+    cam_page: &Value,
+    partner_id: i64,
+    token: &str,
+    secs: u64,
+) -> PeerLoad {
+    let peer = PostGraphile::start(install, &t.db.url).await;
+    let http = reqwest::Client::new();
+    let variables = json!({"p": partner_id.to_string()});
+    let answer = post_graphql(&http, &peer.url, token, POSTGRAPHILE_CLIENTS_TAB, &variables).await;
+    assert!(answer.get("errors").is_none(), "PostGraphile's errors: {answer}");
+    let page = &answer["data"]["allManagedRelationships"];
+    assert_eq!(page["totalCount"], cam_page["totalCount"], "PostGraphile counts the partner's clients as cam");
+    let clients = |page: &Value| {
+        page["edges"].as_array().map(|e| e.iter().map(|e| e["node"]["client"]["name"].clone()).collect::<Vec<_>>())
+    };
+    let names = clients(page);
+    assert_eq!(names.as_ref().map(Vec::len), Some(50), "PostGraphile's page has 50 rows: {page}");
+    assert_eq!(names, clients(cam_page), "PostGraphile's page has cam's clients in cam's order");
+    let (theirs, mine) = (&page["edges"][0]["node"], &cam_page["edges"][0]["node"]);
+    let display = theirs["crmName"].as_str().or(theirs["client"]["name"].as_str());
+    assert_eq!(display, mine["displayName"].as_str(), "the first row's display name");
+    let (their_users, my_users) = (&theirs["client"]["partnerUsers"], &mine["partnerUsers"]);
+    let emails = |users: &Value| {
+        users["edges"].as_array().map(|e| e.iter().map(|u| u["node"]["user"]["email"].clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(emails(their_users), emails(my_users), "the first row's partner users: {theirs} / {mine}");
+    assert_eq!(their_users["totalCount"], my_users["totalCount"], "the first row's partner users' total");
+
+    let body = json!({"query": POSTGRAPHILE_CLIENTS_TAB, "variables": variables}).to_string();
+    let load_average = load_average();
+    load(&http, &peer.url, token, &body, (secs as f64).min(2.0)).await;
+    let pid = peer.child.id().expect("PostGraphile runs");
+    let its_backends = format!("AND application_name = '{PEER_APP}'");
+    let db_before = backends(t, &its_backends).await;
+    let node_before = cpu_ms(pid).expect("PostGraphile's CPU");
+    let run = load(&http, &peer.url, token, &body, secs as f64).await;
+    let node_after = cpu_ms(pid).expect("PostGraphile's CPU");
+    let db_after = backends(t, &its_backends).await;
+    let per_request = |ms: f64| ms / run.requests as f64;
+    let (node_cpu, pg_cpu) = (per_request(node_after - node_before), per_request(backends_cpu(&db_before, &db_after)));
+    println!(
+        "  PostGraphile under load: {} requests in {:.1} s at {CALLERS} callers = {:.0} req/s, p50 {} p99 {}; CPU \
+         per request: node {node_cpu:.2} ms, its PostgreSQL backends {pg_cpu:.2} ms; node RSS {}; load average \
+         before {load_average}",
+        run.requests,
+        run.elapsed.as_secs_f64(),
+        run.per_second(),
+        ms(pct(&run.latencies, 0.5)),
+        ms(pct(&run.latencies, 0.99)),
+        rss(pid),
+    );
+    PeerLoad { per_second: run.per_second(), node_cpu, pg_cpu }
 }
 
 /// The load mode at one size: the Clients tab's first page at `CALLERS`
@@ -439,6 +618,7 @@ async fn load_mode(
         p50,
         p99,
         load_average,
+        peer: None,
     }
 }
 
@@ -786,6 +966,17 @@ async fn main() {
     // sequential reads.
     let load_secs: Option<u64> =
         std::env::var("CAM_BENCH_LOAD").ok().map(|s| s.trim().parse().expect("CAM_BENCH_LOAD: seconds, like 10"));
+    // The load mode's peer (issue 29 target 1): PostGraphile 5, installed
+    // by npm in this directory (see the README), on PostgreSQL only.
+    let peer = std::env::var_os("CAM_BENCH_POSTGRAPHILE").map(std::path::PathBuf::from);
+    let peer_version = match (&peer, load_secs) {
+        (Some(install), Some(_)) => Some(PostGraphile::version(install).await),
+        (Some(_), None) => {
+            println!("CAM_BENCH_POSTGRAPHILE is used by the load mode only (CAM_BENCH_LOAD=<seconds>)");
+            None
+        }
+        _ => None,
+    };
     let mut rows = Vec::new();
     let mut loads = Vec::new();
     let mut db_name = "SQLite";
@@ -885,7 +1076,16 @@ async fn main() {
         }
         let rss = server.rss();
         if let Some(secs) = load_secs {
-            loads.push(load_mode(&t, &server, &boss_token, &reads[0].2, &floor_sql[0], n, secs).await);
+            let mut row = load_mode(&t, &server, &boss_token, &reads[0].2, &floor_sql[0], n, secs).await;
+            match &peer {
+                Some(install) if pg => {
+                    let page = &first["partnerAccount"]["clients"];
+                    row.peer = Some(postgraphile_load(&t, install, page, s.partner_id, &boss_token, secs).await);
+                }
+                Some(_) => println!("  CAM_BENCH_POSTGRAPHILE: no peer on SQLite (PostGraphile serves PostgreSQL)"),
+                None => {}
+            }
+            loads.push(row);
         }
         for (op, samples, floor, statements) in measured {
             rows.push(Row {
@@ -956,15 +1156,44 @@ async fn main() {
              concurrent callers through HTTP for {secs} s after a 2 s warm-up; floor: the same page as one SQL \
              statement under {floor}, for {secs} s; CPU = utime + stime per request:\n"
         );
+        // PostGraphile's columns only when it ran: the table is otherwise
+        // the one the README shows from before the peer.
+        let with_peer = loads.iter().any(|l| l.peer.is_some());
+        if let (true, Some(version)) = (with_peer, &peer_version) {
+            println!(
+                "Peer: {version}, the same page (its query: the bench's POSTGRAPHILE_CLIENTS_TAB) through HTTP \
+                 from the same callers for the same time after the same warm-up; its CPU: node + its PostgreSQL \
+                 backends.\n"
+            );
+        }
+        let (peer_head, peer_rule) = if with_peer {
+            (
+                " PostGraphile req/s | cam / PostGraphile | PostGraphile CPU ms/req (node + PostgreSQL) |",
+                " --- | --- | --- |",
+            )
+        } else {
+            ("", "")
+        };
         println!(
             "| clients | cam req/s | floor req/s | cam / floor | cam CPU ms/req | PostgreSQL CPU ms/req | \
-             floor CPU ms/req | p50 under load | p99 under load | load average before |"
+             floor CPU ms/req |{peer_head} p50 under load | p99 under load | load average before |"
         );
-        println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        println!("| --- | --- | --- | --- | --- | --- | --- |{peer_rule} --- | --- | --- |");
         let or_dash = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.2}"));
         for l in loads {
+            let peer = match &l.peer {
+                Some(p) => format!(
+                    " {:.0} | {:.2} | {:.2} + {:.2} |",
+                    p.per_second,
+                    l.cam / p.per_second,
+                    p.node_cpu,
+                    p.pg_cpu
+                ),
+                None if with_peer => " – | – | – |".to_string(),
+                None => String::new(),
+            };
             println!(
-                "| {} | {:.0} | {:.0} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
+                "| {} | {:.0} | {:.0} | {:.2} | {:.2} | {} | {} |{peer} {} | {} | {} |",
                 l.clients,
                 l.cam,
                 l.floor,
