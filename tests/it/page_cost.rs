@@ -656,3 +656,87 @@ async fn the_clients_tab_with_partner_users_is_read_with_its_account_and_answers
     let refused = t.exec(&plain.who, CLIENTS, json!({"id": partner, "first": 5})).await;
     assert_eq!(error_codes(&refused), vec!["FORBIDDEN"], "{refused}");
 }
+
+#[tokio::test]
+async fn the_clients_tab_read_at_once_answers_every_partner_user_field_as_when_read_apart() {
+    // R1, R27, R33 (issue 29): the read model sends each partner user's
+    // user and set once however many memberships share them, and its
+    // clients once however many partner users they have. Whatever is asked
+    // of the partner users (every field, their totals alone, no totals, a
+    // status filter, none of them), by the boss or the operator, the answer
+    // is the one the same selection gets through `node(id)`, read apart.
+    let t = TestApp::new().await;
+    let w = World::new(&t);
+    let agency = Agency::new(&w).await;
+    let partner = agency.partner.clone();
+    let boss = agency.boss.who.clone();
+    let ann = w.worker(&partner, "ann", "STANDARD", &[], "EMPLOYEE", None).await;
+    let bob = w.worker(&partner, "bob", "STANDARD", &[], "CONTRACTOR", None).await;
+    let set = w.permission_set(&partner, &boss, "Marketing", &["CONTACTS_VIEW", "REPORTS_ACCESS"]).await;
+    for i in 0..4 {
+        let (client, _, _) = agency.approve_into(&w, &format!("Client{i}")).await;
+        // Ann and Bob share one set in two clients, Ann alone in one, and
+        // the boss (the built-in Partner Admin set) is in all four.
+        let workers: Vec<&str> = match i {
+            0 | 1 => vec![&ann.id, &bob.id],
+            2 => vec![&ann.id],
+            _ => vec![],
+        };
+        if !workers.is_empty() {
+            let added = w.add_workers(&partner, &client, &workers, &set, &boss).await;
+            assert!(user_error_codes(&added).is_empty(), "{added}");
+        }
+    }
+    let every = "totalCount pageInfo{ hasNextPage endCursor } edges{ cursor node{ id role seat status permissions
+        managedCredit createdAt expiresAt user{ id email name } account{ id name } permissionSet{ id name permissions }
+        partner{ id name } } }";
+    let selections = [
+        format!("partnerUsers(first: 2){{ {every} }}"),
+        format!("partnerUsers(first: 2, after: null, status: [ACTIVE]){{ {every} }}"),
+        "partnerUsers{ totalCount }".to_string(),
+        "partnerUsers(first: 1){ edges{ node{ role user{ email } permissionSet{ name } } } }".to_string(),
+        "displayName".to_string(),
+    ];
+    for users in &selections {
+        let q = format!(
+            "query($id: ID!, $after: String){{ partnerAccount(id:$id){{ name clients(first: 3, after: $after){{
+                totalCount pageInfo{{ hasNextPage endCursor }} edges{{ node{{ displayName status accessTypes
+                activePartnerUserCount client{{ id name }} {users} }} }} }} }} }}"
+        );
+        let apart = q.replacen("partnerAccount(id:$id){", "node(id:$id){ ... on PartnerAccount {", 1) + " }";
+        for who in [&boss, &As::Operator] {
+            let mut after = Value::Null;
+            for _page in 0..2 {
+                let vars = json!({"id": partner, "after": after});
+                let before = t.statement_count();
+                let at_once = t.ok(who, &q, vars.clone()).await;
+                if t.db.is_postgres() {
+                    // The token's user (none for the operator), the read
+                    // model, and for `partner { … }` the partner's account:
+                    // the users, sets and accounts come with the read.
+                    let most = usize::from(matches!(who, As::User(_))) + 1 + usize::from(users.contains("partner{"));
+                    let statements = t.statement_count() - before;
+                    assert!(statements <= most, "{statements} statements for {users} as {who:?}");
+                }
+                let read_apart = t.ok(who, &apart, vars).await;
+                assert_eq!(at_once["partnerAccount"], read_apart["node"], "{users} as {who:?}");
+                let clients = &at_once["partnerAccount"]["clients"];
+                assert_eq!(clients["totalCount"], json!(4), "{users}");
+                after = clients["pageInfo"]["endCursor"].clone();
+            }
+        }
+    }
+    // The first client's partner users, in membership order, each with
+    // their own user and the set they share.
+    let q = format!(
+        "query($id: ID!){{ partnerAccount(id:$id){{ clients(first: 1){{ edges{{ node{{ partnerUsers(first: 3){{ {every} }} }} }} }} }} }}"
+    );
+    let d = t.ok(&boss, &q, json!({"id": partner})).await;
+    let users = &d["partnerAccount"]["clients"]["edges"][0]["node"]["partnerUsers"];
+    let emails: Vec<&str> =
+        users["edges"].as_array().unwrap().iter().filter_map(|e| e["node"]["user"]["email"].as_str()).collect();
+    assert_eq!(emails, vec![agency.boss.email.as_str(), ann.email.as_str(), bob.email.as_str()], "{users}");
+    let sets: Vec<&Value> =
+        users["edges"].as_array().unwrap().iter().map(|e| &e["node"]["permissionSet"]["name"]).collect();
+    assert_eq!(sets, vec![&json!("Partner Admin"), &json!("Marketing"), &json!("Marketing")], "{users}");
+}

@@ -13,7 +13,7 @@ mod postgres;
 mod sqlite;
 
 use postgres::{lateral, lateral_counts};
-pub(crate) use postgres::{lateral_sql, shift_placeholders, Parents};
+pub(crate) use postgres::{lateral_parts, shift_placeholders, LateralParts};
 use sqlite::{branches, grouped_count, window};
 
 /// SQLite has no `LATERAL`: one branch per parent, joined by `UNION ALL`,

@@ -28,7 +28,7 @@ macro_rules! by_position {
     ($read:ident, $names:ident, $module:ident::Model { $($field:ident),* $(,)? }) => {
         #[cfg(test)]
         const $names: &[&str] = &[$(stringify!($field)),*];
-        fn $read(row: &QueryResult, mut i: usize) -> Result<($module::Model, usize), DbErr> {
+        pub(crate) fn $read(row: &QueryResult, mut i: usize) -> Result<($module::Model, usize), DbErr> {
             let m = $module::Model { $($field: { i += 1; row.try_get_by_index(i - 1)? }),* };
             Ok((m, i))
         }
@@ -80,8 +80,21 @@ impl FromRowAt for MemberRow {
     }
 }
 
+/// What a page of memberships is read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Joined {
+    /// Each membership's user, account and set on its row (`MemberRow`).
+    People,
+    /// The memberships' columns alone (`membership_at`): the caller reads
+    /// their users, sets and accounts once each, not once per membership.
+    Alone,
+}
+
 /// A select of memberships joined with their users, accounts and sets.
-fn with_people(select: Select<membership::Entity>) -> SelectStatement {
+fn with_people(select: Select<membership::Entity>, joined: Joined) -> SelectStatement {
+    if joined == Joined::Alone {
+        return select.into_query();
+    }
     let mut q = select.into_query();
     let m = |c: membership::Column| Expr::col((membership::Entity, c));
     q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).eq(m(membership::Column::UserId)))
@@ -100,24 +113,26 @@ fn with_people(select: Select<membership::Entity>) -> SelectStatement {
 }
 
 /// What to read per parent of a page of memberships (`partition`, one of
-/// their columns) with their users, accounts and sets: `select`'s filter
-/// after the page's cursor, and the totals (counted, or `kept`) when asked.
+/// their columns), `joined` with their users, accounts and sets or not:
+/// `select`'s filter after the page's cursor, and the totals (counted, or
+/// `kept`) when asked.
 pub(crate) fn members_spec(
     select: Select<membership::Entity>,
     partition: &'static [&'static str],
     page: PageRequest,
     with_total: bool,
     kept: Option<Total<'static>>,
+    joined: Joined,
 ) -> PerParent<'static> {
     let count = with_total.then(|| kept.unwrap_or_else(|| Total::rows("memberships", select.clone().into_query())));
     let mut rows = select;
     if let Some(after) = page.after {
         rows = rows.filter(membership::Column::Id.gt(after));
     }
-    let by_ids = ByIds { joined: with_people(membership::Entity::find()), ids: rows.clone().into_query() };
+    let by_ids = ByIds { joined: with_people(membership::Entity::find(), joined), ids: rows.clone().into_query() };
     PerParent {
         table: "memberships",
-        rows: with_people(rows),
+        rows: with_people(rows, joined),
         count,
         partition,
         descending: false,
@@ -127,35 +142,67 @@ pub(crate) fn members_spec(
 
 /// The pages of the parents from the rows read for them (at most `first +
 /// 1` each, in order), with the users, accounts and sets read along.
-pub(crate) fn member_pages<K: std::hash::Hash + Eq + Copy>(
+fn member_pages<K: std::hash::Hash + Eq + Copy>(
     rows: Vec<MemberRow>,
     parents: &[K],
     of: impl Fn(&Membership) -> K,
     page: PageRequest,
     totals: &HashMap<K, u64>,
 ) -> Result<MemberPages<K>, StorageError> {
-    let mut users = HashMap::new();
-    let mut sets = HashMap::new();
-    let mut accounts = HashMap::new();
-    let mut items = Vec::with_capacity(rows.len());
+    let mut read = People::default();
     for r in rows {
-        if let Some(ps) = r.ps {
+        read.memberships.push(r.m);
+        read.users.push(r.u);
+        read.accounts.push(r.a);
+        read.sets.extend(r.ps);
+    }
+    read.pages(parents, of, page, totals)
+}
+
+/// Memberships and the rows they refer to, as read (a user, account or set
+/// may come more than once).
+#[derive(Default)]
+pub(crate) struct People {
+    pub memberships: Vec<membership::Model>,
+    pub users: Vec<user::Model>,
+    pub accounts: Vec<account::Model>,
+    pub sets: Vec<permission_set::Model>,
+}
+
+impl People {
+    /// The pages of the parents from the memberships read for them (at most
+    /// `first + 1` each, in order), each user, account and set once.
+    pub(crate) fn pages<K: std::hash::Hash + Eq + Copy>(
+        self,
+        parents: &[K],
+        of: impl Fn(&Membership) -> K,
+        page: PageRequest,
+        totals: &HashMap<K, u64>,
+    ) -> Result<MemberPages<K>, StorageError> {
+        let mut users = HashMap::new();
+        let mut sets = HashMap::new();
+        let mut accounts = HashMap::new();
+        for ps in self.sets {
             sets.entry(ps.id).or_insert_with(|| convert::permission_set(ps));
         }
-        if let std::collections::hash_map::Entry::Vacant(e) = users.entry(r.u.id) {
-            e.insert(convert::user(r.u)?);
+        for u in self.users {
+            if let std::collections::hash_map::Entry::Vacant(e) = users.entry(u.id) {
+                e.insert(convert::user(u)?);
+            }
         }
-        if let std::collections::hash_map::Entry::Vacant(e) = accounts.entry(r.a.id) {
-            e.insert(convert::account(r.a)?);
+        for a in self.accounts {
+            if let std::collections::hash_map::Entry::Vacant(e) = accounts.entry(a.id) {
+                e.insert(convert::account(a)?);
+            }
         }
-        items.push(convert::membership(r.m)?);
+        let items = self.memberships.into_iter().map(convert::membership).collect::<Result<Vec<_>, _>>()?;
+        Ok(MemberPages {
+            pages: pages(parents, items, of, page, totals),
+            users: users.into_values().collect(),
+            sets: sets.into_values().collect(),
+            accounts: accounts.into_values().collect(),
+        })
     }
-    Ok(MemberPages {
-        pages: pages(parents, items, of, page, totals),
-        users: users.into_values().collect(),
-        sets: sets.into_values().collect(),
-        accounts: accounts.into_values().collect(),
-    })
 }
 
 impl<C: Conn> SeaOrmRepository<C> {
@@ -174,7 +221,7 @@ impl<C: Conn> SeaOrmRepository<C> {
         with_total: bool,
         kept: Option<Total<'static>>,
     ) -> Result<MemberPages<K>, StorageError> {
-        let spec = members_spec(select, partition, page, with_total, kept);
+        let spec = members_spec(select, partition, page, with_total, kept, Joined::People);
         let keys: Vec<Vec<i64>> = parents.iter().map(|p| vec![id(*p)]).collect();
         let (rows, totals) = first_per_parent::<MemberRow>(&self.conn, spec, &keys, page).await.map_err(db)?;
         let totals: HashMap<K, u64> =

@@ -14,18 +14,26 @@ use cam_domain::policy::is_cam_user;
 use cam_domain::relationship::ports::RelationshipRepository;
 use cam_domain::relationship::tab::{ClientsTabQuery, ClientsTabRead, PartnerUsersQuery};
 use cam_domain::{AccountId, StorageError};
-use sea_orm::{DatabaseBackend, EntityTrait, Iterable, QueryFilter};
+use sea_orm::{DatabaseBackend, DbErr, EntityTrait, IdenStatic, Iterable, QueryFilter};
 
-use super::super::entities::{account, membership};
-use super::super::memberships::{filter_condition, member_pages, members_spec, MemberRow};
+use super::super::entities::{account, membership, permission_set, user};
+use super::super::memberships::{
+    filter_condition, members_spec, membership_at, permission_set_at, user_at, Joined, People,
+};
 use super::super::sql::Sql;
-use super::super::window::{lateral_sql, shift_placeholders, FromRowAt, Parents};
+use super::super::window::{lateral_parts, shift_placeholders, LateralParts};
 use super::super::{convert, db, joined, Conn, SeaOrmRepository};
 use super::clients_tab::{ClientRowQ, ClientsTab, COLUMNS};
 
 /// The partner users of each row, as the `partnerUsers` loader reads them.
 fn partner_users_filter(partner: AccountId, q: &PartnerUsersQuery) -> MemberFilter {
     MemberFilter { roles: None, statuses: q.statuses.clone(), partner_users_only: true, partner_id: Some(partner) }
+}
+
+/// The columns of `E` under `alias`, in the entity's order (`membership_at`
+/// and the others read them by position).
+fn columns<E: EntityTrait>(alias: &str) -> String {
+    E::Column::iter().map(|c| format!("{alias}.\"{}\"", c.as_str())).collect::<Vec<_>>().join(", ")
 }
 
 /// The rule of `ClientsTabQuery` (R1 over R33) over the account `a` and the
@@ -85,11 +93,17 @@ impl<C: Conn> SeaOrmRepository<C> {
         Ok(Some(ClientsTabRead { account, membership, rows: Some(rows), partner_users }))
     }
 
-    /// One statement: the account with the viewer's membership (`v__`, its
-    /// columns named apart from the partner users' joined accounts), the
-    /// page read only when the rule holds on them (`page__`), and each
-    /// row's partner users beside it (a `LATERAL` per row, as
-    /// `members_page_per_account` reads them).
+    /// One statement, each row read once: `UNION ALL` of the account with
+    /// the viewer's membership (`v__`, kind 0), the page's rows when the
+    /// rule holds on them (`page__`, kind 1, with each row's partner-user
+    /// total), the partner users of each row (`t__`, kind 2: their
+    /// memberships alone) and, once each, their users (kind 3) and sets
+    /// (kind 4). Every branch has every column, the others' NULL (joined
+    /// `ON FALSE`, so that each NULL has its column's type), and the rows
+    /// come by kind, then the page row (`r__`), then the membership.
+    /// Sending the account and a page row on every partner-user row, and a
+    /// user and a set on each of their memberships, was five times the
+    /// values and most of the statement's cost in both processes.
     async fn clients_tab_at_once(&self, q: &ClientsTabQuery<'_>) -> Result<Option<ClientsTabRead>, StorageError> {
         let backend = self.conn.get_database_backend();
         let tab = ClientsTab::new(q.partner, q.filter, q.now);
@@ -107,63 +121,121 @@ impl<C: Conn> SeaOrmRepository<C> {
         s.push(" WHERE a.id = ").value(q.partner.get()).push("), page__ AS (");
         let total_apart = tab.page_sql(&mut s, q.page, q.with_total, Some("EXISTS (SELECT 1 FROM v__ WHERE v__.ok__)"));
         s.push(")");
-        let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
-        let membership_columns = <membership::Entity as EntityTrait>::Column::iter().count();
-        // v__'s columns, then the page's (and `p0`), then the partner users'.
-        let page_at = account_columns + membership_columns + 1;
-        let users_at = page_at + COLUMNS + 1;
-        let parents =
-            Parents::Within { from: "v__ LEFT JOIN page__ AS p ON TRUE", select: "v__.*, p.*", order: "p.id" };
-        let nested = q.partner_users.as_ref().map(|pu| {
+        let members = q.partner_users.as_ref().map(|pu| {
             let select = membership::Entity::find().filter(filter_condition(&partner_users_filter(q.partner, pu)));
-            let spec = members_spec(select, &["account_id"], pu.page, pu.with_total, None);
+            let spec = members_spec(select, &["account_id"], pu.page, pu.with_total, None, Joined::Alone);
             // Only their totals asked: `LIMIT 0` reads none of their rows.
             let limit = if pu.page.count_only { 0 } else { u64::from(pu.page.first) + 1 };
-            (lateral_sql(backend, spec, parents, limit), pu)
+            (lateral_parts(backend, spec, limit), pu)
         });
-        let (at_total, rows_at) = match &nested {
-            Some(((sql, values), pu)) => {
-                let shifted = shift_placeholders(sql, s.len());
-                s.push(" ").push(&shifted);
-                s.extend(values.clone());
-                (pu.with_total.then_some(users_at), users_at + usize::from(pu.with_total))
-            }
-            None => {
-                s.push(" SELECT v__.*, p.* FROM v__ LEFT JOIN page__ AS p ON TRUE ORDER BY p.id");
-                (None, users_at)
-            }
+        let mut parts = Vec::new();
+        let mut count = None;
+        if let Some((LateralParts { rows, count: c, values, .. }, _)) = &members {
+            let at = s.len();
+            s.push(", t__ AS (SELECT p.id AS r__, t.* FROM page__ AS p CROSS JOIN LATERAL (")
+                .push(&shift_placeholders(rows, at))
+                .push(") AS t)");
+            count = c.as_ref().map(|c| shift_placeholders(c, at));
+            s.extend(values.clone());
+            parts = vec![
+                ("t", "memberships", columns::<membership::Entity>("t")),
+                ("u", "users", columns::<user::Entity>("u")),
+                ("s", "permission_sets", columns::<permission_set::Entity>("s")),
+            ];
+        }
+        let member_columns: String = parts.iter().map(|(_, _, columns)| format!(", {columns}")).collect();
+        // The other kinds' columns as typed NULLs: their tables joined on
+        // FALSE.
+        let nulls = |except: &str| -> String {
+            let tables = [("v__", "v__"), ("p", "page__")].into_iter().chain(parts.iter().map(|(a, t, _)| (*a, *t)));
+            tables
+                .filter(|(alias, _)| *alias != except)
+                .map(|(a, t)| format!(" LEFT JOIN {t} AS {a} ON FALSE"))
+                .collect()
         };
+        let select = |kind: u8, r: &str, o: &str, total: &str| {
+            format!("SELECT {kind} AS k__, {r} AS r__, {o} AS o__, v__.*, p.*, {total} AS n__{member_columns}")
+        };
+        let null = "CAST(NULL AS BIGINT)";
+        s.push(&format!(" {} FROM (SELECT 1) AS one__ CROSS JOIN v__{}", select(0, null, null, null), nulls("v__")));
+        let total = match &count {
+            Some(_) => "c.\"total__\"",
+            None => null,
+        };
+        s.push(&format!(" UNION ALL {} FROM page__ AS p", select(1, "p.id", null, total)));
+        if let Some(count) = &count {
+            s.push(&format!(" CROSS JOIN LATERAL ({count}) AS c"));
+        }
+        s.push(&nulls("p"));
+        if !parts.is_empty() {
+            // The memberships of t__ under the name `t`, so that every kind
+            // names their columns alike.
+            s.push(&format!(" UNION ALL {} FROM t__ AS t{}", select(2, "t.r__", "t.id", null), nulls("t")));
+            s.push(&format!(
+                " UNION ALL {} FROM users AS u{} WHERE u.id = ANY (ARRAY(SELECT DISTINCT t__.user_id FROM t__))",
+                select(3, "u.id", null, null),
+                nulls("u")
+            ));
+            s.push(&format!(
+                " UNION ALL {} FROM permission_sets AS s{} \
+                 WHERE s.id = ANY (ARRAY(SELECT DISTINCT t__.permission_set_id FROM t__))",
+                select(4, "s.id", null, null),
+                nulls("s")
+            ));
+        }
+        s.push(" ORDER BY 1, 2, 3");
         let result = self.conn.query_all(s.statement()).await.map_err(db)?;
+        // Positions: k__, r__, o__, then v__ (the account's, the
+        // membership's columns and ok__), the page's (and p0), n__, then
+        // the membership's, the user's and the set's.
+        let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
+        let membership_count = <membership::Entity as EntityTrait>::Column::iter().count();
+        let v_at = 3;
+        let ok_at = v_at + account_columns + membership_count;
+        let page_at = ok_at + 1;
+        let n_at = page_at + COLUMNS + 1;
+        let members_at = n_at + 1;
+        let users_at = members_at + membership_count;
+        let sets_at = users_at + <user::Entity as EntityTrait>::Column::iter().count();
         let Some(first) = result.first() else { return Ok(None) };
+        if first.try_get_by_index::<i32>(0).map_err(db)? != 0 {
+            return Ok(None);
+        }
         let Some(a) = joined::read::<account::Model>(first, "va__").map_err(db)? else { return Ok(None) };
         let account = convert::account(a)?;
         let membership = joined::read::<membership::Model>(first, "vm__").map_err(db)?;
         let membership: Option<Membership> = membership.map(convert::membership).transpose()?;
-        let read_rows = first.try_get_by_index::<Option<bool>>(page_at - 1).map_err(db)?.unwrap_or(false);
+        let read_rows = first.try_get_by_index::<Option<bool>>(ok_at).map_err(db)?.unwrap_or(false);
         if !read_rows {
             return Ok(Some(ClientsTabRead { account, membership, rows: None, partner_users: None }));
         }
         let mut page_rows = Vec::new();
-        let mut users = Vec::new();
+        let mut people = People::default();
         let mut totals: HashMap<AccountId, u64> = HashMap::new();
-        for r in &result {
-            let Some(id) = r.try_get_by_index::<Option<i64>>(page_at).map_err(db)? else { continue };
-            if page_rows.last().map(|p: &ClientRowQ| p.id) != Some(id) {
-                page_rows.push(ClientRowQ::at(r, page_at).map_err(db)?);
-                if let Some(at) = at_total {
-                    let client = AccountId::new(r.try_get_by_index::<i64>(page_at + COLUMNS).map_err(db)?);
-                    totals.insert(client, r.try_get_by_index::<i64>(at).map_err(db)?.max(0) as u64);
+        for r in &result[1..] {
+            match r.try_get_by_index::<i32>(0).map_err(db)? {
+                1 => {
+                    let row = ClientRowQ::at(r, page_at).map_err(db)?;
+                    if count.is_some() {
+                        let client = AccountId::new(r.try_get_by_index::<i64>(page_at + COLUMNS).map_err(db)?);
+                        totals.insert(client, r.try_get_by_index::<i64>(n_at).map_err(db)?.max(0) as u64);
+                    }
+                    page_rows.push(row);
                 }
-            }
-            if nested.is_some() && r.try_get_by_index::<Option<i64>>(rows_at).map_err(db)?.is_some() {
-                users.push(MemberRow::from_row_at(r, rows_at).map_err(db)?);
+                2 => people.memberships.push(membership_at(r, members_at).map_err(db)?.0),
+                3 => people.users.push(user_at(r, users_at).map_err(db)?.0),
+                4 => people.sets.push(permission_set_at(r, sets_at).map_err(db)?.0),
+                kind => return Err(db(DbErr::Custom(format!("the Clients tab read a row of kind {kind}")))),
             }
         }
         let rows = tab.finish(&self.conn, page_rows, q.page, q.with_total, total_apart).await?;
-        let partner_users = match &nested {
+        let partner_users = match &members {
             Some((_, pu)) => {
                 let clients: Vec<AccountId> = rows.items.iter().map(|r| r.client.id).collect();
-                Some(member_pages(users, &clients, |m| m.account_id, pu.page, &totals)?)
+                // Their accounts are the page's clients, read with the page.
+                let mut read = people.pages(&clients, |m| m.account_id, pu.page, &totals)?;
+                read.accounts = rows.items.iter().map(|r| r.client.clone()).collect();
+                Some(read)
             }
             None => None,
         };

@@ -5,28 +5,41 @@ use sea_orm::{DatabaseBackend, Statement, Value};
 
 use super::{ByIds, PerParent, Total, TOTAL};
 
-/// Where the parents of a `LATERAL` come from.
-pub(crate) enum Parents<'a> {
-    /// Bound ids, one tuple per parent.
-    Ids(&'a [Vec<i64>]),
-    /// Rows of the statement around: `from` names each parent `p`, with
-    /// its keys as columns `"p0"`…; `select` is what to keep of them, and
-    /// `order` their order. A parent without children still has its row.
-    Within { from: &'a str, select: &'a str, order: &'a str },
-}
-
+/// The first `limit` children of each parent (bound ids, one tuple per
+/// parent), with each parent's total when asked: one statement.
 pub(super) fn lateral(backend: DatabaseBackend, spec: PerParent<'_>, parents: &[Vec<i64>], limit: u64) -> Statement {
-    let (sql, values) = lateral_sql(backend, spec, Parents::Ids(parents), limit);
+    let partition = spec.partition;
+    let LateralParts { rows, count, mut values, dir } = lateral_parts(backend, spec, limit);
+    let from = parents_values(parents, partition.len(), &mut values);
+    let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
+    let order = order.join(", ");
+    let sql = match count {
+        Some(count) => format!(
+            "SELECT p.*, c.\"{TOTAL}\", t.* FROM {from} CROSS JOIN LATERAL ({count}) AS c \
+             LEFT JOIN LATERAL ({rows}) AS t ON TRUE ORDER BY {order}, t.\"id\" {dir}"
+        ),
+        None => {
+            format!("SELECT p.*, t.* FROM {from} CROSS JOIN LATERAL ({rows}) AS t ORDER BY {order}, t.\"id\" {dir}")
+        }
+    };
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// The text and values of `lateral`, its placeholders numbered from `$1`.
-pub(crate) fn lateral_sql(
-    backend: DatabaseBackend,
-    spec: PerParent<'_>,
-    parents: Parents<'_>,
-    limit: u64,
-) -> (String, Vec<Value>) {
+/// The pieces of a `LATERAL` per parent `p` (keys `p."p0"`…), their
+/// placeholders numbered from `$1` in `values`' order: the children's page
+/// and, when asked, their count (a statement of its own puts them together).
+pub(crate) struct LateralParts {
+    /// At most `limit` children of `p`, in the spec's order (`ORDER BY`
+    /// `"id"` and `dir`).
+    pub rows: String,
+    /// `SELECT COUNT(*) AS "total__" …` (or the kept count) of `p`.
+    pub count: Option<String>,
+    pub values: Vec<Value>,
+    /// `ASC` or `DESC`: the children's order by `"id"`.
+    pub dir: &'static str,
+}
+
+pub(crate) fn lateral_parts(backend: DatabaseBackend, spec: PerParent<'_>, limit: u64) -> LateralParts {
     let (order_by, dir) = spec.order();
     let PerParent { table, mut rows, count, partition, by_ids, .. } = spec;
     let (rows_sql, mut values) = match by_ids {
@@ -48,26 +61,8 @@ pub(crate) fn lateral_sql(
             (format!("{} WHERE \"{table}\".\"id\" IN ({ids_sql})", joined.sql), values)
         }
     };
-    let count_sql = count.map(|c| correlated_count(backend, c, partition, &mut values));
-    let (select, from, order, join) = match parents {
-        Parents::Ids(parents) => {
-            let from = parents_values(parents, partition.len(), &mut values);
-            let order: Vec<String> = (0..partition.len()).map(|i| format!("p.\"p{i}\"")).collect();
-            ("p.*".to_string(), from, order.join(", "), "CROSS")
-        }
-        Parents::Within { from, select, order } => (select.to_string(), from.to_string(), order.to_string(), "LEFT"),
-    };
-    let on = if join == "LEFT" { " ON TRUE" } else { "" };
-    let sql = match count_sql {
-        Some(count_sql) => format!(
-            "SELECT {select}, c.\"{TOTAL}\", t.* FROM {from} {join} JOIN LATERAL ({count_sql}) AS c{on} \
-             LEFT JOIN LATERAL ({rows_sql}) AS t ON TRUE ORDER BY {order}, t.\"id\" {dir}"
-        ),
-        None => format!(
-            "SELECT {select}, t.* FROM {from} {join} JOIN LATERAL ({rows_sql}) AS t{on} ORDER BY {order}, t.\"id\" {dir}"
-        ),
-    };
-    (sql, values)
+    let count = count.map(|c| correlated_count(backend, c, partition, &mut values));
+    LateralParts { rows: rows_sql, count, values, dir }
 }
 
 /// Ties a select of `table` to the parent `p` of a `LATERAL`.
