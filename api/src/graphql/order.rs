@@ -26,24 +26,38 @@ pub fn order_like_selection(doc: &ExecutableDocument, operation: Option<&str>, d
 /// plan; making it again for each object cost 6 % of the Clients tab).
 struct Plan<'a> {
     keys: Vec<(&'a str, Vec<&'a SelectionSet>)>,
-    rank: HashMap<&'a str, usize>,
+    /// The position of each key, for selection sets of more than `SCAN`
+    /// keys; smaller ones are scanned (a response's objects are most of
+    /// its values, and hashing each key cost more than comparing it with a
+    /// few short names).
+    rank: Option<HashMap<&'a str, usize>>,
     children: Vec<OnceCell<Plan<'a>>>,
 }
+
+/// The most keys of a selection set whose positions are found by a scan.
+const SCAN: usize = 12;
 
 impl<'a> Plan<'a> {
     fn new(doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Self {
         let mut keys = Vec::new();
         collect(doc, sets, &mut keys);
-        let rank = keys.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
+        let rank = (keys.len() > SCAN).then(|| keys.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect());
         let children = keys.iter().map(|_| OnceCell::new()).collect();
         Self { keys, rank, children }
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.rank {
+            Some(rank) => rank.get(key).copied(),
+            None => self.keys.iter().position(|(k, _)| *k == key),
+        }
     }
 
     fn apply(&self, doc: &'a ExecutableDocument, value: &mut Value) {
         match value {
             Value::List(items) => items.iter_mut().for_each(|v| self.apply(doc, v)),
             Value::Object(map) => {
-                let rank = |k: &str| self.rank.get(k).copied().unwrap_or(usize::MAX);
+                let rank = |k: &str| self.position(k).unwrap_or(usize::MAX);
                 if !map.keys().map(|k| rank(k.as_str())).is_sorted() {
                     map.sort_by_cached_key(|k, _| rank(k.as_str()));
                 }
@@ -51,7 +65,7 @@ impl<'a> Plan<'a> {
                     if !matches!(v, Value::Object(_) | Value::List(_)) {
                         continue;
                     }
-                    if let Some(&i) = self.rank.get(k.as_str()) {
+                    if let Some(i) = self.position(k.as_str()) {
                         self.children[i].get_or_init(|| Plan::new(doc, &self.keys[i].1)).apply(doc, v);
                     }
                 }
