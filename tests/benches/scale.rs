@@ -249,10 +249,15 @@ impl PostGraphile {
 
     /// Starts it against `db` and waits until it answers a query (its
     /// schema is built from the database after it listens).
-    async fn start(install: &std::path::Path, db: &str) -> Self {
+    async fn start(install: &std::path::Path, db: &str, server_offers_tls: bool) -> Self {
         let (bin, path) = Self::cli(install);
         let mut db = url::Url::parse(db).expect("the database URL");
         db.query_pairs_mut().append_pair("application_name", PEER_APP);
+        if server_offers_tls {
+            // node-postgres has no `prefer`: over TLS as cam's and pgbench's
+            // connections are (see `tls`), the loopback's certificate unchecked.
+            db.query_pairs_mut().append_pair("sslmode", "no-verify");
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let mut cmd = Command::new(&bin);
         cmd.args(["-P", "postgraphile/presets/amber", "-s", "public", "-n", "127.0.0.1", "-p", "0", "-c"])
@@ -336,6 +341,31 @@ async fn backends(t: &TestApp, filter: &str) -> Vec<(u32, f64)> {
         .filter_map(|r| r.try_get::<i32>("", "pid").ok())
         .filter_map(|pid| cpu_ms(pid as u32).map(|ms| (pid as u32, ms)))
         .collect()
+}
+
+/// Which of the database's other connections use TLS, by
+/// `application_name` ("" is cam's pool and the bench's own): each client
+/// negotiates TLS with the loopback server as it does by default (cam's
+/// sqlx and pgbench's libpq `prefer`), PostGraphile's node-postgres when
+/// told (`PostGraphile::start`), so that none of them skips the encryption
+/// that the others pay for.
+async fn tls(t: &TestApp) -> String {
+    let rows = t
+        .rows(
+            "SELECT a.application_name AS app, COUNT(*) AS n, COUNT(*) FILTER (WHERE s.ssl) AS tls \
+             FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) \
+             WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1",
+        )
+        .await;
+    let apps: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            let app: String = r.try_get("", "app").unwrap_or_default();
+            let (n, tls): (i64, i64) = (r.try_get("", "n").unwrap_or(0), r.try_get("", "tls").unwrap_or(0));
+            format!("\"{app}\" {tls} of {n} over TLS")
+        })
+        .collect();
+    format!("connections: {}", apps.join(", "))
 }
 
 /// The CPU that the backends used between two `backends` (a backend that
@@ -452,6 +482,7 @@ async fn floor_pgbench(t: &TestApp, sql: &str, secs: u64) -> (f64, Option<f64>) 
     if window >= 2 {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let before = backends(t, "AND application_name = 'pgbench'").await;
+        println!("  pgbench's {}", tls(t).await);
         tokio::time::sleep(Duration::from_secs(window)).await;
         let after = backends(t, "AND application_name = 'pgbench'").await;
         cpu = Some((backends_cpu(&before, &after), window as f64));
@@ -508,7 +539,8 @@ async fn postgraphile_load(
     token: &str,
     secs: u64,
 ) -> PeerLoad {
-    let peer = PostGraphile::start(install, &t.db.url).await;
+    let offers_tls = t.rows("SELECT current_setting('ssl') = 'on' AS v").await[0].try_get::<bool>("", "v").unwrap();
+    let peer = PostGraphile::start(install, &t.db.url, offers_tls).await;
     let http = reqwest::Client::new();
     let variables = json!({"p": partner_id.to_string()});
     let answer = post_graphql(&http, &peer.url, token, POSTGRAPHILE_CLIENTS_TAB, &variables).await;
@@ -541,6 +573,7 @@ async fn postgraphile_load(
     let run = load(&http, &peer.url, token, &body, secs as f64).await;
     let node_after = cpu_ms(pid).expect("PostGraphile's CPU");
     let db_after = backends(t, &its_backends).await;
+    println!("  PostGraphile's {}", tls(t).await);
     let per_request = |ms: f64| ms / run.requests as f64;
     let (node_cpu, pg_cpu) = (per_request(node_after - node_before), per_request(backends_cpu(&db_before, &db_after)));
     println!(
@@ -583,6 +616,9 @@ async fn load_mode(
     let run = load(&http, &server.url, token, &body, secs as f64).await;
     let (cam_after, me_after) = (cpu_ms(pid).expect("server CPU"), cpu_ms(std::process::id()).unwrap_or(0.0));
     let db_after = if pg { backends(t, "").await } else { Vec::new() };
+    if pg {
+        println!("  cam's {}", tls(t).await);
+    }
     let per_request = |ms: f64| ms / run.requests as f64;
     let pg_cpu = pg.then(|| per_request(backends_cpu(&db_before, &db_after)));
     let (p50, p99) = (pct(&run.latencies, 0.5), pct(&run.latencies, 0.99));
