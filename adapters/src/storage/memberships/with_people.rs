@@ -90,7 +90,8 @@ pub(crate) enum Joined {
     Alone,
 }
 
-/// A select of memberships joined with their users, accounts and sets.
+/// A select of memberships joined with their users, accounts and sets
+/// (`Joined::People`), or the memberships alone (`Joined::Alone`).
 fn with_people(select: Select<membership::Entity>, joined: Joined) -> SelectStatement {
     if joined == Joined::Alone {
         return select.into_query();
