@@ -98,8 +98,8 @@ impl<C: Conn> SeaOrmRepository<C> {
     /// rule holds on them (`page__`, kind 1, with each row's partner-user
     /// total), the partner users of each row (`t__`, kind 2: their
     /// memberships alone) and, once each, their users (kind 3) and sets
-    /// (kind 4). Every branch has every column, the others' NULL (joined
-    /// `ON FALSE`, so that each NULL has its column's type), and the rows
+    /// (kind 4). Every branch has every column, the others' NULL (typed
+    /// by kind 0, see `kinds` below), and the rows
     /// come by kind, then the page row (`r__`), then the membership.
     /// Sending the account and a page row on every partner-user row, and a
     /// user and a set on each of their memberships, was five times the
@@ -143,44 +143,68 @@ impl<C: Conn> SeaOrmRepository<C> {
                 ("s", "permission_sets", columns::<permission_set::Entity>("s")),
             ];
         }
-        let member_columns: String = parts.iter().map(|(_, _, columns)| format!(", {columns}")).collect();
-        // The other kinds' columns as typed NULLs: their tables joined on
-        // FALSE.
+        // Every kind's columns, in order: (alias, table, select list,
+        // number of columns). Kind 0 (one row) reads the others' as typed
+        // NULLs, from their tables joined on FALSE; the later kinds name
+        // them `NULL`, which a `UNION` types from the branches before it.
+        // (Joined on FALSE in every branch, each of the 200 rows passed
+        // through four joins that copied all its 70 columns: a sixth of
+        // PostgreSQL's CPU for the statement.)
+        let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
+        let membership_count = <membership::Entity as EntityTrait>::Column::iter().count();
+        let mut kinds = vec![
+            ("v__", "v__", "v__.*".to_string(), account_columns + membership_count + 1),
+            ("p", "page__", "p.*".to_string(), COLUMNS + 1),
+        ];
+        for (alias, table, columns) in &parts {
+            kinds.push((alias, table, columns.clone(), columns.split(", ").count()));
+        }
         let nulls = |except: &str| -> String {
-            let tables = [("v__", "v__"), ("p", "page__")].into_iter().chain(parts.iter().map(|(a, t, _)| (*a, *t)));
-            tables
-                .filter(|(alias, _)| *alias != except)
-                .map(|(a, t)| format!(" LEFT JOIN {t} AS {a} ON FALSE"))
+            kinds
+                .iter()
+                .filter(|(alias, ..)| *alias != except)
+                .map(|(a, t, ..)| format!(" LEFT JOIN {t} AS {a} ON FALSE"))
                 .collect()
         };
-        let select = |kind: u8, r: &str, o: &str, total: &str| {
-            format!("SELECT {kind} AS k__, {r} AS r__, {o} AS o__, v__.*, p.*, {total} AS n__{member_columns}")
+        let select = |kind: u8, own: &str, r: &str, o: &str, total: &str| {
+            let list = |from: &[(&str, &str, String, usize)]| -> Vec<String> {
+                from.iter()
+                    .map(|(alias, _, columns, n)| match kind == 0 || *alias == own {
+                        true => columns.clone(),
+                        false => vec!["NULL"; *n].join(", "),
+                    })
+                    .collect()
+            };
+            let (head, members) = kinds.split_at(2);
+            let members: String = list(members).iter().map(|c| format!(", {c}")).collect();
+            format!("SELECT {kind} AS k__, {r} AS r__, {o} AS o__, {}, {total} AS n__{members}", list(head).join(", "))
         };
         let null = "CAST(NULL AS BIGINT)";
-        s.push(&format!(" {} FROM (SELECT 1) AS one__ CROSS JOIN v__{}", select(0, null, null, null), nulls("v__")));
+        s.push(&format!(
+            " {} FROM (SELECT 1) AS one__ CROSS JOIN v__{}",
+            select(0, "v__", null, null, null),
+            nulls("v__")
+        ));
         let total = match &count {
             Some(_) => "c.\"total__\"",
             None => null,
         };
-        s.push(&format!(" UNION ALL {} FROM page__ AS p", select(1, "p.id", null, total)));
+        s.push(&format!(" UNION ALL {} FROM page__ AS p", select(1, "p", "p.id", null, total)));
         if let Some(count) = &count {
             s.push(&format!(" CROSS JOIN LATERAL ({count}) AS c"));
         }
-        s.push(&nulls("p"));
         if !parts.is_empty() {
             // The memberships of t__ under the name `t`, so that every kind
             // names their columns alike.
-            s.push(&format!(" UNION ALL {} FROM t__ AS t{}", select(2, "t.r__", "t.id", null), nulls("t")));
+            s.push(&format!(" UNION ALL {} FROM t__ AS t", select(2, "t", "t.r__", "t.id", null)));
             s.push(&format!(
-                " UNION ALL {} FROM users AS u{} WHERE u.id = ANY (ARRAY(SELECT DISTINCT t__.user_id FROM t__))",
-                select(3, "u.id", null, null),
-                nulls("u")
+                " UNION ALL {} FROM users AS u WHERE u.id = ANY (ARRAY(SELECT DISTINCT t__.user_id FROM t__))",
+                select(3, "u", "u.id", null, null),
             ));
             s.push(&format!(
-                " UNION ALL {} FROM permission_sets AS s{} \
+                " UNION ALL {} FROM permission_sets AS s \
                  WHERE s.id = ANY (ARRAY(SELECT DISTINCT t__.permission_set_id FROM t__))",
-                select(4, "s.id", null, null),
-                nulls("s")
+                select(4, "s", "s.id", null, null),
             ));
         }
         s.push(" ORDER BY 1, 2, 3");
@@ -188,8 +212,6 @@ impl<C: Conn> SeaOrmRepository<C> {
         // Positions: k__, r__, o__, then v__ (the account's, the
         // membership's columns and ok__), the page's (and p0), n__, then
         // the membership's, the user's and the set's.
-        let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
-        let membership_count = <membership::Entity as EntityTrait>::Column::iter().count();
         let v_at = 3;
         let ok_at = v_at + account_columns + membership_count;
         let page_at = ok_at + 1;
