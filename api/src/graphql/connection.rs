@@ -1,19 +1,108 @@
 //! Relay connections from domain pages: keyset cursors, `totalCount`,
 //! `first` at most 100.
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Lookahead, OutputType, SelectionField, SimpleObject};
+use std::borrow::Cow;
+
+use async_graphql::connection::{CursorType, PageInfo};
+use async_graphql::{Context, Lookahead, Object, OutputType, SelectionField, TypeName};
 use cam_domain::{Page, PageRequest};
 
 use super::error::invalid_input;
 use super::ids::{cursor, parse_cursor};
 
-#[derive(SimpleObject)]
-pub struct Total {
-    pub total_count: i32,
+/// An edge's cursor, kept as the row's key and encoded (`ids::cursor`)
+/// only when a selection asks for it: most pages' edges are read without
+/// their cursors (the Clients tab's 200 edges ask for none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor(i64);
+
+impl CursorType for Cursor {
+    type Error = String;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        match parse_cursor(Some(s)) {
+            Ok(Some(key)) => Ok(Cursor(key)),
+            Ok(None) => Err("no cursor".to_string()),
+            Err(e) => Err(e.message),
+        }
+    }
+
+    fn encode_cursor(&self) -> String {
+        cursor(self.0)
+    }
 }
 
-pub type Conn<T> = Connection<String, T, Total>;
+/// A page of `T` as a Relay connection (`MembershipConnection`, …), with
+/// its `totalCount`: async-graphql's `Connection` and `Edge` in what they
+/// serve (names, fields, descriptions), but resolved in order. Their
+/// fields are in memory, and a page has an edge object per row (the
+/// Clients tab 200): async-graphql's own resolve each object's fields
+/// concurrently, through a `FuturesUnordered` of their own.
+pub struct Conn<T> {
+    edges: Vec<Edge<T>>,
+    has_previous: bool,
+    has_next: bool,
+    total: i32,
+}
+
+/// An edge in a connection.
+pub struct Edge<T> {
+    cursor: Cursor,
+    node: T,
+}
+
+impl<T: OutputType> TypeName for Conn<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", T::type_name()).into()
+    }
+}
+
+impl<T: OutputType> TypeName for Edge<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Edge", T::type_name()).into()
+    }
+}
+
+#[Object(serial, name_type)]
+impl<T: OutputType> Conn<T> {
+    /// Information to aid in pagination.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous,
+            has_next_page: self.has_next,
+            start_cursor: self.edges.first().map(|e| e.cursor.encode_cursor()),
+            end_cursor: self.edges.last().map(|e| e.cursor.encode_cursor()),
+        }
+    }
+
+    /// A list of edges.
+    async fn edges(&self) -> &[Edge<T>] {
+        &self.edges
+    }
+
+    /// A list of nodes.
+    async fn nodes(&self) -> Vec<&T> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    async fn total_count(&self) -> i32 {
+        self.total
+    }
+}
+
+/// An edge in a connection.
+#[Object(serial, name_type)]
+impl<T: OutputType> Edge<T> {
+    /// The item at the end of the edge
+    async fn node(&self) -> &T {
+        &self.node
+    }
+
+    /// A cursor for use in pagination
+    async fn cursor(&self) -> String {
+        self.cursor.encode_cursor()
+    }
+}
 
 /// What a selection asks of a connection: its `totalCount`, its rows
 /// (`edges`, `nodes` or `pageInfo`), or both. A count alone (a tab's label,
@@ -89,11 +178,10 @@ pub fn empty_page<T>(page: PageRequest) -> Page<T> {
 }
 
 pub fn connection<D, T: OutputType>(page: Page<D>, key: impl Fn(&D) -> i64, wrap: impl Fn(D) -> T) -> Conn<T> {
-    let mut c = Connection::with_additional_fields(
-        page.has_previous,
-        page.has_next,
-        Total { total_count: i32::try_from(page.total).unwrap_or(i32::MAX) },
-    );
-    c.edges.extend(page.items.into_iter().map(|d| Edge::new(cursor(key(&d)), wrap(d))));
-    c
+    Conn {
+        has_previous: page.has_previous,
+        has_next: page.has_next,
+        total: i32::try_from(page.total).unwrap_or(i32::MAX),
+        edges: page.items.into_iter().map(|d| Edge { cursor: Cursor(key(&d)), node: wrap(d) }).collect(),
+    }
 }
