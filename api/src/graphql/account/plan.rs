@@ -145,8 +145,9 @@ pub(crate) async fn prefetch_memberships(ctx: &Context<'_>, ms: &[&Membership]) 
 /// `auditLog`, one batch each.
 ///
 /// `read`: the rows' partner users when they were read with the page (the
-/// one `partnerUsers` selected, see `tab.rs`): they are fed to the loader
-/// under the keys the resolvers will ask, and cost no statement.
+/// one `partnerUsers` selected, see `tab.rs`), with their users and sets:
+/// they are kept for the request under the keys the resolvers will ask,
+/// and cost no statement.
 pub(crate) async fn clients_tab(
     ctx: &Context<'_>,
     rows: &[ClientRow],
@@ -157,11 +158,13 @@ pub(crate) async fn clients_tab(
     let rels: Vec<_> = rows.iter().map(|r| &r.relationship).collect();
     for field in node.field("partnerUsers").selection_fields() {
         let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
-        let users = match &read {
-            Some(read) => feed_partner_users(loader, &keys, read).await,
-            None => load_all(ctx, loader, keys).await?,
-        };
-        prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
+        match &read {
+            Some(read) => feed_partner_users(loader, &keys, read),
+            None => {
+                let users = load_all(ctx, loader, keys).await?;
+                prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;
+            }
+        }
     }
     let clients: Vec<_> = rows.iter().map(|r| r.relationship.client_id).collect();
     for client in node.field("client").selection_fields() {

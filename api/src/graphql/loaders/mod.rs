@@ -18,13 +18,21 @@ use cam_domain::membership::model::Membership;
 use cam_domain::membership::ports::MemberPages;
 use cam_domain::permission::PermissionSet;
 use cam_domain::relationship::model::{PartnerUserStats, Relationship};
+use cam_domain::services::audit::AuditService;
+use cam_domain::services::batch::Batch;
+use cam_domain::services::memberships::MembershipService;
 use cam_domain::user::model::{Email, User};
 use cam_domain::*;
 
 pub type LoadError = Arc<StorageError>;
 
 pub struct StoreLoader {
-    cam: Cam,
+    /// The services the loaders read through: a request clones these
+    /// rather than the whole `Cam` (each clone of an `Arc` is an atomic
+    /// write on a counter that every request's thread shares).
+    batch: Batch,
+    audit: AuditService,
+    memberships: MembershipService,
     /// Users, sets and accounts that a nested page read along with its
     /// rows (`MemberPages`): the by-id loaders of the same request answer
     /// them without another statement.
@@ -32,11 +40,33 @@ pub struct StoreLoader {
 }
 
 #[derive(Default)]
-struct Seen {
+pub(crate) struct Seen {
     users: HashMap<UserId, User>,
     sets: HashMap<PermissionSetId, PermissionSet>,
     accounts: HashMap<AccountId, Account>,
+    /// The Clients tab's rows' partner users, read with the page.
+    partner_users: HashMap<PartnerUsersOf, Page<Membership>>,
 }
+
+/// A value of `Seen` by its id.
+pub(crate) trait ReadAlong<K, V> {
+    fn read_along(&self, key: &K) -> Option<V>;
+}
+
+macro_rules! read_along {
+    ($key:ty, $value:ty, $field:ident) => {
+        impl ReadAlong<$key, $value> for Seen {
+            fn read_along(&self, key: &$key) -> Option<$value> {
+                self.$field.get(key).cloned()
+            }
+        }
+    };
+}
+
+read_along!(UserId, User, users);
+read_along!(PermissionSetId, PermissionSet, sets);
+read_along!(AccountId, Account, accounts);
+read_along!(PartnerUsersOf, Page<Membership>, partner_users);
 
 impl StoreLoader {
     pub(crate) fn remember<K>(&self, found: &MemberPages<K>) {
@@ -49,24 +79,28 @@ impl StoreLoader {
 
 pub type Loaders = DataLoader<StoreLoader, HashMapCache>;
 
-/// Pages of partner users read along with the Clients tab (`read`), put in
-/// the request's loader under `keys` (one per row), with the users, sets
-/// and accounts they read along: their resolvers then read nothing.
-pub async fn feed_partner_users(
-    loader: &Loaders,
-    keys: &[PartnerUsersOf],
-    read: &MemberPages<AccountId>,
-) -> HashMap<PartnerUsersOf, Page<Membership>> {
-    let pages: HashMap<_, _> =
-        keys.iter().filter_map(|k| read.pages.get(&k.client).map(|p| (k.clone(), p.clone()))).collect();
-    loader.loader().remember(read);
-    loader.feed_many(pages.iter().map(|(k, p)| (k.clone(), p.clone()))).await;
-    pages
+/// Pages of partner users read along with the Clients tab (`read`), kept
+/// for the request under `keys` (one per row) with the users, sets and
+/// accounts they read along: their resolvers then read nothing.
+pub fn feed_partner_users(loader: &Loaders, keys: &[PartnerUsersOf], read: &MemberPages<AccountId>) {
+    let loader = loader.loader();
+    loader.remember(read);
+    let Ok(mut seen) = loader.seen.lock() else { return };
+    for k in keys {
+        if let Some(p) = read.pages.get(&k.client) {
+            seen.partner_users.insert(k.clone(), p.clone());
+        }
+    }
 }
 
 pub fn loaders(cam: &Cam) -> Loaders {
     DataLoader::with_cache(
-        StoreLoader { cam: cam.clone(), seen: Mutex::default() },
+        StoreLoader {
+            batch: cam.batch.clone(),
+            audit: cam.audit.clone(),
+            memberships: cam.memberships.clone(),
+            seen: Mutex::default(),
+        },
         tokio::spawn,
         HashMapCache::default(),
     )
@@ -86,6 +120,25 @@ where
         return fresh.load_one(key).await.map_err(|e| super::error::failure(ctx, &e));
     };
     loader.load_one(key).await.map_err(|e| super::error::failure(ctx, &e))
+}
+
+/// A user, set or account: as `load`, but first from what the request's
+/// nested pages read along with their rows (`Seen`), without the
+/// DataLoader's round of channels and maps: the Clients tab asks for 300
+/// of them, every one read along.
+pub(crate) async fn load_read_along<K, V>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<V>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    StoreLoader: Loader<K, Value = V, Error = LoadError>,
+    Seen: ReadAlong<K, V>,
+    V: Send + Sync + Clone + 'static,
+{
+    if let Some(loader) = ctx.data_opt::<Loaders>() {
+        if let Some(v) = loader.loader().seen.lock().ok().and_then(|seen| seen.read_along(&key)) {
+            return Ok(Some(v));
+        }
+    }
+    load(ctx, key).await
 }
 
 /// Keys grouped by what they share (`split` gives the group and the
@@ -109,7 +162,7 @@ macro_rules! by_id {
             type Value = $value;
             type Error = LoadError;
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, $value>, LoadError> {
-                map(self.cam.batch.$method(keys).await)
+                map(self.batch.$method(keys).await)
             }
         }
     };
@@ -139,7 +192,7 @@ macro_rules! by_id_seen {
                     }
                 }
                 if !rest.is_empty() {
-                    out.extend(map(self.cam.batch.$method(&rest).await)?);
+                    out.extend(map(self.batch.$method(&rest).await)?);
                 }
                 Ok(out)
             }
@@ -162,7 +215,7 @@ impl Loader<StatsKey> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[StatsKey]) -> Result<HashMap<StatsKey, PartnerUserStats>, LoadError> {
         let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let stats = self.cam.batch.partner_user_stats(&pairs).await.map_err(Arc::new)?;
+        let stats = self.batch.partner_user_stats(&pairs).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, stats.get(&(k.0, k.1)).copied().unwrap_or_default())).collect())
     }
 }
@@ -176,7 +229,7 @@ impl Loader<PairKey> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[PairKey]) -> Result<HashMap<PairKey, Relationship>, LoadError> {
         let pairs: Vec<_> = keys.iter().map(|k| (k.0, k.1)).collect();
-        let found = self.cam.batch.find_relationships_by_pair(&pairs).await.map_err(Arc::new)?;
+        let found = self.batch.find_relationships_by_pair(&pairs).await.map_err(Arc::new)?;
         Ok(keys.iter().filter_map(|k| found.get(&(k.0, k.1)).cloned().map(|r| (*k, r))).collect())
     }
 }
@@ -190,7 +243,7 @@ impl Loader<SuperAdminCount> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[SuperAdminCount]) -> Result<HashMap<SuperAdminCount, u64>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let n = self.cam.batch.count_active_super_admins_in(&ids).await.map_err(Arc::new)?;
+        let n = self.batch.count_active_super_admins_in(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, n.get(&k.0).copied().unwrap_or(0))).collect())
     }
 }
@@ -204,7 +257,7 @@ impl Loader<DomainsOf> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[DomainsOf]) -> Result<HashMap<DomainsOf, Vec<String>>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let d = self.cam.batch.domains_of(&ids).await.map_err(Arc::new)?;
+        let d = self.batch.domains_of(&ids).await.map_err(Arc::new)?;
         Ok(keys.iter().map(|k| (*k, d.get(&k.0).cloned().unwrap_or_default())).collect())
     }
 }
@@ -220,7 +273,7 @@ impl Loader<VerifiedKey> for StoreLoader {
     async fn load(&self, keys: &[VerifiedKey]) -> Result<HashMap<VerifiedKey, bool>, LoadError> {
         let mut out = HashMap::new();
         for (partner, emails) in grouped(keys, |k| (k.0, k.1.clone())) {
-            let ok = self.cam.batch.verified_emails(partner, &emails).await.map_err(Arc::new)?;
+            let ok = self.batch.verified_emails(partner, &emails).await.map_err(Arc::new)?;
             for e in emails {
                 let v = ok.contains(&e.key());
                 out.insert(VerifiedKey(partner, e), v);
@@ -239,7 +292,7 @@ impl Loader<CurrentLink> for StoreLoader {
     type Error = LoadError;
     async fn load(&self, keys: &[CurrentLink]) -> Result<HashMap<CurrentLink, AccessLink>, LoadError> {
         let ids: Vec<_> = keys.iter().map(|k| k.0).collect();
-        let found = self.cam.batch.current_links(&ids).await.map_err(Arc::new)?;
+        let found = self.batch.current_links(&ids).await.map_err(Arc::new)?;
         Ok(found.into_iter().map(|(k, v)| (CurrentLink(k), v)).collect())
     }
 }

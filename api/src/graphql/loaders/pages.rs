@@ -41,7 +41,6 @@ impl Loader<PartnerUsersOf> for StoreLoader {
                 roles: None,
             };
             let found = self
-                .cam
                 .batch
                 .members_page_per_account(&clients, &filter, group.page, group.with_total)
                 .await
@@ -77,7 +76,6 @@ impl Loader<ClientMembershipsOf> for StoreLoader {
         let mut out = HashMap::new();
         for ((partner, page, with_total), users) in groups {
             let found = self
-                .cam
                 .batch
                 .client_memberships_page_per_user(partner, &users, page, with_total)
                 .await
@@ -108,7 +106,7 @@ impl Loader<OwnedAssets> for StoreLoader {
         let groups = grouped(keys, |k| ((k.page, k.with_total), (k.client, k.owner)));
         let mut out = HashMap::new();
         for ((page, with_total), pairs) in groups {
-            let found = self.cam.batch.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
+            let found = self.batch.assets_page_per_owner(&pairs, page, with_total).await.map_err(Arc::new)?;
             for ((client, owner), p) in found {
                 out.insert(OwnedAssets { client, owner, page, with_total }, p);
             }
@@ -190,7 +188,6 @@ impl Loader<MembersOf> for StoreLoader {
         let mut out = HashMap::new();
         for (group, clients) in groups {
             let found = self
-                .cam
                 .memberships
                 .client_members_of(&group.asker.0, &clients, &group.filter, group.page, group.with_total)
                 .await
@@ -220,7 +217,7 @@ impl Loader<AuditOf> for StoreLoader {
         let groups = grouped(keys, |k| ((k.asker.clone(), k.page, k.with_total), k.scope));
         let mut out = HashMap::new();
         for ((asker, page, with_total), scopes) in groups {
-            let found = self.cam.audit.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(load_error)?;
+            let found = self.audit.audit_logs_of(&asker.0, &scopes, page, with_total).await.map_err(load_error)?;
             let key = |scope| AuditOf { asker: asker.clone(), scope, page, with_total };
             pages_or_refusals(&mut out, found.pages, found.refused, key)?;
         }

@@ -14,18 +14,18 @@ use crate::graphql::connection::{asked_page, connection, empty_page, page_reques
 use crate::graphql::enums::{permissions_out, MemberStatus, Permission, Role, Seat, WorkerKind};
 use crate::graphql::error::internal;
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{load, CurrentLink, OwnedAssets, VerifiedKey};
+use crate::graphql::loaders::{load, load_read_along, CurrentLink, OwnedAssets, VerifiedKey};
 use crate::graphql::permission::PermissionSet;
 use crate::graphql::user::User;
 
 async fn user_of(ctx: &Context<'_>, id: UserId) -> Result<cam_domain::user::model::User> {
-    load(ctx, id)
+    load_read_along(ctx, id)
         .await?
         .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("membership without its user")))
 }
 
 async fn account_of(ctx: &Context<'_>, id: cam_domain::AccountId) -> Result<Account> {
-    load(ctx, id)
+    load_read_along(ctx, id)
         .await?
         .ok_or_else(|| internal(ctx, &crate::graphql::error::Inconsistent("membership without its account")))
 }
@@ -123,14 +123,14 @@ impl Membership {
     /// The set last applied, if any (R18, R19).
     async fn permission_set(&self, ctx: &Context<'_>) -> Result<Option<PermissionSet>> {
         match self.0.permission_set_id {
-            Some(id) => Ok(load(ctx, id).await?.map(PermissionSet)),
+            Some(id) => Ok(load_read_along(ctx, id).await?.map(PermissionSet)),
             None => Ok(None),
         }
     }
     /// The partner this member represents, if any.
     async fn partner(&self, ctx: &Context<'_>) -> Result<Option<PartnerAccount>> {
         match self.0.partner_id {
-            Some(id) => Ok(load(ctx, id).await?.map(PartnerAccount::new)),
+            Some(id) => Ok(load_read_along(ctx, id).await?.map(PartnerAccount::new)),
             None => Ok(None),
         }
     }

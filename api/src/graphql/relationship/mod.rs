@@ -11,7 +11,7 @@ use super::connection::{connection, empty_page, Asked, Conn};
 use super::enums::{AccessType, MemberStatus, RelationshipStatus};
 use super::error::internal;
 use super::ids::{encode, Kind};
-use super::loaders::{load, StatsKey};
+use super::loaders::{load, load_read_along, StatsKey};
 use super::membership::Membership;
 
 pub struct PartnerClient {
@@ -96,7 +96,7 @@ impl PartnerClient {
     ) -> Result<Conn<Membership>> {
         let key = partner_users_key(&self.rel, first, after, status, Asked::of(&ctx.look_ahead()))?;
         let page = key.page;
-        let page = load(ctx, key).await?.unwrap_or_else(|| empty_page(page));
+        let page = load_read_along(ctx, key).await?.unwrap_or_else(|| empty_page(page));
         Ok(connection(page, |m| m.id.get(), Membership))
     }
 }
