@@ -26,9 +26,14 @@ use crate::graphql::ids::{encode, Kind};
 use crate::graphql::{build_schema, CamSchema};
 use crate::metrics::Metrics;
 
-/// Everything a request needs.
-#[derive(Clone)]
-pub struct App {
+/// Everything a request needs, shared: axum clones its state for every
+/// request and every layer that reads it, and one `Arc` is one counter to
+/// move (the parts cloned apart were about eighty, most of them the
+/// services of `Cam`, written by every request on both threads).
+pub type App = Arc<Parts>;
+
+/// What `App` shares.
+pub struct Parts {
     pub schema: CamSchema,
     pub cam: Cam,
     pub identity: Arc<dyn IdentityProvider>,
@@ -38,6 +43,8 @@ pub struct App {
     pub live: Arc<crate::live::Live>,
     /// Documents of automatic persisted queries, by SHA-256 (APQ).
     pub persisted: async_graphql::extensions::apollo_persisted_queries::LruCacheStorage,
+    /// Documents that passed the guard, parsed once (`guard::Documents`).
+    pub documents: Arc<crate::graphql::guard::Documents>,
 }
 
 pub struct Settings {
@@ -182,15 +189,16 @@ pub fn build_with(
     let live = Arc::new(crate::live::Live::new(live_limits));
     let persisted =
         async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(crate::graphql::PERSISTED_QUERIES);
-    Ok(App {
+    Ok(Arc::new(Parts {
         schema: build_schema(cam.clone(), live.clone(), settings.introspection),
         live,
         persisted,
+        documents: Arc::default(),
         cam,
         identity: Arc::new(identity),
         store,
         metrics: Arc::new(Metrics::new()?),
-    })
+    }))
 }
 
 /// The SMTP mailer of these settings. Errors: a message for the operator

@@ -3,8 +3,9 @@
 //! answered.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql_axum::GraphQLRequest;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
@@ -75,7 +76,7 @@ async fn execute(
     if request.operation_name.as_deref().is_some_and(str::is_empty) {
         request.operation_name = None;
     }
-    let inspected = match admit(app, headers, &mut request, get).await {
+    let (inspected, document) = match admit(app, headers, &mut request, get).await {
         Ok(i) => i,
         Err(r) => return r,
     };
@@ -84,20 +85,23 @@ async fn execute(
         Err(r) => return r,
     };
     let caller = signed.caller();
-    let response = run(app, request, &request_id.0, signed).await;
+    let response = run(app, request, &document, &request_id.0, signed).await;
     respond(app, headers, &inspected, response, caller, &request_id.0)
 }
 
 /// What is checked before any database work: the persisted query (APQ),
-/// the guard, and no mutation over GET. Errors: the refusal's answer.
+/// the guard, and no mutation over GET; the request is left parsed, and
+/// the checked document is returned too. Errors: the refusal's answer.
 async fn admit(
     app: &App,
     headers: &HeaderMap,
     request: &mut async_graphql::Request,
     get: bool,
-) -> Result<Inspected, Response> {
+) -> Result<(Inspected, Arc<ExecutableDocument>), Response> {
     let sent_with_hash = super::apq::resolve(app, headers, request).await?;
-    let inspected = guard::inspect(request)
+    let (inspected, document) = app
+        .documents
+        .inspect(request)
         .map_err(|rejection| refused_before_execution(app, headers, &rejection.message, rejection.code))?;
     if let Some(hash) = sent_with_hash {
         super::apq::remember(app, headers, request, hash).await?;
@@ -108,20 +112,18 @@ async fn admit(
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return Err(r);
     }
-    Ok(inspected)
+    Ok((inspected, document))
 }
 
 /// Executes an admitted request as `signed`, with the request's loaders,
-/// and puts the response's fields back in the order asked for.
+/// and puts the response's fields back in the order `document` asks them.
 async fn run(
     app: &App,
-    mut request: async_graphql::Request,
+    request: async_graphql::Request,
+    document: &ExecutableDocument,
     request_id: &str,
     signed: Signed,
 ) -> async_graphql::Response {
-    // The guard left the request parsed; keep the document to put the
-    // response's fields back in the order asked for.
-    let document = request.parsed_query().ok().cloned();
     let operation = request.operation_name.clone();
     let mut request = request.data(RequestId(request_id.to_string())).data(loaders(&app.cam));
     match signed {
@@ -131,9 +133,7 @@ async fn run(
     }
     let span = crate::graphql::operation_span(operation.as_deref());
     let mut response = app.schema.execute(request).instrument(span).await;
-    if let Some(doc) = &document {
-        order::order_like_selection(doc, operation.as_deref(), &mut response.data);
-    }
+    order::order_like_selection(document, operation.as_deref(), &mut response.data);
     response
 }
 

@@ -10,6 +10,10 @@
 //! and root fields of every operation with fragments expanded (counted with
 //! memoisation, fragment cycles refused), and NUL characters in any string.
 
+mod documents;
+
+pub use documents::{Documents, MAX_DOCUMENTS};
+
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
