@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use async_graphql::connection::{CursorType, PageInfo};
+use async_graphql::connection::PageInfo;
 use async_graphql::{Context, Lookahead, Object, OutputType, SelectionField, TypeName};
 use cam_domain::{Page, PageRequest};
 
@@ -14,20 +14,10 @@ use super::ids::{cursor, parse_cursor};
 /// only when a selection asks for it: most pages' edges are read without
 /// their cursors (the Clients tab's 200 edges ask for none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor(i64);
+struct Cursor(i64);
 
-impl CursorType for Cursor {
-    type Error = String;
-
-    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        match parse_cursor(Some(s)) {
-            Ok(Some(key)) => Ok(Cursor(key)),
-            Ok(None) => Err("no cursor".to_string()),
-            Err(e) => Err(e.message),
-        }
-    }
-
-    fn encode_cursor(&self) -> String {
+impl Cursor {
+    fn encode(self) -> String {
         cursor(self.0)
     }
 }
@@ -70,8 +60,8 @@ impl<T: OutputType> Conn<T> {
         PageInfo {
             has_previous_page: self.has_previous,
             has_next_page: self.has_next,
-            start_cursor: self.edges.first().map(|e| e.cursor.encode_cursor()),
-            end_cursor: self.edges.last().map(|e| e.cursor.encode_cursor()),
+            start_cursor: self.edges.first().map(|e| e.cursor.encode()),
+            end_cursor: self.edges.last().map(|e| e.cursor.encode()),
         }
     }
 
@@ -100,7 +90,7 @@ impl<T: OutputType> Edge<T> {
 
     /// A cursor for use in pagination
     async fn cursor(&self) -> String {
-        self.cursor.encode_cursor()
+        self.cursor.encode()
     }
 }
 

@@ -33,9 +33,8 @@ pub struct StoreLoader {
     batch: Batch,
     audit: AuditService,
     memberships: MembershipService,
-    /// Users, sets and accounts that a nested page read along with its
-    /// rows (`MemberPages`): the by-id loaders of the same request answer
-    /// them without another statement.
+    /// What nested pages read along with their rows (`MemberPages`): the
+    /// by-id loaders and `load_read_along` answer it without a statement.
     seen: Mutex<Seen>,
 }
 
@@ -48,7 +47,7 @@ pub(crate) struct Seen {
     partner_users: HashMap<PartnerUsersOf, Page<Membership>>,
 }
 
-/// A value of `Seen` by its id.
+/// A value of `Seen` by its key.
 pub(crate) trait ReadAlong<K, V> {
     fn read_along(&self, key: &K) -> Option<V>;
 }
@@ -122,10 +121,10 @@ where
     loader.load_one(key).await.map_err(|e| super::error::failure(ctx, &e))
 }
 
-/// A user, set or account: as `load`, but first from what the request's
-/// nested pages read along with their rows (`Seen`), without the
-/// DataLoader's round of channels and maps: the Clients tab asks for 300
-/// of them, every one read along.
+/// As `load`, but first from what the request's nested pages read along
+/// with their rows (`Seen`), without the DataLoader's round of channels,
+/// maps and clones: the Clients tab asks for 350 such values (each row's
+/// partner users, each of those's user and set), all read along.
 pub(crate) async fn load_read_along<K, V>(ctx: &Context<'_>, key: K) -> async_graphql::Result<Option<V>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
