@@ -12,10 +12,17 @@ use async_graphql::Request;
 
 use super::{check_const, inspect, selected_operation, Inspected, Rejection};
 
-/// Most documents kept. Past it the oldest half is forgotten: a caller who
-/// sends new documents without end costs a parse each, as without a cache,
-/// and holds at most this many (each at most `MAX_QUERY_BYTES`).
+/// Most documents kept, and most bytes of their text. Past either the
+/// oldest half is forgotten: a caller who sends new documents without end
+/// costs a parse each, as without a cache, and holds at most this much.
+/// A parsed document is a few times its text (2,000 fields at most, the
+/// guard's limit), so the cache stays within a few tens of MB however it
+/// is filled.
 pub const MAX_DOCUMENTS: usize = 256;
+pub const MAX_KEPT_BYTES: usize = 256 * 1024;
+/// Longer documents are checked every time and not kept (a frontend's
+/// documents are a few KB; the Clients tab's is 0.6 KB).
+pub const MAX_DOCUMENT_BYTES: usize = 8 * 1024;
 
 /// Checked documents by text, each with the order it was first kept in.
 #[derive(Default)]
@@ -27,6 +34,23 @@ pub struct Documents {
 struct Kept {
     by_text: HashMap<Arc<str>, (u64, Arc<ExecutableDocument>)>,
     next: u64,
+    /// The bytes of the kept texts.
+    bytes: usize,
+}
+
+impl Kept {
+    /// Forgets the older half (at least one document).
+    fn forget_oldest_half(&mut self) {
+        let mut ages: Vec<u64> = self.by_text.values().map(|(age, _)| *age).collect();
+        if ages.is_empty() {
+            return;
+        }
+        let half = (ages.len() - 1) / 2;
+        let (_, median, _) = ages.select_nth_unstable(half);
+        let median = *median;
+        self.by_text.retain(|_, (age, _)| *age > median);
+        self.bytes = self.by_text.keys().map(|t| t.len()).sum();
+    }
 }
 
 impl Documents {
@@ -58,16 +82,22 @@ impl Documents {
     }
 
     fn keep(&self, text: &str, doc: Arc<ExecutableDocument>) {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return;
+        }
         let Ok(mut kept) = self.kept.lock() else { return };
-        if kept.by_text.len() >= MAX_DOCUMENTS {
-            let mut ages: Vec<u64> = kept.by_text.values().map(|(age, _)| *age).collect();
-            let (_, median, _) = ages.select_nth_unstable(MAX_DOCUMENTS / 2);
-            let median = *median;
-            kept.by_text.retain(|_, (age, _)| *age > median);
+        while !kept.by_text.is_empty()
+            && (kept.by_text.len() >= MAX_DOCUMENTS || kept.bytes + text.len() > MAX_KEPT_BYTES)
+        {
+            kept.forget_oldest_half();
         }
         let age = kept.next;
         kept.next += 1;
-        kept.by_text.insert(Arc::from(text), (age, doc));
+        kept.bytes += text.len();
+        // Two requests may both have missed it: the second replaces it.
+        if kept.by_text.insert(Arc::from(text), (age, doc)).is_some() {
+            kept.bytes -= text.len();
+        }
     }
 
     /// How many documents are kept.
@@ -124,6 +154,29 @@ mod tests {
         let mut r = request("{ viewer { id }");
         assert!(docs.inspect(&mut r).is_err());
         assert!(docs.is_empty());
+    }
+
+    #[test]
+    fn a_long_document_is_checked_but_not_kept_and_the_kept_texts_stay_within_their_bytes() {
+        let docs = Documents::default();
+        let long = format!("{{ viewer(note: \"{}\") {{ id }} }}", "a".repeat(MAX_DOCUMENT_BYTES));
+        assert!(long.len() > MAX_DOCUMENT_BYTES);
+        assert!(docs.inspect(&mut request(&long)).is_ok(), "checked as ever");
+        assert!(docs.is_empty(), "not kept");
+        // Documents just under the per-document limit fill the bytes first.
+        let near = |i: usize| {
+            let head = format!("{{ viewer {{ id }} a{i}: viewer {{ id }} }}");
+            format!("{head}{}", " ".repeat(MAX_DOCUMENT_BYTES - head.len()))
+        };
+        for i in 0..(MAX_KEPT_BYTES / MAX_DOCUMENT_BYTES) * 2 {
+            docs.inspect(&mut request(&near(i))).expect("a valid document");
+            let kept = docs.kept.lock().expect("the lock");
+            assert!(kept.bytes <= MAX_KEPT_BYTES, "{} bytes kept", kept.bytes);
+            assert_eq!(kept.bytes, kept.by_text.keys().map(|t| t.len()).sum::<usize>());
+        }
+        assert!(docs.len() < MAX_DOCUMENTS);
+        assert!(docs.get(&near((MAX_KEPT_BYTES / MAX_DOCUMENT_BYTES) * 2 - 1)).is_some(), "the newest is kept");
+        assert!(docs.get(&near(0)).is_none(), "the oldest is forgotten");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 mod documents;
 
-pub use documents::{Documents, MAX_DOCUMENTS};
+pub use documents::Documents;
 
 use std::collections::HashMap;
 
