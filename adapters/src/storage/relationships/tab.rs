@@ -31,9 +31,10 @@ fn partner_users_filter(partner: AccountId, q: &PartnerUsersQuery) -> MemberFilt
 }
 
 /// The columns of `E` under `alias`, in the entity's order (`membership_at`
-/// and the others read them by position).
-fn columns<E: EntityTrait>(alias: &str) -> String {
-    E::Column::iter().map(|c| format!("{alias}.\"{}\"", c.as_str())).collect::<Vec<_>>().join(", ")
+/// and the others read them by position), and how many they are.
+fn columns<E: EntityTrait>(alias: &str) -> (String, usize) {
+    let names: Vec<String> = E::Column::iter().map(|c| format!("{alias}.\"{}\"", c.as_str())).collect();
+    (names.join(", "), names.len())
 }
 
 /// The rule of `ClientsTabQuery` (R1 over R33) over the account `a` and the
@@ -153,12 +154,10 @@ impl<C: Conn> SeaOrmRepository<C> {
         let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
         let membership_count = <membership::Entity as EntityTrait>::Column::iter().count();
         let mut kinds = vec![
-            ("v__", "v__", "v__.*".to_string(), account_columns + membership_count + 1),
-            ("p", "page__", "p.*".to_string(), COLUMNS + 1),
+            ("v__", "v__", ("v__.*".to_string(), account_columns + membership_count + 1)),
+            ("p", "page__", ("p.*".to_string(), COLUMNS + 1)),
         ];
-        for (alias, table, columns) in &parts {
-            kinds.push((alias, table, columns.clone(), columns.split(", ").count()));
-        }
+        kinds.extend(parts.iter().cloned());
         let nulls = |except: &str| -> String {
             kinds
                 .iter()
@@ -167,9 +166,9 @@ impl<C: Conn> SeaOrmRepository<C> {
                 .collect()
         };
         let select = |kind: u8, own: &str, r: &str, o: &str, total: &str| {
-            let list = |from: &[(&str, &str, String, usize)]| -> Vec<String> {
+            let list = |from: &[(&str, &str, (String, usize))]| -> Vec<String> {
                 from.iter()
-                    .map(|(alias, _, columns, n)| match kind == 0 || *alias == own {
+                    .map(|(alias, _, (columns, n))| match kind == 0 || *alias == own {
                         true => columns.clone(),
                         false => vec!["NULL"; *n].join(", "),
                     })

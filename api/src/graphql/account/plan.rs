@@ -30,7 +30,7 @@ use crate::graphql::connection::{page_request, Asked};
 use crate::graphql::enums::MemberStatus;
 use crate::graphql::error::failure;
 use crate::graphql::loaders::{
-    feed_partner_users, load_now, Asker, AuditOf, ClientMembershipsOf, LoadError, Loaders, MembersOf, PartnerUsersOf,
+    keep_partner_users, load_now, Asker, AuditOf, ClientMembershipsOf, LoadError, Loaders, MembersOf, PartnerUsersOf,
     StoreLoader, VerifiedKey,
 };
 use crate::graphql::principal;
@@ -159,7 +159,7 @@ pub(crate) async fn clients_tab(
     for field in node.field("partnerUsers").selection_fields() {
         let Ok(keys) = partner_users_keys(&field, &rels) else { continue };
         match &read {
-            Some(read) => feed_partner_users(loader, &keys, read),
+            Some(read) => keep_partner_users(loader, &keys, read),
             None => {
                 let users = load_all(ctx, loader, keys).await?;
                 prefetch_memberships(ctx, &users.values().flat_map(|p| p.items.iter()).collect::<Vec<_>>()).await?;

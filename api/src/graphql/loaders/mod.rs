@@ -81,7 +81,7 @@ pub type Loaders = DataLoader<StoreLoader, HashMapCache>;
 /// Pages of partner users read along with the Clients tab (`read`), kept
 /// for the request under `keys` (one per row) with the users, sets and
 /// accounts they read along: their resolvers then read nothing.
-pub fn feed_partner_users(loader: &Loaders, keys: &[PartnerUsersOf], read: &MemberPages<AccountId>) {
+pub fn keep_partner_users(loader: &Loaders, keys: &[PartnerUsersOf], read: &MemberPages<AccountId>) {
     let loader = loader.loader();
     loader.remember(read);
     let Ok(mut seen) = loader.seen.lock() else { return };
