@@ -21,6 +21,7 @@ mod m20261206_000401_access_link_declines;
 mod m20261206_000501_sessions;
 mod m20261206_000701_kept_partner_user_counts;
 mod m20261206_000702_search;
+mod m20261206_000703_search_by_partner;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000501_sessions::Migration),
             Box::new(m20261206_000701_kept_partner_user_counts::Migration),
             Box::new(m20261206_000702_search::Migration),
+            Box::new(m20261206_000703_search_by_partner::Migration),
         ]
     }
 }

@@ -59,19 +59,25 @@ async fn rename(t: &TestApp, client: &str, name: &str) {
 }
 
 /// What the database keeps for the search is the display name of every
-/// relationship, lower-cased, and of nothing else (m20261206_000702).
+/// relationship, lower-cased, with its partner, and nothing else
+/// (m20261206_000702; SQLite's partner: m20261206_000703).
 async fn assert_kept_right(t: &TestApp) {
     let kept = if t.db.is_postgres() {
-        "SELECT relationship_id AS id, name FROM client_search ORDER BY relationship_id"
+        "SELECT relationship_id AS id, partner_id, name FROM client_search ORDER BY relationship_id"
     } else {
-        "SELECT rowid AS id, lower(name) AS name FROM client_search ORDER BY rowid"
+        "SELECT rowid AS id, partner_id, lower(name) AS name FROM client_search ORDER BY rowid"
     };
-    let shown = "SELECT r.id, lower(COALESCE(r.crm_name, a.name)) AS name \
+    let shown = "SELECT r.id, r.partner_id, lower(COALESCE(r.crm_name, a.name)) AS name \
         FROM managed_relationships r JOIN accounts a ON a.id = r.client_id ORDER BY r.id";
-    let pairs = |rows: Vec<sea_orm::QueryResult>| -> Vec<(i64, String)> {
-        rows.iter().map(|r| (r.try_get("", "id").unwrap(), r.try_get("", "name").unwrap())).collect()
+    let rows = |rows: Vec<sea_orm::QueryResult>| -> Vec<(i64, i64, String)> {
+        let at = |r: &sea_orm::QueryResult| {
+            (r.try_get("", "id").unwrap(), r.try_get("", "partner_id").unwrap(), r.try_get("", "name").unwrap())
+        };
+        rows.iter().map(at).collect()
     };
-    assert_eq!(pairs(t.rows(kept).await), pairs(t.rows(shown).await));
+    let kept = rows(t.rows(kept).await);
+    assert!(!kept.is_empty(), "the test has relationships to keep");
+    assert_eq!(kept, rows(t.rows(shown).await));
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -223,4 +229,58 @@ async fn a_searched_page_counts_every_match_and_pages_on_by_cursor() {
     let end = next["pageInfo"]["endCursor"].as_str().unwrap().to_string();
     let past = a.page(&t, "FREIGHT", 2, Some(&end)).await;
     assert_eq!((names(&past), past["totalCount"].clone()), (vec![], json!(4)));
+}
+
+#[tokio::test]
+async fn relationships_made_before_the_search_kept_their_partner_are_found_and_the_migration_goes_back() {
+    // R1, R27: m20261206_000703 rebuilds what the search keeps (on SQLite
+    // the partner joins the name) from the relationships already there, and
+    // its way down leaves the names kept as before.
+    use cam_migration::{Migrator, MigratorTrait};
+    use sea_orm::ConnectionTrait;
+    let db = TestDb::new().await;
+    let conn = sea_orm::Database::connect(&db.url).await.unwrap();
+    let before = Migrator::migrations().iter().position(|m| m.name() == "m20261206_000703_search_by_partner").unwrap();
+    Migrator::up(&conn, Some(u32::try_from(before).unwrap())).await.unwrap();
+    let at = if db.is_postgres() {
+        format!("'{}'::timestamptz", t0().to_rfc3339())
+    } else {
+        format!("'{}'", t0().to_rfc3339())
+    };
+    for (kind, name) in [("PARTNER", "Old Agency"), ("CLIENT", "Old Logistics"), ("CLIENT", "Older Logistics")] {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO accounts (kind, name, data_center, created_at) VALUES ('{kind}', '{name}', 'na1', {at})"
+        ))
+        .await
+        .unwrap();
+    }
+    conn.execute_unprepared(&format!(
+        "INSERT INTO managed_relationships (partner_id, client_id, started_at, last_activity_at) \
+         SELECT p.id, c.id, {at}, {at} FROM accounts p, accounts c \
+         WHERE p.name = 'Old Agency' AND c.kind = 'CLIENT' ORDER BY c.id"
+    ))
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+
+    let t = TestApp::on_database(db).await;
+    assert_kept_right(&t).await;
+    let partner =
+        t.rows("SELECT id FROM accounts WHERE name = 'Old Agency'").await[0].try_get::<i64>("", "id").unwrap();
+    let partner = cam_api::graphql::ids::encode(Kind::PartnerAccount, partner).to_string();
+    let found = t.ok(&As::Operator, CLIENTS, json!({"id": partner, "first": 1, "s": "logistics"})).await;
+    let found = &found["partnerAccount"]["clients"];
+    assert_eq!((names(found), found["totalCount"].clone()), (strings(&["Old Logistics"]), json!(2)));
+
+    let conn = t.app.store.connection();
+    Migrator::down(conn, Some(1)).await.unwrap();
+    let kept = if t.db.is_postgres() {
+        "SELECT name FROM client_search ORDER BY relationship_id"
+    } else {
+        "SELECT lower(name) AS name FROM client_search ORDER BY rowid"
+    };
+    let kept: Vec<String> = t.rows(kept).await.iter().map(|r| r.try_get("", "name").unwrap()).collect();
+    assert_eq!(kept, strings(&["old logistics", "older logistics"]));
+    Migrator::up(conn, None).await.unwrap();
+    assert_kept_right(&t).await;
 }

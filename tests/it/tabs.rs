@@ -168,10 +168,18 @@ async fn the_clients_tab_filters_by_access_type_and_relationship_status() {
     assert_eq!(filtered(json!({"relationshipStatus": ["ACTIVE"]})).await, vec!["Alpha", "Bravo", "Charlie", "Echo"]);
     assert_eq!(filtered(json!({"accessTypes": ["STANDARD"], "search": "charl"})).await, vec!["Charlie"]);
     assert_eq!(filtered(json!({"relationshipStatus": ["ENDED"]})).await, Vec::<String>::new());
+    // Several statuses keep the clients of any of them; none keeps none.
+    assert_eq!(filtered(json!({"relationshipStatus": ["ENDING", "ENDED"]})).await, vec!["Delta"]);
+    let active_or_ended = json!({"relationshipStatus": ["ACTIVE", "ENDED"]});
+    assert_eq!(filtered(active_or_ended.clone()).await, vec!["Alpha", "Bravo", "Charlie", "Echo"]);
+    assert_eq!(filtered(json!({"relationshipStatus": []})).await, Vec::<String>::new());
 
     t.advance(Duration::days(61));
     assert_eq!(filtered(json!({"relationshipStatus": ["ENDED"]})).await, vec!["Delta"]);
     assert_eq!(filtered(json!({"relationshipStatus": ["ENDING"]})).await, Vec::<String>::new());
+    assert_eq!(filtered(json!({"relationshipStatus": ["ENDING", "ENDED"]})).await, vec!["Delta"]);
+    assert_eq!(filtered(active_or_ended).await, vec!["Alpha", "Bravo", "Charlie", "Delta", "Echo"]);
+    assert_eq!(filtered(json!({"relationshipStatus": ["ENDED"], "accessTypes": ["NONE"]})).await, vec!["Delta"]);
 }
 
 #[tokio::test]
