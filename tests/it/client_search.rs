@@ -229,7 +229,28 @@ async fn a_searched_page_counts_every_match_and_pages_on_by_cursor() {
     let end = next["pageInfo"]["endCursor"].as_str().unwrap().to_string();
     let past = a.page(&t, "FREIGHT", 2, Some(&end)).await;
     assert_eq!((names(&past), past["totalCount"].clone()), (vec![], json!(4)));
+
+    // With a status as well, the total counts the matches of both, from a
+    // full first page and from the next one.
+    let both = |status: &str, after: Option<&str>| {
+        let vars = json!({"id": a.0.partner, "first": 2, "after": after, "s": "FREIGHT", "st": [status]});
+        let (t, who) = (&t, a.0.boss.who.clone());
+        async move { t.ok(&who, WITH_STATUS, vars).await["partnerAccount"]["clients"].clone() }
+    };
+    let first = both("ACTIVE", None).await;
+    assert_eq!(
+        (names(&first), first["totalCount"].clone()),
+        (strings(&["Alpha Freight", "Charlie Freight"]), json!(4))
+    );
+    let next = both("ACTIVE", Some(&after)).await;
+    assert_eq!((names(&next), next["totalCount"].clone()), (strings(&["Delta Freight", "Echo Freight"]), json!(4)));
+    let ending = both("ENDING", None).await;
+    assert_eq!((names(&ending), ending["totalCount"].clone()), (vec![], json!(0)));
 }
+
+const WITH_STATUS: &str = "query($id: ID!, $first: Int, $after: String, $s: String, $st: [RelationshipStatus!]){
+    partnerAccount(id:$id){ clients(first:$first, after:$after, filter:{search: $s, relationshipStatus: $st}){
+        totalCount edges{ node{ displayName } } } } }";
 
 #[tokio::test]
 async fn relationships_made_before_the_search_kept_their_partner_are_found_and_the_migration_goes_back() {
