@@ -917,7 +917,8 @@ fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64
     };
     // The display name as the database keeps it for the search
     // (m20261206_000702): PostgreSQL's lower-cased names under their trigram
-    // index; SQLite's FTS5 trigram table, each candidate checked by `LIKE`.
+    // index; SQLite's FTS5 trigram table, each candidate checked by `LIKE`
+    // against the name and the partner that table keeps (m20261206_000703).
     let search = |term: &str| {
         let term = term.to_lowercase();
         if pg {
@@ -927,9 +928,8 @@ fn floors(pg: bool, partner: i64, after: i64, searches: [&str; 2], ann_user: i64
             );
         }
         format!(
-            "AND r.id IN (SELECT rowid FROM client_search WHERE client_search MATCH '\"{term}\"') \
-             AND lower(COALESCE(r.crm_name, (SELECT c.name FROM accounts c WHERE c.id = r.client_id))) \
-             LIKE '%{term}%'"
+            "AND r.id IN (SELECT s.rowid FROM client_search s WHERE s.client_search MATCH '\"{term}\"' \
+             AND s.partner_id = {partner} AND lower(s.name) LIKE '%{term}%')"
         )
     };
     let [term, one] = searches.map(search);
