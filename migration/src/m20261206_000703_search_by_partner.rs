@@ -26,8 +26,8 @@ pub struct Migration;
 const ROW: &str = "SELECT NEW.id, COALESCE(NEW.crm_name, a.name), NEW.partner_id FROM accounts a \
                    WHERE a.id = NEW.client_id";
 
-/// m20261206_000702's triggers and table, to drop before the new ones and
-/// to restore on the way down.
+/// The search's triggers (the same names both ways), dropped before the
+/// table is rebuilt.
 const DROP_TRIGGERS: [&str; 4] = [
     "DROP TRIGGER tr_accounts_search_rename",
     "DROP TRIGGER tr_relationships_search_delete",
@@ -38,9 +38,8 @@ const DROP_TRIGGERS: [&str; 4] = [
 /// The table with `columns`, filled from the relationships by `fill`, and
 /// its triggers writing `row` (a `SELECT` of the columns for `NEW`) and,
 /// on a rename, `renamed` (a `SELECT` of them for the client's
-/// relationships without a CRM name). `update_of`: the relationship's
-/// columns whose change rewrites its row.
-fn table(columns: &str, fill: &str, row: &str, renamed: &str, update_of: &str) -> Vec<String> {
+/// relationships without a CRM name).
+fn table(columns: &str, fill: &str, row: &str, renamed: &str) -> Vec<String> {
     vec![
         "DROP TABLE client_search".to_string(),
         format!("CREATE VIRTUAL TABLE client_search USING fts5({columns}, tokenize = 'trigram')"),
@@ -50,7 +49,7 @@ fn table(columns: &str, fill: &str, row: &str, renamed: &str, update_of: &str) -
              INSERT INTO client_search {row}; END"
         ),
         format!(
-            "CREATE TRIGGER tr_relationships_search_update AFTER UPDATE OF {update_of} \
+            "CREATE TRIGGER tr_relationships_search_update AFTER UPDATE OF id, crm_name, client_id \
              ON managed_relationships BEGIN \
              DELETE FROM client_search WHERE rowid = OLD.id; \
              INSERT INTO client_search {row}; END"
@@ -76,7 +75,6 @@ fn up() -> Vec<String> {
         &format!("(rowid, name, partner_id) {ROW}"),
         "(rowid, name, partner_id) SELECT id, NEW.name, partner_id FROM managed_relationships \
          WHERE client_id = NEW.id AND crm_name IS NULL",
-        "id, crm_name, client_id",
     )
 }
 
@@ -88,7 +86,6 @@ fn down() -> Vec<String> {
          FROM managed_relationships r JOIN accounts a ON a.id = r.client_id",
         "(rowid, name) SELECT NEW.id, COALESCE(NEW.crm_name, a.name) FROM accounts a WHERE a.id = NEW.client_id",
         "(rowid, name) SELECT id, NEW.name FROM managed_relationships WHERE client_id = NEW.id AND crm_name IS NULL",
-        "id, crm_name, client_id",
     )
 }
 
