@@ -103,7 +103,10 @@ impl MigrationTrait for Migration {
 /// SQLite only: the triggers go first, then the table is rebuilt; all on
 /// one connection, in one transaction. Spread over the pool's connections,
 /// a connection whose copy of the schema predates the drops would refuse to
-/// create a trigger "that already exists".
+/// create a trigger "that already exists". `SeaOrmStore::migrate` already
+/// runs every migration in one transaction (this one then nests as a
+/// savepoint); this keeps the migration whole when `Migrator::up` is given
+/// a pool directly, as the tests of older databases do.
 async fn run(m: &SchemaManager<'_>, statements: Vec<String>) -> Result<(), DbErr> {
     use sea_orm_migration::sea_orm::TransactionTrait;
     if m.get_database_backend() == DatabaseBackend::Postgres {

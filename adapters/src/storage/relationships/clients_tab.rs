@@ -30,6 +30,12 @@ fn active_of(role: Role) -> &'static str {
 /// status filters can use them.
 const ACTIVE_SUM: &str = "r.active_partner_admins + r.active_super_admins + r.active_standard";
 
+/// The partial indexes of the relationships without an active partner user
+/// (with their last activity) and with one (m20261206_000701), which SQLite
+/// is told to use (`ClientsTab::sqlite_index`).
+const IDLE_INDEX: &str = "ix_relationships_idle";
+const ACTIVE_INDEX: &str = "ix_relationships_active_id";
+
 /// The search term, when the filter has one.
 fn search_term(filter: &ClientFilter) -> Option<&str> {
     filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty())
@@ -212,19 +218,18 @@ impl<'a> ClientsTab<'a> {
         if backend != DatabaseBackend::Sqlite {
             return None;
         }
-        let statuses = self.filter.statuses.as_deref();
-        let idle_statuses = statuses.is_some_and(|s| {
-            s.iter().any(|s| *s != RelationshipStatus::Active) && !s.contains(&RelationshipStatus::Active)
-        });
+        let only =
+            |s: &[RelationshipStatus], keep: fn(&RelationshipStatus) -> bool| !s.is_empty() && s.iter().all(keep);
+        let statuses = self.filter.statuses.as_deref().unwrap_or_default();
         let none_only = self
             .filter
             .access_types
             .as_deref()
             .is_some_and(|t| !t.is_empty() && t.iter().all(|t| *t == AccessType::None));
-        if idle_statuses || none_only {
-            Some("ix_relationships_idle")
-        } else if statuses.is_some_and(|s| !s.is_empty() && s.iter().all(|s| *s == RelationshipStatus::Active)) {
-            Some("ix_relationships_active_id")
+        if only(statuses, |s| *s != RelationshipStatus::Active) || none_only {
+            Some(IDLE_INDEX)
+        } else if only(statuses, |s| *s == RelationshipStatus::Active) {
+            Some(ACTIVE_INDEX)
         } else {
             None
         }
@@ -289,8 +294,10 @@ impl<'a> ClientsTab<'a> {
                 RelationshipStatus::Ending | RelationshipStatus::Ended => {
                     let t = q.bind(self.ending_after);
                     let cmp = if status == RelationshipStatus::Ending { ">" } else { "<=" };
-                    let index =
-                        if q.backend() == DatabaseBackend::Sqlite { " INDEXED BY ix_relationships_idle" } else { "" };
+                    let index = match q.backend() {
+                        DatabaseBackend::Sqlite => format!(" INDEXED BY {IDLE_INDEX}"),
+                        _ => String::new(),
+                    };
                     format!(
                         "(SELECT COUNT(*) FROM managed_relationships r{index} WHERE r.partner_id = {p} \
                          AND {ACTIVE_SUM} = 0 AND r.last_activity_at {cmp} {t})"
