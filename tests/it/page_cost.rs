@@ -193,6 +193,26 @@ async fn nested_lists_read_at_most_one_row_more_than_their_page_per_parent() {
 }
 
 #[tokio::test]
+async fn the_client_past_the_clients_tabs_page_has_none_of_its_partner_users_read() {
+    // R1, R27: the page reads one client more than it shows, to know that
+    // there is a next page; that client's partner users are not read.
+    let t = TestApp::new().await;
+    let (partner, boss) = seeded(&t).await;
+    t.execute("UPDATE memberships SET worker_kind = 'POISON' WHERE account_id = (SELECT id FROM accounts WHERE name = 'Seeded 3')")
+        .await;
+    let q = "query($id: ID!, $first: Int){ partnerAccount(id:$id){ clients(first: $first){ pageInfo{ hasNextPage }
+        edges{ node{ displayName partnerUsers(first: 5){ totalCount edges{ node{ user{ email } } } } } } } } }";
+    // The poison is real: a page of 3 shows client 3.
+    assert_eq!(error_codes(&t.exec(&boss, q, json!({"id": partner, "first": 3})).await), vec!["INTERNAL"]);
+    let d = t.ok(&boss, q, json!({"id": partner, "first": 2})).await;
+    let clients = &d["partnerAccount"]["clients"];
+    assert_eq!(names(clients, |n| &n["displayName"]), seeded_names(1..=2));
+    assert_eq!(clients["pageInfo"]["hasNextPage"], json!(true));
+    let second = &clients["edges"][1]["node"]["partnerUsers"];
+    assert_eq!((&second["totalCount"], names(second, |n| &n["user"]["email"]).len()), (&json!(1), 1));
+}
+
+#[tokio::test]
 async fn the_clients_tab_binds_no_list_that_grows_with_the_clients_and_counts_in_the_same_statements() {
     // R1: PostgreSQL refuses more than 65,535 parameters; no statement of
     // the Clients tab may bind one value per client of the agency.

@@ -23,7 +23,9 @@ use super::{convert, db, like_pattern, one_row, Conn, SeaOrmRepository};
 
 mod with_people;
 
-pub(crate) use with_people::{members_spec, membership_at, permission_set_at, user_at, Joined, People};
+pub(crate) use with_people::{
+    account_in, members_spec, membership_in, next_column, permission_set_in, user_in, Joined, People,
+};
 
 /// Each worker's memberships in the clients of its partner, kept by the
 /// database (m20261206_000701).

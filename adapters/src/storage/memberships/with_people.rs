@@ -22,21 +22,38 @@ pub(crate) struct MemberRow {
 }
 
 /// `fn $read(row, at) -> (Model, next)`: the entity's columns from `at` on,
-/// in the entity's column order, and `$names` the fields in that order
-/// (a test holds them to the entity's columns).
+/// in the entity's column order; `fn $read_in(row, at)`: the same columns
+/// at the positions `at` yields, in that order (a statement whose rows of
+/// different kinds share their columns, `relationships/tab.rs`); and
+/// `$names` the fields in that order (a test holds them to the entity's
+/// columns).
 macro_rules! by_position {
-    ($read:ident, $names:ident, $module:ident::Model { $($field:ident),* $(,)? }) => {
+    ($read:ident, $read_in:ident, $names:ident, $module:ident::Model { $($field:ident),* $(,)? }) => {
         #[cfg(test)]
         const $names: &[&str] = &[$(stringify!($field)),*];
-        pub(crate) fn $read(row: &QueryResult, mut i: usize) -> Result<($module::Model, usize), DbErr> {
-            let m = $module::Model { $($field: { i += 1; row.try_get_by_index(i - 1)? }),* };
-            Ok((m, i))
+        pub(crate) fn $read(row: &QueryResult, at: usize) -> Result<($module::Model, usize), DbErr> {
+            let mut i = at..;
+            let m = $read_in(row, &mut i)?;
+            Ok((m, i.start))
+        }
+        pub(crate) fn $read_in(
+            row: &QueryResult,
+            at: &mut impl Iterator<Item = usize>,
+        ) -> Result<$module::Model, DbErr> {
+            // A struct's fields are evaluated in the order they are written.
+            Ok($module::Model { $($field: row.try_get_by_index(next_column(at)?)?),* })
         }
     };
 }
 
+/// The next position of a row read by position.
+pub(crate) fn next_column(at: &mut impl Iterator<Item = usize>) -> Result<usize, DbErr> {
+    at.next().ok_or_else(|| DbErr::Custom("a row read by position has fewer columns than its model".into()))
+}
+
 by_position!(
     membership_at,
+    membership_in,
     MEMBERSHIP_FIELDS,
     membership::Model {
         id,
@@ -56,10 +73,11 @@ by_position!(
         expiry_warned_for,
     }
 );
-by_position!(user_at, USER_FIELDS, user::Model { id, email, email_key, name, created_at, locale });
-by_position!(account_at, ACCOUNT_FIELDS, account::Model { id, kind, name, tier, data_center, created_at });
+by_position!(user_at, user_in, USER_FIELDS, user::Model { id, email, email_key, name, created_at, locale });
+by_position!(account_at, account_in, ACCOUNT_FIELDS, account::Model { id, kind, name, tier, data_center, created_at });
 by_position!(
     permission_set_at,
+    permission_set_in,
     PERMISSION_SET_FIELDS,
     permission_set::Model { id, partner_id, name, name_key, permissions, built_in, created_at, updated_at }
 );

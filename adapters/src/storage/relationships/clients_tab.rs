@@ -10,9 +10,11 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{DatabaseBackend, DbErr, QueryResult};
 
 use super::super::entities::{account, relationship};
+use super::super::memberships::next_column;
 use super::super::sql::Sql;
 use super::super::{convert, db, Conn};
 use super::client_search::{fts, search_count_sql, search_sql, Fts, DRIVEN_FROM};
+use super::tab::SqlType;
 
 /// The relationship's active partner users by role, kept by the database
 /// (m20261206_000701): `r.active_partner_admins`, `r.active_super_admins`,
@@ -84,27 +86,55 @@ pub(super) struct ClientRowQ {
 /// `p0`).
 pub(super) const COLUMNS: usize = 15;
 
+/// The page's columns with their types: `page_sql`'s select list in
+/// `ClientRowQ::read`'s order, then `p0` (within a larger statement).
+pub(super) const PAGE_COLUMNS: [(&str, SqlType); COLUMNS + 1] = [
+    ("id", SqlType::Int),
+    ("partner_id", SqlType::Int),
+    ("client_id", SqlType::Int),
+    ("crm_name", SqlType::Text),
+    ("started_at", SqlType::Time),
+    ("last_activity_at", SqlType::Time),
+    ("a_kind", SqlType::Text),
+    ("a_name", SqlType::Text),
+    ("a_tier", SqlType::Text),
+    ("a_data_center", SqlType::Text),
+    ("a_created_at", SqlType::Time),
+    ("n_partner_admins", SqlType::Int),
+    ("n_super_admins", SqlType::Int),
+    ("n_standard", SqlType::Int),
+    ("total__", SqlType::Int),
+    ("p0", SqlType::Int),
+];
+
 impl ClientRowQ {
     /// The page's columns from `i` on, in `page_sql`'s order: by position,
     /// since a name is looked up by hashing it for every value of every row
     /// (and a statement that joins more tables repeats names).
     pub(super) fn at(row: &QueryResult, i: usize) -> Result<Self, DbErr> {
+        Self::read(row, &mut (i..))
+    }
+
+    /// The page's columns at the positions `at` yields, in `page_sql`'s
+    /// order (a struct's fields are evaluated in the order they are
+    /// written).
+    pub(super) fn read(row: &QueryResult, at: &mut impl Iterator<Item = usize>) -> Result<Self, DbErr> {
         Ok(Self {
-            id: row.try_get_by_index(i)?,
-            partner_id: row.try_get_by_index(i + 1)?,
-            client_id: row.try_get_by_index(i + 2)?,
-            crm_name: row.try_get_by_index(i + 3)?,
-            started_at: row.try_get_by_index(i + 4)?,
-            last_activity_at: row.try_get_by_index(i + 5)?,
-            a_kind: row.try_get_by_index(i + 6)?,
-            a_name: row.try_get_by_index(i + 7)?,
-            a_tier: row.try_get_by_index(i + 8)?,
-            a_data_center: row.try_get_by_index(i + 9)?,
-            a_created_at: row.try_get_by_index(i + 10)?,
-            n_partner_admins: row.try_get_by_index(i + 11)?,
-            n_super_admins: row.try_get_by_index(i + 12)?,
-            n_standard: row.try_get_by_index(i + 13)?,
-            total__: row.try_get_by_index(i + 14)?,
+            id: row.try_get_by_index(next_column(at)?)?,
+            partner_id: row.try_get_by_index(next_column(at)?)?,
+            client_id: row.try_get_by_index(next_column(at)?)?,
+            crm_name: row.try_get_by_index(next_column(at)?)?,
+            started_at: row.try_get_by_index(next_column(at)?)?,
+            last_activity_at: row.try_get_by_index(next_column(at)?)?,
+            a_kind: row.try_get_by_index(next_column(at)?)?,
+            a_name: row.try_get_by_index(next_column(at)?)?,
+            a_tier: row.try_get_by_index(next_column(at)?)?,
+            a_data_center: row.try_get_by_index(next_column(at)?)?,
+            a_created_at: row.try_get_by_index(next_column(at)?)?,
+            n_partner_admins: row.try_get_by_index(next_column(at)?)?,
+            n_super_admins: row.try_get_by_index(next_column(at)?)?,
+            n_standard: row.try_get_by_index(next_column(at)?)?,
+            total__: row.try_get_by_index(next_column(at)?)?,
         })
     }
 

@@ -7,34 +7,27 @@ use std::collections::HashMap;
 
 use cam_domain::account::model::AccountKind;
 use cam_domain::account::ports::AccountRepository;
-use cam_domain::membership::model::{MemberFilter, Membership, Role};
+use cam_domain::membership::model::{MemberFilter, Role};
 use cam_domain::membership::ports::{MemberAccountRepository, MembershipRepository};
 use cam_domain::permission::model::Permission;
 use cam_domain::policy::is_cam_user;
 use cam_domain::relationship::ports::RelationshipRepository;
 use cam_domain::relationship::tab::{ClientsTabQuery, ClientsTabRead, PartnerUsersQuery};
 use cam_domain::{AccountId, StorageError};
-use sea_orm::{DatabaseBackend, DbErr, EntityTrait, IdenStatic, Iterable, QueryFilter};
+use sea_orm::{ColumnTrait, ColumnType, DatabaseBackend, DbErr, EntityTrait, IdenStatic, Iterable, QueryFilter};
 
 use super::super::entities::{account, membership, permission_set, user};
 use super::super::memberships::{
-    filter_condition, members_spec, membership_at, permission_set_at, user_at, Joined, People,
+    account_in, filter_condition, members_spec, membership_in, permission_set_in, user_in, Joined, People,
 };
 use super::super::sql::Sql;
 use super::super::window::{lateral_parts, shift_placeholders, LateralParts};
 use super::super::{convert, db, joined, Conn, SeaOrmRepository};
-use super::clients_tab::{ClientRowQ, ClientsTab, COLUMNS};
+use super::clients_tab::{ClientRowQ, ClientsTab, COLUMNS, PAGE_COLUMNS};
 
 /// The partner users of each row, as the `partnerUsers` loader reads them.
 fn partner_users_filter(partner: AccountId, q: &PartnerUsersQuery) -> MemberFilter {
     MemberFilter { roles: None, statuses: q.statuses.clone(), partner_users_only: true, partner_id: Some(partner) }
-}
-
-/// The columns of `E` under `alias`, in the entity's order (`membership_at`
-/// and the others read them by position), and how many they are.
-fn columns<E: EntityTrait>(alias: &str) -> (String, usize) {
-    let names: Vec<String> = E::Column::iter().map(|c| format!("{alias}.\"{}\"", c.as_str())).collect();
-    (names.join(", "), names.len())
 }
 
 /// The rule of `ClientsTabQuery` (R1 over R33) over the account `a` and the
@@ -96,15 +89,21 @@ impl<C: Conn> SeaOrmRepository<C> {
 
     /// One statement, each row read once: `UNION ALL` of the account with
     /// the viewer's membership (`v__`, kind 0), the page's rows when the
-    /// rule holds on them (`page__`, kind 1, with each row's partner-user
-    /// total), the partner users of each row (`t__`, kind 2: their
-    /// memberships alone) and, once each, their users (kind 3) and sets
-    /// (kind 4). Every branch has every column, the others' NULL (typed
-    /// by kind 0, see `kinds` below), and the rows
-    /// come by kind, then the page row (`r__`), then the membership.
-    /// Sending the account and a page row on every partner-user row, and a
-    /// user and a set on each of their memberships, was five times the
-    /// values and most of the statement's cost in both processes.
+    /// rule holds on them (`page__`, kind 1, with each shown row's
+    /// partner-user total), the partner users of each shown row (`t__`,
+    /// kind 2: their memberships alone) and, once each, their users (kind
+    /// 3) and sets (kind 4); the rows come by kind, then the page row
+    /// (`r__`), then the membership. Sending the account and a page row on
+    /// every partner-user row, and a user and a set on each of their
+    /// memberships, was five times the values and most of the statement's
+    /// cost in both processes.
+    ///
+    /// The kinds share the row's columns (`Layout`): a row is as wide as
+    /// the widest kind of each type (25 columns, not the 71 of every kind
+    /// side by side, whose NULLs each cost PostgreSQL's executor and its
+    /// sending and cam's decoding: a quarter of PostgreSQL's CPU for the
+    /// statement). The page's row past its last (read to know that there is
+    /// a next page) is not shown: its partner users are not read.
     async fn clients_tab_at_once(&self, q: &ClientsTabQuery<'_>) -> Result<Option<ClientsTabRead>, StorageError> {
         let backend = self.conn.get_database_backend();
         let tab = ClientsTab::new(q.partner, q.filter, q.now);
@@ -129,123 +128,116 @@ impl<C: Conn> SeaOrmRepository<C> {
             let limit = if pu.page.count_only { 0 } else { u64::from(pu.page.first) + 1 };
             (lateral_parts(backend, spec, limit), pu)
         });
-        let mut parts = Vec::new();
         let mut count = None;
         if let Some((LateralParts { rows, count: c, values, .. }, _)) = &members {
+            // The rows the page shows: its key is `r.id` (`page_sql`, within).
+            s.push(&format!(
+                ", shown__ AS (SELECT * FROM page__ ORDER BY id{})",
+                super::super::sql::limit(u64::from(q.page.first))
+            ));
             let at = s.len();
-            s.push(", t__ AS (SELECT p.id AS r__, t.* FROM page__ AS p CROSS JOIN LATERAL (")
+            s.push(", t__ AS (SELECT p.id AS r__, t.* FROM shown__ AS p CROSS JOIN LATERAL (")
                 .push(&shift_placeholders(rows, at))
                 .push(") AS t)");
             count = c.as_ref().map(|c| shift_placeholders(c, at));
             s.extend(values.clone());
-            parts = vec![
-                ("t", "memberships", columns::<membership::Entity>("t")),
-                ("u", "users", columns::<user::Entity>("u")),
-                ("s", "permission_sets", columns::<permission_set::Entity>("s")),
-            ];
         }
-        // Every kind's columns, in order: (alias, table, select list,
-        // number of columns). Kind 0 (one row) reads the others' as typed
-        // NULLs, from their tables joined on FALSE; the later kinds name
-        // them `NULL`, which a `UNION` types from the branches before it.
-        // (Joined on FALSE in every branch, each of the 200 rows passed
-        // through four joins that copied all its 70 columns: a sixth of
-        // PostgreSQL's CPU for the statement.)
-        let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
-        let membership_count = <membership::Entity as EntityTrait>::Column::iter().count();
         let mut kinds = vec![
-            ("v__", "v__", ("v__.*".to_string(), account_columns + membership_count + 1)),
-            ("p", "page__", ("p.*".to_string(), COLUMNS + 1)),
+            Kind {
+                columns: [
+                    entity_columns::<account::Entity>("v__", "va__")?,
+                    entity_columns::<membership::Entity>("v__", "vm__")?,
+                    vec![("v__.ok__".to_string(), SqlType::Bool)],
+                ]
+                .concat(),
+                key: ("CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"),
+                from: " FROM v__".to_string(),
+            },
+            Kind {
+                columns: PAGE_COLUMNS
+                    .iter()
+                    .map(|(c, t)| (format!("p.\"{c}\""), *t))
+                    .chain(count.is_some().then(|| ("c.\"total__\"".to_string(), SqlType::Int)))
+                    .collect(),
+                key: ("p.id", "NULL"),
+                from: match &count {
+                    // The partner-user totals of the shown rows.
+                    Some(count) => format!(
+                        " FROM page__ AS p LEFT JOIN (SELECT p.id AS c__, c.\"total__\" FROM shown__ AS p \
+                         CROSS JOIN LATERAL ({count}) AS c) AS c ON c.c__ = p.id"
+                    ),
+                    None => " FROM page__ AS p".to_string(),
+                },
+            },
         ];
-        kinds.extend(parts.iter().cloned());
-        let nulls = |except: &str| -> String {
-            kinds
-                .iter()
-                .filter(|(alias, ..)| *alias != except)
-                .map(|(a, t, ..)| format!(" LEFT JOIN {t} AS {a} ON FALSE"))
-                .collect()
-        };
-        let select = |kind: u8, own: &str, r: &str, o: &str, total: &str| {
-            let list = |from: &[(&str, &str, (String, usize))]| -> Vec<String> {
-                from.iter()
-                    .map(|(alias, _, (columns, n))| match kind == 0 || *alias == own {
-                        true => columns.clone(),
-                        false => vec!["NULL"; *n].join(", "),
-                    })
-                    .collect()
-            };
-            let (head, members) = kinds.split_at(2);
-            let members: String = list(members).iter().map(|c| format!(", {c}")).collect();
-            format!("SELECT {kind} AS k__, {r} AS r__, {o} AS o__, {}, {total} AS n__{members}", list(head).join(", "))
-        };
-        let null = "CAST(NULL AS BIGINT)";
-        s.push(&format!(
-            " {} FROM (SELECT 1) AS one__ CROSS JOIN v__{}",
-            select(0, "v__", null, null, null),
-            nulls("v__")
-        ));
-        let total = match &count {
-            Some(_) => "c.\"total__\"",
-            None => null,
-        };
-        s.push(&format!(" UNION ALL {} FROM page__ AS p", select(1, "p", "p.id", null, total)));
-        if let Some(count) = &count {
-            s.push(&format!(" CROSS JOIN LATERAL ({count}) AS c"));
+        if members.is_some() {
+            kinds.push(Kind {
+                columns: entity_columns::<membership::Entity>("t", "")?,
+                key: ("t.r__", "t.id"),
+                from: " FROM t__ AS t".to_string(),
+            });
+            kinds.push(Kind {
+                columns: entity_columns::<user::Entity>("u", "")?,
+                key: ("u.id", "NULL"),
+                from: " FROM users AS u WHERE u.id = ANY (ARRAY(SELECT DISTINCT t__.user_id FROM t__))".to_string(),
+            });
+            kinds.push(Kind {
+                columns: entity_columns::<permission_set::Entity>("s", "")?,
+                key: ("s.id", "NULL"),
+                from: " FROM permission_sets AS s \
+                       WHERE s.id = ANY (ARRAY(SELECT DISTINCT t__.permission_set_id FROM t__))"
+                    .to_string(),
+            });
         }
-        if !parts.is_empty() {
-            // The memberships of t__ under the name `t`, so that every kind
-            // names their columns alike.
-            s.push(&format!(" UNION ALL {} FROM t__ AS t", select(2, "t", "t.r__", "t.id", null)));
-            s.push(&format!(
-                " UNION ALL {} FROM users AS u WHERE u.id = ANY (ARRAY(SELECT DISTINCT t__.user_id FROM t__))",
-                select(3, "u", "u.id", null, null),
-            ));
-            s.push(&format!(
-                " UNION ALL {} FROM permission_sets AS s \
-                 WHERE s.id = ANY (ARRAY(SELECT DISTINCT t__.permission_set_id FROM t__))",
-                select(4, "s", "s.id", null, null),
-            ));
+        // Positions: k__, r__, o__, then the shared columns.
+        let layout = Layout::of(&kinds, 3);
+        for (k, kind) in kinds.iter().enumerate() {
+            s.push(if k == 0 { " " } else { " UNION ALL " });
+            s.push(&layout.select(k, kind)).push(&kind.from);
         }
         s.push(" ORDER BY 1, 2, 3");
         let result = self.conn.query_all(s.statement()).await.map_err(db)?;
-        // Positions: k__, r__, o__, then v__ (the account's, the
-        // membership's columns and ok__), the page's (and p0), n__, then
-        // the membership's, the user's and the set's.
-        let v_at = 3;
-        let ok_at = v_at + account_columns + membership_count;
-        let page_at = ok_at + 1;
-        let n_at = page_at + COLUMNS + 1;
-        let members_at = n_at + 1;
-        let users_at = members_at + membership_count;
-        let sets_at = users_at + <user::Entity as EntityTrait>::Column::iter().count();
         let Some(first) = result.first() else { return Ok(None) };
         if first.try_get_by_index::<i32>(0).map_err(db)? != 0 {
             return Ok(None);
         }
-        let Some(a) = joined::read::<account::Model>(first, "va__").map_err(db)? else { return Ok(None) };
-        let account = convert::account(a)?;
-        let membership = joined::read::<membership::Model>(first, "vm__").map_err(db)?;
-        let membership: Option<Membership> = membership.map(convert::membership).transpose()?;
-        let read_rows = first.try_get_by_index::<Option<bool>>(ok_at).map_err(db)?.unwrap_or(false);
+        let account_columns = <account::Entity as EntityTrait>::Column::iter().count();
+        let membership_count = <membership::Entity as EntityTrait>::Column::iter().count();
+        let (account_at, viewer) = layout.positions[0].split_at(account_columns);
+        let (membership_at, ok_at) = viewer.split_at(membership_count);
+        let account = convert::account(account_in(first, &mut account_at.iter().copied()).map_err(db)?)?;
+        let membership = match first.try_get_by_index::<Option<i64>>(membership_at[0]).map_err(db)? {
+            Some(_) => {
+                Some(convert::membership(membership_in(first, &mut membership_at.iter().copied()).map_err(db)?)?)
+            }
+            None => None,
+        };
+        let read_rows = first.try_get_by_index::<Option<bool>>(ok_at[0]).map_err(db)?.unwrap_or(false);
         if !read_rows {
             return Ok(Some(ClientsTabRead { account, membership, rows: None, partner_users: None }));
         }
+        let page_at = &layout.positions[1];
+        let (client_at, n_at) = (page_at[COLUMNS], page_at.get(COLUMNS + 1).copied());
         let mut page_rows = Vec::new();
         let mut people = People::default();
         let mut totals: HashMap<AccountId, u64> = HashMap::new();
         for r in &result[1..] {
-            match r.try_get_by_index::<i32>(0).map_err(db)? {
+            let kind = r.try_get_by_index::<i32>(0).map_err(db)?;
+            let mut at = layout.positions.get(kind as usize).into_iter().flatten().copied();
+            match kind {
                 1 => {
-                    let row = ClientRowQ::at(r, page_at).map_err(db)?;
-                    if count.is_some() {
-                        let client = AccountId::new(r.try_get_by_index::<i64>(page_at + COLUMNS).map_err(db)?);
-                        totals.insert(client, r.try_get_by_index::<i64>(n_at).map_err(db)?.max(0) as u64);
+                    page_rows.push(ClientRowQ::read(r, &mut at).map_err(db)?);
+                    // The row past the page's last has none.
+                    if let Some(n) =
+                        n_at.map(|n| r.try_get_by_index::<Option<i64>>(n)).transpose().map_err(db)?.flatten()
+                    {
+                        let client = AccountId::new(r.try_get_by_index::<i64>(client_at).map_err(db)?);
+                        totals.insert(client, n.max(0) as u64);
                     }
-                    page_rows.push(row);
                 }
-                2 => people.memberships.push(membership_at(r, members_at).map_err(db)?.0),
-                3 => people.users.push(user_at(r, users_at).map_err(db)?.0),
-                4 => people.sets.push(permission_set_at(r, sets_at).map_err(db)?.0),
+                2 => people.memberships.push(membership_in(r, &mut at).map_err(db)?),
+                3 => people.users.push(user_in(r, &mut at).map_err(db)?),
+                4 => people.sets.push(permission_set_in(r, &mut at).map_err(db)?),
                 kind => return Err(db(DbErr::Custom(format!("the Clients tab read a row of kind {kind}")))),
             }
         }
@@ -261,5 +253,123 @@ impl<C: Conn> SeaOrmRepository<C> {
             None => None,
         };
         Ok(Some(ClientsTabRead { account, membership, rows: Some(rows), partner_users }))
+    }
+}
+
+/// The SQL type of a column of the Clients tab's read, by which its kinds
+/// of rows share columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SqlType {
+    Int,
+    Text,
+    Time,
+    Bool,
+}
+
+impl SqlType {
+    const ALL: [SqlType; 4] = [SqlType::Int, SqlType::Text, SqlType::Time, SqlType::Bool];
+
+    fn sql(self) -> &'static str {
+        match self {
+            SqlType::Int => "BIGINT",
+            SqlType::Text => "TEXT",
+            SqlType::Time => "TIMESTAMPTZ",
+            SqlType::Bool => "BOOLEAN",
+        }
+    }
+
+    /// The type of an entity's column, as its model reads it (`i64`,
+    /// `String`, `DateTime<Utc>`, `bool`).
+    fn of(column: &ColumnType) -> Option<SqlType> {
+        match column {
+            ColumnType::BigInteger => Some(SqlType::Int),
+            ColumnType::String(_) | ColumnType::Text => Some(SqlType::Text),
+            ColumnType::TimestampWithTimeZone => Some(SqlType::Time),
+            ColumnType::Boolean => Some(SqlType::Bool),
+            _ => None,
+        }
+    }
+}
+
+/// The columns of `E` under `alias`, their names after `prefix`, in the
+/// entity's order (`membership_in` and the others read them in that
+/// order), with their types.
+fn entity_columns<E: EntityTrait>(alias: &str, prefix: &str) -> Result<Vec<(String, SqlType)>, StorageError> {
+    E::Column::iter()
+        .map(|c| {
+            let ty = SqlType::of(c.def().get_column_type()).ok_or_else(|| {
+                db(DbErr::Custom(format!("the Clients tab reads no column of the type of {}", c.as_str())))
+            })?;
+            Ok((format!("{alias}.\"{prefix}{}\"", c.as_str()), ty))
+        })
+        .collect()
+}
+
+/// A kind of row of the read: its columns (an expression and its type),
+/// its sort key (`r__`, `o__`) and where its rows come from.
+struct Kind {
+    columns: Vec<(String, SqlType)>,
+    key: (&'static str, &'static str),
+    from: String,
+}
+
+/// Where each kind's columns are in the row: the kinds share the columns of
+/// each type (kind 0's `i`-th `TEXT` column is the same column of the row as
+/// kind 2's `i`-th), so the row has as many of each type as the kind with
+/// the most.
+struct Layout {
+    /// The type of each shared column, from `start` on.
+    types: Vec<SqlType>,
+    start: usize,
+    /// For each kind, the position of each of its columns in the row.
+    positions: Vec<Vec<usize>>,
+}
+
+impl Layout {
+    fn of(kinds: &[Kind], start: usize) -> Self {
+        let mut types = Vec::new();
+        let mut first = [0; SqlType::ALL.len()];
+        for (i, ty) in SqlType::ALL.into_iter().enumerate() {
+            let widest = kinds.iter().map(|k| k.columns.iter().filter(|(_, t)| *t == ty).count()).max();
+            first[i] = start + types.len();
+            types.extend(std::iter::repeat_n(ty, widest.unwrap_or(0)));
+        }
+        let positions = kinds
+            .iter()
+            .map(|k| {
+                let mut next = first;
+                k.columns
+                    .iter()
+                    .map(|(_, ty)| {
+                        let i = SqlType::ALL.iter().position(|t| t == ty).unwrap_or(0);
+                        next[i] += 1;
+                        next[i] - 1
+                    })
+                    .collect()
+            })
+            .collect();
+        Self { types, start, positions }
+    }
+
+    /// `SELECT k AS k__, r__, o__, …` of kind `k`: its columns where the
+    /// layout puts them, NULL elsewhere (typed in the first branch, from
+    /// which a `UNION` takes the types).
+    fn select(&self, k: usize, kind: &Kind) -> String {
+        let mut cells: Vec<Option<&str>> = vec![None; self.types.len()];
+        for ((expression, _), at) in kind.columns.iter().zip(&self.positions[k]) {
+            cells[at - self.start] = Some(expression);
+        }
+        let typed = |ty: SqlType| format!("CAST(NULL AS {})", ty.sql());
+        let cells: Vec<String> = cells
+            .iter()
+            .zip(&self.types)
+            .map(|(cell, ty)| match (cell, k) {
+                (Some(e), _) => (*e).to_string(),
+                (None, 0) => typed(*ty),
+                (None, _) => "NULL".to_string(),
+            })
+            .collect();
+        let (r, o) = kind.key;
+        format!("SELECT {k} AS k__, {r} AS r__, {o} AS o__, {}", cells.join(", "))
     }
 }
