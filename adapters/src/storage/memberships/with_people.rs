@@ -148,15 +148,13 @@ pub(crate) fn members_spec(
     if let Some(after) = page.after {
         rows = rows.filter(membership::Column::Id.gt(after));
     }
-    let by_ids = ByIds { joined: with_people(membership::Entity::find(), joined), ids: rows.clone().into_query() };
-    PerParent {
-        table: "memberships",
-        rows: with_people(rows, joined),
-        count,
-        partition,
-        descending: false,
-        by_ids: Some(by_ids),
-    }
+    // Joined, the ids come first from the index that holds the filter (see
+    // `ByIds`); alone, the rows come from that index in order, each fetched
+    // once (ids first cost each parent a sort and a second probe per row:
+    // a sixth of PostgreSQL's CPU for the Clients tab's read).
+    let by_ids = (joined == Joined::People)
+        .then(|| ByIds { joined: with_people(membership::Entity::find(), joined), ids: rows.clone().into_query() });
+    PerParent { table: "memberships", rows: with_people(rows, joined), count, partition, descending: false, by_ids }
 }
 
 /// The pages of the parents from the rows read for them (at most `first +
