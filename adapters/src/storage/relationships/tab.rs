@@ -267,6 +267,8 @@ pub(super) enum SqlType {
 }
 
 impl SqlType {
+    /// In the order of their columns in the row (`Layout`), each at its
+    /// discriminant.
     const ALL: [SqlType; 4] = [SqlType::Int, SqlType::Text, SqlType::Time, SqlType::Bool];
 
     fn sql(self) -> &'static str {
@@ -341,9 +343,9 @@ impl Layout {
                 k.columns
                     .iter()
                     .map(|(_, ty)| {
-                        let i = SqlType::ALL.iter().position(|t| t == ty).unwrap_or(0);
-                        next[i] += 1;
-                        next[i] - 1
+                        let at = next[*ty as usize];
+                        next[*ty as usize] += 1;
+                        at
                     })
                     .collect()
             })
@@ -371,5 +373,36 @@ impl Layout {
             .collect();
         let (r, o) = kind.key;
         format!("SELECT {k} AS k__, {r} AS r__, {o} AS o__, {}", cells.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(columns: &[(&str, SqlType)]) -> Kind {
+        Kind {
+            columns: columns.iter().map(|(c, t)| (c.to_string(), *t)).collect(),
+            key: ("r", "o"),
+            from: String::new(),
+        }
+    }
+
+    #[test]
+    fn kinds_share_the_columns_of_each_type_and_the_first_types_the_nulls() {
+        // Issue 29: a row is as wide as the widest kind of each type, and
+        // each kind's columns keep their order within their type.
+        let kinds = [
+            kind(&[("a", SqlType::Int), ("b", SqlType::Text), ("c", SqlType::Int)]),
+            kind(&[("x", SqlType::Text), ("y", SqlType::Text), ("z", SqlType::Bool)]),
+        ];
+        let layout = Layout::of(&kinds, 3);
+        assert_eq!(layout.types, [SqlType::Int, SqlType::Int, SqlType::Text, SqlType::Text, SqlType::Bool]);
+        assert_eq!(layout.positions, [vec![3, 5, 4], vec![5, 6, 7]]);
+        assert_eq!(
+            layout.select(0, &kinds[0]),
+            "SELECT 0 AS k__, r AS r__, o AS o__, a, c, b, CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN)"
+        );
+        assert_eq!(layout.select(1, &kinds[1]), "SELECT 1 AS k__, r AS r__, o AS o__, NULL, NULL, x, y, z");
     }
 }
