@@ -471,3 +471,49 @@ impl<'a> ClientsTab<'a> {
         Ok(Page { items, has_next, has_previous: page.after.is_some(), total })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names of a select list's columns, in order: each item's alias,
+    /// else its column (items split at commas outside parentheses).
+    fn column_names(list: &str) -> Vec<String> {
+        let (mut items, mut depth, mut start) = (Vec::new(), 0, 0);
+        for (i, c) in list.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                ',' if depth == 0 => {
+                    items.push(&list[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        items.push(&list[start..]);
+        items
+            .iter()
+            .map(|item| {
+                let name = item.rsplit(" AS ").next().unwrap_or(item).trim();
+                name.rsplit('.').next().unwrap_or(name).trim_matches('"').to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_page_selects_the_columns_the_shared_read_names_in_their_order() {
+        // Issue 29: the Clients tab's read at once (`tab.rs`) names the
+        // page's columns from `PAGE_COLUMNS` and reads them by position, so
+        // the page's select list must be that list.
+        let filter = ClientFilter::default();
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let tab = ClientsTab::new(AccountId::new(1), &filter, now);
+        let mut q = Sql::new(DatabaseBackend::Postgres);
+        tab.page_sql(&mut q, PageRequest { first: 50, after: None, count_only: false }, true, Some("TRUE"));
+        let sql = q.statement().sql;
+        let list = &sql["SELECT ".len()..sql.find(" FROM managed_relationships").unwrap()];
+        let expected: Vec<&str> = PAGE_COLUMNS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(column_names(list), expected);
+    }
+}
